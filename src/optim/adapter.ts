@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+
+/** One named gradient (tfjs-core has this type but does not export it). */
+interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+import { applyStep, disposeState, setHyper } from './apply';
+import { LossDomainError, StepFlags } from './flags';
+import { adam, l4Adam, l4Mom, momentum, rmsprop, sgd, type Transform } from './recipes';
+import type { L4Options } from './stepsizes';
+import type { RuleState } from './stepsizes';
+import type { Hyper, StepInputs } from './types';
+
+type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
+
+/**
+ * Turns any pure transform into a `tf.Optimizer`, for `model.compile({ optimizer })` / `model.fit` and
+ * hand-written loops. `minimize(f)` passes the loss it computes to the rule, so L4 and the Polyak family
+ * work unchanged under `model.fit`.
+ *
+ * Rules that assume L ≥ L* check it on the device; the flag is read asynchronously after each step (no
+ * stall), and a violation is thrown as a `LossDomainError` by the next `minimize`/`applyGradients`, or at
+ * once by `await checkLastStep()`.
+ */
+export class TransformOptimizer extends tf.Optimizer {
+  static className = 'L4LabTransform';
+  readonly transform: Transform;
+  private state: RuleState | null = null;
+  private names: string[] | null = null;
+  private domainError: Error | null = null;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(transform: Transform) {
+    super();
+    this.transform = transform;
+  }
+
+  /** The last step's diagnostics, on the device; valid until the next step. Empty before the first step. */
+  get diagnostics(): Record<string, Scalar> {
+    return this.state?.diagnostics ?? {};
+  }
+
+  /** The live hyperparameters. */
+  get hyper(): Hyper {
+    return this.state?.hyper ?? this.transform.config.hyper;
+  }
+
+  /** Changes hyperparameters live (validated); they apply from the next step. */
+  setHyper(patch: Hyper): void {
+    if (this.state) this.state = setHyper(this.transform, this.state, patch);
+    else {
+      const hyper = { ...this.transform.config.hyper, ...patch };
+      this.transform.validateHyper(hyper);
+      this.pendingHyper = hyper;
+    }
+  }
+  private pendingHyper: Hyper | null = null;
+
+  override minimize(f: () => Scalar, returnCost = false, varList?: Variable[]): Scalar | null {
+    this.throwDomainError();
+    const { value, grads } = this.computeGradients(f, varList);
+    try {
+      const list = varList ? varList.map((v) => ({ name: v.name, tensor: grads[v.name] as Tensor })) : grads;
+      this.step(list, value);
+    } finally {
+      tf.dispose(grads);
+    }
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** Like `tf.Optimizer.applyGradients`, with the loss as a named input for the rules that need it. */
+  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[], inputs: StepInputs = {}): void {
+    this.throwDomainError();
+    this.step(variableGradients, inputs.loss);
+  }
+
+  /** Waits for the pending flag checks and throws a `LossDomainError` if a step saw a loss below its floor. */
+  async checkLastStep(): Promise<void> {
+    await this.pending;
+    this.throwDomainError();
+  }
+
+  override dispose(): void {
+    if (this.state) disposeState(this.state);
+    this.state = null;
+    this.names = null;
+  }
+
+  override getConfig(): ConfigDict {
+    const c = this.transform.config;
+    return { ...c.directionHyper, ...this.hyper, weightDecay: c.weightDecay ? { ...c.weightDecay } : null } as ConfigDict;
+  }
+
+  private step(variableGradients: NamedTensorMap | NamedTensor[], loss: Scalar | undefined): void {
+    const entries: [string, Tensor | null][] = Array.isArray(variableGradients)
+      ? variableGradients.map(({ name, tensor }) => [name, tensor])
+      : Object.entries(variableGradients);
+    const byName = new Map(entries);
+    if (this.names === null) {
+      this.names = entries.map(([n]) => n);
+      const vars = this.variables(this.names);
+      this.state = this.transform.init(vars);
+      if (this.pendingHyper) this.state = setHyper(this.transform, this.state, this.pendingHyper);
+    } else if (entries.length !== this.names.length || this.names.some((n) => !byName.has(n))) {
+      throw new Error(
+        `${this.transform.config.name}: the variables changed since the first step ` +
+          `(had ${this.names.join(', ')}; got ${entries.map(([n]) => n).join(', ')}). Use a new optimizer.`,
+      );
+    }
+    const vars = this.variables(this.names);
+    const grads = this.names.map((n) => {
+      const g = byName.get(n);
+      if (g == null) throw new Error(`${this.transform.config.name}: no gradient for variable "${n}".`);
+      return g;
+    });
+    this.state = applyStep(this.transform, vars, grads, this.state as RuleState, loss ? { loss } : {});
+    this.incrementIterations();
+    if (this.transform.needsLoss) this.watchFlags(this.state.diagnostics.flags as Scalar, this.iterations - 1);
+  }
+
+  private variables(names: string[]): Variable[] {
+    const registered = tf.engine().registeredVariables;
+    return names.map((n) => {
+      const v = registered[n];
+      if (!v) throw new Error(`${this.transform.config.name}: no variable named "${n}" is registered.`);
+      return v;
+    });
+  }
+
+  private watchFlags(flags: Scalar, step: number): void {
+    const probe = tf.keep(tf.clone(flags));
+    const read = probe.data().then((v) => {
+      if (((v[0] as number) & StepFlags.lossBelowFloor) !== 0 && this.domainError === null) {
+        const c = this.transform.config;
+        const floor = 'fStar' in c.hyper ? `f* = ${this.hyper.fStar}` : '0';
+        this.domainError = new LossDomainError(c.name, floor, step);
+      }
+    });
+    this.pending = Promise.all([this.pending, read]).then(
+      () => probe.dispose(),
+      (e: unknown) => {
+        probe.dispose();
+        throw e;
+      },
+    );
+  }
+
+  private throwDomainError(): void {
+    if (this.domainError) throw this.domainError;
+  }
+}
+
+/** L4 over Adam with the paper's defaults (α 0.15, γ 0.9, τ 1000, γ0 0.75, ε 1e-12). */
+export class L4Adam extends TransformOptimizer {
+  static override className = 'L4Adam';
+  constructor(opts: L4Options = {}) {
+    super(l4Adam(opts));
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper };
+  }
+}
+
+/** L4 over the momentum EMA with the paper's defaults. */
+export class L4Mom extends TransformOptimizer {
+  static override className = 'L4Mom';
+  constructor(opts: L4Options = {}) {
+    super(l4Mom(opts));
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper };
+  }
+}
+
+/** Adam (defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4, the paper's baseline). */
+export class Adam extends TransformOptimizer {
+  static override className = 'L4LabAdam';
+  constructor(opts: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+    super(adam(opts));
+  }
+}
+
+/** Heavy-ball momentum: acc ← μ·acc + g, θ ← θ − lr·acc. */
+export class Momentum extends TransformOptimizer {
+  static override className = 'L4LabMomentum';
+  constructor(opts: { learningRate?: number; momentum?: number } = {}) {
+    super(momentum(opts));
+  }
+}
+
+/** Plain SGD. */
+export class SGD extends TransformOptimizer {
+  static override className = 'L4LabSGD';
+  constructor(opts: { learningRate?: number } = {}) {
+    super(sgd(opts));
+  }
+}
+
+/** RMSProp: v = g/(√s + ε), s the EMA of g² with decay ρ. */
+export class RMSProp extends TransformOptimizer {
+  static override className = 'L4LabRMSProp';
+  constructor(opts: { learningRate?: number; decay?: number; epsilon?: number } = {}) {
+    super(rmsprop(opts));
+  }
+}
+
+for (const cls of [L4Adam, L4Mom, Adam, Momentum, SGD, RMSProp]) tf.serialization.registerClass(cls);

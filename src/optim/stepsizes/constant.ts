@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { checkRange } from '../flags';
+import { finite } from '../tensors';
+import type { StepsizeRule } from './rule';
+
+/**
+ * A constant learning rate: η = lr. When a loss is given and is not finite, η = 0 and the
+ * `nonFiniteLoss` flag is set, so that the run can end as diverged at that step.
+ */
+export function constantRule({ learningRate }: { learningRate: number }): StepsizeRule<null> {
+  return {
+    name: 'constant',
+    needsLoss: false,
+    hyper: { learningRate },
+    validateHyper: (h) => checkRange('constant learning rate', 'learning rate', h.learningRate as number, 0, Infinity),
+    init: () => null,
+    stepsize: ({ loss, hyper }) => {
+      const lr = hyper.learningRate as number;
+      if (loss === undefined) return { eta: tf.scalar(lr), flags: tf.scalar(0), state: null, diagnostics: {} };
+      const ok = finite(loss);
+      return { eta: tf.mul(ok, lr) as Scalar, flags: tf.sub(1, ok) as Scalar, state: null, diagnostics: {} };
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { checkRange } from '../flags';
+import { biasCorrection, decayOf, dot, ema, sameTimescale } from '../tensors';
+import type { Hyper, Tensors } from '../types';
+import type { StepsizeRule } from './rule';
+import { L4_DEFAULTS } from '../defaults';
+
+/** L4's settings, named as in the paper (Sec. 2.4). */
+export interface L4Options {
+  /** Fraction of the linearised step taken (eq. 3). Default 0.15; the relevant range is 0.10–0.30. */
+  alpha?: number;
+  /** Fraction of the lowest seen loss believed achievable (eq. 6). Default 0.9. */
+  gamma?: number;
+  /** Timescale over which L_min is forgotten (eq. 5). Default 1000. */
+  tau?: number;
+  /** L_min starts at γ0·L of the first loss. Default 0.75. */
+  gamma0?: number;
+  /** Regulariser of the denominator gᵀv (eq. 6). Default 1e-12. */
+  epsilon?: number;
+  /** Timescale τm of the gradient EMA used as the estimate g (eq. 7). Default 10. */
+  gradTimescale?: number;
+}
+
+export { L4_DEFAULTS };
+
+export interface L4State {
+  /** L_min after forgetting; +Inf until the first valid loss is seen. */
+  readonly lossMin: Scalar;
+  /** Our own gradient EMA, only when the direction does not already keep one with timescale τm. */
+  readonly gradEma: Tensors | null;
+}
+
+export function validateL4Hyper(h: Hyper): void {
+  checkRange('L4', 'alpha', h.alpha as number, 0, Infinity);
+  checkRange('L4', 'gamma', h.gamma as number, 0, 1, { hiOpen: false });
+  checkRange('L4', 'tau', h.tau as number, 0, Infinity);
+  checkRange('L4', 'gamma0', h.gamma0 as number, 0, 1, { hiOpen: false });
+  checkRange('L4', 'epsilon', h.epsilon as number, 0, Infinity, { loOpen: false });
+  checkRange('L4', 'gradTimescale', h.gradTimescale as number, 1, Infinity, { loOpen: false });
+}
+
+/**
+ * The L4 stepsize (Rolínek & Martius, eqs. 3–7 and Sec. 2.4), entirely as device ops:
+ *
+ *   L_min ← γ0·L at the first step, min(L_min, L) after;
+ *   η = α·(L − γ·L_min) / (gᵀv + ε), Δθ = −η·v;
+ *   then L_min ← (1 + 1/τ)·L_min.
+ *
+ * g is the bias-corrected gradient EMA with timescale τm, which guarantees gᵀv ≥ 0 for the Adam and
+ * momentum directions. Edge cases take no step (η = 0) and set a flag: a non-finite loss, a negative loss
+ * (the formula assumes L ≥ 0), and gᵀv ≤ 0 or a non-finite denominator. A skipped loss leaves L_min as is.
+ */
+export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
+  const hyper = { ...L4_DEFAULTS, ...opts };
+  return {
+    name: 'l4',
+    needsLoss: true,
+    hyper,
+    validateHyper: validateL4Hyper,
+    init: (params, direction) => ({
+      lossMin: tf.scalar(Infinity),
+      gradEma: sameTimescale(direction.gradEmaTimescale, hyper.gradTimescale) ? null : params.map((p) => tf.zerosLike(p)),
+    }),
+    stepsize: ({ grads, v, gradEma, gradEmaTimescale, loss, hyper: h, count, state }) => {
+      const L = loss as Scalar;
+      const { alpha, gamma, tau, gamma0, epsilon, gradTimescale } = h as typeof L4_DEFAULTS;
+
+      // g: reuse the direction's EMA when it is the same average (Adam's m̂, the EMA momentum), else keep our own.
+      let g: Tensors;
+      let ownEma: Tensors | null = null;
+      if (gradEma !== undefined && sameTimescale(gradEmaTimescale, gradTimescale) && state.gradEma === null) g = gradEma;
+      else {
+        const d = decayOf(gradTimescale);
+        const prev = state.gradEma ?? grads.map((x) => tf.zerosLike(x));
+        ownEma = grads.map((x, i) => ema(prev[i]!, x, d));
+        const c = biasCorrection(d, count + 1);
+        g = ownEma.map((m) => tf.mul(m, c));
+      }
+
+      const lossFinite = tf.isFinite(L);
+      const lossNegative = tf.less(L, 0);
+      const lossValid = tf.logicalAnd(lossFinite, tf.logicalNot(lossNegative));
+      // +Inf marks "no valid loss seen yet": the first valid loss initialises L_min to γ0·L.
+      const seen = tf.where(tf.isInf(state.lossMin), tf.mul(L, gamma0), tf.minimum(state.lossMin, L));
+      const lossMin = tf.where(lossValid, seen, state.lossMin) as Scalar;
+      const numerator = tf.sub(L, tf.mul(lossMin, gamma)) as Scalar;
+      const gDotV = dot(g, v);
+      const denominator = tf.add(gDotV, epsilon);
+      const denomOk = tf.logicalAnd(tf.isFinite(denominator), tf.greater(gDotV, 0));
+      const ok = tf.logicalAnd(lossValid, denomOk);
+      const eta = tf.where(ok, tf.mul(tf.div(numerator, denominator), alpha), tf.zerosLike(L)) as Scalar;
+      const flags = tf.addN([
+        tf.cast(tf.logicalNot(lossFinite), 'float32'),
+        tf.mul(tf.cast(lossNegative, 'float32'), 2),
+        tf.mul(tf.cast(tf.logicalNot(denomOk), 'float32'), 4),
+      ]) as Scalar;
+      const forgotten = tf.where(lossValid, tf.mul(lossMin, 1 + 1 / tau), lossMin) as Scalar;
+      return {
+        eta,
+        flags,
+        state: { lossMin: forgotten, gradEma: ownEma ?? state.gradEma },
+        diagnostics: { lossMin: forgotten, numerator, gDotV },
+        // For L4Mom v is g itself, so ‖v‖² = gᵀv comes for free.
+        ...(g === v ? { vNormSq: gDotV } : {}),
+      };
+    },
+  };
+}

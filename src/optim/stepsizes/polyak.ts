@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { checkRange } from '../flags';
+import { dot } from '../tensors';
+import type { Hyper } from '../types';
+import type { StepsizeRule } from './rule';
+
+/**
+ * The Polyak family: η = min(scale·(L − f*) / (c·gᵀv + δ), cap), with g the raw gradient.
+ * With the SGD direction, gᵀv = ‖g‖².
+ * - classic Polyak (Polyak 1987): known f*, c = 1, no cap by default;
+ * - SPS_max (Loizou et al. 2021): c = 0.5 by default, capped at γ_b;
+ * - ALI-G (Berrada et al. 2020): f* = 0, δ = 1e-5, capped at max_lr.
+ * A loss below f* takes no step and sets the `lossBelowFloor` flag; so do a non-finite loss and gᵀv ≤ 0.
+ * Diagnostics: `uncappedLr`, `capped` (1 when the cap bound), `numerator` (L − f*) and `gDotV`.
+ */
+interface PolyakKind {
+  readonly rule: string;
+  readonly hyper: Hyper;
+  /** Maps the hyperparameters to the formula's pieces. */
+  readonly pieces: (h: Hyper) => { fStar: number; scale: number; c: number; delta: number; cap: number };
+  readonly validate: (h: Hyper) => void;
+}
+
+function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
+  return {
+    name: kind.rule,
+    needsLoss: true,
+    hyper: kind.hyper,
+    validateHyper: kind.validate,
+    init: () => null,
+    stepsize: ({ grads, v, loss, hyper }) => {
+      const L = loss as Scalar;
+      const { fStar, scale, c, delta, cap } = kind.pieces(hyper);
+      const numerator = tf.sub(L, fStar) as Scalar;
+      const gDotV = grads === v ? dot(grads, grads) : dot(grads, v);
+      const denominator = tf.add(tf.mul(gDotV, c), delta);
+      const uncapped = tf.mul(tf.div(numerator, denominator), scale) as Scalar;
+      const lossFinite = tf.isFinite(L);
+      const belowFloor = tf.less(numerator, 0);
+      const denomOk = tf.logicalAnd(tf.isFinite(denominator), tf.greater(gDotV, 0));
+      const ok = tf.logicalAnd(tf.logicalAnd(lossFinite, tf.logicalNot(belowFloor)), denomOk);
+      const capped = tf.cast(tf.logicalAnd(ok, tf.greater(uncapped, cap)), 'float32') as Scalar;
+      const eta = tf.where(ok, tf.minimum(uncapped, cap), tf.zerosLike(L)) as Scalar;
+      const flags = tf.addN([
+        tf.cast(tf.logicalNot(lossFinite), 'float32'),
+        tf.mul(tf.cast(belowFloor, 'float32'), 2),
+        tf.mul(tf.cast(tf.logicalNot(denomOk), 'float32'), 4),
+      ]) as Scalar;
+      return {
+        eta,
+        flags,
+        state: null,
+        diagnostics: { uncappedLr: uncapped, capped, numerator, gDotV },
+        ...(grads === v ? { vNormSq: gDotV } : {}),
+      };
+    },
+  };
+}
+
+export interface PolyakOptions {
+  /** The known minimum value f* of the loss. Default 0. */
+  fStar?: number;
+  /** Fraction of the full Polyak step taken. Default 1 (the classic rule). */
+  alpha?: number;
+  /** Upper bound on η. Default +Inf (uncapped). */
+  maxLr?: number;
+  /** Regulariser of the denominator. Default 1e-12. */
+  epsilon?: number;
+}
+
+/** Classic Polyak stepsize with a known f*: η = α·(L − f*)/(gᵀv + ε). */
+export function polyakRule({ fStar = 0, alpha = 1, maxLr = Infinity, epsilon = 1e-12 }: PolyakOptions = {}): StepsizeRule<null> {
+  return polyakFamily({
+    rule: 'polyak',
+    hyper: { fStar, alpha, maxLr, epsilon },
+    pieces: (h) => ({ fStar: h.fStar!, scale: h.alpha!, c: 1, delta: h.epsilon!, cap: h.maxLr! }),
+    validate: (h) => {
+      checkRange('Polyak', 'fStar', h.fStar as number, -Infinity, Infinity);
+      checkRange('Polyak', 'alpha', h.alpha as number, 0, Infinity);
+      checkRange('Polyak', 'maxLr', h.maxLr as number, 0, Infinity, { hiOpen: false });
+      checkRange('Polyak', 'epsilon', h.epsilon as number, 0, Infinity, { loOpen: false });
+    },
+  });
+}
+
+export interface SpsMaxOptions {
+  /** The constant c of SPS. Default 0.5. */
+  c?: number;
+  /** The cap γ_b on the stepsize. Default 1. */
+  gammaB?: number;
+  /** The per-batch optimum f_i*. Default 0 (interpolation). */
+  fStar?: number;
+}
+
+/** SPS_max (Loizou et al. 2021): η = min((L − f*)/(c·‖g‖²), γ_b). */
+export function spsMaxRule({ c = 0.5, gammaB = 1, fStar = 0 }: SpsMaxOptions = {}): StepsizeRule<null> {
+  return polyakFamily({
+    rule: 'sps-max',
+    hyper: { c, gammaB, fStar },
+    pieces: (h) => ({ fStar: h.fStar!, scale: 1, c: h.c!, delta: 1e-12, cap: h.gammaB! }),
+    validate: (h) => {
+      checkRange('SPS_max', 'c', h.c as number, 0, Infinity);
+      checkRange('SPS_max', 'gammaB', h.gammaB as number, 0, Infinity, { hiOpen: false });
+      checkRange('SPS_max', 'fStar', h.fStar as number, -Infinity, Infinity);
+    },
+  });
+}
+
+export interface AliGOptions {
+  /** The cap max_lr on the stepsize. Default 0.1. */
+  maxLr?: number;
+  /** δ in the denominator. Default 1e-5. */
+  delta?: number;
+}
+
+/** ALI-G (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr). */
+export function aliGRule({ maxLr = 0.1, delta = 1e-5 }: AliGOptions = {}): StepsizeRule<null> {
+  return polyakFamily({
+    rule: 'ali-g',
+    hyper: { maxLr, delta },
+    pieces: (h) => ({ fStar: 0, scale: 1, c: 1, delta: h.delta!, cap: h.maxLr! }),
+    validate: (h) => {
+      checkRange('ALI-G', 'maxLr', h.maxLr as number, 0, Infinity, { hiOpen: false });
+      checkRange('ALI-G', 'delta', h.delta as number, 0, Infinity, { loOpen: false });
+    },
+  });
+}

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { MissingLossError } from '../flags';
+import { sumSquares } from '../tensors';
+import type {
+  Diagnostics,
+  Direction,
+  GradientTransformation,
+  Hyper,
+  OptState,
+  StepInputs,
+  Tensors,
+} from '../types';
+
+/** The state of a direction wrapped by a stepsize rule. */
+export interface RuleState<DS = unknown, RS = unknown> extends OptState {
+  readonly direction: DS;
+  readonly rule: RS;
+}
+
+/** What a stepsize rule sees at one step. */
+export interface StepContext<RS> {
+  readonly grads: Tensors;
+  readonly params: Tensors;
+  /** The direction's proposal v. */
+  readonly v: Tensors;
+  /** The direction's bias-corrected gradient EMA, when it has one. */
+  readonly gradEma: Tensors | undefined;
+  readonly gradEmaTimescale: number | undefined;
+  /** The loss, present whenever the rule declares `needsLoss` (or the caller passed one). */
+  readonly loss: Scalar | undefined;
+  readonly hyper: Hyper;
+  /** Updates taken before this one (0 at the first step). */
+  readonly count: number;
+  readonly state: RS;
+}
+
+/** What a stepsize rule returns: η (the update is −η·v) and its own bookkeeping. */
+export interface StepResult<RS> {
+  readonly eta: Scalar;
+  readonly state: RS;
+  /** Bitmask of `StepFlags`; η must already be 0 when any bit is set. */
+  readonly flags: Scalar;
+  /** Extra named diagnostics (lossMin, numerator, gDotV, …). */
+  readonly diagnostics: Diagnostics;
+  /** ‖v‖², when the rule has it already (saves a reduction). */
+  readonly vNormSq?: Scalar;
+}
+
+/** A stepsize rule: how large a step to take along the direction's v. */
+export interface StepsizeRule<RS> {
+  readonly name: string;
+  readonly needsLoss: boolean;
+  readonly hyper: Hyper;
+  validateHyper(hyper: Hyper): void;
+  init(params: Tensors, direction: Direction<unknown>): RS;
+  stepsize(ctx: StepContext<RS>): StepResult<RS>;
+}
+
+/**
+ * Composes a direction and a stepsize rule into one pure transform (optax's `chain`): the update is
+ * Δθ = −η·v, and every optimizer reports `effectiveLr` (η), `updateNorm` (‖Δθ‖ = |η|·‖v‖) and `flags`.
+ */
+export function withStepsize<DS, RS>(
+  recipe: string,
+  direction: Direction<DS>,
+  rule: StepsizeRule<RS>,
+): GradientTransformation<RuleState<DS, RS>> {
+  rule.validateHyper(rule.hyper);
+  return {
+    config: {
+      name: recipe,
+      direction: direction.name,
+      directionHyper: direction.hyper,
+      rule: rule.name,
+      hyper: rule.hyper,
+      weightDecay: null,
+    },
+    needsLoss: rule.needsLoss,
+    validateHyper: (h) => rule.validateHyper(h),
+    init(params) {
+      const zero = tf.scalar(0);
+      return {
+        count: 0,
+        hyper: rule.hyper,
+        direction: direction.init(params),
+        rule: rule.init(params, direction as Direction<unknown>),
+        diagnostics: { effectiveLr: zero, updateNorm: zero, flags: zero },
+      };
+    },
+    update(grads, state, params, inputs: StepInputs) {
+      if (rule.needsLoss && inputs.loss === undefined) throw new MissingLossError(recipe);
+      const t = state.count + 1;
+      const out = direction.update(grads, state.direction, t);
+      const res = rule.stepsize({
+        grads,
+        params,
+        v: out.v,
+        gradEma: out.gradEma,
+        gradEmaTimescale: direction.gradEmaTimescale,
+        loss: inputs.loss,
+        hyper: state.hyper,
+        count: state.count,
+        state: state.rule,
+      });
+      const negEta = tf.neg(res.eta);
+      const updates = out.v.map((x) => tf.mul(x, negEta));
+      const vNormSq = res.vNormSq ?? sumSquares(out.v);
+      const updateNorm = tf.mul(tf.abs(res.eta), tf.sqrt(vNormSq)) as Scalar;
+      return {
+        updates,
+        state: {
+          count: t,
+          hyper: state.hyper,
+          direction: out.state,
+          rule: res.state,
+          diagnostics: { ...res.diagnostics, effectiveLr: res.eta, updateNorm, flags: res.flags },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+
+/** Parameters, gradients or updates: one tensor per parameter, always in the same order. */
+export type Tensors = Tensor[];
+
+/** Named per-step inputs. A rule that needs one and does not get it throws a sentence that says so. */
+export interface StepInputs {
+  /** The loss on the current batch, L(θ), as a device scalar. Required by L4, Polyak, SPS and ALI-G. */
+  loss?: Scalar;
+}
+
+/**
+ * What a run shows, kept as device scalars in the optimizer state (never read back per step).
+ * Every optimizer has `effectiveLr`, `updateNorm` and `flags`; the others depend on the rule.
+ */
+export type Diagnostics = Record<string, Scalar>;
+
+/** Hyperparameters are plain numbers so that live changes are a value replacement. */
+export type Hyper = Readonly<Record<string, number>>;
+
+/** State shared by every transform: the step count, the live hyperparameters and the diagnostics. */
+export interface OptState {
+  /** Number of updates taken so far (0 before the first step). */
+  readonly count: number;
+  readonly hyper: Hyper;
+  readonly diagnostics: Diagnostics;
+}
+
+/** Weight decay is an explicit, recorded choice, never silently dropped. */
+export interface WeightDecayConfig {
+  /**
+   * 'l2': ½·λ·‖θ‖² is added to the loss the rule sees and λ·θ to the gradient (the paper's setting).
+   * 'decoupled': θ ← θ − η_eff·λ·θ after the rule's step, with η_eff the step's effective learning rate.
+   */
+  readonly mode: 'l2' | 'decoupled';
+  readonly coefficient: number;
+}
+
+/** A serialisable description of an optimizer: what it is and every setting it runs with. */
+export interface OptimizerConfig {
+  /** Recipe name, e.g. 'l4adam', 'adam', 'polyak'. */
+  readonly name: string;
+  /** The update direction, e.g. 'adam', 'momentum-ema'. */
+  readonly direction: string;
+  readonly directionHyper: Hyper;
+  /** The stepsize rule, e.g. 'constant', 'l4', 'polyak', 'sps-max', 'ali-g'. */
+  readonly rule: string;
+  readonly hyper: Hyper;
+  readonly weightDecay: WeightDecayConfig | null;
+}
+
+/**
+ * A pure optimizer (optax's GradientTransformation): it never assigns variables.
+ * `update` returns new tensors and leaves its inputs alone; the caller applies `θ ← θ + updates`
+ * and disposes the replaced state (see `applyStep`).
+ */
+export interface GradientTransformation<S extends OptState = OptState> {
+  readonly config: OptimizerConfig;
+  /** True when `update` needs `inputs.loss`. */
+  readonly needsLoss: boolean;
+  init(params: Tensors): S;
+  update(grads: Tensors, state: S, params: Tensors, inputs: StepInputs): { updates: Tensors; state: S };
+  /** Checks a set of hyperparameters, throwing a sentence naming the bad one. */
+  validateHyper(hyper: Hyper): void;
+}
+
+/** The update direction v of a step (before any stepsize is applied). */
+export interface Direction<S = unknown> {
+  readonly name: string;
+  readonly hyper: Hyper;
+  /**
+   * When the direction keeps a bias-corrected EMA of the gradient, its timescale (1/(1−β)).
+   * L4 reuses that EMA as its gradient estimate g instead of computing it again.
+   */
+  readonly gradEmaTimescale?: number;
+  init(params: Tensors): S;
+  /** `t` is the 1-based index of this update, for bias correction. */
+  update(grads: Tensors, state: S, t: number): DirectionOutput<S>;
+}
+
+export interface DirectionOutput<S> {
+  v: Tensors;
+  state: S;
+  /** The bias-corrected gradient EMA with timescale `gradEmaTimescale`, when the direction has one. */
+  gradEma?: Tensors;
+}
