@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeOptimizer, type RecipeName } from './recipes';
+import { PROBLEMS, runProblem } from './testing/problems';
+
+/**
+ * One convergence table for every recipe (optax's alias_test): each row declares its settings, its step
+ * budget and the loss it must reach. All three problems have minimum value 0. Constant-rate methods use a
+ * learning rate that suits the problem; the loss-based rules run at their defaults.
+ */
+type Row = [RecipeName, Record<string, number>, number /* steps */, number /* f below */];
+const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
+  quadratic: [
+    ['sgd', { learningRate: 0.1 }, 300, 1e-10],
+    ['momentum', { learningRate: 0.01 }, 300, 1e-10],
+    ['adam', { learningRate: 0.1 }, 300, 1e-10],
+    ['rmsprop', { learningRate: 0.003 }, 2000, 1e-5],
+    ['adagrad', { learningRate: 0.5 }, 300, 1e-10],
+    ['l4adam', {}, 2000, 1e-10],
+    ['l4mom', {}, 2000, 1e-10],
+    ['polyak', {}, 300, 1e-10],
+    ['sps-max', {}, 300, 1e-10],
+    ['ali-g', {}, 300, 1e-7],
+  ],
+  illConditioned: [
+    ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
+    ['momentum', { learningRate: 0.01 }, 300, 1e-10],
+    ['adam', { learningRate: 0.1 }, 300, 1e-10],
+    ['rmsprop', { learningRate: 0.003 }, 2000, 1e-3],
+    ['adagrad', { learningRate: 0.5 }, 300, 1e-10],
+    ['l4adam', {}, 2000, 1e-9],
+    ['l4mom', {}, 2000, 1e-9],
+    ['polyak', {}, 300, 1e-10],
+    ['sps-max', {}, 300, 1e-10],
+    ['ali-g', {}, 300, 1e-7],
+  ],
+  rosenbrock: [
+    ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
+    ['momentum', { learningRate: 0.001 }, 2000, 1e-6],
+    ['adam', { learningRate: 0.1 }, 2000, 1e-10],
+    ['rmsprop', { learningRate: 0.003 }, 2000, 1e-2],
+    ['adagrad', { learningRate: 0.5 }, 2000, 2e-2],
+    ['l4adam', {}, 2000, 1e-9],
+    ['l4mom', {}, 2000, 1e-9],
+    ['polyak', {}, 2000, 1e-9],
+    ['sps-max', {}, 2000, 1e-9],
+    ['ali-g', {}, 2000, 1e-6],
+  ],
+};
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('convergence table (CPU backend)', () => {
+  it('covers every recipe on every problem', () => {
+    for (const rows of Object.values(TABLE)) {
+      expect(rows.map((r) => r[0]).sort()).toEqual(
+        ['adagrad', 'adam', 'ali-g', 'l4adam', 'l4mom', 'momentum', 'polyak', 'rmsprop', 'sgd', 'sps-max'].sort(),
+      );
+    }
+  });
+  for (const [key, rows] of Object.entries(TABLE) as [keyof typeof PROBLEMS, Row[]][]) {
+    const problem = PROBLEMS[key];
+    for (const [name, options, steps, target] of rows) {
+      it(`${name} ${JSON.stringify(options)} reaches f < ${target} on ${problem.name} within ${steps} steps`, async () => {
+        const start = await runProblem(makeOptimizer(name, options), problem, 0);
+        const r = await runProblem(makeOptimizer(name, options), problem, steps);
+        expect(start.f).toBeGreaterThan(1);
+        expect(r.f).toBeLessThan(target);
+        expect(r.tensorsAfter).toBe(r.tensorsBefore);
+      });
+    }
+  }
+});

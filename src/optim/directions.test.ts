@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adagrad, adam, momentum, rmsprop, sgd } from './recipes';
+import { feed } from './testing/feed';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+let baseline = 0;
+beforeEach(() => {
+  baseline = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(baseline);
+});
+
+describe('directions with a constant learning rate, by hand', () => {
+  it('sgd: θ ← θ − lr·g', async () => {
+    const [d] = await feed(sgd({ learningRate: 0.1 }), [1, 2], [{ grad: [3, -4] }]);
+    expect(d!.theta[0]).toBeCloseTo(0.7, 6);
+    expect(d!.theta[1]).toBeCloseTo(2.4, 6);
+    expect(d!.effectiveLr).toBeCloseTo(0.1, 7);
+    expect(d!.updateNorm).toBeCloseTo(0.5, 6);
+  });
+
+  it('heavy-ball momentum: acc ← μ·acc + g, θ ← θ − lr·acc', async () => {
+    const trace = await feed(momentum({ learningRate: 0.1, momentum: 0.9 }), [0], [{ grad: [1] }, { grad: [2] }]);
+    expect(trace[0]!.theta[0]).toBeCloseTo(-0.1, 6);
+    expect(trace[1]!.theta[0]).toBeCloseTo(-0.1 - 0.1 * (0.9 + 2), 6);
+  });
+
+  it('adam: bias correction makes a constant gradient give v = g/(|g| + ε) from the first step', async () => {
+    const lr = 0.01;
+    const trace = await feed(adam({ learningRate: lr, epsilon: 1e-4 }), [0], [{ grad: [2] }, { grad: [2] }, { grad: [2] }]);
+    const step = (lr * 2) / (2 + 1e-4);
+    trace.forEach((d, i) => expect(d.theta[0]).toBeCloseTo(-step * (i + 1), 6));
+  });
+
+  it('adam: m̂ and ŝ after two different gradients', async () => {
+    const trace = await feed(adam({ learningRate: 1, epsilon: 1e-4 }), [0], [{ grad: [1] }, { grad: [3] }]);
+    const m = (0.9 * 0.1 + 0.1 * 3) / (1 - 0.81);
+    const s = (0.999 * 0.001 + 0.001 * 9) / (1 - 0.999 ** 2);
+    const v1 = 1 / (1 + 1e-4);
+    expect(trace[1]!.theta[0]).toBeCloseTo(-v1 - m / (Math.sqrt(s) + 1e-4), 5);
+  });
+
+  it('rmsprop: s ← ρ·s + (1−ρ)·g², v = g/(√s + ε)', async () => {
+    const [d] = await feed(rmsprop({ learningRate: 0.01, decay: 0.9, epsilon: 1e-7 }), [0], [{ grad: [2] }]);
+    expect(d!.theta[0]).toBeCloseTo((-0.01 * 2) / (Math.sqrt(0.4) + 1e-7), 6);
+  });
+
+  it('adagrad: s ← s + g² from 0.1, v = g/(√s + ε)', async () => {
+    const trace = await feed(adagrad({ learningRate: 0.5 }), [0], [{ grad: [1] }, { grad: [2] }]);
+    const x1 = -0.5 / Math.sqrt(1.1);
+    expect(trace[0]!.theta[0]).toBeCloseTo(x1, 5);
+    expect(trace[1]!.theta[0]).toBeCloseTo(x1 - (0.5 * 2) / Math.sqrt(5.1), 5);
+  });
+
+  it('a constant-rate method given a NaN loss takes no step and flags it', async () => {
+    const trace = await feed(adam(), [1], [{ loss: 1, grad: [1] }, { loss: NaN, grad: [1] }]);
+    expect(trace[1]!.effectiveLr).toBe(0);
+    expect(trace[1]!.flags).toBe(1);
+    expect(trace[1]!.theta).toEqual(trace[0]!.theta);
+  });
+
+  it('bad settings are refused with a sentence naming them', () => {
+    expect(() => sgd({ learningRate: -1 })).toThrow(/learning rate must be in \(0, ∞\), got -1/);
+    expect(() => adam({ beta1: 1.2 })).toThrow(/adam: beta1 must be in \[0, 1\), got 1.2/);
+    expect(() => rmsprop({ decay: NaN })).toThrow(/decay/);
+    expect(() => momentum({ momentum: 1 })).toThrow(/momentum must be in \[0, 1\)/);
+  });
+});
