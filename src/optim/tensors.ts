@@ -2,17 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
 
-/** Exponential moving average `d·prev + (1−d)·x`; starts from zeros, so callers bias-correct. */
-export function ema(prev: Tensor, x: Tensor, decay: number): Tensor {
-  return tf.add(tf.mul(prev, decay), tf.mul(x, 1 - decay));
+/** a ← d·a + x for every tensor: the undivided running sum behind an EMA (two passes, not three). */
+export function sumDecay(prev: Tensors, xs: Tensors, decay: number): Tensors {
+  return xs.map((x, i) => tf.add(tf.mul(prev[i]!, decay), x));
 }
 
 /**
- * The bias-correction factor 1/(1 − d^t) for an EMA with decay d after t updates (Adam, Kingma & Ba;
- * the paper's Algorithm 2). Computed in float64 on the host: t is known without a readback.
+ * The factor that turns the running sum a_t = Σ_k d^(t−k)·x_k into the bias-corrected EMA after t updates
+ * (Adam, Kingma & Ba; the paper's Algorithm 2): (1 − d)/(1 − d^t). Computed in float64 on the host: t is
+ * known without a readback.
  */
-export function biasCorrection(decay: number, t: number): number {
-  return 1 / (1 - Math.pow(decay, t));
+export function emaScale(decay: number, t: number): number {
+  return (1 - decay) / (1 - Math.pow(decay, t));
 }
 
 /** Decay of an EMA with the given timescale: d = 1 − 1/τ. */
@@ -25,16 +26,21 @@ export function sameTimescale(a: number | undefined, b: number): boolean {
   return a !== undefined && Math.abs(a - b) <= 1e-9 * Math.abs(b);
 }
 
+// On the cpu backend a 1×n·n×1 matMul is 4× faster than sum(mul); elsewhere sum(mul) is as fast or faster.
+function dotOne(a: Tensor, b: Tensor): Scalar {
+  if (tf.getBackend() === 'cpu') return tf.reshape(tf.matMul(tf.reshape(a, [1, -1]), tf.reshape(b, [-1, 1])), []);
+  return tf.sum(tf.mul(a, b));
+}
+
 /** Σ_i sum(a_i ⊙ b_i): the inner product of two parameter lists, as one device scalar. */
 export function dot(a: Tensors, b: Tensors): Scalar {
-  const parts = a.map((ai, i) => tf.sum(tf.mul(ai, b[i] as Tensor)));
+  const parts = a.map((ai, i) => dotOne(ai, b[i] as Tensor));
   return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
 }
 
-/** Σ_i ‖a_i‖²; reuses `dot` when a and b are the same tensors. */
+/** Σ_i ‖a_i‖². */
 export function sumSquares(a: Tensors): Scalar {
-  const parts = a.map((ai) => tf.sum(tf.square(ai)));
-  return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
+  return dot(a, a);
 }
 
 /** 1 where x is finite, 0 otherwise, as float32. */

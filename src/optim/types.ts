@@ -78,9 +78,20 @@ export interface Direction<S = unknown> {
   update(grads: Tensors, state: S, t: number): DirectionOutput<S>;
 }
 
+/**
+ * The direction as `vScale · v`: bias corrections and other per-step constants are host numbers folded
+ * into the scale, so they cost one scalar multiply instead of a pass over every parameter.
+ */
 export interface DirectionOutput<S> {
+  /** The direction up to the factor `vScale`. */
   v: Tensors;
+  /** The true direction is vScale · v. */
+  vScale: number;
   state: S;
-  /** The bias-corrected gradient EMA with timescale `gradEmaTimescale`, when the direction has one. */
+  /**
+   * The bias-corrected gradient EMA with timescale `gradEmaTimescale` is gradEmaScale · gradEma, when the
+   * direction keeps one. `gradEma` may be the same tensors as `v`.
+   */
   gradEma?: Tensors;
+  gradEmaScale?: number;
 }

@@ -20,7 +20,7 @@ export function adagradDirection({
     update: (grads, state) => {
       const s = grads.map((g, i) => tf.add(state.s[i]!, tf.square(g)));
       const v = grads.map((g, i) => tf.div(g, tf.add(tf.sqrt(s[i]!), epsilon)));
-      return { v, state: { s } };
+      return { v, vScale: 1, state: { s } };
     },
   };
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { biasCorrection, decayOf, ema } from '../tensors';
 import { checkRange } from '../flags';
+import { decayOf, emaScale, sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
 
 export interface MomentumState {
+  /** Σ_k μ^(t−k)·g_k (heavy ball), or the same sum with μ = d for the EMA form. */
   readonly acc: Tensors;
 }
 
@@ -15,15 +16,17 @@ export function heavyBallDirection({ momentum = 0.9 }: { momentum?: number } = {
     hyper: { momentum },
     init: (params) => ({ acc: params.map((p) => tf.zerosLike(p)) }),
     update: (grads, state) => {
-      const acc = grads.map((g, i) => tf.add(tf.mul(state.acc[i]!, momentum), g));
-      return { v: acc, state: { acc } };
+      const acc = sumDecay(state.acc, grads, momentum);
+      return { v: acc, vScale: 1, state: { acc } };
     },
   };
 }
 
 /**
  * The paper's momentum direction (eq. 7): v = ⟨∇L⟩_τm, the bias-corrected EMA of the gradient with
- * timescale τm (decay 1 − 1/τm). It is its own gradient estimate, so L4Mom computes it once.
+ * timescale τm (decay d = 1 − 1/τm). It keeps the heavy-ball sum a ← d·a + g, since the bias-corrected EMA
+ * is (1−d)/(1−d^t)·a: the same two passes as heavy ball. It is its own gradient estimate, so L4Mom
+ * computes it once.
  */
 export function emaMomentumDirection({ timescale = 10 }: { timescale?: number } = {}): Direction<MomentumState> {
   checkRange('momentum-ema', 'timescale', timescale, 1, Infinity, { loOpen: false });
@@ -34,10 +37,9 @@ export function emaMomentumDirection({ timescale = 10 }: { timescale?: number } 
     gradEmaTimescale: timescale,
     init: (params) => ({ acc: params.map((p) => tf.zerosLike(p)) }),
     update: (grads, state, t) => {
-      const acc = grads.map((g, i) => ema(state.acc[i]!, g, d));
-      const c = biasCorrection(d, t);
-      const v = acc.map((a) => tf.mul(a, c));
-      return { v, state: { acc }, gradEma: v };
+      const acc = sumDecay(state.acc, grads, d);
+      const c = emaScale(d, t);
+      return { v: acc, vScale: c, state: { acc }, gradEma: acc, gradEmaScale: c };
     },
   };
 }

@@ -6,6 +6,6 @@ export function sgdDirection(): Direction<null> {
     name: 'sgd',
     hyper: {},
     init: () => null,
-    update: (grads) => ({ v: grads, state: null }),
+    update: (grads) => ({ v: grads, vScale: 1, state: null }),
   };
 }

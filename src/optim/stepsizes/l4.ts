@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
-import { biasCorrection, decayOf, dot, ema, sameTimescale } from '../tensors';
+import { decayOf, dot, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
 import type { StepsizeRule } from './rule';
 import { L4_DEFAULTS } from '../defaults';
@@ -27,7 +27,7 @@ export { L4_DEFAULTS };
 export interface L4State {
   /** L_min after forgetting; +Inf until the first valid loss is seen. */
   readonly lossMin: Scalar;
-  /** Our own gradient EMA, only when the direction does not already keep one with timescale τm. */
+  /** Our own gradient running sum (see `sumDecay`), only when the direction does not keep one with timescale τm. */
   readonly gradEma: Tensors | null;
 }
 
@@ -62,20 +62,23 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
       lossMin: tf.scalar(Infinity),
       gradEma: sameTimescale(direction.gradEmaTimescale, hyper.gradTimescale) ? null : params.map((p) => tf.zerosLike(p)),
     }),
-    stepsize: ({ grads, v, gradEma, gradEmaTimescale, loss, hyper: h, count, state }) => {
+    stepsize: ({ grads, v, vScale, gradEma, gradEmaScale, gradEmaTimescale, loss, hyper: h, count, state }) => {
       const L = loss as Scalar;
       const { alpha, gamma, tau, gamma0, epsilon, gradTimescale } = h as typeof L4_DEFAULTS;
 
-      // g: reuse the direction's EMA when it is the same average (Adam's m̂, the EMA momentum), else keep our own.
-      let g: Tensors;
+      // g = gScale·gBase: reuse the direction's EMA when it is the same average (Adam's m̂, the EMA
+      // momentum), else keep our own running sum.
+      let gBase: Tensors;
+      let gScale: number;
       let ownEma: Tensors | null = null;
-      if (gradEma !== undefined && sameTimescale(gradEmaTimescale, gradTimescale) && state.gradEma === null) g = gradEma;
-      else {
+      if (gradEma !== undefined && sameTimescale(gradEmaTimescale, gradTimescale) && state.gradEma === null) {
+        gBase = gradEma;
+        gScale = gradEmaScale as number;
+      } else {
         const d = decayOf(gradTimescale);
-        const prev = state.gradEma ?? grads.map((x) => tf.zerosLike(x));
-        ownEma = grads.map((x, i) => ema(prev[i]!, x, d));
-        const c = biasCorrection(d, count + 1);
-        g = ownEma.map((m) => tf.mul(m, c));
+        ownEma = sumDecay(state.gradEma ?? grads.map((x) => tf.zerosLike(x)), grads, d);
+        gBase = ownEma;
+        gScale = emaScale(d, count + 1);
       }
 
       const lossFinite = tf.isFinite(L);
@@ -85,7 +88,8 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
       const seen = tf.where(tf.isInf(state.lossMin), tf.mul(L, gamma0), tf.minimum(state.lossMin, L));
       const lossMin = tf.where(lossValid, seen, state.lossMin) as Scalar;
       const numerator = tf.sub(L, tf.mul(lossMin, gamma)) as Scalar;
-      const gDotV = dot(g, v);
+      const rawDot = dot(gBase, v);
+      const gDotV = tf.mul(rawDot, gScale * vScale) as Scalar;
       const denominator = tf.add(gDotV, epsilon);
       const denomOk = tf.logicalAnd(tf.isFinite(denominator), tf.greater(gDotV, 0));
       const ok = tf.logicalAnd(lossValid, denomOk);
@@ -101,8 +105,8 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
         flags,
         state: { lossMin: forgotten, gradEma: ownEma ?? state.gradEma },
         diagnostics: { lossMin: forgotten, numerator, gDotV },
-        // For L4Mom v is g itself, so ‖v‖² = gᵀv comes for free.
-        ...(g === v ? { vNormSq: gDotV } : {}),
+        // For L4Mom v is g itself, so ‖v‖² comes for free.
+        ...(gBase === v ? { vNormSq: rawDot } : {}),
       };
     },
   };

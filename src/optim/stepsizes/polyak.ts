@@ -29,11 +29,12 @@ function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
     hyper: kind.hyper,
     validateHyper: kind.validate,
     init: () => null,
-    stepsize: ({ grads, v, loss, hyper }) => {
+    stepsize: ({ grads, v, vScale, loss, hyper }) => {
       const L = loss as Scalar;
       const { fStar, scale, c, delta, cap } = kind.pieces(hyper);
       const numerator = tf.sub(L, fStar) as Scalar;
-      const gDotV = grads === v ? dot(grads, grads) : dot(grads, v);
+      const rawDot = dot(grads, v);
+      const gDotV = tf.mul(rawDot, vScale) as Scalar;
       const denominator = tf.add(tf.mul(gDotV, c), delta);
       const uncapped = tf.mul(tf.div(numerator, denominator), scale) as Scalar;
       const lossFinite = tf.isFinite(L);
@@ -52,7 +53,7 @@ function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
         flags,
         state: null,
         diagnostics: { uncappedLr: uncapped, capped, numerator, gDotV },
-        ...(grads === v ? { vNormSq: gDotV } : {}),
+        ...(grads === v ? { vNormSq: rawDot } : {}),
       };
     },
   };

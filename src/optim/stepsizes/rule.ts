@@ -22,10 +22,12 @@ export interface RuleState<DS = unknown, RS = unknown> extends OptState {
 export interface StepContext<RS> {
   readonly grads: Tensors;
   readonly params: Tensors;
-  /** The direction's proposal v. */
+  /** The direction's proposal is vScale · v. */
   readonly v: Tensors;
-  /** The direction's bias-corrected gradient EMA, when it has one. */
+  readonly vScale: number;
+  /** The direction's bias-corrected gradient EMA is gradEmaScale · gradEma, when it has one. */
   readonly gradEma: Tensors | undefined;
+  readonly gradEmaScale: number | undefined;
   readonly gradEmaTimescale: number | undefined;
   /** The loss, present whenever the rule declares `needsLoss` (or the caller passed one). */
   readonly loss: Scalar | undefined;
@@ -35,7 +37,7 @@ export interface StepContext<RS> {
   readonly state: RS;
 }
 
-/** What a stepsize rule returns: η (the update is −η·v) and its own bookkeeping. */
+/** What a stepsize rule returns: η (the update is −η·vScale·v) and its own bookkeeping. */
 export interface StepResult<RS> {
   readonly eta: Scalar;
   readonly state: RS;
@@ -43,7 +45,7 @@ export interface StepResult<RS> {
   readonly flags: Scalar;
   /** Extra named diagnostics (lossMin, numerator, gDotV, …). */
   readonly diagnostics: Diagnostics;
-  /** ‖v‖², when the rule has it already (saves a reduction). */
+  /** ‖v‖² of the unscaled v, when the rule has it already (saves a reduction). */
   readonly vNormSq?: Scalar;
 }
 
@@ -59,7 +61,7 @@ export interface StepsizeRule<RS> {
 
 /**
  * Composes a direction and a stepsize rule into one pure transform (optax's `chain`): the update is
- * Δθ = −η·v, and every optimizer reports `effectiveLr` (η), `updateNorm` (‖Δθ‖ = |η|·‖v‖) and `flags`.
+ * Δθ = −η·v (v = vScale·v₀ as the direction returns it), and every optimizer reports `effectiveLr` (η), `updateNorm` (‖Δθ‖ = |η|·‖v‖) and `flags`.
  */
 export function withStepsize<DS, RS>(
   recipe: string,
@@ -96,17 +98,21 @@ export function withStepsize<DS, RS>(
         grads,
         params,
         v: out.v,
+        vScale: out.vScale,
         gradEma: out.gradEma,
+        gradEmaScale: out.gradEmaScale,
         gradEmaTimescale: direction.gradEmaTimescale,
         loss: inputs.loss,
         hyper: state.hyper,
         count: state.count,
         state: state.rule,
       });
-      const negEta = tf.neg(res.eta);
-      const updates = out.v.map((x) => tf.mul(x, negEta));
+      // Every rule's η is ≥ 0 (a flagged step has η = 0), so ‖Δθ‖ = η·vScale·‖v‖.
+      const etaV = tf.mul(res.eta, out.vScale);
+      const negEtaV = tf.neg(etaV);
+      const updates = out.v.map((x) => tf.mul(x, negEtaV));
       const vNormSq = res.vNormSq ?? sumSquares(out.v);
-      const updateNorm = tf.mul(tf.abs(res.eta), tf.sqrt(vNormSq)) as Scalar;
+      const updateNorm = tf.mul(tf.sqrt(vNormSq), etaV) as Scalar;
       return {
         updates,
         state: {
