@@ -11,6 +11,7 @@ import type { StepsizeRule } from './rule';
 export function constantRule({ learningRate }: { learningRate: number }): StepsizeRule<null> {
   return {
     name: 'constant',
+    diagnostics: [],
     needsLoss: false,
     hyper: { learningRate },
     validateHyper: (h) => checkRange('constant learning rate', 'learning rate', h.learningRate as number, 0, Infinity),

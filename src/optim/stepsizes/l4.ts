@@ -55,6 +55,7 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
   const hyper = { ...L4_DEFAULTS, ...opts };
   return {
     name: 'l4',
+    diagnostics: ['lossMin', 'numerator', 'gDotV'],
     needsLoss: true,
     hyper,
     validateHyper: validateL4Hyper,

@@ -25,6 +25,7 @@ interface PolyakKind {
 function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
   return {
     name: kind.rule,
+    diagnostics: ['uncappedLr', 'capped', 'numerator', 'gDotV'],
     needsLoss: true,
     hyper: kind.hyper,
     validateHyper: kind.validate,

@@ -54,6 +54,8 @@ export interface StepsizeRule<RS> {
   readonly name: string;
   readonly needsLoss: boolean;
   readonly hyper: Hyper;
+  /** The names of the extra diagnostics `stepsize` returns (present, as 0, from `init` on). */
+  readonly diagnostics: readonly string[];
   validateHyper(hyper: Hyper): void;
   init(params: Tensors, direction: Direction<unknown>): RS;
   stepsize(ctx: StepContext<RS>): StepResult<RS>;
@@ -87,7 +89,12 @@ export function withStepsize<DS, RS>(
         hyper: rule.hyper,
         direction: direction.init(params),
         rule: rule.init(params, direction as Direction<unknown>),
-        diagnostics: { effectiveLr: zero, updateNorm: zero, flags: zero },
+        diagnostics: {
+          ...Object.fromEntries(rule.diagnostics.map((n) => [n, zero])),
+          effectiveLr: zero,
+          updateNorm: zero,
+          flags: zero,
+        },
       };
     },
     update(grads, state, params, inputs: StepInputs) {

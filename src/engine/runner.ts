@@ -1,0 +1,215 @@
+import * as tf from '@tensorflow/tfjs';
+import { applyStep, disposeState, makeOptimizer, setHyper, type Transform } from '../optim';
+import type { RuleState } from '../optim/stepsizes';
+import { tensorsIn } from '../optim/tensors';
+import type { Task } from '../tasks';
+import { allocChunk, DIAGNOSTIC_COLUMNS, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
+
+/** How a run ends, or where it stands. */
+export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'stopped' | 'failed';
+
+export interface RunnerOptions {
+  /** Total steps to train. */
+  readonly steps: number;
+  /** Evaluate on held-out data every this many steps (0: never). Defaults to once per epoch for tasks with an epoch. */
+  readonly evalEvery?: number;
+  /** Keep a checkpoint (parameters + optimizer state) every this many steps (0: never). */
+  readonly checkpointEvery?: number;
+  /** How many checkpoints to keep (the oldest go first). */
+  readonly maxCheckpoints?: number;
+}
+
+interface Checkpoint {
+  readonly step: number;
+  readonly params: tf.Tensor[];
+  readonly state: RuleState;
+}
+
+/**
+ * The training loop of one run, shared by the worker, the CLI and the tests. `trainStep` queues a step
+ * without reading anything back; `flush` reads every queued step's loss and diagnostics in one transfer,
+ * turns them into a trace chunk, and ends the run as `diverged` at the first non-finite loss.
+ */
+export class Runner {
+  readonly transform: Transform;
+  status: RunStatus = 'idle';
+  /** Steps queued so far (the next step's index). */
+  step = 0;
+  /** Steps whose values have been read back. */
+  flushedStep = 0;
+  divergedAt: number | null = null;
+  private state: RuleState;
+  private readonly diagNames: string[];
+  private pending: tf.Tensor[] = [];
+  private pendingWall: number[] = [];
+  private events: HyperEvent[] = [];
+  private evals: EvalPoint[] = [];
+  private checkpoints: Checkpoint[] = [];
+  private readonly t0 = performance.now();
+  readonly evalEvery: number;
+
+  constructor(
+    readonly task: Task,
+    optimizer: string | Transform,
+    optimizerOptions: Record<string, unknown> = {},
+    readonly options: RunnerOptions,
+  ) {
+    this.transform = typeof optimizer === 'string' ? makeOptimizer(optimizer, optimizerOptions) : optimizer;
+    this.state = this.transform.init(task.params);
+    this.diagNames = DIAGNOSTIC_COLUMNS.filter((n) => n in this.state.diagnostics);
+    this.evalEvery = options.evalEvery ?? (task.evaluate && task.stepsPerEpoch > 1 ? task.stepsPerEpoch : 0);
+  }
+
+  get finished(): boolean {
+    return this.step >= this.options.steps || this.status === 'diverged' || this.status === 'stopped' || this.status === 'failed';
+  }
+
+  get hyper(): Readonly<Record<string, number>> {
+    return this.state.hyper;
+  }
+
+  /** One optimizer step, queued on the device; nothing is read back. */
+  trainStep(): void {
+    if (this.finished) return;
+    const k = this.step;
+    const row = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(this.task.batchLoss(k), this.task.params);
+      this.state = applyStep(this.transform, this.task.params, this.task.params.map((p) => grads[p.name]!), this.state, {
+        loss: value,
+      });
+      const d = this.state.diagnostics;
+      return tf.stack([value, ...this.diagNames.map((n) => d[n]!)]);
+    });
+    this.pending.push(row);
+    this.pendingWall.push(performance.now() - this.t0);
+    this.step = k + 1;
+    const every = this.options.checkpointEvery ?? 0;
+    if (every > 0 && this.step % every === 0) this.checkpoint();
+  }
+
+  /** Whether an evaluation is due once the steps queued so far are flushed. */
+  get evalDue(): boolean {
+    return this.evalEvery > 0 && this.step > 0 && this.step % this.evalEvery === 0;
+  }
+
+  /** Evaluates on held-out data now (one readback) and records it. */
+  async evaluate(): Promise<EvalPoint | null> {
+    if (!this.task.evaluate) return null;
+    const e = await this.task.evaluate();
+    const point = { step: this.flushedStep, epoch: this.flushedStep / this.task.stepsPerEpoch, ...e };
+    this.evals.push(point);
+    return point;
+  }
+
+  /**
+   * Reads the queued steps back in one `await data()` and returns them as a chunk (null when nothing was
+   * queued). A non-finite loss ends the run as diverged at that step; later queued steps are dropped.
+   */
+  async flush(): Promise<TraceChunk | null> {
+    if (this.pending.length === 0 && this.events.length === 0 && this.evals.length === 0) return null;
+    const rows = this.pending;
+    const wall = this.pendingWall;
+    this.pending = [];
+    this.pendingWall = [];
+    let values: Float32Array = new Float32Array(0);
+    if (rows.length > 0) {
+      const all = tf.concat(rows);
+      values = (await all.data()) as Float32Array;
+      tf.dispose([all, ...rows]);
+    }
+    const width = 1 + this.diagNames.length;
+    let n = rows.length;
+    for (let i = 0; i < rows.length; i++) {
+      if (!Number.isFinite(values[i * width]!)) {
+        n = i + 1;
+        this.divergedAt = this.flushedStep + i;
+        this.status = 'diverged';
+        break;
+      }
+    }
+    const chunk = allocChunk(n);
+    const c = chunk.columns;
+    for (let i = 0; i < n; i++) {
+      c.step[i] = this.flushedStep + i;
+      c.loss[i] = values[i * width]!;
+      c.wallTime[i] = wall[i]!;
+      this.diagNames.forEach((name, j) => {
+        (c as Record<string, Float64Array>)[name]![i] = values[i * width + 1 + j]!;
+      });
+    }
+    this.flushedStep += n;
+    if (this.divergedAt !== null) this.step = this.flushedStep;
+    chunk.events.push(...this.events);
+    chunk.evals.push(...this.evals);
+    this.events = [];
+    this.evals = [];
+    return chunk;
+  }
+
+  /** Changes hyperparameters from the next step on (validated) and records the change in the trace. */
+  setHyper(patch: Record<string, number>): void {
+    this.state = setHyper(this.transform, this.state, patch);
+    this.events.push({ step: this.step, patch: { ...patch } });
+  }
+
+  /** Keeps a copy of the parameters and the optimizer state at the current step. */
+  checkpoint(): void {
+    const params = this.task.params.map((p) => tf.keep(tf.clone(p)));
+    const state = cloneState(this.state);
+    this.checkpoints.push({ step: this.step, params, state });
+    const max = this.options.maxCheckpoints ?? 20;
+    while (this.checkpoints.length > max) disposeCheckpoint(this.checkpoints.shift()!);
+  }
+
+  /** The steps that have a checkpoint. */
+  get checkpointSteps(): number[] {
+    return this.checkpoints.map((c) => c.step);
+  }
+
+  /**
+   * Rewinds to a checkpoint so the run can branch (e.g. with other hyperparameters). Queued steps are
+   * dropped; the trace continues from that step.
+   */
+  rewind(step: number): void {
+    const cp = this.checkpoints.find((c) => c.step === step);
+    if (!cp) throw new Error(`No checkpoint at step ${step} (have ${this.checkpointSteps.join(', ') || 'none'}).`);
+    tf.dispose(this.pending);
+    this.pending = [];
+    this.pendingWall = [];
+    this.task.params.forEach((p, i) => p.assign(cp.params[i]!));
+    disposeState(this.state);
+    this.state = cloneState(cp.state);
+    this.step = step;
+    this.flushedStep = step;
+    this.divergedAt = null;
+    if (this.status === 'diverged' || this.status === 'done') this.status = 'paused';
+    this.checkpoints = this.checkpoints.filter((c) => (c.step <= step ? true : (disposeCheckpoint(c), false)));
+  }
+
+  dispose(): void {
+    tf.dispose(this.pending);
+    this.pending = [];
+    disposeState(this.state);
+    this.checkpoints.forEach(disposeCheckpoint);
+    this.checkpoints = [];
+    this.task.dispose();
+  }
+}
+
+/** A copy of a state whose tensors are clones (cheap in tfjs: they share data until written). */
+function cloneState(state: RuleState): RuleState {
+  const map = new Map<number, tf.Tensor>();
+  for (const t of tensorsIn(state)) if (!map.has(t.id)) map.set(t.id, tf.keep(tf.clone(t)));
+  const copy = (v: unknown): unknown => {
+    if (v instanceof tf.Tensor) return map.get(v.id);
+    if (Array.isArray(v)) return v.map(copy);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+    return v;
+  };
+  return copy(state) as RuleState;
+}
+
+function disposeCheckpoint(c: Checkpoint): void {
+  tf.dispose(c.params);
+  disposeState(c.state);
+}

@@ -1,0 +1,56 @@
+/** The per-step columns of a trace, in the order they are stored and streamed. */
+export const TRACE_COLUMNS = ['step', 'loss', 'effectiveLr', 'lossMin', 'gDotV', 'numerator', 'updateNorm', 'flags', 'wallTime'] as const;
+export type TraceColumn = (typeof TRACE_COLUMNS)[number];
+
+/** The optimizer diagnostics that become trace columns (the rest of the columns come from the loop). */
+export const DIAGNOSTIC_COLUMNS = ['effectiveLr', 'lossMin', 'gDotV', 'numerator', 'updateNorm', 'flags'] as const;
+
+/** A held-out evaluation at a step. */
+export interface EvalPoint {
+  readonly step: number;
+  readonly epoch: number;
+  readonly testLoss: number;
+  readonly testAccuracy?: number;
+}
+
+/** A live hyperparameter change, applied from `step` on. */
+export interface HyperEvent {
+  readonly step: number;
+  readonly patch: Readonly<Record<string, number>>;
+}
+
+/**
+ * A block of consecutive trace rows. Columns are typed arrays, so a chunk can be transferred between
+ * threads without copying. Missing diagnostics (lossMin for Adam, say) are NaN.
+ */
+export interface TraceChunk {
+  readonly columns: { readonly [K in TraceColumn]: Float64Array };
+  readonly length: number;
+  readonly evals: EvalPoint[];
+  readonly events: HyperEvent[];
+}
+
+/** The buffers of a chunk, for `postMessage(msg, transfer)`. */
+export function transferables(chunk: TraceChunk): ArrayBuffer[] {
+  return TRACE_COLUMNS.map((c) => chunk.columns[c].buffer as ArrayBuffer);
+}
+
+/** An empty chunk with room for n rows. */
+export function allocChunk(n: number): TraceChunk {
+  const columns = Object.fromEntries(TRACE_COLUMNS.map((c) => [c, new Float64Array(n).fill(NaN)])) as TraceChunk['columns'];
+  return { columns, length: n, evals: [], events: [] };
+}
+
+/** Concatenates chunks (the CLI keeps whole traces this way). */
+export function concatChunks(chunks: TraceChunk[]): TraceChunk {
+  const n = chunks.reduce((a, c) => a + c.length, 0);
+  const out = allocChunk(n);
+  let at = 0;
+  for (const c of chunks) {
+    for (const col of TRACE_COLUMNS) out.columns[col].set(c.columns[col].subarray(0, c.length), at);
+    out.evals.push(...c.evals);
+    out.events.push(...c.events);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../engine/rng';
+import type { Settings, Task, TaskInfo } from './types';
+
+export const regressionInfo: TaskInfo = {
+  id: 'regression',
+  title: 'Badly conditioned deep linear regression (Sec. 3.1, Fig. 2)',
+  defaults: { kappa: 1e10, samples: 1000 },
+  defaultSteps: 3000,
+};
+
+/**
+ * The float32 floor of this task's loss, measured (`regression.test.ts`): with exact weights W1·W2 = A
+ * represented in float32, the summed squared residual over 1000 samples is still ~1e-10…1e-9, because
+ * A·x is rounded to float32. Losses below ~1e-9 are noise, not progress.
+ */
+export const REGRESSION_FLOAT32_FLOOR = 1e-9;
+
+/**
+ * Recht's shallow-linear-net problem, as the paper used it: W1 (10×6) and W2 (6×6) from N(0, 1);
+ * A = diag(linspace(1, 1/κ, 10))·U with U uniform on [0, 1) (10×6); X (6×N) from N(0, 1); Y = A·X, fixed;
+ * full batch; loss = Σ_n ‖W1·W2·x_n − y_n‖² (a sum, not a mean: the paper's best constant stepsizes,
+ * SGD 4e-5 and Adam 1e-3, assume it). A and X are drawn per seed, as the paper's 5 restarts were.
+ */
+export function createRegression(settings: Settings, seed: number): Task {
+  const kappa = Number(settings.kappa ?? regressionInfo.defaults.kappa);
+  const n = Number(settings.samples ?? regressionInfo.defaults.samples);
+  if (!(kappa >= 1)) throw new Error(`regression: kappa must be ≥ 1, got ${String(settings.kappa)}.`);
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`regression: samples must be a positive integer, got ${String(settings.samples)}.`);
+  const data = makeRng(seed, 'data');
+  const init = makeRng(seed, 'init');
+  // A and Y = A·X in float64 on the host, then rounded once to float32.
+  const k = 10;
+  const d = 6;
+  const u = data.uniformArray(k * d);
+  const A = new Float64Array(k * d);
+  for (let i = 0; i < k; i++) {
+    const s = 1 + ((1 / kappa - 1) * i) / (k - 1);
+    for (let j = 0; j < d; j++) A[i * d + j] = s * u[i * d + j]!;
+  }
+  const X = data.normalArray(d * n);
+  const Y = new Float32Array(k * n);
+  for (let i = 0; i < k; i++) {
+    for (let c = 0; c < n; c++) {
+      let acc = 0;
+      for (let j = 0; j < d; j++) acc += A[i * d + j]! * X[j * n + c]!;
+      Y[i * n + c] = acc;
+    }
+  }
+  const x = tf.tensor2d(X, [d, n]);
+  const y = tf.tensor2d(Y, [k, n]);
+  const W1 = tf.tidy(() => tf.variable(tf.tensor2d(init.normalArray(k * d), [k, d]), true));
+  const W2 = tf.tidy(() => tf.variable(tf.tensor2d(init.normalArray(d * d), [d, d]), true));
+  return {
+    id: 'regression',
+    description:
+      `Deep linear regression W1·W2·x ≈ A·x (Recht's shallow-linear-net): κ(A) = ${kappa.toExponential(0)}, ` +
+      `${n} samples, full batch, summed squared loss. In float32 the loss cannot go much below ~1e-9.`,
+    settings: { kappa, samples: n },
+    params: [W1, W2],
+    stepsPerEpoch: 1,
+    batchLoss: () => () => tf.sum(tf.square(tf.sub(tf.matMul(tf.matMul(W1, W2), x), y))) as tf.Scalar,
+    dispose: () => tf.dispose([x, y, W1, W2]),
+  };
+}
