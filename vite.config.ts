@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { datasets } from './datasets/vitePlugin.ts';
 
 // WASM threads need cross-origin isolation on both the dev and the preview server.
 const isolation = {
@@ -9,7 +10,7 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), datasets()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

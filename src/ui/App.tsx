@@ -1,6 +1,8 @@
 import { L4_DEFAULTS } from '../optim/defaults';
+import { RunLauncher } from './runs/RunLauncher';
+import { RunTable } from './runs/RunTable';
 
-/** The lab's shell. The experiment builder, controls and live charts arrive with the lab-page issue. */
+/** The lab's shell: single runs in workers for now; the experiment builder and charts come with the lab-page issue. */
 export function App() {
   return (
     <main data-testid="app">
@@ -13,6 +15,8 @@ export function App() {
         L4 defaults: α = {L4_DEFAULTS.alpha}, γ = {L4_DEFAULTS.gamma}, τ = {L4_DEFAULTS.tau}, γ₀ ={' '}
         {L4_DEFAULTS.gamma0}, ε = {L4_DEFAULTS.epsilon}
       </p>
+      <RunLauncher />
+      <RunTable />
     </main>
   );
 }

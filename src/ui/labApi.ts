@@ -1,0 +1,28 @@
+import { useRuns } from '../state/runs';
+
+/** A read-only snapshot of the lab for scripts and tests (`window.__lab.snapshot()`), in production too. */
+export function snapshot() {
+  const { runs, order } = useRuns.getState();
+  return {
+    runs: order.map((id) => {
+      const r = runs[id]!;
+      return {
+        id,
+        task: r.config.task,
+        optimizer: r.config.optimizer,
+        status: r.status,
+        backend: r.backend,
+        fallbackReason: r.fallbackReason,
+        step: r.step,
+        lastLoss: r.lastLoss,
+        lastEffectiveLr: r.lastEta,
+        divergedAt: r.divergedAt,
+        hyper: r.hyper,
+      };
+    }),
+  };
+}
+
+export function installLabApi(): void {
+  (window as unknown as { __lab: unknown }).__lab = Object.freeze({ snapshot });
+}

@@ -1,0 +1,63 @@
+import '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendProbe } from '../engine/backend';
+import { isGzip } from '../tasks/data/idx';
+import { loadMnistLike } from '../tasks/data/mnist';
+import type { DataSource, TaskData } from '../tasks';
+import type { WorkerEnv } from './endpoint';
+
+// Without explicit paths the server answers index.html and WASM init fails ("expected magic word").
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+// The threaded build gains nothing on 2 cores and breaks in a minified worker bundle (see FIELD-NOTES).
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
+}
+
+/** WebGPU's adapter in this browser: real hardware, a software fallback (SwiftShader), or none. */
+export const browserProbe: BackendProbe = {
+  registered: ['webgpu', 'webgl', 'wasm', 'cpu'],
+  async webgpuAdapter() {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+    if (!gpu) return 'none';
+    const adapter = await gpu.requestAdapter().catch(() => null);
+    if (!adapter) return 'none';
+    const info = adapter.info ?? {};
+    const software = /swiftshader|llvmpipe|software/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
+    return info.isFallbackAdapter || adapter.isFallbackAdapter || software ? 'fallback' : 'hardware';
+  },
+};
+
+/** Reads a dataset file the dev/preview server provides (gzipped IDX under /data/). */
+function serverSource(folder: string): DataSource {
+  return async (file) => {
+    const url = `${import.meta.env.BASE_URL}data/${folder}/${file}.gz`;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: the server answered ${res.status} ${res.statusText}.`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // A server may send the .gz with Content-Encoding: gzip, so the browser has already inflated it.
+    if (!isGzip(bytes)) return bytes;
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  };
+}
+
+const cache: Partial<Record<keyof TaskData, Promise<TaskData>>> = {};
+
+export const browserEnv: WorkerEnv = {
+  probe: browserProbe,
+  loadData(dataset) {
+    cache[dataset] ??= loadMnistLike(serverSource('mnist')).then((mnist) => ({ mnist }));
+    return cache[dataset]!;
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * The trainer worker's protocol: types only (Comlink's habit). Every message carries a `runId`; the client
+ * drops messages for runs it no longer tracks (TensorFlow Playground's generation counter).
+ */
+import type { RunStatus } from '../engine/runner';
+import type { TraceChunk } from '../engine/trace';
+import type { Settings } from '../tasks/types';
+
+export const PROTOCOL_VERSION = 1;
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
+
+/** Everything needed to rebuild a run: serialisable, seeded. */
+export interface RunConfig {
+  readonly task: string;
+  readonly taskSettings: Settings;
+  /** A recipe name (see optim RECIPES). */
+  readonly optimizer: string;
+  readonly optimizerOptions: Readonly<Record<string, number>>;
+  readonly seed: number;
+  readonly steps: number;
+  readonly evalEvery?: number;
+  readonly checkpointEvery?: number;
+  readonly backend?: BackendChoice;
+}
+
+export type ToWorker =
+  | { readonly type: 'start'; readonly v: number; readonly runId: string; readonly config: RunConfig; readonly paused?: boolean }
+  | { readonly type: 'pause'; readonly runId: string }
+  | { readonly type: 'resume'; readonly runId: string }
+  | { readonly type: 'step'; readonly runId: string; readonly n: number }
+  | { readonly type: 'stop'; readonly runId: string }
+  | { readonly type: 'setHyper'; readonly runId: string; readonly patch: Readonly<Record<string, number>> }
+  | { readonly type: 'rewind'; readonly runId: string; readonly step: number };
+
+export type FromWorker =
+  | {
+      readonly type: 'started';
+      readonly runId: string;
+      readonly backend: BackendName;
+      /** Why the backend differs from the first choice, or null. */
+      readonly fallbackReason: string | null;
+      readonly description: string;
+      readonly stepsPerEpoch: number;
+      readonly hyper: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'chunk'; readonly runId: string; readonly chunk: TraceChunk }
+  | {
+      readonly type: 'status';
+      readonly runId: string;
+      readonly status: RunStatus;
+      readonly step: number;
+      readonly divergedAt: number | null;
+      readonly reason?: string;
+    }
+  | { readonly type: 'error'; readonly runId: string; readonly message: string };
+
+/** The part of a MessagePort / Worker / worker global scope the runtime needs. */
+export interface Endpoint {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener?(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
