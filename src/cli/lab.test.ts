@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const lab = (args: string[]) =>
+  run(tsx, ['src/cli/lab.ts', ...args], { cwd: process.cwd() }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+describe('npm run lab', () => {
+  it('bad arguments get a sentence, the usage and exit code 2', async () => {
+    const r = await lab(['train', '--task', 'regression', '--optimizer', 'adam', '--alpha', '0.2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--alpha is an L4 setting; adam takes --lr/);
+    expect(r.stderr).toMatch(/Usage:/);
+    const unknown = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
+    const bad = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--alpha=0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/alpha must be in \(0, ∞\), got 0/);
+  });
+
+  it('train writes JSON with the config, per-run traces and test metrics, and CSV with one row per step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-'));
+    const json = join(dir, 'run.json');
+    const r = await lab(['train', '--task', 'regression', '--optimizer', 'l4mom', '--steps', '30', '--restarts', '2', '--backend', 'cpu', '--out', json]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/seed 1: done after 30 steps/);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    expect(doc.config).toMatchObject({ task: 'regression', optimizer: 'l4mom', seed: 1, restarts: 2, steps: 30 });
+    expect(doc.backend).toBe('cpu');
+    expect(doc.runs).toHaveLength(2);
+    expect(doc.runs[1].seed).toBe(2);
+    expect(doc.runs[0].trace.step).toHaveLength(30);
+    expect(doc.runs[0].trace.loss[29]).toBeLessThan(doc.runs[0].trace.loss[0]);
+    expect(doc.runs[0].trace.lossMin[0]).toBeGreaterThan(0);
+    const csv = join(dir, 'run.csv');
+    expect((await lab(['train', '--task', 'functions-2d', '--fn', 'beale', '--optimizer', 'adam', '--lr', '0.01', '--steps', '12', '--backend', 'cpu', '--out', csv])).code).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime,epoch,testAccuracy,testLoss');
+    expect(lines).toHaveLength(13);
+    expect(lines[1]!.split(',')[3]).toBe('0.009999999776482582'); // η = lr, in float32
+  });
+
+  it('reproduce names what it cannot do yet', async () => {
+    const r = await lab(['reproduce', 'fig6']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/repeat-copy/);
+  });
+});

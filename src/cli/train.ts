@@ -1,0 +1,128 @@
+import { drive } from '../engine/drive';
+import { Runner, type RunStatus } from '../engine/runner';
+import { concatChunks, type EvalPoint, type HyperEvent, type TraceChunk, TRACE_COLUMNS } from '../engine/trace';
+import { toCsv } from '../lib/csv';
+import { folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
+import { loadMnistLike } from '../tasks/data/mnist';
+import { createTask, datasetOf, TASKS, type Settings, type TaskData } from '../tasks';
+
+/** What `lab train` runs: one optimizer on one task, over `restarts` consecutive seeds. */
+export interface TrainSpec {
+  readonly task: string;
+  readonly taskSettings: Settings;
+  readonly optimizer: string;
+  readonly optimizerOptions: Record<string, number>;
+  readonly seed: number;
+  readonly restarts: number;
+  /** Steps per run; derived from epochs when given. */
+  readonly steps?: number;
+  readonly epochs?: number;
+  /** A folder with MNIST-format IDX files, instead of the packaged MNIST. */
+  readonly dataDir?: string;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly status: RunStatus;
+  readonly divergedAt: number | null;
+  readonly steps: number;
+  readonly trace: TraceChunk;
+  readonly evals: EvalPoint[];
+  readonly events: HyperEvent[];
+  readonly seconds: number;
+}
+
+export type Progress = (p: { run: number; runs: number; step: number; steps: number; loss: number }) => void;
+
+let mnist: Promise<TaskData> | null = null;
+
+/** Loads the data a task needs, once per process. */
+export function loadData(task: string, dataDir?: string): Promise<TaskData> {
+  if (datasetOf(task) !== 'mnist') return Promise.resolve({});
+  mnist ??= loadMnistLike(dataDir ? folderSource(dataDir) : mnistPackageSource()).then((m) => ({ mnist: m }));
+  return mnist;
+}
+
+/** Runs a spec to the end of every restart, collecting full traces. */
+export async function train(spec: TrainSpec, progress?: Progress): Promise<RunResult[]> {
+  if (!TASKS[spec.task]) throw new Error(`Unknown task "${spec.task}". Known: ${Object.keys(TASKS).join(', ')}.`);
+  const data = await loadData(spec.task, spec.dataDir);
+  const results: RunResult[] = [];
+  for (let r = 0; r < spec.restarts; r++) {
+    const seed = spec.seed + r;
+    const task = createTask(spec.task, spec.taskSettings, seed, data);
+    const steps = spec.steps ?? (spec.epochs !== undefined ? Math.round(spec.epochs * task.stepsPerEpoch) : TASKS[spec.task]!.defaultSteps);
+    const runner = new Runner(task, spec.optimizer, spec.optimizerOptions, { steps });
+    const chunks: TraceChunk[] = [];
+    const t0 = performance.now();
+    try {
+      await drive(runner, {
+        flushMs: 250,
+        onChunk: (c) => {
+          chunks.push(c);
+          if (c.length > 0) progress?.({ run: r, runs: spec.restarts, step: c.columns.step[c.length - 1]! + 1, steps, loss: c.columns.loss[c.length - 1]! });
+        },
+      });
+      // Test metrics for the end of the run, when the last epoch boundary did not fall on it.
+      if (task.evaluate && runner.divergedAt === null && runner.flushedStep > 0 && !chunks.some((c) => c.evals.some((ev) => ev.step === runner.flushedStep))) {
+        await runner.evaluate();
+        const last = await runner.flush();
+        if (last) chunks.push(last);
+      }
+      const trace = concatChunks(chunks);
+      results.push({
+        seed,
+        status: runner.status,
+        divergedAt: runner.divergedAt,
+        steps: trace.length,
+        trace,
+        evals: trace.evals,
+        events: trace.events,
+        seconds: (performance.now() - t0) / 1000,
+      });
+    } finally {
+      runner.dispose();
+    }
+  }
+  return results;
+}
+
+/** The JSON document `lab train --out x.json` writes: the config, then per run its trace and test metrics. */
+export function toJson(spec: TrainSpec, results: RunResult[], meta: Record<string, unknown>): string {
+  return JSON.stringify(
+    {
+      config: spec,
+      ...meta,
+      runs: results.map((r) => ({
+        seed: r.seed,
+        status: r.status,
+        divergedAt: r.divergedAt,
+        seconds: r.seconds,
+        trace: Object.fromEntries(
+          TRACE_COLUMNS.filter((c) => c !== 'flags' || r.trace.columns.flags.some((x) => x !== 0)).map((c) => [
+            c,
+            Array.from(r.trace.columns[c]).map((x) => (Number.isFinite(x) ? x : null)),
+          ]),
+        ),
+        testMetrics: r.evals,
+        hyperChanges: r.events,
+      })),
+    },
+    null,
+    1,
+  );
+}
+
+/** The CSV `lab train --out x.csv` writes: one row per step (and run), test metrics on the step they follow. */
+export function toCsvDoc(results: RunResult[]): string {
+  const header = ['seed', ...TRACE_COLUMNS, 'epoch', 'testAccuracy', 'testLoss'];
+  const rows: (number | string | undefined)[][] = [];
+  for (const r of results) {
+    const byStep = new Map(r.evals.map((e) => [e.step - 1, e]));
+    for (let i = 0; i < r.trace.length; i++) {
+      const e = byStep.get(i);
+      rows.push([r.seed, ...TRACE_COLUMNS.map((c) => r.trace.columns[c][i]), e?.epoch, e?.testAccuracy, e?.testLoss]);
+    }
+  }
+  return toCsv(header, rows);
+}
