@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../engine/rng';
+import { makeRng } from '../lib/rng';
 import type { Settings, Task, TaskInfo } from './types';
 
 type Fn = (x: tf.Scalar, y: tf.Scalar, kappa: number) => tf.Scalar;

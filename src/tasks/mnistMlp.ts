@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeRng, type Rng } from '../engine/rng';
+import { makeRng, type Rng } from '../lib/rng';
 import type { ImageSet } from './data/idx';
 import type { MnistLike } from './data/mnist';
 import type { Evaluation, Settings, Task, TaskInfo } from './types';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../engine/rng';
+import { makeRng } from '../lib/rng';
 import type { Settings, Task, TaskInfo } from './types';
 
 export const regressionInfo: TaskInfo = {
