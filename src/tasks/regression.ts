@@ -11,7 +11,7 @@ export const regressionInfo: TaskInfo = {
 
 /**
  * The float32 floor of this task's loss, measured: at an exact factorisation W1·W2 = A the summed squared
- * residual over 1000 samples is still ≈ 4e-11 (`regression.test.ts`), because A·x and the products are
+ * residual over 1000 samples is still ≈ 1e-11 (`regression.test.ts`), because A·x and the products are
  * rounded to float32; L4 at α = 0.25 stalls at 2e-10…6e-10 after 3000 steps (`lab reproduce fig2`).
  * Losses below ~1e-10 are rounding noise, not progress.
  */
@@ -56,7 +56,7 @@ export function createRegression(settings: Settings, seed: number): Task {
     id: 'regression',
     description:
       `Deep linear regression W1·W2·x ≈ A·x (Recht's shallow-linear-net): κ(A) = ${kappa.toExponential(0)}, ` +
-      `${n} samples, full batch, summed squared loss. Float32 floors the loss near 1e-10 (≈ 4e-11 at an exact factorisation).`,
+      `${n} samples, full batch, summed squared loss. Float32 floors the loss near 1e-10 (≈ 1e-11 at an exact factorisation).`,
     settings: { kappa, samples: n },
     params: [W1, W2],
     stepsPerEpoch: 1,
