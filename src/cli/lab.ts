@@ -129,7 +129,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'train') {
     const { spec, out, backend } = parseTrain(rest);
-    const { backend: used } = await startNodeBackend(backend);
+    const { backend: used, fallbackReason } = await startNodeBackend(backend, spec.task);
+    if (fallbackReason) process.stderr.write(`backend ${used} (${fallbackReason})\n`);
     const bar = progressBar(process.stderr);
     const results = await train(spec, (p) => bar(`run ${p.run + 1}/${p.runs}`, p.step / p.steps, `step ${p.step}/${p.steps}  loss ${p.loss.toPrecision(4)}`));
     bar.done();

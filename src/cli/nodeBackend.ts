@@ -4,6 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { chooseBackend, type BackendProbe, type BackendChoiceResult } from '../engine/backend';
+import { TASKS } from '../tasks';
 import type { BackendChoice } from '../worker/protocol';
 
 const require = createRequire(import.meta.url);
@@ -12,8 +13,8 @@ setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs
 /** Node offers wasm (SIMD, no threads) and cpu; never tfjs-node, whose install downloads a binary. */
 export const nodeProbe: BackendProbe = { registered: ['wasm', 'cpu'], webgpuAdapter: async () => 'none' };
 
-export function startNodeBackend(choice: BackendChoice): Promise<BackendChoiceResult> {
-  return chooseBackend(choice, nodeProbe);
+export function startNodeBackend(choice: BackendChoice, task?: string): Promise<BackendChoiceResult> {
+  return chooseBackend(choice, nodeProbe, task ? TASKS[task]?.unsupportedBackends : undefined);
 }
 
 export const tfjsVersion = tf.version.tfjs;

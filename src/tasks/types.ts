@@ -39,6 +39,8 @@ export interface TaskInfo {
   readonly defaults: Settings;
   /** Default training length in steps. */
   readonly defaultSteps: number;
+  /** Backends that cannot train this task, each with the reason (shown when the choice falls back). */
+  readonly unsupportedBackends?: Readonly<Partial<Record<'webgpu' | 'webgl' | 'wasm' | 'cpu', string>>>;
 }
 
 /** Reads a dataset file by name (Node: from disk; browser: from the server or a dropped file). */

@@ -57,7 +57,8 @@ const cache: Partial<Record<keyof TaskData, Promise<TaskData>>> = {};
 export const browserEnv: WorkerEnv = {
   probe: browserProbe,
   loadData(dataset) {
-    cache[dataset] ??= loadMnistLike(serverSource('mnist')).then((mnist) => ({ mnist }));
+    const folder = dataset === 'mnist' ? 'mnist' : 'fashion-mnist';
+    cache[dataset] ??= loadMnistLike(serverSource(folder)).then((set) => ({ [dataset]: set }));
     return cache[dataset]!;
   },
 };

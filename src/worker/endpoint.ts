@@ -2,7 +2,7 @@ import { chooseBackend, type BackendProbe } from '../engine/backend';
 import { Runner } from '../engine/runner';
 import { transferables } from '../engine/trace';
 import { yieldToEventLoop } from '../lib/yield';
-import { createTask, datasetOf, type TaskData } from '../tasks';
+import { createTask, datasetOf, TASKS, type TaskData } from '../tasks';
 import { PROTOCOL_VERSION, type Endpoint, type FromWorker, type RunConfig, type ToWorker } from './protocol';
 
 /** What the runtime needs from its environment (the browser worker, or Node in tests and the CLI). */
@@ -69,7 +69,7 @@ class ActiveRun {
   async start(): Promise<void> {
     const { runId, config } = this;
     try {
-      const { backend, fallbackReason } = await chooseBackend(config.backend ?? 'auto', this.env.probe);
+      const { backend, fallbackReason } = await chooseBackend(config.backend ?? 'auto', this.env.probe, TASKS[config.task]?.unsupportedBackends);
       const dataset = datasetOf(config.task);
       const data = dataset ? await this.env.loadData(dataset) : {};
       const task = createTask(config.task, config.taskSettings, config.seed, data);
