@@ -49,9 +49,9 @@ describe('npm run lab', () => {
     expect(lines[1]!.split(',')[3]).toBe('0.009999999776482582'); // η = lr, in float32
   });
 
-  it('reproduce names what it cannot do yet', async () => {
-    const r = await lab(['reproduce', 'fig6']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/repeat-copy/);
+  it('reproduce refuses an unknown figure with the list of known ones', async () => {
+    const r = await lab(['reproduce', 'fig9']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reproduce needs one of table2, fig2, fig3, fig6/);
   });
 });

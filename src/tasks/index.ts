@@ -3,6 +3,7 @@ import { createFashionConvnet, fashionConvnetInfo } from './fashionConvnet';
 import { createFunctions2d, functions2dInfo } from './functions2d';
 import { createMnistMlp, mnistMlpInfo } from './mnistMlp';
 import { createRegression, regressionInfo } from './regression';
+import { createRepeatCopy, repeatCopyInfo } from './repeatCopy';
 import type { Settings, Task, TaskInfo } from './types';
 
 export type { DataSource, Evaluation, Settings, SettingValue, Task, TaskInfo } from './types';
@@ -13,6 +14,7 @@ export const TASKS: Record<string, TaskInfo> = {
   'functions-2d': functions2dInfo,
   'mnist-mlp': mnistMlpInfo,
   'fashion-convnet': fashionConvnetInfo,
+  'repeat-copy': repeatCopyInfo,
 };
 
 /** The datasets a task needs, loaded by the caller (Node: from disk; browser: from the server). */
@@ -39,6 +41,8 @@ export function createTask(id: string, settings: Settings, seed: number, data: T
     case 'mnist-mlp':
       if (!data.mnist) throw new Error('mnist-mlp needs the MNIST data, which was not loaded.');
       return createMnistMlp(settings, seed, data.mnist);
+    case 'repeat-copy':
+      return createRepeatCopy(settings, seed);
     case 'fashion-convnet':
       if (!data.fashionMnist) throw new Error('fashion-convnet needs the Fashion-MNIST data, which was not loaded.');
       return createFashionConvnet(settings, seed, data.fashionMnist);
