@@ -4,6 +4,7 @@ import { concatChunks, type EvalPoint, type HyperEvent, type TraceChunk, TRACE_C
 import { toCsv } from '../lib/csv';
 import { existsSync } from 'node:fs';
 import { FASHION_MNIST_DEBIAN_DIR, folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
+import { loadCifar10 } from '../tasks/data/cifar';
 import { loadMnistLike } from '../tasks/data/mnist';
 import { createTask, datasetOf, TASKS, type Settings, type TaskData } from '../tasks';
 
@@ -46,6 +47,11 @@ export function loadData(task: string, dataDir?: string): Promise<TaskData> {
   if (dataset === null) return Promise.resolve({});
   const key = `${dataset}:${dataDir ?? ''}`;
   if (!loaded.has(key)) {
+    if (dataset === 'cifar10') {
+      if (!dataDir) return Promise.reject(new Error('cifar10-resnet needs --data-dir: a folder with the CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin).'));
+      loaded.set(key, loadCifar10(folderSource(dataDir)).then((c) => ({ cifar10: c })));
+      return loaded.get(key)!;
+    }
     let source;
     if (dataDir) source = folderSource(dataDir);
     else if (dataset === 'mnist') source = mnistPackageSource();

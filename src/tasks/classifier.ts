@@ -45,18 +45,33 @@ export function epochBatches(seed: number, n: number, batchSize: number): { step
   };
 }
 
-/** Mean softmax cross-entropy and accuracy over a whole image set, in chunks, with one readback. */
-export async function evaluateClassifier(set: ImageSet, forward: (x: tf.Tensor2D) => tf.Tensor2D, chunk = 1000): Promise<Evaluation> {
-  const parts: tf.Tensor[] = [];
-  for (let start = 0; start < set.n; start += chunk) {
-    const rows = Array.from({ length: Math.min(chunk, set.n - start) }, (_, i) => start + i);
+/** Builds the input and one-hot tensors for some rows of a dataset. */
+export type BatchOf = (rows: number[]) => { x: tf.Tensor; y: tf.Tensor2D };
+
+/** The [rows, 784] inputs in [0, 1] and one-hot labels of an MNIST-format set. */
+export function imageBatchOf(set: ImageSet): BatchOf {
+  return (rows) => {
     const { x, y } = gatherBatch(set, rows);
+    return { x: tf.tensor2d(x, [rows.length, set.rows * set.cols]), y: tf.tensor2d(y, [rows.length, 10]) };
+  };
+}
+
+/** Mean softmax cross-entropy and accuracy over n examples, in chunks, with one readback. */
+export async function evaluateClassifier(
+  n: number,
+  batchOf: BatchOf,
+  forward: (x: tf.Tensor) => tf.Tensor2D,
+  chunk = 1000,
+): Promise<Evaluation> {
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < n; start += chunk) {
+    const rows = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
     parts.push(
       tf.tidy(() => {
-        const yt = tf.tensor2d(y, [rows.length, 10]);
-        const logits = forward(tf.tensor2d(x, [rows.length, set.rows * set.cols]));
-        const lossSum = tf.sum(tf.losses.softmaxCrossEntropy(yt, logits, undefined, undefined, tf.Reduction.NONE));
-        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(yt, 1)), 'float32'));
+        const { x, y } = batchOf(rows);
+        const logits = forward(x);
+        const lossSum = tf.sum(tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE));
+        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
         return tf.stack([lossSum, correct]);
       }),
     );
@@ -64,5 +79,5 @@ export async function evaluateClassifier(set: ImageSet, forward: (x: tf.Tensor2D
   const total = tf.tidy(() => tf.sum(tf.stack(parts), 0));
   const [lossSum, correct] = await total.data();
   tf.dispose([...parts, total]);
-  return { testLoss: lossSum! / set.n, testAccuracy: correct! / set.n };
+  return { testLoss: lossSum! / n, testAccuracy: correct! / n };
 }

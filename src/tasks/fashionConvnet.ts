@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, gatherBatch, glorot } from './classifier';
+import { epochBatches, evaluateClassifier, gatherBatch, glorot, imageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task, TaskInfo } from './types';
 
@@ -74,7 +74,7 @@ export function createFashionConvnet(settings: Settings, seed: number, data: Mni
       const dropSeed = makeRng(seed, `dropout/${step}`).int(2 ** 31);
       return () => tf.losses.softmaxCrossEntropy(yt, forward(xt, dropSeed)) as tf.Scalar;
     },
-    evaluate: () => evaluateClassifier(data.test, (x) => forward(x), 500),
+    evaluate: () => evaluateClassifier(data.test.n, imageBatchOf(data.test), (x) => forward(x as tf.Tensor2D), 500),
     dispose: () => tf.dispose(params),
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, gatherBatch, glorot } from './classifier';
+import { epochBatches, evaluateClassifier, gatherBatch, glorot, imageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task, TaskInfo } from './types';
 
@@ -47,7 +47,7 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
       const yt = tf.tensor2d(y, [batchSize, 10]);
       return () => tf.losses.softmaxCrossEntropy(yt, forward(xt)) as tf.Scalar;
     },
-    evaluate: () => evaluateClassifier(data.test, forward),
+    evaluate: () => evaluateClassifier(data.test.n, imageBatchOf(data.test), (x) => forward(x as tf.Tensor2D)),
     dispose: () => tf.dispose(params),
   };
 }

@@ -57,6 +57,9 @@ const cache: Partial<Record<keyof TaskData, Promise<TaskData>>> = {};
 export const browserEnv: WorkerEnv = {
   probe: browserProbe,
   loadData(dataset) {
+    if (dataset === 'cifar10') {
+      return Promise.reject(new Error('CIFAR-10 comes from your own files, and the page cannot take them yet; use `npm run lab -- train --task cifar10-resnet --data-dir <folder>`.'));
+    }
     const folder = dataset === 'mnist' ? 'mnist' : 'fashion-mnist';
     cache[dataset] ??= loadMnistLike(serverSource(folder)).then((set) => ({ [dataset]: set }));
     return cache[dataset]!;
