@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EXPERIMENT, decodeExperiment, encodeExperiment, PRESETS, sanitizeExperiment } from './experiment';
+
+describe('the experiment as a value', () => {
+  it('round-trips through the URL fragment, presets included', () => {
+    for (const e of [DEFAULT_EXPERIMENT, ...Object.values(PRESETS).map((p) => p.experiment)]) {
+      const back = decodeExperiment(`#${encodeExperiment(e)}`)!;
+      expect(back.notices).toEqual([]);
+      expect(back.experiment).toEqual(e);
+    }
+    expect(decodeExperiment('#nothing')).toBeNull();
+  });
+
+  it('a damaged link opens the default experiment with a notice', () => {
+    const r = decodeExperiment('#x=%%%not-base64')!;
+    expect(r.experiment).toEqual(DEFAULT_EXPERIMENT);
+    expect(r.notices[0]).toMatch(/damaged/);
+    const notJson = decodeExperiment(`#x=${btoa('{"v":1,').replace(/=+$/, '')}`)!;
+    expect(notJson.notices[0]).toMatch(/damaged/);
+  });
+
+  it('bad values become the nearest valid experiment, each with a sentence', () => {
+    const { experiment, notices } = sanitizeExperiment({
+      v: 0,
+      task: 'regression',
+      taskSettings: { kappa: 1e6, evil: { toString: 'alert(1)' } },
+      runs: [
+        { id: 'a', optimizer: 'l4adam', options: { alpha: -1, gamma: 0.8 } },
+        { id: 'b', optimizer: 'nope' },
+        { id: 'a', optimizer: 'sgd', options: { learningRate: 'fast' } },
+      ],
+      seeds: 0,
+      steps: 2.5,
+      backend: 'quantum',
+    });
+    expect(experiment.task).toBe('regression');
+    expect(experiment.taskSettings).toEqual({ kappa: 1e6 });
+    expect(experiment.runs).toEqual([
+      { id: 'a', optimizer: 'l4adam', options: { gamma: 0.8 } },
+      { id: 'b', optimizer: 'sgd', options: {} },
+    ]);
+    expect(experiment.seeds).toBe(1);
+    expect(experiment.steps).toBe(DEFAULT_EXPERIMENT.steps);
+    expect(experiment.backend).toBe('auto');
+    expect(notices.join('\n')).toMatch(/version 0/);
+    expect(notices.join('\n')).toMatch(/alpha \(α\) must be in \(0, 10\], got -1/);
+    expect(notices.join('\n')).toMatch(/unknown optimizer "nope"/);
+    expect(notices.join('\n')).toMatch(/learning rate \(lr\) must be a number/);
+    expect(notices.join('\n')).toMatch(/Task setting "evil"/);
+    expect(notices.join('\n')).toMatch(/seeds must be a whole number in \[1, 10\], got 0/);
+    expect(notices.join('\n')).toMatch(/Unknown backend "quantum"/);
+  });
+
+  it('something that is not an object at all gives the default', () => {
+    expect(sanitizeExperiment('x').experiment).toEqual(DEFAULT_EXPERIMENT);
+    expect(sanitizeExperiment([1, 2]).notices).toHaveLength(1);
+  });
+});
