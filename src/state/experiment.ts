@@ -51,6 +51,24 @@ export const OPTIMIZER_TITLES: Record<OptimizerName, string> = {
   'ali-g': 'ALI-G',
 };
 
+/** The settings each task exposes on the page (the engine validates them again). */
+export const TASK_SETTINGS: Record<TaskName, readonly { key: string; label: string; choices?: readonly string[]; default: number | string }[]> = {
+  'functions-2d': [
+    { key: 'fn', label: 'function', choices: ['rosenbrock', 'beale', 'quadratic', 'rastrigin'], default: 'rosenbrock' },
+    { key: 'kappa', label: 'condition number', default: 100 },
+    { key: 'noise', label: 'noise', default: 0 },
+  ],
+  regression: [{ key: 'kappa', label: 'condition number', default: 1e10 }],
+  'mnist-mlp': [{ key: 'batchSize', label: 'batch size', default: 64 }],
+  'fashion-convnet': [{ key: 'batchSize', label: 'batch size', default: 100 }],
+  'repeat-copy': [
+    { key: 'bits', label: 'bits', default: 4 },
+    { key: 'maxLength', label: 'max length', default: 2 },
+    { key: 'maxRepeats', label: 'max repeats', default: 2 },
+    { key: 'batchSize', label: 'batch size', default: 16 },
+  ],
+};
+
 /** The settings a run of each optimizer exposes, with their domains (refused at the control when outside). */
 export interface ParamSpec {
   readonly key: string;
@@ -63,6 +81,8 @@ export interface ParamSpec {
   readonly maxOpen: boolean;
   readonly log: boolean;
   readonly default: number;
+  /** The live slider's range, when the parameter has one. */
+  readonly slider?: readonly [number, number];
 }
 
 const p = (key: string, label: string, symbol: string, def: number, min: number, max: number, o: Partial<ParamSpec> = {}): ParamSpec => ({
@@ -79,12 +99,12 @@ const p = (key: string, label: string, symbol: string, def: number, min: number,
 });
 
 const L4_PARAMS = [
-  p('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 10),
-  p('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false }),
-  p('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, 1e9),
+  p('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 10, { slider: [0.01, 1] }),
+  p('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false, slider: [0.5, 1] }),
+  p('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, 1e9, { slider: [10, 1e5] }),
   p('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false }),
 ];
-const lr = (def: number) => p('learningRate', 'learning rate', 'lr', def, 0, 100);
+const lr = (def: number) => p('learningRate', 'learning rate', 'lr', def, 0, 100, { slider: [1e-6, 1] });
 
 export const OPTIMIZER_PARAMS: Record<OptimizerName, readonly ParamSpec[]> = {
   l4adam: L4_PARAMS,

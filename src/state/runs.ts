@@ -1,96 +1,154 @@
 import { create } from 'zustand';
 import type { RunStatus } from '../engine/runner';
-import type { BackendName, RunConfig } from '../worker/protocol';
+import type { TraceChunk } from '../engine/trace';
 import { RunClient } from '../worker/client';
-import type { Endpoint } from '../worker/protocol';
-import { appendChunk, clearTrace } from './traces';
+import type { BackendName, Endpoint, RunConfig } from '../worker/protocol';
+import { appendChunk, clearTrace, setTrace } from './traces';
 
 /** What the page shows about a run (its trace lives in state/traces, outside React). */
 export interface RunMeta {
   readonly id: string;
+  /** The experiment's run spec this run belongs to, and its seed. */
+  readonly specId: string;
+  readonly seed: number;
   readonly config: RunConfig;
-  readonly status: RunStatus | 'starting';
+  readonly status: RunStatus | 'starting' | 'imported';
   readonly backend: BackendName | null;
   readonly fallbackReason: string | null;
+  readonly tfjs: string | null;
   readonly description: string;
+  readonly stepsPerEpoch: number;
   readonly step: number;
   readonly lastLoss: number | null;
+  readonly bestLoss: number | null;
   readonly lastEta: number | null;
+  readonly stepsPerSecond: number | null;
+  readonly testAccuracy: number | null;
+  readonly testLoss: number | null;
   readonly divergedAt: number | null;
   readonly reason: string | null;
   readonly errors: readonly string[];
   readonly hyper: Readonly<Record<string, number>>;
 }
 
+export type RunCommand = 'pause' | 'resume' | 'stop' | { step: number } | { setHyper: Record<string, number> };
+
 interface RunsState {
   readonly runs: Readonly<Record<string, RunMeta>>;
   readonly order: readonly string[];
-  startRun(config: RunConfig, opts?: { paused?: boolean }): string;
-  command(id: string, cmd: 'pause' | 'resume' | 'stop' | { step: number } | { setHyper: Record<string, number> }): void;
+  startRun(id: string, specId: string, seed: number, config: RunConfig, opts?: { paused?: boolean }): void;
+  /** Adds a finished run from an imported bundle. */
+  addImported(meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] }, trace: TraceChunk): void;
+  command(id: string, cmd: RunCommand): void;
   removeRun(id: string): void;
+  removeAll(): void;
 }
 
 /** One worker per run; created by the page, replaced in tests. */
-export type WorkerFactory = () => Endpoint & { terminate(): void };
-let workerFactory: WorkerFactory = () =>
-  new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' }) as unknown as Endpoint & { terminate(): void };
-export function setWorkerFactory(f: WorkerFactory): void {
+export type WorkerLike = Endpoint & { terminate(): void };
+let workerFactory: () => WorkerLike = () =>
+  new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+export function setWorkerFactory(f: () => WorkerLike): void {
   workerFactory = f;
 }
 
-const clients = new Map<string, { client: RunClient; worker: Endpoint & { terminate(): void } }>();
-let counter = 0;
+const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
+
+const blank = (id: string, specId: string, seed: number, config: RunConfig): RunMeta => ({
+  id,
+  specId,
+  seed,
+  config,
+  status: 'starting',
+  backend: null,
+  fallbackReason: null,
+  tfjs: null,
+  description: '',
+  stepsPerEpoch: 1,
+  step: 0,
+  lastLoss: null,
+  bestLoss: null,
+  lastEta: null,
+  stepsPerSecond: null,
+  testAccuracy: null,
+  testLoss: null,
+  divergedAt: null,
+  reason: null,
+  errors: [],
+  hyper: {},
+});
 
 export const useRuns = create<RunsState>()((set, get) => {
-  const patch = (id: string, p: Partial<RunMeta>) =>
-    set((s) => (s.runs[id] ? { runs: { ...s.runs, [id]: { ...s.runs[id]!, ...p } } } : s));
+  const patch = (id: string, p: Partial<RunMeta> | ((r: RunMeta) => Partial<RunMeta>)) =>
+    set((s) => {
+      const r = s.runs[id];
+      if (!r) return s;
+      return { runs: { ...s.runs, [id]: { ...r, ...(typeof p === 'function' ? p(r) : p) } } };
+    });
+  const onChunk = (id: string, c: TraceChunk) => {
+    appendChunk(id, c);
+    patch(id, (r) => {
+      const p: Partial<Mutable<RunMeta>> = {};
+      if (c.length > 0) {
+        const last = c.length - 1;
+        let best = r.bestLoss ?? Infinity;
+        for (let i = 0; i < c.length; i++) if (c.columns.loss[i]! < best) best = c.columns.loss[i]!;
+        p.step = c.columns.step[last]! + 1;
+        p.lastLoss = c.columns.loss[last]!;
+        p.lastEta = c.columns.effectiveLr[last]!;
+        p.bestLoss = Number.isFinite(best) ? best : null;
+        const dt = (c.columns.wallTime[last]! - c.columns.wallTime[0]!) / 1000;
+        if (c.length > 1 && dt > 0) p.stepsPerSecond = (c.length - 1) / dt;
+      }
+      const e = c.evals.at(-1);
+      if (e) {
+        p.testLoss = e.testLoss;
+        p.testAccuracy = e.testAccuracy ?? null;
+      }
+      if (c.events.length) p.hyper = Object.assign({}, r.hyper, ...c.events.map((ev) => ev.patch));
+      return p;
+    });
+  };
   return {
     runs: {},
     order: [],
-    startRun(config, opts = {}) {
-      const id = `r${++counter}`;
+    startRun(id, specId, seed, config, opts = {}) {
+      get().removeRun(id);
       const worker = workerFactory();
       const client = new RunClient(worker, id);
       clients.set(id, { client, worker });
-      set((s) => ({
-        order: [...s.order, id],
-        runs: {
-          ...s.runs,
-          [id]: {
-            id,
-            config,
-            status: 'starting',
-            backend: null,
-            fallbackReason: null,
-            description: '',
-            step: 0,
-            lastLoss: null,
-            lastEta: null,
-            divergedAt: null,
-            reason: null,
-            errors: [],
-            hyper: {},
-          },
-        },
-      }));
+      set((s) => ({ order: [...s.order, id], runs: { ...s.runs, [id]: blank(id, specId, seed, config) } }));
       client.start(
         config,
         {
-          onStarted: (m) => patch(id, { backend: m.backend, fallbackReason: m.fallbackReason, description: m.description, hyper: m.hyper }),
-          onChunk: (c) => {
-            appendChunk(id, c);
-            if (c.length > 0) {
-              const last = c.length - 1;
-              patch(id, { step: c.columns.step[last]! + 1, lastLoss: c.columns.loss[last]!, lastEta: c.columns.effectiveLr[last]! });
+          onStarted: (m) =>
+            patch(id, {
+              backend: m.backend,
+              fallbackReason: m.fallbackReason,
+              description: m.description,
+              hyper: m.hyper,
+              tfjs: m.tfjs,
+              stepsPerEpoch: m.stepsPerEpoch,
+            }),
+          onChunk: (c) => onChunk(id, c),
+          onStatus: (m) => {
+            patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null });
+            // A finished run's worker has nothing left to do: free its memory.
+            if (['done', 'diverged', 'stopped', 'failed'].includes(m.status)) {
+              const c = clients.get(id);
+              if (c) setTimeout(() => c.worker.terminate(), 0);
+              clients.delete(id);
             }
-            for (const e of c.events) patch(id, { hyper: { ...get().runs[id]!.hyper, ...e.patch } });
           },
-          onStatus: (m) => patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null }),
-          onError: (message) => patch(id, { errors: [...(get().runs[id]?.errors ?? []), message] }),
+          onError: (message) => patch(id, (r) => ({ errors: [...r.errors, message] })),
         },
         opts,
       );
-      return id;
+    },
+    addImported(meta, trace) {
+      get().removeRun(meta.id);
+      setTrace(meta.id, trace);
+      set((s) => ({ order: [...s.order, meta.id], runs: { ...s.runs, [meta.id]: { ...meta, errors: [] } } }));
     },
     command(id, cmd) {
       const c = clients.get(id)?.client;
@@ -106,6 +164,7 @@ export const useRuns = create<RunsState>()((set, get) => {
       c?.client.dispose();
       c?.worker.terminate();
       clients.delete(id);
+      if (!get().runs[id]) return;
       clearTrace(id);
       set((s) => {
         const runs = { ...s.runs };
@@ -113,5 +172,10 @@ export const useRuns = create<RunsState>()((set, get) => {
         return { runs, order: s.order.filter((x) => x !== id) };
       });
     },
+    removeAll() {
+      for (const id of [...get().order]) get().removeRun(id);
+    },
   };
 });
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

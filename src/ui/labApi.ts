@@ -1,13 +1,18 @@
+import { useLab } from '../state/lab';
 import { useRuns } from '../state/runs';
 
 /** A read-only snapshot of the lab for scripts and tests (`window.__lab.snapshot()`), in production too. */
 export function snapshot() {
   const { runs, order } = useRuns.getState();
   return {
+    experiment: structuredClone(useLab.getState().experiment),
+    notices: [...useLab.getState().notices],
     runs: order.map((id) => {
       const r = runs[id]!;
       return {
         id,
+        spec: r.specId,
+        seed: r.seed,
         task: r.config.task,
         optimizer: r.config.optimizer,
         status: r.status,
@@ -17,7 +22,7 @@ export function snapshot() {
         lastLoss: r.lastLoss,
         lastEffectiveLr: r.lastEta,
         divergedAt: r.divergedAt,
-        hyper: r.hyper,
+        hyper: { ...r.hyper },
       };
     }),
   };

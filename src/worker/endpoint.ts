@@ -1,3 +1,4 @@
+import { version as tfVersion } from '@tensorflow/tfjs';
 import { chooseBackend, type BackendProbe } from '../engine/backend';
 import { Runner } from '../engine/runner';
 import { transferables } from '../engine/trace';
@@ -86,6 +87,7 @@ class ActiveRun {
         description: task.description,
         stepsPerEpoch: task.stepsPerEpoch,
         hyper: this.runner.hyper,
+        tfjs: tfVersion.tfjs,
       });
       await this.loop();
     } catch (e) {

@@ -44,6 +44,8 @@ export type FromWorker =
       readonly description: string;
       readonly stepsPerEpoch: number;
       readonly hyper: Readonly<Record<string, number>>;
+      /** The tfjs version that runs the training. */
+      readonly tfjs: string;
     }
   | { readonly type: 'chunk'; readonly runId: string; readonly chunk: TraceChunk }
   | {

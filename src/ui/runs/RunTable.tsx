@@ -1,69 +1,65 @@
+import { OPTIMIZER_TITLES } from '../../state/experiment';
 import { useRuns, type RunMeta } from '../../state/runs';
 
-const fmt = (x: number | null) => (x === null || Number.isNaN(x) ? '—' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(3) : x.toPrecision(4));
+const fmt = (x: number | null) =>
+  x === null || Number.isNaN(x) ? '—' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 
-function statusText(r: RunMeta): string {
+export function statusText(r: RunMeta): string {
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
   if (r.status === 'failed') return `failed: ${r.reason ?? 'unknown error'}`;
   return r.status;
 }
 
-/** One row per run: status, backend (and why, if it fell back), progress, last loss and η, and controls. */
+/** One row per run and seed: status, backend (and why it fell back), speed, and last / best / final metrics. */
 export function RunTable() {
   const order = useRuns((s) => s.order);
   const runs = useRuns((s) => s.runs);
-  const command = useRuns((s) => s.command);
-  if (order.length === 0) return <p>No runs yet.</p>;
+  if (order.length === 0) return <p data-testid="runs.empty">No runs yet: press Start.</p>;
   return (
-    <table data-testid="runs">
+    <table data-testid="runs" className="runs">
+      <caption>Runs</caption>
       <thead>
         <tr>
-          <th>Run</th>
-          <th>Task</th>
-          <th>Optimizer</th>
-          <th>Status</th>
-          <th>Backend</th>
-          <th>Step</th>
-          <th>Loss</th>
-          <th>η</th>
-          <th>Controls</th>
+          <th scope="col">Run</th>
+          <th scope="col">Optimizer</th>
+          <th scope="col">Seed</th>
+          <th scope="col">Status</th>
+          <th scope="col">Backend</th>
+          <th scope="col">Step</th>
+          <th scope="col">Steps/s</th>
+          <th scope="col">Last loss</th>
+          <th scope="col">Best loss</th>
+          <th scope="col">η</th>
+          <th scope="col">Test acc.</th>
         </tr>
       </thead>
       <tbody>
         {order.map((id) => {
           const r = runs[id]!;
-          const live = r.status === 'running' || r.status === 'paused' || r.status === 'starting';
           return (
             <tr key={id} data-testid={`runs.${id}`}>
-              <td>{id}</td>
-              <td>{r.config.task}</td>
-              <td>{r.config.optimizer}</td>
-              <td data-testid={`runs.${id}.status`}>{statusText(r)}</td>
-              <td data-testid={`runs.${id}.backend`} title={r.fallbackReason ?? undefined}>
+              <th scope="row">{id}</th>
+              <td>{OPTIMIZER_TITLES[r.config.optimizer as keyof typeof OPTIMIZER_TITLES] ?? r.config.optimizer}</td>
+              <td>{r.seed}</td>
+              <td data-testid={`runs.${id}.status`}>
+                {statusText(r)}
+                {r.errors.length > 0 && (
+                  <span role="alert" className="error">
+                    {' '}
+                    {r.errors.at(-1)}
+                  </span>
+                )}
+              </td>
+              <td data-testid={`runs.${id}.backend`}>
                 {r.backend ?? '…'}
-                {r.fallbackReason ? ' (fallback)' : ''}
+                {r.fallbackReason && <small className="why"> ({r.fallbackReason})</small>}
               </td>
               <td data-testid={`runs.${id}.step`}>{r.step}</td>
+              <td>{fmt(r.stepsPerSecond)}</td>
               <td data-testid={`runs.${id}.loss`}>{fmt(r.lastLoss)}</td>
+              <td>{fmt(r.bestLoss)}</td>
               <td data-testid={`runs.${id}.eta`}>{fmt(r.lastEta)}</td>
-              <td>
-                {r.status === 'paused' ? (
-                  <button onClick={() => command(id, 'resume')} aria-label={`Resume ${id}`}>
-                    Resume
-                  </button>
-                ) : (
-                  <button onClick={() => command(id, 'pause')} disabled={!live} aria-label={`Pause ${id}`}>
-                    Pause
-                  </button>
-                )}{' '}
-                <button onClick={() => command(id, { step: 1 })} disabled={r.status !== 'paused'} aria-label={`Step ${id}`}>
-                  Step
-                </button>{' '}
-                <button onClick={() => command(id, 'stop')} disabled={!live} aria-label={`Stop ${id}`}>
-                  Stop
-                </button>
-                {r.errors.length > 0 && <span role="alert">{r.errors.at(-1)}</span>}
-              </td>
+              <td>{r.testAccuracy === null ? '—' : `${(100 * r.testAccuracy).toFixed(2)} %`}</td>
             </tr>
           );
         })}

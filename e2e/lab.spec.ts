@@ -1,0 +1,139 @@
+import { expect, test } from '@playwright/test';
+import { Lab } from './lab';
+
+test('start a comparison: both runs train in workers, the loss falls and η is plotted for both', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(300);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done');
+  await lab.waitStatus('b.1', 'done');
+  const s = await lab.snapshot();
+  for (const r of s.runs) {
+    expect(r.step).toBe(300);
+    expect(r.lastLoss!).toBeLessThan(24.2); // Rosenbrock starts at 24.2
+  }
+  expect(s.runs.find((r) => r.id === 'a.1')!.lastLoss!).toBeLessThan(1);
+  const adapter = await page.evaluate(async () => {
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return gpu ? ((await gpu.requestAdapter()) ? 'adapter' : 'none') : 'none';
+  });
+  if (adapter === 'adapter') {
+    // This machine's adapter is SwiftShader: the automatic choice is WASM, and the page says why.
+    expect(s.runs[0]!.backend).toBe('wasm');
+    expect(s.runs[0]!.fallbackReason).toMatch(/SwiftShader/);
+  }
+  const eta = page.getByTestId('chart.eta');
+  await expect.poll(async () => Number(await eta.getAttribute('data-points'))).toBeGreaterThan(100);
+  await expect(eta.locator('.recharts-line')).toHaveCount(4); // raw + smoothed, for each of the two runs
+  await expect(page.getByTestId('runs.a.1.status')).toHaveText('done');
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('forcing the WebGPU backend on a small task trains on WebGPU', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(15);
+  await page.getByLabel('backend').selectOption('webgpu');
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done', 90_000);
+  const run = (await lab.run('a.1'))!;
+  expect(run.backend).toBe('webgpu');
+  expect(run.fallbackReason).toBeNull();
+  expect(run.step).toBe(15);
+  expect(Number.isFinite(run.lastLoss!)).toBe(true);
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('pause holds, resume continues, α changed mid-run is recorded, stop ends the run', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(1_000_000);
+  await lab.button('Start').click();
+  await expect.poll(async () => (await lab.run('a.1'))?.step ?? 0).toBeGreaterThan(20);
+  await lab.button('Pause').click();
+  await lab.waitStatus('a.1', 'paused');
+  const held = (await lab.run('a.1'))!.step;
+  await page.waitForTimeout(400);
+  expect((await lab.run('a.1'))!.step).toBe(held);
+  await lab.button('Step').click();
+  await expect.poll(async () => (await lab.run('a.1'))!.step).toBe(held + 1);
+  await lab.param('a', 'alpha').fill('0.3');
+  await expect.poll(async () => (await lab.run('a.1'))!.hyper.alpha).toBe(0.3);
+  await lab.button('Resume').click();
+  await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(held + 20);
+  await lab.button('Stop').click();
+  await lab.waitStatus('a.1', 'stopped');
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('a diverging run shows "diverged at step k" while the other run goes on', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await page.getByLabel('optimizer of run b').selectOption('sgd');
+  await lab.param('b', 'learning rate').fill('10');
+  await lab.setSteps(200);
+  await lab.button('Start').click();
+  await lab.waitStatus('b.1', 'diverged');
+  await lab.waitStatus('a.1', 'done');
+  const b = (await lab.run('b.1'))!;
+  await expect(page.getByTestId('runs.b.1.status')).toHaveText(`diverged at step ${b.divergedAt}`);
+  expect((await lab.run('a.1'))!.step).toBe(200);
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('the URL round-trips the experiment; a bad link opens the nearest valid experiment with a notice', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.param('a', 'alpha').fill('0.25');
+  await lab.setSteps(123);
+  await page.getByLabel('task', { exact: true }).selectOption('regression');
+  const url = page.url();
+  expect(url).toMatch(/#x=/);
+  const before = (await lab.snapshot()).experiment;
+  await page.goto('about:blank');
+  await page.goto(url);
+  expect((await lab.snapshot()).experiment).toEqual(before);
+  expect(before.runs[0]!.options.alpha).toBe(0.25);
+  await lab.open('#x=not-a-valid-link');
+  await expect(page.getByTestId('notices')).toContainText('could not be read');
+  expect((await lab.snapshot()).experiment.task).toBe('functions-2d');
+});
+
+test('invalid hyperparameters are refused at the control, with a message', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.param('a', 'alpha').fill('-1');
+  await expect(page.getByTestId('param.run a.alpha.error')).toHaveText('alpha (α) must be in (0, 10], got -1.');
+  await lab.param('a', 'gamma').fill('abc');
+  await expect(page.getByTestId('param.run a.gamma.error')).toContainText('gamma (γ) must be a number');
+  const e = (await lab.snapshot()).experiment;
+  expect(e.runs[0]!.options.alpha).toBeUndefined();
+  expect(e.runs[0]!.options.gamma).toBeUndefined();
+});
+
+test('export CSV has the trace columns; the JSON bundle imports back', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(40);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done');
+  await lab.waitStatus('b.1', 'done');
+  const [csv] = await Promise.all([page.waitForEvent('download'), lab.button('Export CSV').click()]);
+  const text = await (await csv.createReadStream()).toArray().then((b) => Buffer.concat(b).toString('utf8'));
+  const lines = text.trim().split('\n');
+  expect(lines[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime');
+  expect(lines).toHaveLength(1 + 80);
+  const [json] = await Promise.all([page.waitForEvent('download'), lab.button('Export JSON').click()]);
+  const path = await json.path();
+  const before = await lab.snapshot();
+  await lab.button('Reset').click();
+  await expect(page.getByTestId('runs.empty')).toBeVisible();
+  await page.getByLabel('import JSON bundle').setInputFiles(path);
+  await expect(page.getByTestId('import.info')).toContainText('Imported 2 run(s)');
+  const after = await lab.snapshot();
+  expect(after.runs.map((r) => [r.id, r.step, r.lastLoss, r.status])).toEqual(before.runs.map((r) => [r.id, r.step, r.lastLoss, 'imported']));
+  await page.getByLabel('import JSON bundle').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"nope"}') });
+  await expect(page.getByTestId('import.error')).toContainText('bad.json: This is not a valid run bundle');
+  expect(lab.realErrors()).toEqual([]);
+});

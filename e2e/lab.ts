@@ -1,0 +1,57 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The page object of the lab: actions by accessible names, state read through window.__lab. */
+export interface Snapshot {
+  experiment: { task: string; steps: number; seeds: number; runs: { id: string; optimizer: string; options: Record<string, number> }[] };
+  notices: string[];
+  runs: {
+    id: string;
+    spec: string;
+    seed: number;
+    optimizer: string;
+    status: string;
+    backend: string | null;
+    fallbackReason: string | null;
+    step: number;
+    lastLoss: number | null;
+    lastEffectiveLr: number | null;
+    divergedAt: number | null;
+    hyper: Record<string, number>;
+  }[];
+}
+
+export class Lab {
+  readonly errors: string[] = [];
+  constructor(readonly page: Page) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+    });
+    page.on('pageerror', (e) => this.errors.push(e.message));
+  }
+  async open(hash = '') {
+    await this.page.goto(`/${hash}`);
+    await expect(this.page.getByRole('heading', { name: 'L4 Lab' })).toBeVisible();
+  }
+  snapshot(): Promise<Snapshot> {
+    return this.page.evaluate(() => (window as unknown as { __lab: { snapshot(): Snapshot } }).__lab.snapshot());
+  }
+  async run(id: string) {
+    return (await this.snapshot()).runs.find((r) => r.id === id);
+  }
+  async setSteps(n: number) {
+    await this.page.getByLabel('steps', { exact: true }).fill(String(n));
+  }
+  param(run: string, label: string) {
+    return this.page.getByLabel(`${label} of run ${run}`, { exact: true });
+  }
+  button(name: string) {
+    return this.page.getByRole('button', { name, exact: true });
+  }
+  async waitStatus(id: string, status: string, timeout = 60_000) {
+    await expect.poll(async () => (await this.run(id))?.status, { timeout }).toBe(status);
+  }
+  /** Console errors, less the known harmless WebGPU warnings. */
+  realErrors() {
+    return this.errors.filter((e) => !/performance is poor|powerPreference/i.test(e));
+  }
+}

@@ -1,0 +1,151 @@
+import { allocChunk, TRACE_COLUMNS, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
+import { toCsv } from '../lib/csv';
+import { sanitizeExperiment, type Experiment } from './experiment';
+import type { RunMeta } from './runs';
+
+export const BUNDLE_KIND = 'l4-lab-run-bundle';
+export const BUNDLE_VERSION = 1;
+
+/** The columns of an exported CSV: one row per run and step. */
+export const CSV_COLUMNS = ['run', 'spec', 'optimizer', 'seed', ...TRACE_COLUMNS] as const;
+
+export function tracesToCsv(runs: RunMeta[], traceOf: (id: string) => TraceChunk | null): string {
+  const rows: (string | number)[][] = [];
+  for (const r of runs) {
+    const t = traceOf(r.id);
+    if (!t) continue;
+    for (let i = 0; i < t.length; i++) rows.push([r.id, r.specId, r.config.optimizer, r.seed, ...TRACE_COLUMNS.map((c) => t.columns[c][i]!)]);
+  }
+  return toCsv(CSV_COLUMNS, rows);
+}
+
+interface BundleRun {
+  id: string;
+  specId: string;
+  seed: number;
+  optimizer: string;
+  options: Record<string, number>;
+  backend: string | null;
+  fallbackReason: string | null;
+  tfjs: string | null;
+  status: string;
+  divergedAt: number | null;
+  stepsPerEpoch: number;
+  trace: Record<string, (number | null)[]>;
+  evals: EvalPoint[];
+  events: HyperEvent[];
+}
+
+/** The JSON run bundle: config, seeds, every trace, the tfjs version, the backend and its fallback reason. */
+export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id: string) => TraceChunk | null, adapter: string | null): string {
+  const list: BundleRun[] = runs.map((r) => {
+    const t = traceOf(r.id);
+    return {
+      id: r.id,
+      specId: r.specId,
+      seed: r.seed,
+      optimizer: r.config.optimizer,
+      options: { ...r.config.optimizerOptions },
+      backend: r.backend,
+      fallbackReason: r.fallbackReason,
+      tfjs: r.tfjs,
+      status: r.status,
+      divergedAt: r.divergedAt,
+      stepsPerEpoch: r.stepsPerEpoch,
+      trace: Object.fromEntries(TRACE_COLUMNS.map((c) => [c, t ? Array.from(t.columns[c], (x) => (Number.isFinite(x) ? x : null)) : []])),
+      evals: t?.evals ?? [],
+      events: t?.events ?? [],
+    };
+  });
+  return JSON.stringify({ kind: BUNDLE_KIND, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), adapter, experiment, runs: list });
+}
+
+export class BundleError extends Error {
+  constructor(message: string) {
+    super(`This is not a valid run bundle: ${message}`);
+    this.name = 'BundleError';
+  }
+}
+
+export interface ImportedRun {
+  meta: Omit<RunMeta, 'errors'>;
+  trace: TraceChunk;
+}
+
+const MAX_BUNDLE_BYTES = 200 * 1024 * 1024;
+
+/** Parses and checks a bundle (data only: nothing in it is executed). */
+export function readBundle(text: string): { experiment: Experiment; notices: string[]; runs: ImportedRun[] } {
+  if (text.length > MAX_BUNDLE_BYTES) throw new BundleError(`it is ${text.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new BundleError(`it is not JSON (${(e as Error).message}).`);
+  }
+  const b = raw as Record<string, unknown>;
+  if (!b || typeof b !== 'object' || b.kind !== BUNDLE_KIND) throw new BundleError(`its "kind" is not "${BUNDLE_KIND}".`);
+  if (b.version !== BUNDLE_VERSION) throw new BundleError(`its version ${String(b.version)} is not ${BUNDLE_VERSION}.`);
+  if (!Array.isArray(b.runs)) throw new BundleError('it has no list of runs.');
+  const { experiment, notices } = sanitizeExperiment(b.experiment);
+  const runs: ImportedRun[] = b.runs.map((item: unknown, i: number) => {
+    const r = item as BundleRun;
+    const where = `run ${i + 1}`;
+    if (!r || typeof r !== 'object') throw new BundleError(`${where} is not an object.`);
+    if (typeof r.id !== 'string' || !/^[\w.-]{1,40}$/.test(r.id)) throw new BundleError(`${where} has no valid id.`);
+    if (!r.trace || typeof r.trace !== 'object') throw new BundleError(`${where} has no trace.`);
+    const n = Array.isArray(r.trace.step) ? r.trace.step.length : -1;
+    if (n < 0) throw new BundleError(`${where}'s trace has no step column.`);
+    const chunk = allocChunk(n);
+    for (const c of TRACE_COLUMNS) {
+      const col = r.trace[c];
+      if (col === undefined) continue;
+      if (!Array.isArray(col) || col.length !== n) throw new BundleError(`${where}'s column "${c}" does not have ${n} values.`);
+      col.forEach((v, k) => {
+        if (v !== null && typeof v !== 'number') throw new BundleError(`${where}'s column "${c}" holds a non-number at row ${k}.`);
+        chunk.columns[c][k] = v === null ? NaN : v;
+      });
+    }
+    const evals = Array.isArray(r.evals) ? r.evals.filter((e) => e && typeof e.step === 'number' && typeof e.testLoss === 'number') : [];
+    chunk.evals.push(...evals);
+    if (Array.isArray(r.events)) chunk.events.push(...r.events.filter((e) => e && typeof e.step === 'number' && e.patch && typeof e.patch === 'object'));
+    const last = n - 1;
+    const lastEval = evals.at(-1);
+    let best = Infinity;
+    for (let k = 0; k < n; k++) if (chunk.columns.loss[k]! < best) best = chunk.columns.loss[k]!;
+    const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    return {
+      meta: {
+        id: r.id,
+        specId: str(r.specId) ?? r.id,
+        seed: typeof r.seed === 'number' ? r.seed : 0,
+        config: {
+          task: experiment.task,
+          taskSettings: experiment.taskSettings,
+          optimizer: str(r.optimizer) ?? 'unknown',
+          optimizerOptions: r.options && typeof r.options === 'object' ? r.options : {},
+          seed: typeof r.seed === 'number' ? r.seed : 0,
+          steps: n,
+        },
+        status: 'imported',
+        backend: (['webgpu', 'webgl', 'wasm', 'cpu'] as const).find((x) => x === r.backend) ?? null,
+        fallbackReason: str(r.fallbackReason),
+        tfjs: str(r.tfjs),
+        description: '',
+        stepsPerEpoch: typeof r.stepsPerEpoch === 'number' && r.stepsPerEpoch > 0 ? r.stepsPerEpoch : 1,
+        step: n,
+        lastLoss: n > 0 ? chunk.columns.loss[last]! : null,
+        bestLoss: Number.isFinite(best) ? best : null,
+        lastEta: n > 0 ? chunk.columns.effectiveLr[last]! : null,
+        stepsPerSecond: null,
+        testAccuracy: lastEval?.testAccuracy ?? null,
+        testLoss: lastEval?.testLoss ?? null,
+        divergedAt: typeof r.divergedAt === 'number' ? r.divergedAt : null,
+        reason: null,
+        hyper: {},
+      },
+      trace: chunk,
+    };
+  });
+  return { experiment, notices, runs };
+}

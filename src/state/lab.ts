@@ -1,0 +1,130 @@
+import { create } from 'zustand';
+import {
+  DEFAULT_EXPERIMENT,
+  decodeExperiment,
+  encodeExperiment,
+  nextRunId,
+  OPTIMIZER_PARAMS,
+  PRESETS,
+  type Experiment,
+  type OptimizerName,
+  type RunSpec,
+} from './experiment';
+import { useRuns, type RunCommand } from './runs';
+
+interface LabState {
+  readonly experiment: Experiment;
+  /** Sentences about what a link or an import had to change, shown until dismissed. */
+  readonly notices: readonly string[];
+  setExperiment(e: Experiment, notices?: readonly string[]): void;
+  update(patch: Partial<Omit<Experiment, 'v'>>): void;
+  loadPreset(name: keyof typeof PRESETS): void;
+  addRun(optimizer: OptimizerName): void;
+  removeRunSpec(id: string): void;
+  setRunOption(id: string, key: string, value: number): void;
+  setRunOptimizer(id: string, optimizer: OptimizerName): void;
+  dismissNotices(): void;
+  /** Starts every run × seed, each in its own worker (replacing what ran before). */
+  start(opts?: { paused?: boolean }): void;
+  /** A command for every live run. */
+  commandAll(cmd: RunCommand): void;
+  /** Removes every run and trace. */
+  reset(): void;
+}
+
+/** The id of a run of spec `specId` with `seed`. */
+export const runIdOf = (specId: string, seed: number) => `${specId}.${seed}`;
+
+function initial(): { experiment: Experiment; notices: readonly string[] } {
+  const hash = typeof location === 'undefined' ? '' : location.hash;
+  return decodeExperiment(hash) ?? { experiment: DEFAULT_EXPERIMENT, notices: [] };
+}
+
+export const useLab = create<LabState>()((set, get) => {
+  const withRun = (id: string, f: (r: RunSpec) => RunSpec) =>
+    get().update({ runs: get().experiment.runs.map((r) => (r.id === id ? f(r) : r)) });
+  return {
+    ...initial(),
+    setExperiment: (experiment, notices = []) => set({ experiment, notices }),
+    update: (patch) => set((s) => ({ experiment: { ...s.experiment, ...patch } })),
+    loadPreset: (name) => set({ experiment: PRESETS[name]!.experiment, notices: [] }),
+    addRun: (optimizer) => {
+      const runs = get().experiment.runs;
+      if (runs.length >= 8) return;
+      get().update({ runs: [...runs, { id: nextRunId(runs), optimizer, options: {} }] });
+    },
+    removeRunSpec: (id) => {
+      const runs = get().experiment.runs.filter((r) => r.id !== id);
+      if (runs.length > 0) get().update({ runs });
+    },
+    setRunOption: (id, key, value) => {
+      withRun(id, (r) => ({ ...r, options: { ...r.options, [key]: value } }));
+      // Live: runs of this spec that are going change from their next step; the trace records it.
+      const live = useRuns.getState();
+      for (const runId of live.order) {
+        const m = live.runs[runId]!;
+        if (m.specId === id && (m.status === 'running' || m.status === 'paused' || m.status === 'starting')) {
+          const hyperKey = key;
+          live.command(runId, { setHyper: { [hyperKey]: value } });
+        }
+      }
+    },
+    setRunOptimizer: (id, optimizer) => withRun(id, (r) => ({ ...r, optimizer, options: {} })),
+    dismissNotices: () => set({ notices: [] }),
+    start: (opts = {}) => {
+      const e = get().experiment;
+      const runs = useRuns.getState();
+      runs.removeAll();
+      for (const spec of e.runs) {
+        for (let k = 0; k < e.seeds; k++) {
+          const seed = e.seed + k;
+          const defaults = Object.fromEntries(OPTIMIZER_PARAMS[spec.optimizer].map((p) => [p.key, p.default]));
+          runs.startRun(
+            runIdOf(spec.id, seed),
+            spec.id,
+            seed,
+            {
+              task: e.task,
+              taskSettings: e.taskSettings,
+              optimizer: spec.optimizer,
+              optimizerOptions: { ...defaults, ...spec.options },
+              seed,
+              steps: e.steps,
+              backend: e.backend,
+            },
+            opts,
+          );
+        }
+      }
+    },
+    commandAll: (cmd) => {
+      const runs = useRuns.getState();
+      for (const id of runs.order) runs.command(id, cmd);
+    },
+    reset: () => useRuns.getState().removeAll(),
+  };
+});
+
+/** Keeps the URL fragment in step with the experiment (replaceState: no history entry per keystroke). */
+export function syncUrl(): () => void {
+  let last = '';
+  const write = (e: Experiment) => {
+    const hash = `#${encodeExperiment(e)}`;
+    if (hash !== last) {
+      last = hash;
+      history.replaceState(null, '', hash);
+    }
+  };
+  write(useLab.getState().experiment);
+  const unsub = useLab.subscribe((s) => write(s.experiment));
+  const onHash = () => {
+    if (location.hash === last) return;
+    const d = decodeExperiment(location.hash);
+    if (d) useLab.getState().setExperiment(d.experiment, d.notices);
+  };
+  addEventListener('hashchange', onHash);
+  return () => {
+    unsub();
+    removeEventListener('hashchange', onHash);
+  };
+}

@@ -1,0 +1,34 @@
+import { useLab } from '../../state/lab';
+import { useRuns } from '../../state/runs';
+
+/** Start, pause, resume, single step, stop and reset, for every run of the experiment at once. */
+export function Controls() {
+  const statuses = useRuns((s) => s.order.map((id) => s.runs[id]!.status).join(','));
+  const lab = useLab.getState();
+  const list = statuses ? statuses.split(',') : [];
+  const live = list.some((s) => s === 'running' || s === 'starting' || s === 'paused');
+  const running = list.some((s) => s === 'running' || s === 'starting');
+  const paused = list.some((s) => s === 'paused');
+  return (
+    <p className="controls" data-testid="controls">
+      <button type="button" onClick={() => lab.start()}>
+        Start
+      </button>{' '}
+      <button type="button" onClick={() => lab.commandAll('pause')} disabled={!running}>
+        Pause
+      </button>{' '}
+      <button type="button" onClick={() => lab.commandAll('resume')} disabled={!paused}>
+        Resume
+      </button>{' '}
+      <button type="button" onClick={() => (live ? lab.commandAll({ step: 1 }) : lab.start({ paused: true }))} disabled={running && !paused}>
+        Step
+      </button>{' '}
+      <button type="button" onClick={() => lab.commandAll('stop')} disabled={!live}>
+        Stop
+      </button>{' '}
+      <button type="button" onClick={() => lab.reset()} disabled={list.length === 0}>
+        Reset
+      </button>
+    </p>
+  );
+}

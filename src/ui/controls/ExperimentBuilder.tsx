@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import {
+  OPTIMIZER_NAMES,
+  OPTIMIZER_PARAMS,
+  OPTIMIZER_TITLES,
+  PRESETS,
+  TASK_NAMES,
+  TASK_SETTINGS,
+  TASK_TITLES,
+  type OptimizerName,
+  type TaskName,
+} from '../../state/experiment';
+import { useLab } from '../../state/lab';
+import { colorOf } from '../charts/colors';
+import { ParamInput } from './ParamInput';
+
+/** A whole number in a range, refused at the control with a message when it is not. */
+function IntField({ label, value, min, max, onChange }: { label: string; value: number; min: number; max: number; onChange(v: number): void }) {
+  const [text, setText] = useState(String(value));
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <label>
+      {label[0]!.toUpperCase() + label.slice(1)}{' '}
+      <input
+        aria-label={label}
+        inputMode="numeric"
+        size={8}
+        value={text}
+        aria-invalid={error !== null}
+        onChange={(e) => {
+          setText(e.target.value);
+          const v = Number(e.target.value);
+          const ok = e.target.value.trim() !== '' && Number.isInteger(v) && v >= min && v <= max;
+          setError(ok ? null : `${label} must be a whole number from ${min} to ${max}.`);
+          if (ok) onChange(v);
+        }}
+      />
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** Task, runs to compare (optimizer + hyperparameters), seeds, budget and presets. */
+export function ExperimentBuilder() {
+  const e = useLab((s) => s.experiment);
+  const lab = useLab.getState();
+  return (
+    <section aria-labelledby="builder-h" data-testid="builder">
+      <h2 id="builder-h">Experiment</h2>
+      <p>
+        Presets:{' '}
+        {Object.entries(PRESETS).map(([key, p]) => (
+          <button key={key} type="button" onClick={() => lab.loadPreset(key as keyof typeof PRESETS)} title={p.title}>
+            {p.title.split(':')[0]}
+          </button>
+        ))}
+      </p>
+      <p>
+        <label>
+          Task{' '}
+          <select
+            aria-label="task"
+            value={e.task}
+            onChange={(ev) => {
+              const task = ev.target.value as TaskName;
+              lab.update({ task, taskSettings: Object.fromEntries(TASK_SETTINGS[task].map((s) => [s.key, s.default])) });
+            }}
+          >
+            {TASK_NAMES.map((t) => (
+              <option key={t} value={t}>
+                {TASK_TITLES[t]}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        {TASK_SETTINGS[e.task].map((s) =>
+          s.choices ? (
+            <label key={s.key}>
+              {s.label}{' '}
+              <select
+                aria-label={s.label}
+                value={String(e.taskSettings[s.key] ?? s.default)}
+                onChange={(ev) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: ev.target.value } })}
+              >
+                {s.choices.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>{' '}
+            </label>
+          ) : (
+            <ParamInput
+              key={`${e.task}.${s.key}`}
+              context="task"
+              spec={{ key: s.key, label: s.label, symbol: s.label, min: 0, max: 1e12, minOpen: s.key !== 'noise', maxOpen: false, log: false, default: Number(s.default) }}
+              value={Number(e.taskSettings[s.key] ?? s.default)}
+              onChange={(v) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: v } })}
+            />
+          ),
+        )}
+      </p>
+      <ul className="runs-spec">
+        {e.runs.map((r, i) => (
+          <li key={r.id} data-testid={`spec.${r.id}`}>
+            <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> Run {r.id}:{' '}
+            <select aria-label={`optimizer of run ${r.id}`} value={r.optimizer} onChange={(ev) => lab.setRunOptimizer(r.id, ev.target.value as OptimizerName)}>
+              {OPTIMIZER_NAMES.map((o) => (
+                <option key={o} value={o}>
+                  {OPTIMIZER_TITLES[o]}
+                </option>
+              ))}
+            </select>{' '}
+            {OPTIMIZER_PARAMS[r.optimizer].map((spec) => (
+              <ParamInput
+                key={spec.key}
+                context={`run ${r.id}`}
+                spec={spec}
+                value={r.options[spec.key] ?? spec.default}
+                onChange={(v) => lab.setRunOption(r.id, spec.key, v)}
+              />
+            ))}{' '}
+            <button type="button" onClick={() => lab.removeRunSpec(r.id)} disabled={e.runs.length <= 1} aria-label={`Remove run ${r.id}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <button type="button" onClick={() => lab.addRun('adam')} disabled={e.runs.length >= 8}>
+          Add run
+        </button>{' '}
+        <IntField label="seed" value={e.seed} min={-1e9} max={1e9} onChange={(seed) => lab.update({ seed })} />{' '}
+        <IntField label="seeds" value={e.seeds} min={1} max={10} onChange={(seeds) => lab.update({ seeds })} />{' '}
+        <IntField label="steps" value={e.steps} min={1} max={1_000_000} onChange={(steps) => lab.update({ steps })} />{' '}
+        <label>
+          Backend{' '}
+          <select aria-label="backend" value={e.backend} onChange={(ev) => lab.update({ backend: ev.target.value as typeof e.backend })}>
+            {(['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const).map((b) => (
+              <option key={b}>{b}</option>
+            ))}
+          </select>
+        </label>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useRef, useState } from 'react';
+import { makeBundle, readBundle, tracesToCsv } from '../../state/bundle';
+import { useLab } from '../../state/lab';
+import { useRuns } from '../../state/runs';
+import { traceOf } from '../../state/traces';
+
+function download(name: string, type: string, body: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Export traces as CSV and the whole comparison as a JSON run bundle; import a bundle back. */
+export function ExportImport() {
+  const count = useRuns((s) => s.order.length);
+  const [error, setError] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
+  const file = useRef<HTMLInputElement>(null);
+  const runs = () => useRuns.getState().order.map((id) => useRuns.getState().runs[id]!);
+  return (
+    <p className="export" data-testid="export">
+      <button type="button" disabled={count === 0} onClick={() => download('l4-lab-traces.csv', 'text/csv', tracesToCsv(runs(), traceOf))}>
+        Export CSV
+      </button>{' '}
+      <button
+        type="button"
+        disabled={count === 0}
+        onClick={() => download('l4-lab-bundle.json', 'application/json', makeBundle(useLab.getState().experiment, runs(), traceOf, null))}
+      >
+        Export JSON
+      </button>{' '}
+      <label>
+        Import JSON bundle{' '}
+        <input
+          ref={file}
+          type="file"
+          accept="application/json,.json"
+          aria-label="import JSON bundle"
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            if (!f) return;
+            setError(null);
+            setInfo(null);
+            try {
+              if (f.size > 200 * 1024 * 1024) throw new Error(`${f.name} is ${f.size} bytes, over the 200 MB limit for a bundle.`);
+              const { experiment, notices, runs: imported } = readBundle(await f.text());
+              const store = useRuns.getState();
+              store.removeAll();
+              useLab.getState().setExperiment(experiment, notices);
+              for (const r of imported) store.addImported(r.meta, r.trace);
+              setInfo(`Imported ${imported.length} run(s) from ${f.name}.`);
+            } catch (err) {
+              setError(`${f.name}: ${(err as Error).message}`);
+            } finally {
+              if (file.current) file.current.value = '';
+            }
+          }}
+        />
+      </label>
+      {error && (
+        <span role="alert" className="error" data-testid="import.error">
+          {error}
+        </span>
+      )}
+      {info && <span data-testid="import.info"> {info}</span>}
+    </p>
+  );
+}
