@@ -26,9 +26,18 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
   },
+  // Both projects enable WebGPU (SwiftShader's fallback adapter on a machine without a GPU). `webgpu` runs
+  // the specs tagged @webgpu, which force the WebGPU backend; `default` runs the rest with the automatic
+  // choice, which is WASM on a fallback adapter.
   projects: [
     {
-      name: 'chromium-webgpu',
+      name: 'webgpu',
+      grep: /@webgpu/,
+      use: { browserName: 'chromium', launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
+    },
+    {
+      name: 'default',
+      grepInvert: /@webgpu/,
       use: { browserName: 'chromium', launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
     },
   ],

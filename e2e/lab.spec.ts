@@ -30,7 +30,7 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
   expect(lab.realErrors()).toEqual([]);
 });
 
-test('forcing the WebGPU backend on a small task trains on WebGPU', async ({ page }) => {
+test('forcing the WebGPU backend on a small task trains on WebGPU @webgpu', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();
   await lab.setSteps(15);
@@ -135,5 +135,40 @@ test('export CSV has the trace columns; the JSON bundle imports back', async ({ 
   expect(after.runs.map((r) => [r.id, r.step, r.lastLoss, r.status])).toEqual(before.runs.map((r) => [r.id, r.step, r.lastLoss, 'imported']));
   await page.getByLabel('import JSON bundle').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"nope"}') });
   await expect(page.getByTestId('import.error')).toContainText('bad.json: This is not a valid run bundle');
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('a tuning grid picks the best learning rate and puts it into the comparison', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(150);
+  await page.getByLabel('lowest learning rate').fill('0.0001');
+  await page.getByLabel('highest learning rate').fill('0.1');
+  await page.getByLabel('grid points').fill('4');
+  await lab.button('Tune').click();
+  await expect(page.getByTestId('tuning.status')).toContainText('Best constant learning rate', { timeout: 90_000 });
+  const s = await page.evaluate(() => (window as unknown as { __lab: { snapshot(): { tuning: { best: { lr: number; score: number }; results: { lr: number; final: number }[] }; experiment: { runs: { id: string; options: Record<string, number> }[] } } } }).__lab.snapshot());
+  expect(s.tuning.results.map((r) => r.lr)).toEqual([0.0001, 0.001, 0.01, 0.1]);
+  const finite = s.tuning.results.filter((r) => Number.isFinite(r.final));
+  const lowest = finite.reduce((a, r) => (r.final < a.final ? r : a));
+  expect(s.tuning.best.lr).toBe(lowest.lr);
+  expect(s.experiment.runs.find((r) => r.id === 'b')!.options.learningRate).toBe(s.tuning.best.lr);
+  await expect(page.getByTestId('tuning.curve')).toBeVisible();
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('charts export as SVG and PNG', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(30);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export loss chart as SVG').click()]);
+  expect(svg.suggestedFilename()).toBe('l4-lab-loss.svg');
+  const text = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
+  expect(text).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export loss chart as PNG').click()]);
+  const bytes = Buffer.concat(await (await png.createReadStream()).toArray());
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
   expect(lab.realErrors()).toEqual([]);
 });

@@ -51,6 +51,9 @@ let workerFactory: () => WorkerLike = () =>
 export function setWorkerFactory(f: () => WorkerLike): void {
   workerFactory = f;
 }
+export function createWorker(): WorkerLike {
+  return workerFactory();
+}
 
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
 

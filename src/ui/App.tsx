@@ -2,6 +2,7 @@ import { L4_DEFAULTS } from '../optim/defaults';
 import { Charts } from './charts/Charts';
 import { Controls } from './controls/Controls';
 import { ExperimentBuilder } from './controls/ExperimentBuilder';
+import { TuningPanel } from './controls/TuningPanel';
 import { Notices } from './Notices';
 import { ExportImport } from './runs/ExportImport';
 import { RunTable } from './runs/RunTable';
@@ -23,6 +24,7 @@ export function App() {
       </header>
       <Notices />
       <ExperimentBuilder />
+      <TuningPanel />
       <Controls />
       <Charts />
       <RunTable />

@@ -1,5 +1,6 @@
 import { useLab } from '../state/lab';
 import { useRuns } from '../state/runs';
+import { useTuning } from '../state/tuning';
 
 /** A read-only snapshot of the lab for scripts and tests (`window.__lab.snapshot()`), in production too. */
 export function snapshot() {
@@ -7,6 +8,7 @@ export function snapshot() {
   return {
     experiment: structuredClone(useLab.getState().experiment),
     notices: [...useLab.getState().notices],
+    tuning: (({ specId, status, results, best }) => structuredClone({ specId, status, results, best }))(useTuning.getState()),
     runs: order.map((id) => {
       const r = runs[id]!;
       return {

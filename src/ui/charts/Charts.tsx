@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TraceColumn } from '../../engine/trace';
 import { aggregate, robustRange, smooth, type SeriesInput, type SeriesPoint } from '../../lib/series';
@@ -7,6 +7,7 @@ import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { subscribeTraces, traceOf, tracesVersion } from '../../state/traces';
 import { colorOf } from './colors';
+import { exportPng, exportSvg } from './exportChart';
 
 type XMode = 'step' | 'epoch' | 'time';
 
@@ -79,9 +80,19 @@ function MetricChart({ spec, drawn, logX, ignoreOutliers, xLabel }: { spec: Char
   const range = ignoreOutliers ? robustRange(ys, 0.02) : null;
   const empty = drawn.every((d) => d.raw.length === 0);
   const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+  const ref = useRef<HTMLElement>(null);
+  const svg = () => ref.current?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
   return (
-    <figure className="chart" data-testid={`chart.${spec.id}`} data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}>
-      <figcaption>{spec.title}</figcaption>
+    <figure ref={ref} className="chart" data-testid={`chart.${spec.id}`} data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}>
+      <figcaption>
+        {spec.title}{' '}
+        <button type="button" disabled={empty} aria-label={`Export ${spec.id} chart as SVG`} onClick={() => svg() && exportSvg(svg()!, `l4-lab-${spec.id}`)}>
+          SVG
+        </button>
+        <button type="button" disabled={empty} aria-label={`Export ${spec.id} chart as PNG`} onClick={() => svg() && void exportPng(svg()!, `l4-lab-${spec.id}`)}>
+          PNG
+        </button>
+      </figcaption>
       {empty ? (
         <p className="empty">No data yet.</p>
       ) : (
