@@ -7,6 +7,8 @@ export interface BackendProbe {
   webgpuAdapter(): Promise<'hardware' | 'fallback' | 'none'>;
   /** Backends registered in this bundle. */
   readonly registered: readonly BackendName[];
+  /** A description of the GPU adapter, for run bundles (null where there is none). */
+  describeAdapter?(): Promise<string | null>;
 }
 
 export interface BackendChoiceResult {

@@ -28,6 +28,7 @@ interface BundleRun {
   backend: string | null;
   fallbackReason: string | null;
   tfjs: string | null;
+  adapter: string | null;
   status: string;
   divergedAt: number | null;
   stepsPerEpoch: number;
@@ -36,8 +37,8 @@ interface BundleRun {
   events: HyperEvent[];
 }
 
-/** The JSON run bundle: config, seeds, every trace, the tfjs version, the backend and its fallback reason. */
-export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id: string) => TraceChunk | null, adapter: string | null): string {
+/** The JSON run bundle: config, seeds, every trace, the tfjs version, the backend (and why), and the GPU adapter. */
+export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id: string) => TraceChunk | null): string {
   const list: BundleRun[] = runs.map((r) => {
     const t = traceOf(r.id);
     return {
@@ -49,6 +50,7 @@ export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id
       backend: r.backend,
       fallbackReason: r.fallbackReason,
       tfjs: r.tfjs,
+      adapter: r.adapter,
       status: r.status,
       divergedAt: r.divergedAt,
       stepsPerEpoch: r.stepsPerEpoch,
@@ -57,7 +59,7 @@ export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id
       events: t?.events ?? [],
     };
   });
-  return JSON.stringify({ kind: BUNDLE_KIND, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), adapter, experiment, runs: list });
+  return JSON.stringify({ kind: BUNDLE_KIND, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), experiment, runs: list });
 }
 
 export class BundleError extends Error {
@@ -131,6 +133,7 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         backend: (['webgpu', 'webgl', 'wasm', 'cpu'] as const).find((x) => x === r.backend) ?? null,
         fallbackReason: str(r.fallbackReason),
         tfjs: str(r.tfjs),
+        adapter: str(r.adapter),
         description: '',
         stepsPerEpoch: typeof r.stepsPerEpoch === 'number' && r.stepsPerEpoch > 0 ? r.stepsPerEpoch : 1,
         step: n,

@@ -16,6 +16,7 @@ export interface RunMeta {
   readonly backend: BackendName | null;
   readonly fallbackReason: string | null;
   readonly tfjs: string | null;
+  readonly adapter: string | null;
   readonly description: string;
   readonly stepsPerEpoch: number;
   readonly step: number;
@@ -66,6 +67,7 @@ const blank = (id: string, specId: string, seed: number, config: RunConfig): Run
   backend: null,
   fallbackReason: null,
   tfjs: null,
+  adapter: null,
   description: '',
   stepsPerEpoch: 1,
   step: 0,
@@ -131,6 +133,7 @@ export const useRuns = create<RunsState>()((set, get) => {
               description: m.description,
               hyper: m.hyper,
               tfjs: m.tfjs,
+              adapter: m.adapter,
               stepsPerEpoch: m.stepsPerEpoch,
             }),
           onChunk: (c) => onChunk(id, c),

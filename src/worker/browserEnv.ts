@@ -25,12 +25,22 @@ interface GpuAdapterLike {
 }
 
 /** WebGPU's adapter in this browser: real hardware, a software fallback (SwiftShader), or none. */
+async function requestAdapter(): Promise<GpuAdapterLike | null> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  return gpu ? gpu.requestAdapter().catch(() => null) : null;
+}
+
 export const browserProbe: BackendProbe = {
   registered: ['webgpu', 'webgl', 'wasm', 'cpu'],
+  async describeAdapter() {
+    const adapter = await requestAdapter();
+    if (!adapter) return null;
+    const i = adapter.info ?? {};
+    const text = [i.vendor, i.architecture, i.description].filter(Boolean).join(' ');
+    return `${text || 'unknown adapter'}${i.isFallbackAdapter || adapter.isFallbackAdapter ? ' (fallback)' : ''}`;
+  },
   async webgpuAdapter() {
-    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
-    if (!gpu) return 'none';
-    const adapter = await gpu.requestAdapter().catch(() => null);
+    const adapter = await requestAdapter();
     if (!adapter) return 'none';
     const info = adapter.info ?? {};
     const software = /swiftshader|llvmpipe|software/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);

@@ -88,6 +88,7 @@ class ActiveRun {
         stepsPerEpoch: task.stepsPerEpoch,
         hyper: this.runner.hyper,
         tfjs: tfVersion.tfjs,
+        adapter: (await this.env.probe.describeAdapter?.().catch(() => null)) ?? null,
       });
       await this.loop();
     } catch (e) {

@@ -46,6 +46,8 @@ export type FromWorker =
       readonly hyper: Readonly<Record<string, number>>;
       /** The tfjs version that runs the training. */
       readonly tfjs: string;
+      /** The GPU adapter, as the browser describes it, or null. */
+      readonly adapter: string | null;
     }
   | { readonly type: 'chunk'; readonly runId: string; readonly chunk: TraceChunk }
   | {

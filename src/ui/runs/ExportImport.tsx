@@ -30,7 +30,7 @@ export function ExportImport() {
       <button
         type="button"
         disabled={count === 0}
-        onClick={() => download('l4-lab-bundle.json', 'application/json', makeBundle(useLab.getState().experiment, runs(), traceOf, null))}
+        onClick={() => download('l4-lab-bundle.json', 'application/json', makeBundle(useLab.getState().experiment, runs(), traceOf))}
       >
         Export JSON
       </button>{' '}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { allocChunk } from '../engine/trace';
+import { BundleError, makeBundle, readBundle, tracesToCsv } from './bundle';
+import { DEFAULT_EXPERIMENT } from './experiment';
+import type { RunMeta } from './runs';
+
+const meta = (id: string): RunMeta => ({
+  id,
+  specId: 'a',
+  seed: 1,
+  config: { task: 'functions-2d', taskSettings: {}, optimizer: 'l4adam', optimizerOptions: { alpha: 0.15 }, seed: 1, steps: 3 },
+  status: 'done',
+  backend: 'wasm',
+  fallbackReason: 'the WebGPU adapter is a software fallback (SwiftShader)',
+  tfjs: '4.22.0',
+  adapter: 'google swiftshader (fallback)',
+  description: '',
+  stepsPerEpoch: 1,
+  step: 3,
+  lastLoss: 1,
+  bestLoss: 1,
+  lastEta: 0.1,
+  stepsPerSecond: 10,
+  testAccuracy: null,
+  testLoss: null,
+  divergedAt: null,
+  reason: null,
+  errors: [],
+  hyper: {},
+});
+
+const trace = () => {
+  const t = allocChunk(3);
+  t.columns.step.set([0, 1, 2]);
+  t.columns.loss.set([3, 2, 1]);
+  t.columns.effectiveLr.set([0.1, 0.2, 0.1]);
+  t.events.push({ step: 1, patch: { alpha: 0.3 } });
+  return t;
+};
+
+describe('run bundles', () => {
+  it('round-trip the experiment, the traces, the events and the provenance', () => {
+    const text = makeBundle(DEFAULT_EXPERIMENT, [meta('a.1')], () => trace());
+    const doc = JSON.parse(text);
+    expect(doc.runs[0]).toMatchObject({ tfjs: '4.22.0', backend: 'wasm', adapter: 'google swiftshader (fallback)', seed: 1 });
+    const back = readBundle(text);
+    expect(back.experiment).toEqual(DEFAULT_EXPERIMENT);
+    expect(back.runs[0]!.meta).toMatchObject({ id: 'a.1', status: 'imported', lastLoss: 1, bestLoss: 1, backend: 'wasm' });
+    expect(Array.from(back.runs[0]!.trace.columns.loss)).toEqual([3, 2, 1]);
+    expect(Number.isNaN(back.runs[0]!.trace.columns.lossMin[0]!)).toBe(true);
+    expect(back.runs[0]!.trace.events).toEqual([{ step: 1, patch: { alpha: 0.3 } }]);
+  });
+
+  it('malformed bundles get a clear error', () => {
+    expect(() => readBundle('{nope')).toThrow(BundleError);
+    expect(() => readBundle('{nope')).toThrow(/not JSON/);
+    expect(() => readBundle('{"kind":"x"}')).toThrow(/"kind" is not "l4-lab-run-bundle"/);
+    expect(() => readBundle('{"kind":"l4-lab-run-bundle","version":9,"runs":[]}')).toThrow(/version 9 is not 1/);
+    const bad = JSON.parse(makeBundle(DEFAULT_EXPERIMENT, [meta('a.1')], () => trace()));
+    bad.runs[0].trace.loss = [1, 'two', 3];
+    expect(() => readBundle(JSON.stringify(bad))).toThrow(/column "loss" holds a non-number at row 1/);
+    bad.runs[0].trace.loss = [1];
+    expect(() => readBundle(JSON.stringify(bad))).toThrow(/column "loss" does not have 3 values/);
+  });
+
+  it('CSV has one row per run and step with the trace columns', () => {
+    const csv = tracesToCsv([meta('a.1')], () => trace()).trim().split('\n');
+    expect(csv[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime');
+    expect(csv[2]).toBe('a.1,a,l4adam,1,1,2,0.2,,,,,,');
+  });
+});
