@@ -1,0 +1,126 @@
+/**
+ * The 1-D explainer's arithmetic, in float64 and free of tfjs (the teaching page loads instantly and works
+ * offline). It is the optimizer library's step written out for one parameter with v = g = f′(x):
+ * L4 over plain gradients (gradient timescale 1) and classic Polyak. `step1d.test.ts` checks it against the
+ * library step by step.
+ */
+
+export const FUNCTIONS_1D = {
+  quadratic: { title: '½·a·x²', f: (x: number, a: number) => 0.5 * a * x * x, df: (x: number, a: number) => a * x, fStar: 0, range: [-3, 3] },
+  quartic: { title: 'x⁴/4', f: (x: number) => x ** 4 / 4, df: (x: number) => x ** 3, fStar: 0, range: [-2.2, 2.2] },
+  bump: {
+    title: 'non-convex bump x²/2 + 1.5·e^{−(x−1)²/0.3}',
+    f: (x: number) => 0.5 * x * x + 1.5 * Math.exp(-((x - 1) ** 2) / 0.3),
+    df: (x: number) => x - 1.5 * Math.exp(-((x - 1) ** 2) / 0.3) * (2 * (x - 1)) / 0.3,
+    // The minimum value, found numerically (the minimum sits left of the bump).
+    fStar: 0.0787,
+    range: [-2.5, 3],
+  },
+  abs: { title: '|x|', f: (x: number) => Math.abs(x), df: (x: number) => Math.sign(x), fStar: 0, range: [-3, 3] },
+} as const;
+
+export type Fn1D = keyof typeof FUNCTIONS_1D;
+
+export interface Step1dSettings {
+  readonly fn: Fn1D;
+  /** Curvature a of the quadratic. */
+  readonly a: number;
+  readonly rule: 'l4' | 'polyak' | 'sgd';
+  readonly alpha: number;
+  readonly gamma: number;
+  readonly tau: number;
+  readonly gamma0: number;
+  /** Polyak's assumed minimum value. */
+  readonly fStar: number;
+  /** SGD's learning rate. */
+  readonly lr: number;
+  /** Loss scale and shift, for the Sec. 2.3 demonstrations: L = scale·f + shift. */
+  readonly scale: number;
+  readonly shift: number;
+}
+
+export const DEFAULT_1D: Step1dSettings = { fn: 'quadratic', a: 1, rule: 'l4', alpha: 0.15, gamma: 0.9, tau: 1000, gamma0: 0.75, fStar: 0, lr: 0.1, scale: 1, shift: 0 };
+
+/** What one step does, with every number the page shows. */
+export interface Step1d {
+  readonly x: number;
+  /** The loss L(x) and its slope g = v = L′(x). */
+  readonly loss: number;
+  readonly g: number;
+  /** The level the linearisation aims at: γ·L_min for L4, f* for Polyak; null for SGD. */
+  readonly target: number | null;
+  /** L − target, and g·v = g². */
+  readonly numerator: number | null;
+  readonly gDotV: number;
+  /** The effective stepsize η and the point after the step. */
+  readonly eta: number;
+  readonly next: number;
+  /** Where the tangent meets the target (the full step, α = 1), or null. */
+  readonly fullStep: number | null;
+  /** L_min as the step used it, and after forgetting. */
+  readonly lossMinUsed: number | null;
+  readonly lossMinAfter: number | null;
+  /** Why no step was taken, if none was. */
+  readonly skipped: string | null;
+}
+
+const EPSILON = 1e-12;
+
+export function lossAt(s: Step1dSettings, x: number): { loss: number; g: number } {
+  const fn = FUNCTIONS_1D[s.fn];
+  return { loss: s.scale * fn.f(x, s.a) + s.shift, g: s.scale * fn.df(x, s.a) };
+}
+
+/**
+ * One step from x. `lossMin` is L4's state before the step (+∞ before the first): the first step sets it
+ * to γ0·L, later steps to min(L_min, L); the step aims at γ·L_min; then L_min ← (1 + 1/τ)·L_min.
+ */
+export function step1d(s: Step1dSettings, x: number, lossMin: number): Step1d {
+  const { loss, g } = lossAt(s, x);
+  const gDotV = g * g;
+  if (s.rule === 'sgd') {
+    return { x, loss, g, target: null, numerator: null, gDotV, eta: s.lr, next: x - s.lr * g, fullStep: null, lossMinUsed: null, lossMinAfter: null, skipped: null };
+  }
+  let target: number;
+  let lossMinUsed: number | null = null;
+  let lossMinAfter: number | null = null;
+  if (s.rule === 'l4') {
+    lossMinUsed = Number.isFinite(lossMin) ? Math.min(lossMin, loss) : s.gamma0 * loss;
+    target = s.gamma * lossMinUsed;
+    lossMinAfter = lossMinUsed * (1 + 1 / s.tau);
+  } else target = s.fStar;
+  const numerator = loss - target;
+  let skipped: string | null = null;
+  if (loss < (s.rule === 'polyak' ? s.fStar : 0)) skipped = s.rule === 'polyak' ? 'the loss is below f*' : 'the loss is negative';
+  else if (!(gDotV > 0)) skipped = 'the slope is zero (gᵀv = 0)';
+  const eta = skipped ? 0 : (s.alpha * numerator) / (gDotV + EPSILON);
+  return {
+    x,
+    loss,
+    g,
+    target,
+    numerator,
+    gDotV,
+    eta,
+    next: x - eta * g,
+    fullStep: g !== 0 ? x - numerator / g : null,
+    lossMinUsed,
+    lossMinAfter: skipped && s.rule === 'l4' && loss < 0 ? lossMin : lossMinAfter,
+    skipped,
+  };
+}
+
+/** `n` steps from x0: the path and each step's numbers. */
+export function run1d(s: Step1dSettings, x0: number, n: number, lossMin0 = Infinity): Step1d[] {
+  const out: Step1d[] = [];
+  let x = x0;
+  let lossMin = lossMin0;
+  for (let i = 0; i < n; i++) {
+    const st = step1d(s, x, lossMin);
+    out.push(st);
+    x = st.next;
+    if (st.lossMinAfter !== null) lossMin = st.lossMinAfter;
+    if (!Number.isFinite(x)) break;
+  }
+  return out;
+}
