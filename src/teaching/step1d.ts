@@ -1,3 +1,5 @@
+import { makeRng } from '../lib/rng';
+
 /**
  * The 1-D explainer's arithmetic, in float64 and free of tfjs (the teaching page loads instantly and works
  * offline). It is the optimizer library's step written out for one parameter with v = g = f′(x):
@@ -37,9 +39,11 @@ export interface Step1dSettings {
   /** Loss scale and shift, for the Sec. 2.3 demonstrations: L = scale·f + shift. */
   readonly scale: number;
   readonly shift: number;
+  /** Minibatch-like noise: each step evaluates f at x + noise·ξ, ξ ~ N(0, 1). */
+  readonly noise: number;
 }
 
-export const DEFAULT_1D: Step1dSettings = { fn: 'quadratic', a: 1, rule: 'l4', alpha: 0.15, gamma: 0.9, tau: 1000, gamma0: 0.75, fStar: 0, lr: 0.1, scale: 1, shift: 0 };
+export const DEFAULT_1D: Step1dSettings = { fn: 'quadratic', a: 1, rule: 'l4', alpha: 0.15, gamma: 0.9, tau: 1000, gamma0: 0.75, fStar: 0, lr: 0.1, scale: 1, shift: 0, noise: 0 };
 
 /** What one step does, with every number the page shows. */
 export interface Step1d {
@@ -66,17 +70,18 @@ export interface Step1d {
 
 const EPSILON = 1e-12;
 
-export function lossAt(s: Step1dSettings, x: number): { loss: number; g: number } {
+/** L and L′ at x; with noise, at x + ξ (a batch's view of the loss). */
+export function lossAt(s: Step1dSettings, x: number, xi = 0): { loss: number; g: number } {
   const fn = FUNCTIONS_1D[s.fn];
-  return { loss: s.scale * fn.f(x, s.a) + s.shift, g: s.scale * fn.df(x, s.a) };
+  return { loss: s.scale * fn.f(x + xi, s.a) + s.shift, g: s.scale * fn.df(x + xi, s.a) };
 }
 
 /**
  * One step from x. `lossMin` is L4's state before the step (+∞ before the first): the first step sets it
  * to γ0·L, later steps to min(L_min, L); the step aims at γ·L_min; then L_min ← (1 + 1/τ)·L_min.
  */
-export function step1d(s: Step1dSettings, x: number, lossMin: number): Step1d {
-  const { loss, g } = lossAt(s, x);
+export function step1d(s: Step1dSettings, x: number, lossMin: number, xi = 0): Step1d {
+  const { loss, g } = lossAt(s, x, xi);
   const gDotV = g * g;
   if (s.rule === 'sgd') {
     return { x, loss, g, target: null, numerator: null, gDotV, eta: s.lr, next: x - s.lr * g, fullStep: null, lossMinUsed: null, lossMinAfter: null, skipped: null };
@@ -110,13 +115,14 @@ export function step1d(s: Step1dSettings, x: number, lossMin: number): Step1d {
   };
 }
 
-/** `n` steps from x0: the path and each step's numbers. */
-export function run1d(s: Step1dSettings, x0: number, n: number, lossMin0 = Infinity): Step1d[] {
+/** `n` steps from x0: the path and each step's numbers. Noise comes from a seeded stream. */
+export function run1d(s: Step1dSettings, x0: number, n: number, lossMin0 = Infinity, seed = 1): Step1d[] {
   const out: Step1d[] = [];
+  const rng = makeRng(seed, 'teaching-noise');
   let x = x0;
   let lossMin = lossMin0;
   for (let i = 0; i < n; i++) {
-    const st = step1d(s, x, lossMin);
+    const st = step1d(s, x, lossMin, s.noise > 0 ? s.noise * rng.normal() : 0);
     out.push(st);
     x = st.next;
     if (st.lossMinAfter !== null) lossMin = st.lossMinAfter;
