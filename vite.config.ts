@@ -14,6 +14,9 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
+  build: {
+    rollupOptions: { input: { lab: 'index.html', teach: 'teach.html' } },
+  },
   optimizeDeps: {
     // Imported only from workers; listed so the dev server does not reload the page when it finds them.
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],

@@ -17,6 +17,9 @@ export function App() {
           Loss-based stepsize adaptation (L4, Rolínek &amp; Martius 2018) against Adam, momentum SGD, SGD and RMSProp, trained
           in your browser.
         </p>
+        <p>
+          <a href="teach.html">What does a Polyak-style step do? The teaching page →</a>
+        </p>
         <p data-testid="app.defaults" className="defaults">
           L4 defaults: α = {L4_DEFAULTS.alpha}, γ = {L4_DEFAULTS.gamma}, τ = {L4_DEFAULTS.tau}, γ₀ = {L4_DEFAULTS.gamma0}, ε ={' '}
           {L4_DEFAULTS.epsilon}

@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+
+interface TeachSnapshot {
+  x: number;
+  steps: number;
+  settings: { alpha: number; rule: string };
+  step: { next: number; eta: number; fullStep: number | null; target: number | null };
+  hidden: string[];
+}
+const snap = (page: Page) => page.evaluate(() => (window as unknown as { __teach: { snapshot(): TeachSnapshot } }).__teach.snapshot());
+
+function trackErrors(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+test('dragging the point and moving α changes the drawn step', async ({ page }) => {
+  const errors = trackErrors(page);
+  await page.goto('/teach.html');
+  const svg = page.getByTestId('explainer');
+  const before = await snap(page);
+  expect(before.x).toBe(2);
+  const box = (await svg.boundingBox())!;
+  // Drag from the point to the left third of the plot.
+  const point = (await page.getByTestId('explainer.point').boundingBox())!;
+  await page.mouse.move(point.x + point.width / 2, point.y + point.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const dragged = await snap(page);
+  expect(dragged.x).toBeLessThan(0);
+  expect(Number(await svg.getAttribute('data-x'))).toBe(dragged.x);
+  const nextBefore = Number(await svg.getAttribute('data-next'));
+  await page.getByLabel('alpha of explainer', { exact: true }).fill('0.6');
+  await expect.poll(async () => Number(await svg.getAttribute('data-next'))).not.toBe(nextBefore);
+  const after = await snap(page);
+  // The step is α of the way to the full step: next − x = α·(full − x).
+  expect(after.step.next - after.x).toBeCloseTo(0.6 * (after.step.fullStep! - after.x), 6);
+  // Keyboard: the point is a slider.
+  await page.getByTestId('explainer.point').focus();
+  await page.keyboard.press('ArrowRight');
+  expect((await snap(page)).x).toBeCloseTo(dragged.x + 0.05, 6);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('steps-taken')).toHaveText('1 steps taken');
+  await expect(page.getByTestId('formula')).toContainText('η = α·(L − γ·L_min)');
+  expect(errors).toEqual([]);
+});
+
+test('a demonstration runs and shows its result', async ({ page }) => {
+  const errors = trackErrors(page);
+  await page.goto('/teach.html');
+  await page.getByRole('button', { name: 'Scale the loss' }).click();
+  await expect(page.getByTestId('demo.scale.result')).toContainText('(the same)');
+  await expect(page.getByTestId('demo.scale.result')).toContainText('diverged for 25·L');
+  expect((await snap(page)).steps).toBe(30);
+  await page.getByRole('button', { name: 'A wrong f* for Polyak' }).click();
+  await expect(page.getByTestId('demo.wrong-fstar.result')).toContainText('stuck where L = 0.5');
+  expect(errors).toEqual([]);
+});
+
+test('a classroom link hides what it names and opens a guided lesson', async ({ page }) => {
+  const errors = trackErrors(page);
+  await page.goto('/teach.html?hide=alpha,demos,formula&lesson=polyak');
+  await expect(page.getByTestId('lesson')).toContainText('step 1 of 3');
+  await expect(page.getByLabel('alpha of explainer', { exact: true })).toHaveCount(0);
+  await expect(page.getByTestId('demos')).toHaveCount(0);
+  await expect(page.getByTestId('formula')).toHaveCount(0);
+  await expect(page.getByLabel('f star of explainer', { exact: true })).toBeVisible();
+  expect((await snap(page)).hidden.sort()).toEqual(['alpha', 'demos', 'formula']);
+  await page.getByRole('button', { name: 'Run the lesson step' }).click();
+  await expect(page.getByTestId('lesson.answer')).toContainText('halves x');
+  expect((await snap(page)).x).toBeCloseTo(1, 6);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('lesson')).toContainText('step 2 of 3');
+  expect(errors).toEqual([]);
+});

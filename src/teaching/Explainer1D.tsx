@@ -1,0 +1,128 @@
+import { useRef } from 'react';
+import { FUNCTIONS_1D, lossAt, type Step1d, type Step1dSettings } from './step1d';
+
+const W = 640;
+const H = 340;
+const PAD = 36;
+
+/**
+ * The paper's Fig. 1, live: the loss curve, the point (drag it, or focus it and use the arrow keys), its
+ * tangent, the target level (γ·L_min for L4, f* for Polyak), where the tangent meets the target (the full
+ * step) and the fraction α actually taken, with the earlier points faint.
+ */
+export function Explainer1D({
+  settings,
+  x,
+  step,
+  history,
+  onMove,
+}: {
+  settings: Step1dSettings;
+  x: number;
+  step: Step1d;
+  history: readonly number[];
+  onMove(x: number): void;
+}) {
+  const svg = useRef<SVGSVGElement>(null);
+  const [x0, x1] = FUNCTIONS_1D[settings.fn].range;
+  const xs = Array.from({ length: 241 }, (_, i) => x0 + ((x1 - x0) * i) / 240);
+  const ys = xs.map((v) => lossAt(settings, v).loss);
+  const yMin = Math.min(...ys, step.target ?? Infinity, 0);
+  const yMax = Math.max(...ys);
+  const sx = (v: number) => PAD + ((v - x0) / (x1 - x0)) * (W - 2 * PAD);
+  const sy = (v: number) => H - PAD - ((v - yMin) / (yMax - yMin || 1)) * (H - 2 * PAD);
+  const clampY = (v: number) => Math.max(-H, Math.min(2 * H, sy(v)));
+  const curve = xs.map((v, i) => `${i ? 'L' : 'M'}${sx(v).toFixed(1)},${sy(ys[i]!).toFixed(1)}`).join(' ');
+  const tangent = (v: number) => step.loss + step.g * (v - x);
+  const linearised = step.target === null ? null : step.loss - settings.alpha * (step.numerator ?? 0);
+  const toX = (clientX: number) => {
+    const r = svg.current!.getBoundingClientRect();
+    const v = x0 + ((clientX - r.left) / r.width) * W;
+    return Math.min(x1, Math.max(x0, x0 + ((v - x0 - PAD) / (W - 2 * PAD)) * (x1 - x0)));
+  };
+  const onPointer = (e: React.PointerEvent) => {
+    if (e.buttons !== 1) return;
+    onMove(Number(toX(e.clientX).toFixed(3)));
+  };
+  const inView = (v: number | null): v is number => v !== null && Number.isFinite(v) && v >= x0 && v <= x1;
+  return (
+    <svg
+      ref={svg}
+      viewBox={`0 0 ${W} ${H}`}
+      className="explainer"
+      role="img"
+      aria-label={`Loss curve ${FUNCTIONS_1D[settings.fn].title} with the current point, its tangent and the step`}
+      data-testid="explainer"
+      data-x={x}
+      data-next={step.next}
+      data-full-step={step.fullStep ?? ''}
+      onPointerDown={(e) => {
+        (e.target as Element).setPointerCapture?.(e.pointerId);
+        onMove(Number(toX(e.clientX).toFixed(3)));
+      }}
+      onPointerMove={onPointer}
+      style={{ touchAction: 'none' }}
+    >
+      <rect x={PAD} y={PAD / 2} width={W - 2 * PAD} height={H - 1.5 * PAD} fill="#fff" stroke="#ddd" />
+      <line x1={PAD} x2={W - PAD} y1={sy(0)} y2={sy(0)} stroke="#ccc" />
+      <path d={curve} fill="none" stroke="#333" strokeWidth={2} />
+      {history.map((h, i) => (
+        <circle key={i} cx={sx(h)} cy={sy(lossAt(settings, h).loss)} r={3} fill="#999" opacity={0.5} />
+      ))}
+      {step.target !== null && (
+        <g data-testid="explainer.target">
+          <line x1={PAD} x2={W - PAD} y1={sy(step.target)} y2={sy(step.target)} stroke="#D55E00" strokeDasharray="6 4" />
+          <text x={W - PAD - 4} y={sy(step.target) - 6} textAnchor="end" fill="#D55E00" fontSize={13}>
+            {settings.rule === 'l4' ? 'γ·L_min' : 'f*'} = {step.target.toPrecision(3)}
+          </text>
+        </g>
+      )}
+      <line x1={sx(x0)} y1={clampY(tangent(x0))} x2={sx(x1)} y2={clampY(tangent(x1))} stroke="#0072B2" strokeWidth={1.5} data-testid="explainer.tangent" />
+      {inView(step.fullStep) && step.target !== null && (
+        <g data-testid="explainer.full">
+          <circle cx={sx(step.fullStep)} cy={sy(step.target)} r={5} fill="none" stroke="#D55E00" strokeWidth={2} />
+          <text x={sx(step.fullStep)} y={sy(step.target) + 18} textAnchor="middle" fontSize={12} fill="#D55E00">
+            full step
+          </text>
+        </g>
+      )}
+      {inView(step.next) && (
+        <g data-testid="explainer.step">
+          {linearised !== null && <circle cx={sx(step.next)} cy={clampY(linearised)} r={4} fill="#0072B2" />}
+          <line x1={sx(x)} x2={sx(step.next)} y1={H - PAD + 8} y2={H - PAD + 8} stroke="#009E73" strokeWidth={3} markerEnd="url(#arrow)" />
+          <circle cx={sx(step.next)} cy={sy(lossAt(settings, step.next).loss)} r={5} fill="#009E73" />
+          <text x={sx(step.next)} y={H - PAD + 24} textAnchor="middle" fontSize={12} fill="#009E73">
+            {settings.rule === 'sgd' ? 'step' : `α = ${settings.alpha}`}
+          </text>
+        </g>
+      )}
+      <defs>
+        <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="#009E73" />
+        </marker>
+      </defs>
+      <circle
+        cx={sx(x)}
+        cy={sy(step.loss)}
+        r={8}
+        fill="#E69F00"
+        stroke="#333"
+        tabIndex={0}
+        role="slider"
+        aria-label="point x"
+        aria-valuemin={x0}
+        aria-valuemax={x1}
+        aria-valuenow={x}
+        data-testid="explainer.point"
+        onKeyDown={(e) => {
+          const d = e.shiftKey ? 0.25 : 0.05;
+          if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') onMove(Number(Math.max(x0, x - d).toFixed(3)));
+          else if (e.key === 'ArrowRight' || e.key === 'ArrowUp') onMove(Number(Math.min(x1, x + d).toFixed(3)));
+          else return;
+          e.preventDefault();
+        }}
+        style={{ cursor: 'grab' }}
+      />
+    </svg>
+  );
+}
