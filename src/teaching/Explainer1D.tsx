@@ -63,6 +63,11 @@ export function Explainer1D({
       onPointerMove={onPointer}
       style={{ touchAction: 'none' }}
     >
+      <defs>
+        <clipPath id="plot-area">
+          <rect x={PAD} y={PAD / 2} width={W - 2 * PAD} height={H - 1.5 * PAD} />
+        </clipPath>
+      </defs>
       <rect x={PAD} y={PAD / 2} width={W - 2 * PAD} height={H - 1.5 * PAD} fill="#fff" stroke="#ddd" />
       <line x1={PAD} x2={W - PAD} y1={sy(0)} y2={sy(0)} stroke="#ccc" />
       <path d={curve} fill="none" stroke="#333" strokeWidth={2} />
@@ -77,7 +82,16 @@ export function Explainer1D({
           </text>
         </g>
       )}
-      <line x1={sx(x0)} y1={clampY(tangent(x0))} x2={sx(x1)} y2={clampY(tangent(x1))} stroke="#0072B2" strokeWidth={1.5} data-testid="explainer.tangent" />
+      <line
+        x1={sx(x0)}
+        y1={clampY(tangent(x0))}
+        x2={sx(x1)}
+        y2={clampY(tangent(x1))}
+        stroke="#0072B2"
+        strokeWidth={1.5}
+        clipPath="url(#plot-area)"
+        data-testid="explainer.tangent"
+      />
       {inView(step.fullStep) && step.target !== null && (
         <g data-testid="explainer.full">
           <circle cx={sx(step.fullStep)} cy={sy(step.target)} r={5} fill="none" stroke="#D55E00" strokeWidth={2} />
@@ -88,7 +102,7 @@ export function Explainer1D({
       )}
       {inView(step.next) && (
         <g data-testid="explainer.step">
-          {linearised !== null && <circle cx={sx(step.next)} cy={clampY(linearised)} r={4} fill="#0072B2" />}
+          {linearised !== null && <circle cx={sx(step.next)} cy={clampY(linearised)} r={4} fill="#0072B2" clipPath="url(#plot-area)" />}
           <line x1={sx(x)} x2={sx(step.next)} y1={H - PAD + 8} y2={H - PAD + 8} stroke="#009E73" strokeWidth={3} markerEnd="url(#arrow)" />
           <circle cx={sx(step.next)} cy={sy(lossAt(settings, step.next).loss)} r={5} fill="#009E73" />
           <text x={sx(step.next)} y={H - PAD + 24} textAnchor="middle" fontSize={12} fill="#009E73">
