@@ -76,3 +76,21 @@ test('a classroom link hides what it names and opens a guided lesson', async ({ 
   await expect(page.getByTestId('lesson')).toContainText('step 2 of 3');
   expect(errors).toEqual([]);
 });
+
+test('the 2-D explainer steps several optimizers together and draws their paths', async ({ page }) => {
+  const errors = trackErrors(page);
+  await page.goto('/teach.html');
+  await page.getByLabel('surface').selectOption('quadratic');
+  const step = page.getByRole('button', { name: 'Step together' });
+  await step.click();
+  await expect(page.getByTestId('twod.l4adam.steps')).toHaveText('1', { timeout: 30_000 });
+  await step.click();
+  await step.click();
+  for (const id of ['l4adam', 'l4mom', 'polyak', 'adam', 'sgd']) {
+    await expect(page.getByTestId(`twod.${id}.steps`)).toHaveText('3');
+    await expect(page.getByTestId(`path.${id}`)).toHaveAttribute('data-points', '4'); // the start and three steps
+  }
+  await page.getByRole('button', { name: 'Run together' }).click();
+  await expect.poll(async () => Number(await page.getByTestId('twod.sgd.steps').textContent())).toBeGreaterThan(50);
+  expect(errors).toEqual([]);
+});

@@ -131,3 +131,20 @@ describe('paired runs', () => {
     }
   });
 });
+
+describe('trajectories of tiny tasks', () => {
+  it('records θ after every step for ≤ 4 parameters, and not for larger tasks', async () => {
+    const chunks: TraceChunk[] = [];
+    const r2 = new Runner(createTask('functions-2d', { fn: 'quadratic', kappa: 1 }, 1), 'sgd', { learningRate: 0.1 }, { steps: 2 });
+    await drive(r2, { onChunk: (c) => chunks.push(c), flushMs: 0 });
+    const t = concatChunks(chunks);
+    expect(t.thetaDim).toBe(2);
+    // ½(x² + y²) from (1.5, −2) with lr 0.1: θ ← 0.9·θ.
+    expect(Array.from(t.theta!).map((v) => Number(v.toFixed(5)))).toEqual([1.35, -1.8, 1.215, -1.62]);
+    r2.dispose();
+    const big = new Runner(createTask('regression', {}, 1), 'sgd', { learningRate: 1e-6 }, { steps: 1 });
+    big.trainStep();
+    expect((await big.flush())!.theta).toBeUndefined();
+    big.dispose();
+  });
+});

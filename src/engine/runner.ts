@@ -40,6 +40,8 @@ export class Runner {
   divergedAt: number | null = null;
   private state: RuleState;
   private readonly diagNames: string[];
+  /** Parameters recorded per step (tiny tasks only), else 0. */
+  readonly thetaDim: number;
   private pending: tf.Tensor[] = [];
   private pendingWall: number[] = [];
   private events: HyperEvent[] = [];
@@ -57,6 +59,8 @@ export class Runner {
     this.transform = typeof optimizer === 'string' ? makeOptimizer(optimizer, optimizerOptions) : optimizer;
     this.state = this.transform.init(task.params);
     this.diagNames = DIAGNOSTIC_COLUMNS.filter((n) => n in this.state.diagnostics);
+    const size = task.params.reduce((a, p) => a + p.size, 0);
+    this.thetaDim = size <= 4 ? size : 0;
     this.evalEvery = options.evalEvery ?? (task.evaluate && task.stepsPerEpoch > 1 ? task.stepsPerEpoch : 0);
   }
 
@@ -78,7 +82,8 @@ export class Runner {
         loss: value,
       });
       const d = this.state.diagnostics;
-      return tf.stack([value, ...this.diagNames.map((n) => d[n]!)]);
+      const row = tf.stack([value, ...this.diagNames.map((n) => d[n]!)]);
+      return this.thetaDim ? tf.concat([row, ...this.task.params.map((p) => tf.reshape(p, [-1]))]) : row;
     });
     this.pending.push(row);
     this.pendingWall.push(performance.now() - this.t0);
@@ -117,7 +122,8 @@ export class Runner {
       values = (await all.data()) as Float32Array;
       tf.dispose([all, ...rows]);
     }
-    const width = 1 + this.diagNames.length;
+    const dw = 1 + this.diagNames.length;
+    const width = dw + this.thetaDim;
     let n = rows.length;
     for (let i = 0; i < rows.length; i++) {
       if (!Number.isFinite(values[i * width]!)) {
@@ -136,6 +142,11 @@ export class Runner {
       this.diagNames.forEach((name, j) => {
         (c as Record<string, Float64Array>)[name]![i] = values[i * width + 1 + j]!;
       });
+    }
+    if (this.thetaDim) {
+      chunk.theta = new Float64Array(n * this.thetaDim);
+      chunk.thetaDim = this.thetaDim;
+      for (let i = 0; i < n; i++) for (let k = 0; k < this.thetaDim; k++) chunk.theta[i * this.thetaDim + k] = values[i * width + dw + k]!;
     }
     this.flushedStep += n;
     if (this.divergedAt !== null) this.step = this.flushedStep;

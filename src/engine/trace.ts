@@ -28,11 +28,19 @@ export interface TraceChunk {
   readonly length: number;
   readonly evals: EvalPoint[];
   readonly events: HyperEvent[];
+  /**
+   * For tiny tasks (≤ 4 parameters, e.g. the 2-D functions) the parameters after each step, row-major
+   * (length × thetaDim), so that trajectories can be drawn.
+   */
+  theta?: Float64Array;
+  thetaDim?: number;
 }
 
 /** The buffers of a chunk, for `postMessage(msg, transfer)`. */
 export function transferables(chunk: TraceChunk): ArrayBuffer[] {
-  return TRACE_COLUMNS.map((c) => chunk.columns[c].buffer as ArrayBuffer);
+  const buffers = TRACE_COLUMNS.map((c) => chunk.columns[c].buffer as ArrayBuffer);
+  if (chunk.theta) buffers.push(chunk.theta.buffer as ArrayBuffer);
+  return buffers;
 }
 
 /** An empty chunk with room for n rows. */
@@ -46,8 +54,14 @@ export function concatChunks(chunks: TraceChunk[]): TraceChunk {
   const n = chunks.reduce((a, c) => a + c.length, 0);
   const out = allocChunk(n);
   let at = 0;
+  const dim = chunks.find((c) => c.thetaDim)?.thetaDim;
+  if (dim) {
+    out.theta = new Float64Array(n * dim).fill(NaN);
+    out.thetaDim = dim;
+  }
   for (const c of chunks) {
     for (const col of TRACE_COLUMNS) out.columns[col].set(c.columns[col].subarray(0, c.length), at);
+    if (dim && c.theta && c.thetaDim === dim) out.theta!.set(c.theta.subarray(0, c.length * dim), at * dim);
     out.evals.push(...c.evals);
     out.events.push(...c.events);
     at += c.length;

@@ -1,44 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
+import { FORMULAS_2D, type Arith } from '../lib/functions2d';
 import { makeRng } from '../lib/rng';
 import type { Settings, Task, TaskInfo } from './types';
 
-type Fn = (x: tf.Scalar, y: tf.Scalar, kappa: number) => tf.Scalar;
-
-/** The 2-D test functions, each ≥ 0 with minimum value 0, and a standard start point. */
-export const FUNCTIONS_2D: Record<string, { title: string; f: Fn; start: [number, number]; minimum: [number, number] }> = {
-  rosenbrock: {
-    title: 'Rosenbrock (1 − x)² + 100·(y − x²)²',
-    f: (x, y) => tf.add(tf.square(tf.sub(1, x)), tf.mul(100, tf.square(tf.sub(y, tf.square(x))))) as tf.Scalar,
-    start: [-1.2, 1],
-    minimum: [1, 1],
-  },
-  beale: {
-    title: 'Beale (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
-    f: (x, y) =>
-      tf.addN([
-        tf.square(tf.add(tf.sub(1.5, x), tf.mul(x, y))),
-        tf.square(tf.add(tf.sub(2.25, x), tf.mul(x, tf.square(y)))),
-        tf.square(tf.add(tf.sub(2.625, x), tf.mul(x, tf.pow(y, 3)))),
-      ]) as tf.Scalar,
-    start: [1, 1.5],
-    minimum: [3, 0.5],
-  },
-  quadratic: {
-    title: 'Ill-conditioned quadratic ½·(x² + κ·y²)',
-    f: (x, y, kappa) => tf.mul(0.5, tf.add(tf.square(x), tf.mul(kappa, tf.square(y)))) as tf.Scalar,
-    start: [1.5, -2],
-    minimum: [0, 0],
-  },
-  rastrigin: {
-    title: 'Rastrigin 20 + Σ (x_i² − 10·cos 2πx_i)',
-    f: (x, y) => {
-      const term = (v: tf.Scalar) => tf.sub(tf.square(v), tf.mul(10, tf.cos(tf.mul(2 * Math.PI, v))));
-      return tf.add(20, tf.add(term(x), term(y))) as tf.Scalar;
-    },
-    start: [2.2, -3.1],
-    minimum: [0, 0],
-  },
+/** Tensor arithmetic for the shared formulas. */
+const TENSORS: Arith<tf.Tensor> = {
+  c: (v) => tf.scalar(v),
+  add: (a, b) => tf.add(a, b),
+  sub: (a, b) => tf.sub(a, b),
+  mul: (a, b) => tf.mul(a, b),
+  square: (a) => tf.square(a),
+  cos: (a) => tf.cos(a),
 };
+
+/** The 2-D test functions (formulas shared with the teaching page's contours). */
+export const FUNCTIONS_2D = FORMULAS_2D;
 
 export const functions2dInfo: TaskInfo = {
   id: 'functions-2d',
@@ -74,7 +50,7 @@ export function createFunctions2d(settings: Settings, seed: number): Task {
       return () => {
         const p = xi ? tf.add(theta, tf.tensor1d(xi)) : theta;
         const [x, y] = tf.unstack(p) as [tf.Scalar, tf.Scalar];
-        return spec.f(x, y, kappa);
+        return spec.f(TENSORS, x as tf.Tensor, y as tf.Tensor, kappa) as tf.Scalar;
       };
     },
     dispose: () => theta.dispose(),

@@ -4,6 +4,7 @@ import { ParamInput } from '../ui/controls/ParamInput';
 import { parseClassroom, type Hideable, type LessonStep } from './classroom';
 import { DEMOS } from './demos';
 import { Explainer1D } from './Explainer1D';
+import { Explainer2D } from './Explainer2D';
 import { DEFAULT_1D, FUNCTIONS_1D, step1d, type Fn1D, type Step1dSettings } from './step1d';
 
 const spec = (key: string, label: string, symbol: string, def: number, min: number, max: number, log = true, minOpen = true): ParamSpec => ({
@@ -233,6 +234,7 @@ export function TeachApp() {
           {checkParam(ALPHA, settings.alpha) === null && settings.rule === 'l4' && settings.alpha > 1 && <small> (α above 1 overshoots the linearised target)</small>}
         </p>
       </section>
+      {!hidden('2d') && <Explainer2D />}
       {!hidden('demos') && (
         <section aria-labelledby="demos-h" data-testid="demos">
           <h2 id="demos-h">One-click demonstrations</h2>

@@ -3,7 +3,7 @@
  * named controls and panels and opens a guided sequence. Links carry data only; unknown names are ignored
  * and listed in a notice.
  */
-export const HIDEABLE = ['function', 'rule', 'alpha', 'gamma', 'tau', 'fstar', 'numbers', 'formula', 'demos', 'history'] as const;
+export const HIDEABLE = ['function', 'rule', 'alpha', 'gamma', 'tau', 'fstar', 'numbers', 'formula', 'demos', 'history', '2d'] as const;
 export type Hideable = (typeof HIDEABLE)[number];
 
 export interface Lesson {
