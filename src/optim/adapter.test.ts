@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cpuWithLeakCheck } from './testing/setup';
 import { Adam, L4Adam, L4Mom, LossDomainError, MissingLossError, Momentum, RMSProp, SGD, TransformOptimizer, polyak } from './index';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors, 'tensors leaked').toBe(baseline);
-});
+cpuWithLeakCheck();
 
 /** A tiny deterministic classification problem: 3 Gaussian blobs in 2-D. */
 function blobs(n = 96): { x: tf.Tensor2D; y: tf.Tensor2D } {

@@ -1,18 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cpuWithLeakCheck } from './testing/setup';
 import { adagrad, adam, momentum, rmsprop, sgd } from './recipes';
 import { feed } from './testing/feed';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+cpuWithLeakCheck();
 
 describe('directions with a constant learning rate, by hand', () => {
   it('sgd: θ ← θ − lr·g', async () => {

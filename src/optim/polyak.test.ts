@@ -1,19 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cpuWithLeakCheck } from './testing/setup';
 import { decodeFlags } from './flags';
 import { aliG, polyak, spsMax } from './recipes';
 import { feed } from './testing/feed';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+cpuWithLeakCheck();
 
 describe('the Polyak family', () => {
   for (const a of [0.01, 1, 7, 250]) {

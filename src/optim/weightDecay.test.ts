@@ -1,18 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cpuWithLeakCheck } from './testing/setup';
 import { adam, l4Mom, sgd } from './recipes';
 import { feed } from './testing/feed';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-let baseline = 0;
-beforeEach(() => {
-  baseline = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(baseline);
-});
+cpuWithLeakCheck();
 
 describe('weight decay is an explicit, recorded choice', () => {
   it('is recorded in the config, and absent unless asked for', () => {

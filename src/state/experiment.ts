@@ -85,7 +85,8 @@ export interface ParamSpec {
   readonly slider?: readonly [number, number];
 }
 
-const p = (key: string, label: string, symbol: string, def: number, min: number, max: number, o: Partial<ParamSpec> = {}): ParamSpec => ({
+/** A parameter spec: log-scaled, open below and closed above unless `o` says otherwise. */
+export const paramSpec = (key: string, label: string, symbol: string, def: number, min: number, max: number, o: Partial<ParamSpec> = {}): ParamSpec => ({
   key,
   label,
   symbol,
@@ -99,24 +100,24 @@ const p = (key: string, label: string, symbol: string, def: number, min: number,
 });
 
 const L4_PARAMS = [
-  p('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 10, { slider: [0.01, 1] }),
-  p('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false, slider: [0.5, 1] }),
-  p('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, 1e9, { slider: [10, 1e5] }),
-  p('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false }),
+  paramSpec('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 10, { slider: [0.01, 1] }),
+  paramSpec('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false, slider: [0.5, 1] }),
+  paramSpec('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, 1e9, { slider: [10, 1e5] }),
+  paramSpec('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false }),
 ];
-const lr = (def: number) => p('learningRate', 'learning rate', 'lr', def, 0, 100, { slider: [1e-6, 1] });
+const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, 100, { slider: [1e-6, 1] });
 
 export const OPTIMIZER_PARAMS: Record<OptimizerName, readonly ParamSpec[]> = {
   l4adam: L4_PARAMS,
   l4mom: L4_PARAMS,
   adam: [lr(1e-3)],
-  momentum: [lr(0.01), p('momentum', 'momentum', 'μ', 0.9, 0, 1, { minOpen: false, maxOpen: true, log: false })],
+  momentum: [lr(0.01), paramSpec('momentum', 'momentum', 'μ', 0.9, 0, 1, { minOpen: false, maxOpen: true, log: false })],
   sgd: [lr(0.01)],
   rmsprop: [lr(1e-3)],
   adagrad: [lr(0.01)],
-  polyak: [p('fStar', 'f star', 'f*', 0, -1e9, 1e9, { log: false, minOpen: false }), p('alpha', 'alpha', 'α', 1, 0, 10)],
-  'sps-max': [p('gammaB', 'gamma b', 'γ_b', 1, 0, 1e9), p('c', 'c', 'c', 0.5, 0, 1e9)],
-  'ali-g': [p('maxLr', 'max learning rate', 'max_lr', 0.1, 0, 1e9)],
+  polyak: [paramSpec('fStar', 'f star', 'f*', 0, -1e9, 1e9, { log: false, minOpen: false }), paramSpec('alpha', 'alpha', 'α', 1, 0, 10)],
+  'sps-max': [paramSpec('gammaB', 'gamma b', 'γ_b', 1, 0, 1e9), paramSpec('c', 'c', 'c', 0.5, 0, 1e9)],
+  'ali-g': [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, 1e9)],
 };
 
 /** Checks one value against its spec; returns a sentence naming the parameter, or null when valid. */

@@ -46,10 +46,10 @@ export function epochBatches(seed: number, n: number, batchSize: number): { step
 }
 
 /** Builds the input and one-hot tensors for some rows of a dataset. */
-export type BatchOf = (rows: number[]) => { x: tf.Tensor; y: tf.Tensor2D };
+export type BatchOf<X extends tf.Tensor = tf.Tensor> = (rows: number[]) => { x: X; y: tf.Tensor2D };
 
 /** The [rows, 784] inputs in [0, 1] and one-hot labels of an MNIST-format set. */
-export function imageBatchOf(set: ImageSet): BatchOf {
+export function imageBatchOf(set: ImageSet): BatchOf<tf.Tensor2D> {
   return (rows) => {
     const { x, y } = gatherBatch(set, rows);
     return { x: tf.tensor2d(x, [rows.length, set.rows * set.cols]), y: tf.tensor2d(y, [rows.length, 10]) };

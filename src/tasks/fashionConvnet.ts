@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, gatherBatch, glorot, imageBatchOf } from './classifier';
+import { epochBatches, evaluateClassifier, glorot, imageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task, TaskInfo } from './types';
 
@@ -58,6 +58,7 @@ export function createFashionConvnet(settings: Settings, seed: number, data: Mni
     return tf.add(tf.matMul(h, w4), b4) as tf.Tensor2D;
   };
   const { stepsPerEpoch, rowsFor } = epochBatches(seed, data.train.n, batchSize);
+  const trainBatch = imageBatchOf(data.train);
   return {
     id: 'fashion-convnet',
     description:
@@ -67,9 +68,7 @@ export function createFashionConvnet(settings: Settings, seed: number, data: Mni
     params,
     stepsPerEpoch,
     batchLoss: (step) => {
-      const { x, y } = gatherBatch(data.train, rowsFor(step));
-      const xt = tf.tensor2d(x, [batchSize, 784]);
-      const yt = tf.tensor2d(y, [batchSize, 10]);
+      const { x: xt, y: yt } = trainBatch(Array.from(rowsFor(step)));
       // Dropout masks come from the seed and the step, so paired runs drop the same units.
       const dropSeed = makeRng(seed, `dropout/${step}`).int(2 ** 31);
       return () => tf.losses.softmaxCrossEntropy(yt, forward(xt, dropSeed)) as tf.Scalar;

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { checkParam, type ParamSpec } from '../state/experiment';
+import { checkParam, paramSpec } from '../state/experiment';
 import { ParamInput } from '../ui/controls/ParamInput';
 import { parseClassroom, type Hideable, type LessonStep } from './classroom';
 import { DEMOS } from './demos';
@@ -7,22 +7,11 @@ import { Explainer1D } from './Explainer1D';
 import { Explainer2D } from './Explainer2D';
 import { DEFAULT_1D, FUNCTIONS_1D, step1d, type Fn1D, type Step1dSettings } from './step1d';
 
-const spec = (key: string, label: string, symbol: string, def: number, min: number, max: number, log = true, minOpen = true): ParamSpec => ({
-  key,
-  label,
-  symbol,
-  default: def,
-  min,
-  max,
-  minOpen,
-  maxOpen: false,
-  log,
-});
-const ALPHA = spec('alpha', 'alpha', 'α', 0.15, 0, 100);
-const GAMMA = spec('gamma', 'gamma', 'γ', 0.9, 0, 1, false);
-const TAU = spec('tau', 'tau', 'τ', 1000, 0, 1e9);
-const FSTAR = spec('fStar', 'f star', 'f*', 0, -100, 100, false, false);
-const LR = spec('lr', 'learning rate', 'lr', 0.1, 0, 100);
+const ALPHA = paramSpec('alpha', 'alpha', 'α', 0.15, 0, 100);
+const GAMMA = paramSpec('gamma', 'gamma', 'γ', 0.9, 0, 1, { log: false });
+const TAU = paramSpec('tau', 'tau', 'τ', 1000, 0, 1e9);
+const FSTAR = paramSpec('fStar', 'f star', 'f*', 0, -100, 100, { log: false, minOpen: false });
+const LR = paramSpec('lr', 'learning rate', 'lr', 0.1, 0, 100);
 
 const fmt = (v: number | null) => (v === null ? '—' : !Number.isFinite(v) ? String(v) : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 

@@ -1,3 +1,5 @@
+import { saveFile } from '../../lib/download';
+
 /** Saves a chart's SVG as an .svg file, or rasterised as a .png (twice the on-screen size). */
 export function svgText(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -14,19 +16,8 @@ export function svgText(svg: SVGSVGElement): string {
   return new XMLSerializer().serializeToString(clone);
 }
 
-function save(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function exportSvg(svg: SVGSVGElement, name: string): void {
-  save(`${name}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+  saveFile(`${name}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' }));
 }
 
 export async function exportPng(svg: SVGSVGElement, name: string): Promise<void> {
@@ -46,7 +37,7 @@ export async function exportPng(svg: SVGSVGElement, name: string): Promise<void>
     ctx.scale(2, 2);
     ctx.drawImage(img, 0, 0, width, height);
     const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
-    save(`${name}.png`, blob);
+    saveFile(`${name}.png`, blob);
   } finally {
     URL.revokeObjectURL(url);
   }

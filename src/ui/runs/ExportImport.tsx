@@ -1,18 +1,12 @@
 import { useRef, useState } from 'react';
+import { saveFile } from '../../lib/download';
 import { makeBundle, readBundle, tracesToCsv } from '../../state/bundle';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { traceOf } from '../../state/traces';
 
 function download(name: string, type: string, body: string): void {
-  const url = URL.createObjectURL(new Blob([body], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveFile(name, new Blob([body], { type }));
 }
 
 /** Export traces as CSV and the whole comparison as a JSON run bundle; import a bundle back. */
