@@ -9,10 +9,29 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The production Content-Security-Policy (also documented in README.md for deployment): no eval anywhere;
+ * 'wasm-unsafe-eval' only so tfjs's WASM backend can compile its module; workers and scripts from this
+ * origin; blob: images for PNG export. The dev server does not use it (Vite's HMR injects inline scripts).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export default defineConfig({
   plugins: [react(), datasets()],
   server: { headers: isolation },
-  preview: { headers: isolation },
+  preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   worker: { format: 'es' },
   build: {
     rollupOptions: { input: { lab: 'index.html', teach: 'teach.html' } },
