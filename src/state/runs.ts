@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { RunStatus } from '../engine/runner';
 import type { TraceChunk } from '../engine/trace';
-import { RunClient } from '../worker/client';
+import { DEAD_WORKER_REASON, RunClient } from '../worker/client';
 import type { BackendName, Endpoint, RunConfig } from '../worker/protocol';
 import { appendChunk, clearTrace, setTrace } from './traces';
 
@@ -57,6 +57,14 @@ export function createWorker(): WorkerLike {
 }
 
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
+const lastFailure = new Map<string, { backend: BackendName; reason: string }>();
+
+/** Fault injection for tests: kills a run's worker without telling anyone, as an out-of-memory kill would. */
+export function killWorker(id: string): boolean {
+  const c = clients.get(id);
+  c?.worker.terminate();
+  return c !== undefined;
+}
 
 const blank = (id: string, specId: string, seed: number, config: RunConfig): RunMeta => ({
   id,
@@ -119,6 +127,12 @@ export const useRuns = create<RunsState>()((set, get) => {
     order: [],
     startRun(id, specId, seed, config, opts = {}) {
       get().removeRun(id);
+      // After a failure (a lost device, a killed worker), the restarted run avoids the backend it failed on.
+      const failed = lastFailure.get(id);
+      if (failed && config.backend !== failed.backend) {
+        config = { ...config, avoid: { ...config.avoid, [failed.backend]: `the last attempt of this run failed on it (${failed.reason})` } };
+      }
+      lastFailure.delete(id);
       const worker = workerFactory();
       const client = new RunClient(worker, id);
       clients.set(id, { client, worker });
@@ -139,6 +153,10 @@ export const useRuns = create<RunsState>()((set, get) => {
           onChunk: (c) => onChunk(id, c),
           onStatus: (m) => {
             patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null });
+            const backend = get().runs[id]?.backend;
+            if (m.status === 'failed' && backend && (m.reason === DEAD_WORKER_REASON || /device|lost/i.test(m.reason ?? ''))) {
+              lastFailure.set(id, { backend, reason: m.reason ?? 'it failed' });
+            }
             // A finished run's worker has nothing left to do: free its memory.
             if (['done', 'diverged', 'stopped', 'failed'].includes(m.status)) {
               const c = clients.get(id);

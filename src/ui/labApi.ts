@@ -1,5 +1,5 @@
 import { useLab } from '../state/lab';
-import { useRuns } from '../state/runs';
+import { killWorker, useRuns } from '../state/runs';
 import { useTuning } from '../state/tuning';
 
 /** A read-only snapshot of the lab for scripts and tests (`window.__lab.snapshot()`), in production too. */
@@ -31,5 +31,6 @@ export function snapshot() {
 }
 
 export function installLabApi(): void {
-  (window as unknown as { __lab: unknown }).__lab = Object.freeze({ snapshot });
+  // `killWorker` is fault injection for the end-to-end tests (it kills a worker as the browser would).
+  (window as unknown as { __lab: unknown }).__lab = Object.freeze({ snapshot, killWorker });
 }

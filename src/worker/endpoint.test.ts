@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { concatChunks, type TraceChunk } from '../engine/trace';
-import { RunClient } from './client';
+import { DEAD_WORKER_REASON, RunClient } from './client';
 import { serve } from './endpoint';
 import { PROTOCOL_VERSION, type Endpoint, type FromWorker, type RunConfig } from './protocol';
 
@@ -144,5 +144,37 @@ describe('worker runtime over a MessageChannel', () => {
     const got = new Promise<FromWorker>((resolve) => port.addEventListener('message', (e) => resolve(e.data as FromWorker)));
     port.postMessage({ type: 'start', v: PROTOCOL_VERSION + 1, runId: 'x', config: quad });
     expect(await got).toMatchObject({ type: 'error', runId: 'x', message: expect.stringMatching(/Protocol version/) });
+  });
+});
+
+describe('a worker that dies', () => {
+  it('fails its run with the reason when it stops answering (killed, out of memory, device lost)', async () => {
+    const { port1, port2 } = new MessageChannel();
+    closers.push(() => port1.close(), () => port2.close());
+    // Nobody serves port1: the worker is "dead".
+    const client = new RunClient(port2 as unknown as Endpoint, 'x', { pingMs: 10, timeoutMs: 60 });
+    const statuses: string[] = [];
+    client.start(quad, { onStatus: (s) => statuses.push(`${s.status}: ${s.reason}`) });
+    await until(() => statuses.length > 0, 2000);
+    expect(statuses).toEqual([`failed: ${DEAD_WORKER_REASON}`]);
+    client.dispose();
+  });
+
+  it('a live but paused worker answers the pings and stays alive', async () => {
+    const client = new RunClient(channel(), 'y', { pingMs: 10, timeoutMs: 80 });
+    const w = watch(client, { ...quad, steps: 10 }, true);
+    await until(() => w.statuses.some((s) => s.status === 'paused'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.statuses.map((s) => s.status)).not.toContain('failed');
+    client.resume();
+    await w.ended;
+    expect(w.statuses.at(-1)!.status).toBe('done');
+  });
+
+  it('a backend to avoid is skipped, with the reason', async () => {
+    const w = watch(new RunClient(channel()), { ...quad, steps: 3, backend: 'cpu', avoid: { cpu: 'its device was lost in the last attempt' } });
+    await w.ended;
+    // cpu is the only backend here, so the run fails and names why.
+    expect(w.statuses.at(-1)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/not cpu: its device was lost/) });
   });
 });

@@ -40,6 +40,10 @@ export function serve(ep: Endpoint, env: WorkerEnv): () => void {
       return;
     }
     if (!current || current.runId !== msg.runId) return; // a stale run: dropped
+    if (msg.type === 'ping') {
+      post({ type: 'pong', runId: msg.runId, n: msg.n });
+      return;
+    }
     current.command(msg);
   };
   ep.addEventListener('message', listener);
@@ -70,7 +74,8 @@ class ActiveRun {
   async start(): Promise<void> {
     const { runId, config } = this;
     try {
-      const { backend, fallbackReason } = await chooseBackend(config.backend ?? 'auto', this.env.probe, TASKS[config.task]?.unsupportedBackends);
+      const avoid = { ...config.avoid, ...TASKS[config.task]?.unsupportedBackends };
+      const { backend, fallbackReason } = await chooseBackend(config.backend ?? 'auto', this.env.probe, avoid);
       const dataset = datasetOf(config.task);
       const data = dataset ? await this.env.loadData(dataset) : {};
       const task = createTask(config.task, config.taskSettings, config.seed, data);
@@ -99,7 +104,7 @@ class ActiveRun {
     }
   }
 
-  command(msg: Exclude<ToWorker, { type: 'start' }>): void {
+  command(msg: Exclude<ToWorker, { type: 'start' } | { type: 'ping' }>): void {
     const r = this.runner;
     switch (msg.type) {
       case 'pause':

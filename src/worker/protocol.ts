@@ -23,6 +23,8 @@ export interface RunConfig {
   readonly evalEvery?: number;
   readonly checkpointEvery?: number;
   readonly backend?: BackendChoice;
+  /** Backends not to use, with the reason (e.g. the one whose device was lost in this run's last attempt). */
+  readonly avoid?: Readonly<Partial<Record<BackendName, string>>>;
 }
 
 export type ToWorker =
@@ -32,7 +34,9 @@ export type ToWorker =
   | { readonly type: 'step'; readonly runId: string; readonly n: number }
   | { readonly type: 'stop'; readonly runId: string }
   | { readonly type: 'setHyper'; readonly runId: string; readonly patch: Readonly<Record<string, number>> }
-  | { readonly type: 'rewind'; readonly runId: string; readonly step: number };
+  | { readonly type: 'rewind'; readonly runId: string; readonly step: number }
+  /** Liveness check: a worker that does not answer is treated as dead (killed, out of memory, device lost). */
+  | { readonly type: 'ping'; readonly runId: string; readonly n: number };
 
 export type FromWorker =
   | {
@@ -58,7 +62,8 @@ export type FromWorker =
       readonly divergedAt: number | null;
       readonly reason?: string;
     }
-  | { readonly type: 'error'; readonly runId: string; readonly message: string };
+  | { readonly type: 'error'; readonly runId: string; readonly message: string }
+  | { readonly type: 'pong'; readonly runId: string; readonly n: number };
 
 /** The part of a MessagePort / Worker / worker global scope the runtime needs. */
 export interface Endpoint {
