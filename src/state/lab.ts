@@ -24,6 +24,7 @@ interface LabState {
   setRunOption(id: string, key: string, value: number): void;
   setRunOptimizer(id: string, optimizer: OptimizerName): void;
   dismissNotices(): void;
+  setNotices(notices: readonly string[]): void;
   /** Starts every run × seed, each in its own worker (replacing what ran before). */
   start(opts?: { paused?: boolean }): void;
   /** A command for every live run. */
@@ -71,6 +72,7 @@ export const useLab = create<LabState>()((set, get) => {
     },
     setRunOptimizer: (id, optimizer) => withRun(id, (r) => ({ ...r, optimizer, options: {} })),
     dismissNotices: () => set({ notices: [] }),
+    setNotices: (notices) => set({ notices }),
     start: (opts = {}) => {
       const e = get().experiment;
       const runs = useRuns.getState();

@@ -12,7 +12,7 @@ export interface RunMeta {
   readonly specId: string;
   readonly seed: number;
   readonly config: RunConfig;
-  readonly status: RunStatus | 'starting' | 'imported';
+  readonly status: RunStatus | 'starting' | 'imported' | 'interrupted';
   readonly backend: BackendName | null;
   readonly fallbackReason: string | null;
   readonly tfjs: string | null;
@@ -39,7 +39,7 @@ interface RunsState {
   readonly order: readonly string[];
   startRun(id: string, specId: string, seed: number, config: RunConfig, opts?: { paused?: boolean }): void;
   /** Adds a finished run from an imported bundle. */
-  addImported(meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] }, trace: TraceChunk): void;
+  addImported(meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] }, trace: TraceChunk, opts?: { fromStorage?: boolean }): void;
   command(id: string, cmd: RunCommand): void;
   removeRun(id: string): void;
   removeAll(): void;
@@ -169,9 +169,9 @@ export const useRuns = create<RunsState>()((set, get) => {
         opts,
       );
     },
-    addImported(meta, trace) {
+    addImported(meta, trace, opts = {}) {
       get().removeRun(meta.id);
-      setTrace(meta.id, trace);
+      setTrace(meta.id, trace, opts);
       set((s) => ({ order: [...s.order, meta.id], runs: { ...s.runs, [meta.id]: { ...meta, errors: [] } } }));
     },
     command(id, cmd) {

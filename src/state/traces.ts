@@ -21,10 +21,19 @@ function notify(): void {
   });
 }
 
+const appendListeners = new Set<(runId: string, chunk: TraceChunk) => void>();
+
+/** Called for every chunk that arrives from a worker or is imported (persistence saves them). */
+export function onChunkAppended(listener: (runId: string, chunk: TraceChunk) => void): () => void {
+  appendListeners.add(listener);
+  return () => appendListeners.delete(listener);
+}
+
 export function appendChunk(runId: string, chunk: TraceChunk): void {
   const list = chunks.get(runId);
   if (list) list.push(chunk);
   else chunks.set(runId, [chunk]);
+  for (const l of appendListeners) l(runId, chunk);
   notify();
 }
 
@@ -36,9 +45,10 @@ export function traceOf(runId: string): TraceChunk | null {
   return chunks.get(runId)![0]!;
 }
 
-/** Replaces a run's trace (imported bundles). */
-export function setTrace(runId: string, trace: TraceChunk): void {
+/** Replaces a run's trace: an imported bundle (saved like any chunk) or a run restored from storage (not saved again). */
+export function setTrace(runId: string, trace: TraceChunk, { fromStorage = false } = {}): void {
   chunks.set(runId, [trace]);
+  if (!fromStorage) for (const l of appendListeners) l(runId, trace);
   notify();
 }
 

@@ -1,4 +1,6 @@
 import { useLab } from '../state/lab';
+import { deleteSavedRuns } from '../state/persist';
+import { useRuns } from '../state/runs';
 
 /** What a link or an import had to change, in sentences, until dismissed. */
 export function Notices() {
@@ -11,6 +13,17 @@ export function Notices() {
           <li key={i}>{n}</li>
         ))}
       </ul>
+      {notices.some((n) => n.includes('storage for this site is full')) && (
+        <button
+          type="button"
+          onClick={() => {
+            useRuns.getState().removeAll();
+            void deleteSavedRuns().then(() => useLab.getState().dismissNotices());
+          }}
+        >
+          Delete saved runs
+        </button>
+      )}{' '}
       <button type="button" onClick={() => useLab.getState().dismissNotices()}>
         Dismiss
       </button>

@@ -1,5 +1,6 @@
 import { useLab } from '../state/lab';
 import { killWorker, useRuns } from '../state/runs';
+import { traceOf } from '../state/traces';
 import { useTuning } from '../state/tuning';
 
 /** A read-only snapshot of the lab for scripts and tests (`window.__lab.snapshot()`), in production too. */
@@ -25,6 +26,7 @@ export function snapshot() {
         lastEffectiveLr: r.lastEta,
         divergedAt: r.divergedAt,
         hyper: { ...r.hyper },
+        traceLength: traceOf(id)?.length ?? 0,
       };
     }),
   };

@@ -7,6 +7,7 @@ const fmt = (x: number | null) =>
 export function statusText(r: RunMeta): string {
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
   if (r.status === 'failed') return `failed: ${r.reason ?? 'unknown error'}`;
+  if (r.status === 'interrupted') return `interrupted at step ${r.step} (the page was closed); press Start to run again`;
   return r.status;
 }
 
