@@ -33,6 +33,9 @@ interface LabState {
   reset(): void;
 }
 
+/** More runs than this in one experiment would freeze a tab (each is a worker with its own tfjs). */
+export const MAX_RUNS_PER_EXPERIMENT = 40;
+
 /** The id of a run of spec `specId` with `seed`. */
 export const runIdOf = (specId: string, seed: number) => `${specId}.${seed}`;
 
@@ -75,29 +78,40 @@ export const useLab = create<LabState>()((set, get) => {
     setNotices: (notices) => set({ notices }),
     start: (opts = {}) => {
       const e = get().experiment;
+      const total = e.runs.length * e.seeds;
+      if (total > MAX_RUNS_PER_EXPERIMENT) {
+        set({
+          notices: [
+            `That is ${e.runs.length} runs × ${e.seeds} seeds = ${total} runs; the lab trains at most ${MAX_RUNS_PER_EXPERIMENT} per experiment. Lower the seeds or remove runs.`,
+          ],
+        });
+        return;
+      }
       const runs = useRuns.getState();
       runs.removeAll();
-      for (const spec of e.runs) {
-        for (let k = 0; k < e.seeds; k++) {
-          const seed = e.seed + k;
-          const defaults = Object.fromEntries(OPTIMIZER_PARAMS[spec.optimizer].map((p) => [p.key, p.default]));
-          runs.startRun(
-            runIdOf(spec.id, seed),
-            spec.id,
-            seed,
-            {
-              task: e.task,
-              taskSettings: e.taskSettings,
-              optimizer: spec.optimizer,
-              optimizerOptions: { ...defaults, ...spec.options },
+      runs.startAll(
+        e.runs.flatMap((spec) =>
+          Array.from({ length: e.seeds }, (_, k) => {
+            const seed = e.seed + k;
+            const defaults = Object.fromEntries(OPTIMIZER_PARAMS[spec.optimizer].map((p) => [p.key, p.default]));
+            return {
+              id: runIdOf(spec.id, seed),
+              specId: spec.id,
               seed,
-              steps: e.steps,
-              backend: e.backend,
-            },
-            opts,
-          );
-        }
-      }
+              config: {
+                task: e.task,
+                taskSettings: e.taskSettings,
+                optimizer: spec.optimizer,
+                optimizerOptions: { ...defaults, ...spec.options },
+                seed,
+                steps: e.steps,
+                backend: e.backend,
+              },
+            };
+          }),
+        ),
+        opts,
+      );
     },
     commandAll: (cmd) => {
       const runs = useRuns.getState();

@@ -65,7 +65,7 @@ export async function restoreRuns(): Promise<number> {
     const saved = await d.getAllFromIndex('chunks', 'byRun', r.id);
     saved.sort((a, b) => a.seq - b.seq);
     const trace = concatChunks(saved.map((s) => s.chunk));
-    const live = r.status === 'running' || r.status === 'paused' || r.status === 'starting';
+    const live = r.status === 'running' || r.status === 'paused' || r.status === 'starting' || r.status === 'queued';
     store.addImported({ ...r, status: live ? 'interrupted' : r.status, step: trace.length }, trace, { fromStorage: true });
     seq.set(r.id, saved.length);
   }

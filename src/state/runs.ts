@@ -12,7 +12,7 @@ export interface RunMeta {
   readonly specId: string;
   readonly seed: number;
   readonly config: RunConfig;
-  readonly status: RunStatus | 'starting' | 'imported' | 'interrupted';
+  readonly status: RunStatus | 'starting' | 'imported' | 'interrupted' | 'queued';
   readonly backend: BackendName | null;
   readonly fallbackReason: string | null;
   readonly tfjs: string | null;
@@ -38,6 +38,11 @@ interface RunsState {
   readonly runs: Readonly<Record<string, RunMeta>>;
   readonly order: readonly string[];
   startRun(id: string, specId: string, seed: number, config: RunConfig, opts?: { paused?: boolean }): void;
+  /**
+   * Starts runs through a pool sized to the machine: at most `maxConcurrentRuns()` workers train at once
+   * (more only slow every run down); the rest wait as "queued" and start as others finish.
+   */
+  startAll(list: { id: string; specId: string; seed: number; config: RunConfig }[], opts?: { paused?: boolean }): void;
   /** Adds a finished run from an imported bundle. */
   addImported(meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] }, trace: TraceChunk, opts?: { fromStorage?: boolean }): void;
   command(id: string, cmd: RunCommand): void;
@@ -57,6 +62,13 @@ export function createWorker(): WorkerLike {
 }
 
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
+const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: { paused?: boolean } }[] = [];
+
+/** Workers that may train at once: the machine's cores, at least 2 and at most 8. */
+export function maxConcurrentRuns(): number {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+  return Math.max(2, Math.min(8, cores));
+}
 const lastFailure = new Map<string, { backend: BackendName; reason: string }>();
 
 /** Fault injection for tests: kills a run's worker without telling anyone, as an out-of-memory kill would. */
@@ -122,10 +134,27 @@ export const useRuns = create<RunsState>()((set, get) => {
       return p;
     });
   };
+  /** Starts queued runs while there is room in the pool. */
+  const pump = () => {
+    while (queue.length > 0 && clients.size < maxConcurrentRuns()) {
+      const next = queue.shift()!;
+      if (get().runs[next.id]?.status !== 'queued') continue;
+      get().startRun(next.id, next.specId, next.seed, next.config, next.opts);
+    }
+  };
   return {
     runs: {},
     order: [],
+    startAll(list, opts = {}) {
+      for (const r of list) {
+        get().removeRun(r.id);
+        queue.push({ ...r, opts });
+        set((s) => ({ order: [...s.order, r.id], runs: { ...s.runs, [r.id]: { ...blank(r.id, r.specId, r.seed, r.config), status: 'queued' } } }));
+      }
+      pump();
+    },
     startRun(id, specId, seed, config, opts = {}) {
+      const at = get().order.indexOf(id);
       get().removeRun(id);
       // After a failure (a lost device, a killed worker), the restarted run avoids the backend it failed on.
       const failed = lastFailure.get(id);
@@ -136,7 +165,12 @@ export const useRuns = create<RunsState>()((set, get) => {
       const worker = workerFactory();
       const client = new RunClient(worker, id);
       clients.set(id, { client, worker });
-      set((s) => ({ order: [...s.order, id], runs: { ...s.runs, [id]: blank(id, specId, seed, config) } }));
+      // A queued run keeps its place in the table.
+      set((s) => {
+        const order = [...s.order];
+        order.splice(at >= 0 ? at : order.length, 0, id);
+        return { order, runs: { ...s.runs, [id]: blank(id, specId, seed, config) } };
+      });
       client.start(
         config,
         {
@@ -160,8 +194,10 @@ export const useRuns = create<RunsState>()((set, get) => {
             // A finished run's worker has nothing left to do: free its memory.
             if (['done', 'diverged', 'stopped', 'failed'].includes(m.status)) {
               const c = clients.get(id);
-              if (c) setTimeout(() => c.worker.terminate(), 0);
+              c?.client.dispose();
+              c?.worker.terminate();
               clients.delete(id);
+              pump();
             }
           },
           onError: (message) => patch(id, (r) => ({ errors: [...r.errors, message] })),
@@ -175,6 +211,10 @@ export const useRuns = create<RunsState>()((set, get) => {
       set((s) => ({ order: [...s.order, meta.id], runs: { ...s.runs, [meta.id]: { ...meta, errors: [] } } }));
     },
     command(id, cmd) {
+      if (cmd === 'stop' && get().runs[id]?.status === 'queued') {
+        patch(id, { status: 'stopped' });
+        return;
+      }
       const c = clients.get(id)?.client;
       if (!c) return;
       if (cmd === 'pause') c.pause();
@@ -188,6 +228,8 @@ export const useRuns = create<RunsState>()((set, get) => {
       c?.client.dispose();
       c?.worker.terminate();
       clients.delete(id);
+      const q = queue.findIndex((x) => x.id === id);
+      if (q >= 0) queue.splice(q, 1);
       if (!get().runs[id]) return;
       clearTrace(id);
       set((s) => {

@@ -6,8 +6,8 @@ export function Controls() {
   const statuses = useRuns((s) => s.order.map((id) => s.runs[id]!.status).join(','));
   const lab = useLab.getState();
   const list = statuses ? statuses.split(',') : [];
-  const live = list.some((s) => s === 'running' || s === 'starting' || s === 'paused');
-  const running = list.some((s) => s === 'running' || s === 'starting');
+  const live = list.some((s) => s === 'running' || s === 'starting' || s === 'paused' || s === 'queued');
+  const running = list.some((s) => s === 'running' || s === 'starting' || s === 'queued');
   const paused = list.some((s) => s === 'paused');
   return (
     <p className="controls" data-testid="controls">

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+import { MessageChannel } from 'node:worker_threads';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serve } from '../worker/endpoint';
+import type { Endpoint, RunConfig } from '../worker/protocol';
+import { maxConcurrentRuns, setWorkerFactory, useRuns } from './runs';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const env = { probe: { registered: ['cpu'] as const, webgpuAdapter: async () => 'none' as const }, loadData: async () => ({}), flushMs: 5 };
+
+describe('the run pool', () => {
+  it('trains at most maxConcurrentRuns() at once; the rest wait as "queued" and all finish', async () => {
+    let alive = 0;
+    let peak = 0;
+    setWorkerFactory(() => {
+      const { port1, port2 } = new MessageChannel();
+      const stop = serve(port1 as unknown as Endpoint, env);
+      alive++;
+      peak = Math.max(peak, alive);
+      return Object.assign(port2 as unknown as Endpoint, {
+        terminate() {
+          alive--;
+          stop();
+          port1.close();
+          port2.close();
+        },
+      });
+    });
+    const config: RunConfig = { task: 'functions-2d', taskSettings: { fn: 'quadratic' }, optimizer: 'l4mom', optimizerOptions: {}, seed: 1, steps: 30 };
+    const list = Array.from({ length: 5 }, (_, i) => ({ id: `p${i}`, specId: 'p', seed: i + 1, config: { ...config, seed: i + 1 } }));
+    useRuns.getState().startAll(list);
+    const statuses = () => useRuns.getState().order.map((id) => useRuns.getState().runs[id]!.status);
+    expect(statuses().filter((s) => s === 'queued')).toHaveLength(5 - maxConcurrentRuns());
+    const t0 = Date.now();
+    while (!statuses().every((s) => s === 'done')) {
+      if (Date.now() - t0 > 20_000) throw new Error(`timed out: ${statuses().join(',')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(peak).toBe(maxConcurrentRuns());
+    expect(useRuns.getState().order).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+    expect(useRuns.getState().runs.p4!.step).toBe(30);
+    useRuns.getState().removeAll();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(alive).toBe(0);
+  });
+});
