@@ -52,3 +52,28 @@ test('a reload mid-run brings back the experiment and every trace point already 
   await expect(page.getByTestId('runs.empty')).toBeVisible();
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('an interrupted run resumes from its last checkpoint, and its trace continues without a gap or repeat', async ({ page }) => {
+  test.setTimeout(90_000);
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(1_000_000);
+  await lab.button('Start').click();
+  // Workers post a checkpoint about every 5 s.
+  await page.waitForTimeout(6500);
+  await page.reload();
+  const resume = page.getByRole('button', { name: /^Resume run a\.1 from step \d+$/ });
+  await expect(resume).toBeVisible();
+  const from = Number((await resume.textContent())!.match(/\d+/)![0]);
+  expect(from).toBeGreaterThan(0);
+  await resume.click();
+  await lab.waitStatus('a.1', 'running');
+  await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(from + 100);
+  await lab.button('Stop').click();
+  await lab.waitStatus('a.1', 'stopped');
+  const s = await page.evaluate(() =>
+    (window as unknown as { __lab: { snapshot(): { runs: { id: string; step: number; traceLength: number }[] } } }).__lab.snapshot().runs.find((r) => r.id === 'a.1')!,
+  );
+  expect(s.traceLength).toBe(s.step);
+  expect(lab.realErrors()).toEqual([]);
+});

@@ -148,3 +148,32 @@ describe('trajectories of tiny tasks', () => {
     big.dispose();
   });
 });
+
+describe('checkpoints as data (resume after a reload)', () => {
+  it('a run restored from an exported checkpoint continues exactly as the original', async () => {
+    const before = tf.memory().numTensors;
+    const make = () => new Runner(createTask('regression', { kappa: 1e4 }, 2), 'l4adam', {}, { steps: 40 });
+    const original = make();
+    for (let i = 0; i < 20; i++) original.trainStep();
+    await original.flush();
+    const cp = await original.exportCheckpoint();
+    expect(cp.step).toBe(20);
+    // Through structured clone, as postMessage and IndexedDB do.
+    const copy = structuredClone(cp);
+    for (let i = 0; i < 20; i++) original.trainStep();
+    const rest = (await original.flush())!;
+    const resumed = make();
+    resumed.restoreCheckpoint(copy);
+    for (let i = 0; i < 20; i++) resumed.trainStep();
+    const again = (await resumed.flush())!;
+    expect(Array.from(again.columns.step)).toEqual(Array.from(rest.columns.step));
+    expect(Array.from(again.columns.loss)).toEqual(Array.from(rest.columns.loss));
+    expect(Array.from(again.columns.lossMin)).toEqual(Array.from(rest.columns.lossMin));
+    original.dispose();
+    resumed.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const other = new Runner(createTask('functions-2d', {}, 1), 'l4adam', {}, { steps: 1 });
+    expect(() => other.restoreCheckpoint(copy)).toThrow(/does not fit this task/);
+    other.dispose();
+  });
+});

@@ -3,6 +3,7 @@ import { applyStep, disposeState, makeOptimizer, setHyper, type Transform } from
 import type { RuleState } from '../optim/stepsizes';
 import { tensorsIn } from '../optim/tensors';
 import type { Task } from '../tasks';
+import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
 import { allocChunk, DIAGNOSTIC_COLUMNS, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
 
 /** How a run ends, or where it stands. */
@@ -195,6 +196,40 @@ export class Runner {
     this.divergedAt = null;
     if (this.status === 'diverged' || this.status === 'done') this.status = 'paused';
     this.checkpoints = this.checkpoints.filter((c) => (c.step <= step ? true : (disposeCheckpoint(c), false)));
+  }
+
+  /**
+   * The parameters and optimizer state after the steps flushed so far, as plain data (for resuming after a
+   * reload). Call it right after `flush`, when no step is queued.
+   */
+  async exportCheckpoint(): Promise<SerializedCheckpoint> {
+    if (this.pending.length > 0) throw new Error('exportCheckpoint needs every queued step flushed first.');
+    return {
+      step: this.flushedStep,
+      params: await Promise.all(this.task.params.map(tensorData)),
+      state: await serialize(this.state),
+    };
+  }
+
+  /** Continues from a checkpoint of a run with the same task, seed and optimizer. */
+  restoreCheckpoint(cp: SerializedCheckpoint): void {
+    if (cp.params.length !== this.task.params.length || cp.params.some((p, i) => p.shape.join() !== this.task.params[i]!.shape.join())) {
+      throw new Error('The checkpoint does not fit this task: its parameters have other shapes.');
+    }
+    tf.dispose(this.pending);
+    this.pending = [];
+    this.pendingWall = [];
+    this.task.params.forEach((p, i) => {
+      const d = cp.params[i]!;
+      const t = tf.tensor(d.data, d.shape, d.dtype);
+      p.assign(t);
+      t.dispose();
+    });
+    const restored = deserialize(cp.state) as RuleState;
+    disposeState(this.state);
+    this.state = restored;
+    this.step = cp.step;
+    this.flushedStep = cp.step;
   }
 
   dispose(): void {

@@ -27,6 +27,7 @@ const meta = (id: string): RunMeta => ({
   reason: null,
   errors: [],
   hyper: {},
+  resumableFrom: null,
 });
 
 const trace = () => {

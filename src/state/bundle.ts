@@ -146,6 +146,7 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         divergedAt: typeof r.divergedAt === 'number' ? r.divergedAt : null,
         reason: null,
         hyper: {},
+        resumableFrom: null,
       },
       trace: chunk,
     };

@@ -1,9 +1,10 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { concatChunks, type TraceChunk } from '../engine/trace';
+import type { SerializedCheckpoint } from '../engine/snapshot';
+import { allocChunk, concatChunks, TRACE_COLUMNS, type TraceChunk } from '../engine/trace';
 import type { Experiment } from './experiment';
 import { useLab } from './lab';
-import { useRuns, type RunMeta } from './runs';
-import { onChunkAppended } from './traces';
+import { onCheckpoint, useRuns, type RunMeta } from './runs';
+import { onTraceImported, setAppendGate, traceOf } from './traces';
 
 /**
  * Nothing lost on reload: the experiment, every run's metadata and every trace chunk go to IndexedDB as
@@ -14,6 +15,8 @@ interface LabDb extends DBSchema {
   experiment: { key: string; value: Experiment };
   runs: { key: string; value: SavedRun };
   chunks: { key: [string, number]; value: SavedChunk; indexes: { byRun: string } };
+  /** The latest checkpoint of each run, by run id. */
+  checkpoints: { key: string; value: SerializedCheckpoint };
 }
 
 type SavedRun = Omit<RunMeta, 'errors'>;
@@ -27,11 +30,14 @@ const DB_NAME = 'l4-lab';
 let db: Promise<IDBPDatabase<LabDb>> | null = null;
 
 function open(): Promise<IDBPDatabase<LabDb>> {
-  db ??= openDB<LabDb>(DB_NAME, 1, {
-    upgrade(d) {
-      d.createObjectStore('experiment');
-      d.createObjectStore('runs', { keyPath: 'id' });
-      d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] }).createIndex('byRun', 'runId');
+  db ??= openDB<LabDb>(DB_NAME, 2, {
+    upgrade(d, oldVersion) {
+      if (oldVersion < 1) {
+        d.createObjectStore('experiment');
+        d.createObjectStore('runs', { keyPath: 'id' });
+        d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] }).createIndex('byRun', 'runId');
+      }
+      if (oldVersion < 2) d.createObjectStore('checkpoints');
     },
   });
   return db;
@@ -60,13 +66,24 @@ export async function checkQuota(): Promise<void> {
 export async function restoreRuns(): Promise<number> {
   const d = await open();
   const runs = await d.getAll('runs');
+  // Read everything first, then show it at once.
+  const restored = await Promise.all(
+    runs.map(async (r) => {
+      const saved = await d.getAllFromIndex('chunks', 'byRun', r.id);
+      saved.sort((a, b) => a.seq - b.seq);
+      const live = ['running', 'paused', 'starting', 'queued', 'interrupted'].includes(r.status);
+      const cp = live ? await d.get('checkpoints', r.id) : undefined;
+      return { r, saved, live, cp };
+    }),
+  );
   const store = useRuns.getState();
-  for (const r of runs) {
-    const saved = await d.getAllFromIndex('chunks', 'byRun', r.id);
-    saved.sort((a, b) => a.seq - b.seq);
+  for (const { r, saved, live, cp } of restored) {
     const trace = concatChunks(saved.map((s) => s.chunk));
-    const live = r.status === 'running' || r.status === 'paused' || r.status === 'starting' || r.status === 'queued';
-    store.addImported({ ...r, status: live ? 'interrupted' : r.status, step: trace.length }, trace, { fromStorage: true });
+    store.addImported(
+      { ...r, status: live ? 'interrupted' : r.status, step: trace.length, resumableFrom: cp && cp.step <= trace.length ? cp.step : null },
+      trace,
+      { fromStorage: true },
+    );
     seq.set(r.id, saved.length);
   }
   return runs.length;
@@ -75,9 +92,45 @@ export async function restoreRuns(): Promise<number> {
 /** Deletes every saved run and trace (the experiment stays). */
 export async function deleteSavedRuns(): Promise<void> {
   const d = await open();
-  const tx = d.transaction(['runs', 'chunks'], 'readwrite');
-  await Promise.all([tx.objectStore('runs').clear(), tx.objectStore('chunks').clear(), tx.done]);
+  const tx = d.transaction(['runs', 'chunks', 'checkpoints'], 'readwrite');
+  await Promise.all([tx.objectStore('runs').clear(), tx.objectStore('chunks').clear(), tx.objectStore('checkpoints').clear(), tx.done]);
   seq.clear();
+}
+
+/**
+ * Resumes an interrupted run from its saved checkpoint: its trace is cut back to the checkpoint's step (in
+ * storage too), and a new worker continues from there with the same settings.
+ */
+export async function resumeRun(id: string): Promise<void> {
+  const d = await open();
+  const cp = await d.get('checkpoints', id);
+  const meta = useRuns.getState().runs[id];
+  if (!cp || !meta) throw new Error(`Run ${id} has no checkpoint to resume from.`);
+  const full = traceOf(id) ?? concatChunks([]);
+  const trace = sliceChunk(full, cp.step);
+  const tx = d.transaction('chunks', 'readwrite');
+  let cursor = await tx.store.index('byRun').openCursor(id);
+  while (cursor) {
+    await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.store.put({ runId: id, seq: 0, chunk: trace });
+  await tx.done;
+  seq.set(id, 1);
+  useRuns.getState().startRun(id, meta.specId, meta.seed, meta.config, { resume: cp, trace });
+}
+
+/** The first n rows of a chunk (with its evaluations and events up to there). */
+function sliceChunk(c: TraceChunk, n: number): TraceChunk {
+  const out = allocChunk(Math.min(n, c.length));
+  for (const col of TRACE_COLUMNS) out.columns[col].set(c.columns[col].subarray(0, out.length));
+  out.evals.push(...c.evals.filter((e) => e.step <= n));
+  out.events.push(...c.events.filter((e) => e.step < n));
+  if (c.theta && c.thetaDim) {
+    out.theta = c.theta.slice(0, out.length * c.thetaDim);
+    out.thetaDim = c.thetaDim;
+  }
+  return out;
 }
 
 const seq = new Map<string, number>();
@@ -109,8 +162,9 @@ export function startPersistence(): () => void {
       if (!s.runs[id]) {
         seq.delete(id);
         write(async (d) => {
-          const tx = d.transaction(['runs', 'chunks'], 'readwrite');
+          const tx = d.transaction(['runs', 'chunks', 'checkpoints'], 'readwrite');
           await tx.objectStore('runs').delete(id);
+          await tx.objectStore('checkpoints').delete(id);
           let cursor = await tx.objectStore('chunks').index('byRun').openCursor(id);
           while (cursor) {
             await cursor.delete();
@@ -121,16 +175,27 @@ export function startPersistence(): () => void {
       }
     }
   });
-  const unsubChunks = onChunkAppended((runId, chunk) => {
+  const save = (runId: string, chunk: TraceChunk): Promise<void> => {
     const n = seq.get(runId) ?? 0;
     seq.set(runId, n + 1);
-    write((d) => d.put('chunks', { runId, seq: n, chunk }));
-  });
+    return open()
+      .then((d) => d.put('chunks', { runId, seq: n, chunk }))
+      .then(
+        () => undefined,
+        (e: unknown) => reportWriteError(e),
+      );
+  };
+  // Streamed chunks show only once saved; imported traces are saved as one chunk.
+  setAppendGate(save);
+  const unsubChunks = onTraceImported((runId, trace) => void save(runId, trace));
+  const unsubCheckpoints = onCheckpoint((id, cp) => write((d) => d.put('checkpoints', cp, id)));
   const quota = setInterval(() => void checkQuota(), 30_000);
   return () => {
     unsubLab();
     unsubRuns();
     unsubChunks();
+    setAppendGate(null);
+    unsubCheckpoints();
     clearInterval(quota);
   };
 }

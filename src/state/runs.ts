@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { RunStatus } from '../engine/runner';
+import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import { DEAD_WORKER_REASON, RunClient } from '../worker/client';
 import type { BackendName, Endpoint, RunConfig } from '../worker/protocol';
@@ -30,6 +31,15 @@ export interface RunMeta {
   readonly reason: string | null;
   readonly errors: readonly string[];
   readonly hyper: Readonly<Record<string, number>>;
+  /** For an interrupted run: the step of the checkpoint it can resume from, or null. */
+  readonly resumableFrom: number | null;
+}
+
+export interface StartOptions {
+  paused?: boolean;
+  /** Resume from this checkpoint, keeping `trace` (already cut at the checkpoint's step) as the run's past. */
+  resume?: SerializedCheckpoint;
+  trace?: TraceChunk;
 }
 
 export type RunCommand = 'pause' | 'resume' | 'stop' | { step: number } | { setHyper: Record<string, number> };
@@ -37,12 +47,12 @@ export type RunCommand = 'pause' | 'resume' | 'stop' | { step: number } | { setH
 interface RunsState {
   readonly runs: Readonly<Record<string, RunMeta>>;
   readonly order: readonly string[];
-  startRun(id: string, specId: string, seed: number, config: RunConfig, opts?: { paused?: boolean }): void;
+  startRun(id: string, specId: string, seed: number, config: RunConfig, opts?: StartOptions): void;
   /**
    * Starts runs through a pool sized to the machine: at most `maxConcurrentRuns()` workers train at once
    * (more only slow every run down); the rest wait as "queued" and start as others finish.
    */
-  startAll(list: { id: string; specId: string; seed: number; config: RunConfig }[], opts?: { paused?: boolean }): void;
+  startAll(list: { id: string; specId: string; seed: number; config: RunConfig }[], opts?: StartOptions): void;
   /** Adds a finished run from an imported bundle. */
   addImported(meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] }, trace: TraceChunk, opts?: { fromStorage?: boolean }): void;
   command(id: string, cmd: RunCommand): void;
@@ -62,7 +72,7 @@ export function createWorker(): WorkerLike {
 }
 
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
-const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: { paused?: boolean } }[] = [];
+const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: StartOptions }[] = [];
 
 /** Workers that may train at once: the machine's cores, at least 2 and at most 8. */
 export function maxConcurrentRuns(): number {
@@ -70,6 +80,13 @@ export function maxConcurrentRuns(): number {
   return Math.max(2, Math.min(8, cores));
 }
 const lastFailure = new Map<string, { backend: BackendName; reason: string }>();
+const checkpointListeners = new Set<(id: string, cp: SerializedCheckpoint) => void>();
+
+/** Called with every checkpoint a worker sends (persistence saves the latest per run). */
+export function onCheckpoint(listener: (id: string, cp: SerializedCheckpoint) => void): () => void {
+  checkpointListeners.add(listener);
+  return () => checkpointListeners.delete(listener);
+}
 
 /** Fault injection for tests: kills a run's worker without telling anyone, as an out-of-memory kill would. */
 export function killWorker(id: string): boolean {
@@ -101,6 +118,7 @@ const blank = (id: string, specId: string, seed: number, config: RunConfig): Run
   reason: null,
   errors: [],
   hyper: {},
+  resumableFrom: null,
 });
 
 export const useRuns = create<RunsState>()((set, get) => {
@@ -110,8 +128,8 @@ export const useRuns = create<RunsState>()((set, get) => {
       if (!r) return s;
       return { runs: { ...s.runs, [id]: { ...r, ...(typeof p === 'function' ? p(r) : p) } } };
     });
-  const onChunk = (id: string, c: TraceChunk) => {
-    appendChunk(id, c);
+  const onChunk = (id: string, c: TraceChunk) => void appendChunk(id, c).then(() => onVisible(id, c));
+  const onVisible = (id: string, c: TraceChunk) => {
     patch(id, (r) => {
       const p: Partial<Mutable<RunMeta>> = {};
       if (c.length > 0) {
@@ -171,6 +189,10 @@ export const useRuns = create<RunsState>()((set, get) => {
         order.splice(at >= 0 ? at : order.length, 0, id);
         return { order, runs: { ...s.runs, [id]: blank(id, specId, seed, config) } };
       });
+      if (opts.resume && opts.trace) {
+        setTrace(id, opts.trace, { fromStorage: true });
+        patch(id, { step: opts.resume.step });
+      }
       client.start(
         config,
         {
@@ -201,8 +223,11 @@ export const useRuns = create<RunsState>()((set, get) => {
             }
           },
           onError: (message) => patch(id, (r) => ({ errors: [...r.errors, message] })),
+          onCheckpoint: (cp) => {
+            for (const l of checkpointListeners) l(id, cp);
+          },
         },
-        opts,
+        { ...(opts.paused !== undefined ? { paused: opts.paused } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
       );
     },
     addImported(meta, trace, opts = {}) {

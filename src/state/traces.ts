@@ -21,20 +21,52 @@ function notify(): void {
   });
 }
 
-const appendListeners = new Set<(runId: string, chunk: TraceChunk) => void>();
+const importListeners = new Set<(runId: string, trace: TraceChunk) => void>();
 
-/** Called for every chunk that arrives from a worker or is imported (persistence saves them). */
-export function onChunkAppended(listener: (runId: string, chunk: TraceChunk) => void): () => void {
-  appendListeners.add(listener);
-  return () => appendListeners.delete(listener);
+/** Called for every trace imported from a bundle (persistence saves it; streamed chunks go through the gate). */
+export function onTraceImported(listener: (runId: string, trace: TraceChunk) => void): () => void {
+  importListeners.add(listener);
+  return () => importListeners.delete(listener);
 }
 
-export function appendChunk(runId: string, chunk: TraceChunk): void {
+/**
+ * Persistence installs a gate: a chunk becomes visible only once it is saved, so every point the page has
+ * shown survives a reload. (A failed save still shows the chunk; the failure becomes a notice.)
+ */
+let gate: ((runId: string, chunk: TraceChunk) => Promise<void>) | null = null;
+const queues = new Map<string, Promise<void>>();
+export function setAppendGate(g: typeof gate): void {
+  gate = g;
+}
+
+/** Bumped when a run's trace is cleared, so a save that completes afterwards does not bring it back. */
+const generation = new Map<string, number>();
+
+function insert(runId: string, chunk: TraceChunk): void {
   const list = chunks.get(runId);
   if (list) list.push(chunk);
   else chunks.set(runId, [chunk]);
-  for (const l of appendListeners) l(runId, chunk);
   notify();
+}
+
+/** Adds a chunk to a run's trace; resolves when it is visible (after it is saved, when persistence is on). */
+export function appendChunk(runId: string, chunk: TraceChunk): Promise<void> {
+  if (!gate) {
+    insert(runId, chunk);
+    return Promise.resolve();
+  }
+  const g = gate;
+  const gen = generation.get(runId) ?? 0;
+  // Chunks of one run become visible in order, each after its own save.
+  const next: Promise<void> = (queues.get(runId) ?? Promise.resolve())
+    .then(() => g(runId, chunk))
+    .catch(() => undefined)
+    .then(() => {
+      if (queues.get(runId) === next) queues.delete(runId);
+      if ((generation.get(runId) ?? 0) === gen) insert(runId, chunk);
+    });
+  queues.set(runId, next);
+  return next;
 }
 
 /** The whole trace of a run so far (chunks are merged lazily, on read). */
@@ -48,12 +80,14 @@ export function traceOf(runId: string): TraceChunk | null {
 /** Replaces a run's trace: an imported bundle (saved like any chunk) or a run restored from storage (not saved again). */
 export function setTrace(runId: string, trace: TraceChunk, { fromStorage = false } = {}): void {
   chunks.set(runId, [trace]);
-  if (!fromStorage) for (const l of appendListeners) l(runId, trace);
+  if (!fromStorage) for (const l of importListeners) l(runId, trace);
   notify();
 }
 
 export function clearTrace(runId: string): void {
   chunks.delete(runId);
+  generation.set(runId, (generation.get(runId) ?? 0) + 1);
+  queues.delete(runId);
   notify();
 }
 

@@ -1,3 +1,4 @@
+import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import { PROTOCOL_VERSION, type Endpoint, type FromWorker, type RunConfig, type ToWorker } from './protocol';
 
@@ -6,6 +7,7 @@ export interface RunCallbacks {
   onChunk?(chunk: TraceChunk): void;
   onStatus?(msg: Extract<FromWorker, { type: 'status' }>): void;
   onError?(message: string): void;
+  onCheckpoint?(checkpoint: SerializedCheckpoint): void;
 }
 
 /**
@@ -47,10 +49,10 @@ export class RunClient {
     return this.runId;
   }
 
-  start(config: RunConfig, callbacks: RunCallbacks, { paused = false }: { paused?: boolean } = {}): string {
+  start(config: RunConfig, callbacks: RunCallbacks, { paused = false, resume }: { paused?: boolean; resume?: SerializedCheckpoint } = {}): string {
     this.runId = `${this.name}-${++this.generation}`;
     this.callbacks = callbacks;
-    this.send({ type: 'start', v: PROTOCOL_VERSION, runId: this.runId, config, paused });
+    this.send({ type: 'start', v: PROTOCOL_VERSION, runId: this.runId, config, paused, ...(resume ? { resume } : {}) });
     this.lastHeard = Date.now();
     this.stopWatchdog();
     // A killed worker (out of memory, device lost) sends nothing, not even an error: ask it now and then.
@@ -126,6 +128,9 @@ export class RunClient {
         break;
       case 'error':
         this.callbacks.onError?.(msg.message);
+        break;
+      case 'checkpoint':
+        this.callbacks.onCheckpoint?.(msg.checkpoint);
         break;
     }
   }

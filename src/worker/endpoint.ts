@@ -1,5 +1,6 @@
 import { version as tfVersion } from '@tensorflow/tfjs';
 import { chooseBackend, type BackendProbe } from '../engine/backend';
+import { checkpointBuffers, type SerializedCheckpoint } from '../engine/snapshot';
 import { Runner } from '../engine/runner';
 import { transferables } from '../engine/trace';
 import { yieldToEventLoop } from '../lib/yield';
@@ -13,6 +14,8 @@ export interface WorkerEnv {
   loadData(dataset: keyof TaskData): Promise<TaskData>;
   /** Read back and post a chunk about this often (ms). Default 100 (≈ 10 chunks per second). */
   readonly flushMs?: number;
+  /** Post a checkpoint (parameters + optimizer state) about this often (ms); 0 never. Default 5000. */
+  readonly checkpointMs?: number;
 }
 
 /**
@@ -34,7 +37,7 @@ export function serve(ep: Endpoint, env: WorkerEnv): () => void {
     if (msg.type === 'start') {
       if (msg.v !== PROTOCOL_VERSION) throw new Error(`Protocol version ${msg.v} is not ${PROTOCOL_VERSION}: reload the page.`);
       current?.abort.abort();
-      const run = new ActiveRun(msg.runId, msg.config, post, env, msg.paused ?? false);
+      const run = new ActiveRun(msg.runId, msg.config, post, env, msg.paused ?? false, msg.resume);
       current = run;
       await run.start();
       return;
@@ -67,6 +70,7 @@ class ActiveRun {
     private readonly post: (msg: FromWorker, transfer?: Transferable[]) => void,
     private readonly env: WorkerEnv,
     startPaused: boolean,
+    private readonly resume?: SerializedCheckpoint,
   ) {
     this.paused = startPaused;
   }
@@ -84,6 +88,7 @@ class ActiveRun {
         ...(config.evalEvery !== undefined ? { evalEvery: config.evalEvery } : {}),
         ...(config.checkpointEvery !== undefined ? { checkpointEvery: config.checkpointEvery } : {}),
       });
+      if (this.resume) this.runner.restoreCheckpoint(this.resume);
       this.post({
         type: 'started',
         runId,
@@ -163,7 +168,15 @@ class ActiveRun {
   private async loop(): Promise<void> {
     const r = this.runner!;
     const flushMs = this.env.flushMs ?? 100;
+    const checkpointMs = this.env.checkpointMs ?? 5000;
     let last = performance.now();
+    let lastCheckpoint = performance.now();
+    const maybeCheckpoint = async () => {
+      if (checkpointMs <= 0 || performance.now() - lastCheckpoint < checkpointMs || r.divergedAt !== null) return;
+      lastCheckpoint = performance.now();
+      const checkpoint = await r.exportCheckpoint();
+      this.post({ type: 'checkpoint', runId: this.runId, checkpoint }, checkpointBuffers(checkpoint));
+    };
     let reported: string | null = null;
     const report = () => {
       const s = this.abort.signal.aborted ? 'stopped' : this.paused && this.budget === 0 ? 'paused' : 'running';
@@ -193,6 +206,7 @@ class ActiveRun {
         last = performance.now();
       } else if (performance.now() - last >= flushMs || (this.paused && this.budget === 0)) {
         await this.flush();
+        await maybeCheckpoint();
         last = performance.now();
       }
     }

@@ -3,6 +3,7 @@
  * drops messages for runs it no longer tracks (TensorFlow Playground's generation counter).
  */
 import type { RunStatus } from '../engine/runner';
+import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import type { Settings } from '../tasks/types';
 
@@ -28,7 +29,15 @@ export interface RunConfig {
 }
 
 export type ToWorker =
-  | { readonly type: 'start'; readonly v: number; readonly runId: string; readonly config: RunConfig; readonly paused?: boolean }
+  | {
+      readonly type: 'start';
+      readonly v: number;
+      readonly runId: string;
+      readonly config: RunConfig;
+      readonly paused?: boolean;
+      /** Continue from this checkpoint (a run resumed after a reload). */
+      readonly resume?: SerializedCheckpoint;
+    }
   | { readonly type: 'pause'; readonly runId: string }
   | { readonly type: 'resume'; readonly runId: string }
   | { readonly type: 'step'; readonly runId: string; readonly n: number }
@@ -63,7 +72,9 @@ export type FromWorker =
       readonly reason?: string;
     }
   | { readonly type: 'error'; readonly runId: string; readonly message: string }
-  | { readonly type: 'pong'; readonly runId: string; readonly n: number };
+  | { readonly type: 'pong'; readonly runId: string; readonly n: number }
+  /** Parameters and optimizer state every few seconds, so the page can resume the run after a reload. */
+  | { readonly type: 'checkpoint'; readonly runId: string; readonly checkpoint: SerializedCheckpoint };
 
 /** The part of a MessagePort / Worker / worker global scope the runtime needs. */
 export interface Endpoint {

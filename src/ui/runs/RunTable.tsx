@@ -1,4 +1,6 @@
 import { OPTIMIZER_TITLES } from '../../state/experiment';
+import { useLab } from '../../state/lab';
+import { resumeRun } from '../../state/persist';
 import { useRuns, type RunMeta } from '../../state/runs';
 
 const fmt = (x: number | null) =>
@@ -7,7 +9,7 @@ const fmt = (x: number | null) =>
 export function statusText(r: RunMeta): string {
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
   if (r.status === 'failed') return `failed: ${r.reason ?? 'unknown error'}`;
-  if (r.status === 'interrupted') return `interrupted at step ${r.step} (the page was closed); press Start to run again`;
+  if (r.status === 'interrupted') return `interrupted at step ${r.step} (the page was closed)`;
   return r.status;
 }
 
@@ -44,6 +46,18 @@ export function RunTable() {
               <td>{r.seed}</td>
               <td data-testid={`runs.${id}.status`}>
                 {statusText(r)}
+                {r.status === 'interrupted' && r.resumableFrom !== null && (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      aria-label={`Resume run ${id} from step ${r.resumableFrom}`}
+                      onClick={() => void resumeRun(id).catch((e: unknown) => useLab.getState().setNotices([(e as Error).message]))}
+                    >
+                      Resume from step {r.resumableFrom}
+                    </button>
+                  </>
+                )}
                 {r.errors.length > 0 && (
                   <span role="alert" className="error">
                     {' '}
