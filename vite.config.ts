@@ -34,7 +34,7 @@ export default defineConfig({
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   worker: { format: 'es' },
   build: {
-    rollupOptions: { input: { lab: 'index.html', teach: 'teach.html' } },
+    rollupOptions: { input: { lab: 'index.html', teach: 'teach.html', bench: 'bench.html' } },
   },
   optimizeDeps: {
     // Imported only from workers; listed so the dev server does not reload the page when it finds them.

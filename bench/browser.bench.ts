@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:browser`: the optimizer-overhead benchmark in Chromium workers (production build), per
+ * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP, interleaved, and the time of the
+ * first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
+ */
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const backends = (args.get('backends') ?? 'wasm,webgl,webgpu').split(',');
+// Software WebGPU/WebGL take ~0.1–0.5 s per step here: fewer, shorter rounds there.
+const plan: Record<string, { rounds: number; block: number; warmup: number }> = {
+  wasm: { rounds: 24, block: 8, warmup: 8 },
+  cpu: { rounds: 6, block: 2, warmup: 2 },
+  webgl: { rounds: 8, block: 3, warmup: 3 },
+  webgpu: { rounds: 6, block: 2, warmup: 2 },
+};
+const port = 4174;
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 1500));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--enable-unsafe-webgpu'],
+});
+const lines: string[] = [];
+let adapter: string | null = null;
+try {
+  for (const b of backends) {
+    const p = plan[b] ?? plan.wasm!;
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${port}/bench.html?backend=${b}&rounds=${p.rounds}&block=${p.block}&warmup=${p.warmup}`);
+    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 900_000 });
+    const res = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+      ok: boolean;
+      error?: string;
+      adapter?: string | null;
+      rows?: { a: string; b: string; msA: number; msB: number; ratio: number; range: [number, number]; firstA: number; firstB: number }[];
+    };
+    await page.close();
+    if (!res.ok) {
+      lines.push(`| ${b} | failed: ${res.error} | | | | | | |`);
+      continue;
+    }
+    adapter ??= res.adapter ?? null;
+    for (const r of res.rows!) {
+      const line = `| ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} |`;
+      lines.push(line);
+      console.log(line);
+    }
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`\nChromium ${browser.version()}, WebGPU adapter: ${adapter ?? 'none'}, ${new Date().toISOString()}`);
+console.log('| backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const l of lines) console.log(l);

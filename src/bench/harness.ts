@@ -1,0 +1,168 @@
+/**
+ * The optimizer-overhead benchmark, shared by `npm run bench` (Node) and `npm run bench:browser` (a worker in
+ * Chromium): the paper's MNIST MLP (784-300-100-10, ReLU, batch 64) on random data, trained with pairs of
+ * optimizers interleaved block by block so that the machine's drift hits both alike.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { adam, applyStep, disposeState, l4Adam, l4Mom, momentum, type Transform } from '../optim';
+
+export interface Trainer {
+  readonly name: string;
+  step(): void;
+  sync(): Promise<void>;
+  dispose(): void;
+}
+
+/** The MLP's variables with a fixed seed, and a few fixed random batches. */
+export function mlp(seed: number) {
+  const sizes = [784, 300, 100, 10];
+  const vars: tf.Variable[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [n, m] = [sizes[i]!, sizes[i + 1]!];
+    vars.push(tf.tidy(() => tf.variable(tf.randomNormal([n, m], 0, Math.sqrt(2 / n), 'float32', seed + i))));
+    vars.push(tf.tidy(() => tf.variable(tf.zeros([m]))));
+  }
+  const batches = Array.from({ length: 4 }, (_, b) =>
+    tf.tidy(() => ({
+      x: tf.randomUniform([64, 784], 0, 1, 'float32', 100 + b),
+      y: tf.oneHot(tf.randomUniform([64], 0, 10, 'int32', 200 + b) as tf.Tensor1D, 10).toFloat(),
+    })),
+  );
+  let t = 0;
+  const loss = () => {
+    const { x, y } = batches[t++ % batches.length]!;
+    const [w1, b1, w2, b2, w3, b3] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+    const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+    const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+    return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h2, w3), b3)) as tf.Scalar;
+  };
+  const dispose = () => tf.dispose([...vars, ...batches.flatMap((b) => [b.x, b.y])]);
+  return { vars, loss, dispose };
+}
+
+/** Our functional step, as the engine runs it. */
+export function ours(name: string, transform: Transform): Trainer {
+  const net = mlp(1);
+  let state = transform.init(net.vars);
+  return {
+    name,
+    step() {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(net.loss, net.vars);
+        state = applyStep(transform, net.vars, net.vars.map((v) => grads[v.name]!), state, { loss: value });
+      });
+    },
+    async sync() {
+      await net.vars[0]!.data();
+    },
+    dispose() {
+      disposeState(state);
+      net.dispose();
+    },
+  };
+}
+
+/** tfjs's own optimizer, for reference. */
+export function tfjsOptimizer(name: string, opt: tf.Optimizer): Trainer {
+  const net = mlp(1);
+  return {
+    name,
+    step() {
+      opt.minimize(net.loss, false, net.vars);
+    },
+    async sync() {
+      await net.vars[0]!.data();
+    },
+    dispose() {
+      opt.dispose();
+      net.dispose();
+    },
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export interface PairResult {
+  readonly a: string;
+  readonly b: string;
+  readonly msA: number;
+  readonly msB: number;
+  /** Median of the per-round ratios b/a, and their range. */
+  readonly ratio: number;
+  readonly range: [number, number];
+  /** Time of the very first step of each (shader compilation on GPU backends), ms. */
+  readonly firstA: number;
+  readonly firstB: number;
+}
+
+/** Interleaved timing of a pair: each round times a block of each member, in alternating order. */
+export async function comparePair(a: Trainer, b: Trainer, rounds: number, block: number, warmup: number): Promise<PairResult> {
+  const first: number[] = [];
+  for (const t of [a, b]) {
+    const t0 = performance.now();
+    t.step();
+    await t.sync();
+    first.push(performance.now() - t0);
+    for (let i = 1; i < warmup; i++) t.step();
+    await t.sync();
+  }
+  const times: Record<string, number[]> = { [a.name]: [], [b.name]: [] };
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? [a, b] : [b, a];
+    const round: Record<string, number> = {};
+    for (const t of order) {
+      const t0 = performance.now();
+      for (let i = 0; i < block; i++) t.step();
+      await t.sync();
+      round[t.name] = (performance.now() - t0) / block;
+      times[t.name]!.push(round[t.name]!);
+    }
+    ratios.push(round[b.name]! / round[a.name]!);
+  }
+  return {
+    a: a.name,
+    b: b.name,
+    msA: median(times[a.name]!),
+    msB: median(times[b.name]!),
+    ratio: median(ratios),
+    range: [Math.min(...ratios), Math.max(...ratios)],
+    firstA: first[0]!,
+    firstB: first[1]!,
+  };
+}
+
+/** The pairs every bench runs: L4 against its direction, and our Adam against tfjs's. */
+export function standardPairs(): [() => Trainer, () => Trainer][] {
+  return [
+    [() => ours('Adam', adam({ learningRate: 1e-3 })), () => ours('L4Adam', l4Adam())],
+    [() => ours('Momentum', momentum({ learningRate: 0.05 })), () => ours('L4Mom', l4Mom())],
+    [() => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)), () => ours('Adam (ours)', adam({ learningRate: 1e-3 }))],
+  ];
+}
+
+/** Runs the standard pairs on the active backend; checks that nothing leaks. */
+export async function runPairs(rounds: number, block: number, warmup: number, onRow?: (r: PairResult) => void): Promise<PairResult[]> {
+  const out: PairResult[] = [];
+  for (const [ma, mb] of standardPairs()) {
+    const before = tf.memory().numTensors;
+    const [a, b] = [ma(), mb()];
+    const r = await comparePair(a, b, rounds, block, warmup);
+    a.dispose();
+    b.dispose();
+    if (tf.memory().numTensors !== before) throw new Error(`${a.name}/${b.name} leaked tensors`);
+    out.push(r);
+    onRow?.(r);
+  }
+  return out;
+}
+
+export function formatRow(backend: string, r: PairResult): string {
+  return `| ${backend} | ${r.a} | ${r.msA.toFixed(2)} | ${r.b} | ${r.msB.toFixed(2)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} |`;
+}
+
+export const TABLE_HEADER = '| backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range |\n| --- | --- | --- | --- | --- | --- | --- |';
