@@ -30,18 +30,18 @@ describe('the run pool', () => {
       });
     });
     const config: RunConfig = { task: 'functions-2d', taskSettings: { fn: 'quadratic' }, optimizer: 'l4mom', optimizerOptions: {}, seed: 1, steps: 30 };
-    const list = Array.from({ length: 5 }, (_, i) => ({ id: `p${i}`, specId: 'p', seed: i + 1, config: { ...config, seed: i + 1 } }));
+    const list = Array.from({ length: 6 }, (_, i) => ({ id: `p${i}`, specId: 'p', seed: i + 1, config: { ...config, seed: i + 1 } }));
     useRuns.getState().startAll(list);
     const statuses = () => useRuns.getState().order.map((id) => useRuns.getState().runs[id]!.status);
-    expect(statuses().filter((s) => s === 'queued')).toHaveLength(5 - maxConcurrentRuns());
+    expect(statuses().filter((s) => s === 'queued')).toHaveLength(6 - maxConcurrentRuns());
     const t0 = Date.now();
     while (!statuses().every((s) => s === 'done')) {
       if (Date.now() - t0 > 20_000) throw new Error(`timed out: ${statuses().join(',')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(peak).toBe(maxConcurrentRuns());
-    expect(useRuns.getState().order).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
-    expect(useRuns.getState().runs.p4!.step).toBe(30);
+    expect(useRuns.getState().order).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
+    expect(useRuns.getState().runs.p5!.step).toBe(30);
     useRuns.getState().removeAll();
     await new Promise((r) => setTimeout(r, 20));
     expect(alive).toBe(0);

@@ -74,10 +74,13 @@ export function createWorker(): WorkerLike {
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
 const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: StartOptions }[] = [];
 
-/** Workers that may train at once: the machine's cores, at least 2 and at most 8. */
+/**
+ * Workers that may train at once: the machine's cores, but at least 4 so that a typical comparison shows
+ * every curve moving (time-sliced on fewer cores), and at most 8.
+ */
 export function maxConcurrentRuns(): number {
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  return Math.max(2, Math.min(8, cores));
+  return Math.max(4, Math.min(8, cores));
 }
 const lastFailure = new Map<string, { backend: BackendName; reason: string }>();
 const checkpointListeners = new Set<(id: string, cp: SerializedCheckpoint) => void>();

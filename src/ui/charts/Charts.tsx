@@ -11,6 +11,9 @@ import { exportPng, exportSvg } from './exportChart';
 
 type XMode = 'step' | 'epoch' | 'time';
 
+/** Points per series: about one per pixel of a chart's width; more only costs redraw time. */
+const BUCKETS = 400;
+
 interface ChartSpec {
   readonly id: string;
   readonly title: string;
@@ -191,8 +194,8 @@ export function Charts() {
         specs.forEach((rs, i) => {
           const g = groups.get(rs.id);
           if (!g || hidden.has(rs.id)) return;
-          const agg = aggregate(seriesOf(g.runIds, spec.column, xMode, g.stepsPerEpoch), { log: spec.log, buckets: 1500 });
-          const comp = spec.companion ? aggregate(seriesOf(g.runIds, spec.companion, xMode, g.stepsPerEpoch), { log: spec.log, buckets: 1500 }) : [];
+          const agg = aggregate(seriesOf(g.runIds, spec.column, xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS });
+          const comp = spec.companion ? aggregate(seriesOf(g.runIds, spec.companion, xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS }) : [];
           drawn.push({
             specId: rs.id,
             color: colorOf(i),
