@@ -32,23 +32,29 @@ const CHARTS: ChartSpec[] = [
   { id: 'testLoss', title: 'Test loss', column: 'testLoss', log: true },
 ];
 
-/** Re-renders when traces change, at most every `ms` (traces stream ~10×/s per run). */
-function useTracesVersion(ms = 250): number {
+/**
+ * Re-renders when traces change, at most every `ms` (traces stream ~10×/s per run), in the time slot
+ * `slot` of `slots`: the charts redraw one at a time, each in its own short task, instead of all in one
+ * long task that would block input.
+ */
+function useTracesVersion(ms: number, slot: number, slots: number): number {
   const [v, setV] = useState(tracesVersion());
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const unsub = subscribeTraces(() => {
       if (timer) return;
+      const offset = (slot * ms) / slots;
+      const wait = ms - ((performance.now() - offset + ms) % ms);
       timer = setTimeout(() => {
         timer = null;
         setV(tracesVersion());
-      }, ms);
+      }, wait);
     });
     return () => {
       unsub();
       if (timer) clearTimeout(timer);
     };
-  }, [ms]);
+  }, [ms, slot, slots]);
   return v;
 }
 
@@ -78,7 +84,39 @@ function seriesOf(runIds: string[], column: ChartSpec['column'], xMode: XMode, s
   return out;
 }
 
-function MetricChart({ spec, drawn, logX, ignoreOutliers, xLabel }: { spec: ChartSpec; drawn: Drawn[]; logX: boolean; ignoreOutliers: boolean; xLabel: string }) {
+interface ChartView {
+  readonly groups: Map<string, { runIds: string[]; stepsPerEpoch: number }>;
+  readonly specs: readonly { id: string; optimizer: keyof typeof OPTIMIZER_TITLES }[];
+  readonly xMode: XMode;
+  readonly smoothing: number;
+  readonly hidden: ReadonlySet<string>;
+}
+
+/** The series one chart draws, aggregated over seeds, bucketed and smoothed. */
+function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
+  const drawn: Drawn[] = [];
+  view.specs.forEach((rs, i) => {
+    const g = view.groups.get(rs.id);
+    if (!g || view.hidden.has(rs.id)) return;
+    const agg = aggregate(seriesOf(g.runIds, spec.column, view.xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS });
+    const comp = spec.companion ? aggregate(seriesOf(g.runIds, spec.companion, view.xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS }) : [];
+    drawn.push({
+      specId: rs.id,
+      color: colorOf(i),
+      name: `${rs.id}: ${OPTIMIZER_TITLES[rs.optimizer]}`,
+      raw: agg,
+      smooth: smooth(agg, view.smoothing, spec.log),
+      companion: smooth(comp, view.smoothing, spec.log),
+    });
+  });
+  return drawn.filter((d) => d.raw.length > 0 || d.companion.length > 0);
+}
+
+function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel }: { spec: ChartSpec; view: ChartView; slot: number; logX: boolean; ignoreOutliers: boolean; xLabel: string }) {
+  const version = useTracesVersion(500, slot, CHARTS.length);
+  // `version` changes whenever chunks have arrived.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const drawn = useMemo(() => drawnFor(spec, view), [spec, view, version]);
   const ys = drawn.flatMap((d) => [...d.smooth.map((p) => p.y), ...d.companion.map((p) => p.y)]);
   const range = ignoreOutliers ? robustRange(ys, 0.02) : null;
   const empty = drawn.every((d) => d.raw.length === 0);
@@ -167,7 +205,6 @@ function MetricChart({ spec, drawn, logX, ignoreOutliers, xLabel }: { spec: Char
  * Traces are read outside React, a few times a second.
  */
 export function Charts() {
-  const version = useTracesVersion();
   const specs = useLab((s) => s.experiment.runs);
   const runsKey = useRuns((s) => s.order.map((id) => `${id}:${s.runs[id]!.specId}:${s.runs[id]!.stepsPerEpoch}`).join(','));
   const [xMode, setXMode] = useState<XMode>('step');
@@ -187,30 +224,7 @@ export function Charts() {
     }
     return m;
   }, [runsKey]);
-  const charts = useMemo(
-    () =>
-      CHARTS.map((spec) => {
-        const drawn: Drawn[] = [];
-        specs.forEach((rs, i) => {
-          const g = groups.get(rs.id);
-          if (!g || hidden.has(rs.id)) return;
-          const agg = aggregate(seriesOf(g.runIds, spec.column, xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS });
-          const comp = spec.companion ? aggregate(seriesOf(g.runIds, spec.companion, xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS }) : [];
-          drawn.push({
-            specId: rs.id,
-            color: colorOf(i),
-            name: `${rs.id}: ${OPTIMIZER_TITLES[rs.optimizer]}`,
-            raw: agg,
-            smooth: smooth(agg, smoothing, spec.log),
-            companion: smooth(comp, smoothing, spec.log),
-          });
-        });
-        return { spec, drawn: drawn.filter((d) => d.raw.length > 0 || d.companion.length > 0) };
-      }),
-    // `version` changes whenever a chunk arrives.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [version, groups, specs, xMode, smoothing, hidden],
-  );
+  const view = useMemo<ChartView>(() => ({ groups, specs, xMode, smoothing, hidden }), [groups, specs, xMode, smoothing, hidden]);
   const xLabel = xMode === 'time' ? 'seconds' : xMode;
   return (
     <section aria-labelledby="charts-h" data-testid="charts">
@@ -254,8 +268,8 @@ export function Charts() {
         ))}
       </p>
       <div className="chart-grid">
-        {charts.map(({ spec, drawn }) => (
-          <MetricChart key={spec.id} spec={spec} drawn={drawn} logX={logX} ignoreOutliers={ignoreOutliers} xLabel={xLabel} />
+        {CHARTS.map((spec, i) => (
+          <MetricChart key={spec.id} spec={spec} view={view} slot={i} logX={logX} ignoreOutliers={ignoreOutliers} xLabel={xLabel} />
         ))}
       </div>
     </section>
