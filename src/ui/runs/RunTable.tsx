@@ -10,6 +10,11 @@ export function statusText(r: RunMeta): string {
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
   if (r.status === 'failed') return `failed: ${r.reason ?? 'unknown error'}`;
   if (r.status === 'interrupted') return `interrupted at step ${r.step} (the page was closed)`;
+  // The first step on a GPU backend compiles its shaders, which takes seconds: say so.
+  if ((r.status === 'running' || r.status === 'starting') && r.step === 0 && (r.backend === 'webgpu' || r.backend === 'webgl')) {
+    return `starting: compiling ${r.backend === 'webgpu' ? 'WebGPU' : 'WebGL'} shaders…`;
+  }
+  if (r.status === 'starting') return r.backend ? 'starting' : 'starting: loading the backend and data…';
   return r.status;
 }
 
