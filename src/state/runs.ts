@@ -3,8 +3,8 @@ import type { RunStatus } from '../engine/runner';
 import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import { DEAD_WORKER_REASON, RunClient } from '../worker/client';
-import type { BackendName, Endpoint, RunConfig } from '../worker/protocol';
-import { appendChunk, clearTrace, setTrace } from './traces';
+import type { BackendName, Endpoint, FromWorker, RunConfig } from '../worker/protocol';
+import { appendChunk, clearTrace, setTrace, whenVisible } from './traces';
 
 /** What the page shows about a run (its trace lives in state/traces, outside React). */
 export interface RunMeta {
@@ -196,6 +196,21 @@ export const useRuns = create<RunsState>()((set, get) => {
         setTrace(id, opts.trace, { fromStorage: true });
         patch(id, { step: opts.resume.step });
       }
+      const onStatus = (m: Extract<FromWorker, { type: 'status' }>) => {
+        patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null });
+        const backend = get().runs[id]?.backend;
+        if (m.status === 'failed' && backend && (m.reason === DEAD_WORKER_REASON || /device|lost/i.test(m.reason ?? ''))) {
+          lastFailure.set(id, { backend, reason: m.reason ?? 'it failed' });
+        }
+        // A finished run's worker has nothing left to do: free it, and let a queued run start.
+        if (['done', 'diverged', 'stopped', 'failed'].includes(m.status)) {
+          const c = clients.get(id);
+          c?.client.dispose();
+          c?.worker.terminate();
+          clients.delete(id);
+          pump();
+        }
+      };
       client.start(
         config,
         {
@@ -210,21 +225,8 @@ export const useRuns = create<RunsState>()((set, get) => {
               stepsPerEpoch: m.stepsPerEpoch,
             }),
           onChunk: (c) => onChunk(id, c),
-          onStatus: (m) => {
-            patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null });
-            const backend = get().runs[id]?.backend;
-            if (m.status === 'failed' && backend && (m.reason === DEAD_WORKER_REASON || /device|lost/i.test(m.reason ?? ''))) {
-              lastFailure.set(id, { backend, reason: m.reason ?? 'it failed' });
-            }
-            // A finished run's worker has nothing left to do: free its memory.
-            if (['done', 'diverged', 'stopped', 'failed'].includes(m.status)) {
-              const c = clients.get(id);
-              c?.client.dispose();
-              c?.worker.terminate();
-              clients.delete(id);
-              pump();
-            }
-          },
+          // A status follows the chunks sent before it: show it once they are visible.
+          onStatus: (m) => void whenVisible(id).then(() => onStatus(m)),
           onError: (message) => patch(id, (r) => ({ errors: [...r.errors, message] })),
           onCheckpoint: (cp) => {
             for (const l of checkpointListeners) l(id, cp);

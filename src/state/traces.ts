@@ -77,6 +77,11 @@ export function traceOf(runId: string): TraceChunk | null {
   return chunks.get(runId)![0]!;
 }
 
+/** Resolves once every chunk appended so far for the run is visible (saved, when persistence is on). */
+export function whenVisible(runId: string): Promise<void> {
+  return queues.get(runId) ?? Promise.resolve();
+}
+
 /** Replaces a run's trace: an imported bundle (saved like any chunk) or a run restored from storage (not saved again). */
 export function setTrace(runId: string, trace: TraceChunk, { fromStorage = false } = {}): void {
   chunks.set(runId, [trace]);
