@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/cli/nodeBackend';
-import { formatRow, runPairs, TABLE_HEADER } from '../src/bench/harness';
+import { formatRow, TABLE_HEADER } from '../src/bench/format';
+import { runPairs } from '../src/bench/harness';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {

@@ -86,18 +86,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-export interface PairResult {
-  readonly a: string;
-  readonly b: string;
-  readonly msA: number;
-  readonly msB: number;
-  /** Median of the per-round ratios b/a, and their range. */
-  readonly ratio: number;
-  readonly range: [number, number];
-  /** Time of the very first step of each (shader compilation on GPU backends), ms. */
-  readonly firstA: number;
-  readonly firstB: number;
-}
+export type { PairResult } from './format';
+import type { PairResult } from './format';
 
 /** Interleaved timing of a pair: each round times a block of each member, in alternating order. */
 export async function comparePair(a: Trainer, b: Trainer, rounds: number, block: number, warmup: number): Promise<PairResult> {
@@ -161,8 +151,3 @@ export async function runPairs(rounds: number, block: number, warmup: number, on
   return out;
 }
 
-export function formatRow(backend: string, r: PairResult): string {
-  return `| ${backend} | ${r.a} | ${r.msA.toFixed(2)} | ${r.b} | ${r.msB.toFixed(2)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} |`;
-}
-
-export const TABLE_HEADER = '| backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range |\n| --- | --- | --- | --- | --- | --- | --- |';

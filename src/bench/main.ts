@@ -1,4 +1,4 @@
-import { formatRow, TABLE_HEADER, type PairResult } from './harness';
+import { formatRow, TABLE_HEADER, type PairResult } from './format';
 
 const q = new URLSearchParams(location.search);
 const backend = (q.get('backend') ?? 'wasm') as 'wasm' | 'webgl' | 'webgpu' | 'cpu';

@@ -26,13 +26,14 @@ export interface Experiment {
   readonly backend: BackendChoice;
 }
 
-export const TASK_NAMES = ['functions-2d', 'regression', 'mnist-mlp', 'fashion-convnet', 'repeat-copy'] as const;
+export const TASK_NAMES = ['functions-2d', 'regression', 'mnist-mlp', 'fashion-convnet', 'cifar10-resnet', 'repeat-copy'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 export const TASK_TITLES: Record<TaskName, string> = {
   'functions-2d': '2-D functions',
   regression: 'Badly conditioned regression (Fig. 2)',
   'mnist-mlp': 'MNIST MLP (Fig. 3, Table 2)',
   'fashion-convnet': 'Fashion-MNIST ConvNet',
+  'cifar10-resnet': 'CIFAR-10 ResNet (your files)',
   'repeat-copy': 'Repeat-copy LSTM (Fig. 6)',
 };
 
@@ -61,6 +62,10 @@ export const TASK_SETTINGS: Record<TaskName, readonly { key: string; label: stri
   regression: [{ key: 'kappa', label: 'condition number', default: 1e10 }],
   'mnist-mlp': [{ key: 'batchSize', label: 'batch size', default: 64 }],
   'fashion-convnet': [{ key: 'batchSize', label: 'batch size', default: 100 }],
+  'cifar10-resnet': [
+    { key: 'depth', label: 'depth', default: 20 },
+    { key: 'batchSize', label: 'batch size', default: 128 },
+  ],
   'repeat-copy': [
     { key: 'bits', label: 'bits', default: 4 },
     { key: 'maxLength', label: 'max length', default: 2 },

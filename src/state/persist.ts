@@ -1,5 +1,5 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { SerializedCheckpoint } from '../engine/snapshot';
+import type { IDBPDatabase } from 'idb';
+import { openLabDb, type LabDb } from './db';
 import { allocChunk, concatChunks, TRACE_COLUMNS, type TraceChunk } from '../engine/trace';
 import type { Experiment } from './experiment';
 import { useLab } from './lab';
@@ -11,37 +11,7 @@ import { onTraceImported, setAppendGate, traceOf } from './traces';
  * they arrive. On start the saved runs come back; a run that was still going is shown as "interrupted".
  * A full disk is said out loud (a notice with a way to delete saved runs), never dropped silently.
  */
-interface LabDb extends DBSchema {
-  experiment: { key: string; value: Experiment };
-  runs: { key: string; value: SavedRun };
-  chunks: { key: [string, number]; value: SavedChunk; indexes: { byRun: string } };
-  /** The latest checkpoint of each run, by run id. */
-  checkpoints: { key: string; value: SerializedCheckpoint };
-}
-
-type SavedRun = Omit<RunMeta, 'errors'>;
-interface SavedChunk {
-  runId: string;
-  seq: number;
-  chunk: TraceChunk;
-}
-
-const DB_NAME = 'l4-lab';
-let db: Promise<IDBPDatabase<LabDb>> | null = null;
-
-function open(): Promise<IDBPDatabase<LabDb>> {
-  db ??= openDB<LabDb>(DB_NAME, 2, {
-    upgrade(d, oldVersion) {
-      if (oldVersion < 1) {
-        d.createObjectStore('experiment');
-        d.createObjectStore('runs', { keyPath: 'id' });
-        d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] }).createIndex('byRun', 'runId');
-      }
-      if (oldVersion < 2) d.createObjectStore('checkpoints');
-    },
-  });
-  return db;
-}
+const open = openLabDb;
 
 /** Reports a failed write once, in words, with what to do about it. */
 function reportWriteError(e: unknown): void {

@@ -6,7 +6,9 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendProbe } from '../engine/backend';
 import { isGzip } from '../tasks/data/idx';
+import { CIFAR_TRAIN_FILES, loadCifar10 } from '../tasks/data/cifar';
 import { loadMnistLike } from '../tasks/data/mnist';
+import { droppedSource } from '../state/datasets';
 import type { DataSource, TaskData } from '../tasks';
 import type { WorkerEnv } from './endpoint';
 
@@ -67,11 +69,18 @@ const cache: Partial<Record<keyof TaskData, Promise<TaskData>>> = {};
 export const browserEnv: WorkerEnv = {
   probe: browserProbe,
   loadData(dataset) {
-    if (dataset === 'cifar10') {
-      return Promise.reject(new Error('CIFAR-10 comes from your own files, and the page cannot take them yet; use `npm run lab -- train --task cifar10-resnet --data-dir <folder>`.'));
-    }
-    const folder = dataset === 'mnist' ? 'mnist' : 'fashion-mnist';
-    cache[dataset] ??= loadMnistLike(serverSource(folder)).then((set) => ({ [dataset]: set }));
+    cache[dataset] ??= (async (): Promise<TaskData> => {
+      if (dataset === 'mnist') return { mnist: await loadMnistLike(serverSource('mnist')) };
+      // Files the user dropped into the page come first; Fashion-MNIST can also come from the server.
+      const dropped = await droppedSource(dataset);
+      if (dataset === 'cifar10') {
+        if (!dropped) throw new Error('CIFAR-10 comes from your own files: drop data_batch_1.bin … data_batch_5.bin and test_batch.bin into the page first.');
+        return { cifar10: await loadCifar10(dropped.read, CIFAR_TRAIN_FILES.filter((f) => dropped.files.includes(f))) };
+      }
+      return { fashionMnist: await loadMnistLike(dropped ? dropped.read : serverSource('fashion-mnist')) };
+    })();
+    // A failed load is not cached: the user may drop the files and try again.
+    cache[dataset]!.catch(() => delete cache[dataset]);
     return cache[dataset]!;
   },
 };

@@ -12,6 +12,7 @@ import {
 } from '../../state/experiment';
 import { useLab } from '../../state/lab';
 import { colorOf } from '../charts/colors';
+import { DatasetDrop } from './DatasetDrop';
 import { ParamInput } from './ParamInput';
 
 /** A whole number in a range, refused at the control with a message when it is not. */
@@ -102,6 +103,8 @@ export function ExperimentBuilder() {
           ),
         )}
       </p>
+      {e.task === 'fashion-convnet' && <DatasetDrop dataset="fashionMnist" />}
+      {e.task === 'cifar10-resnet' && <DatasetDrop dataset="cifar10" />}
       <ul className="runs-spec">
         {e.runs.map((r, i) => (
           <li key={r.id} data-testid={`spec.${r.id}`}>

@@ -1,0 +1,33 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SerializedCheckpoint } from '../engine/snapshot';
+import type { TraceChunk } from '../engine/trace';
+import type { Experiment } from './experiment';
+import type { RunMeta } from './runs';
+
+/** The lab's IndexedDB: shared by the page (persistence, dropped datasets) and the workers (datasets). */
+export interface LabDb extends DBSchema {
+  experiment: { key: string; value: Experiment };
+  runs: { key: string; value: Omit<RunMeta, 'errors'> };
+  chunks: { key: [string, number]; value: { runId: string; seq: number; chunk: TraceChunk }; indexes: { byRun: string } };
+  /** The latest checkpoint of each run, by run id. */
+  checkpoints: { key: string; value: SerializedCheckpoint };
+  /** Dataset files the user dropped into the page, validated, by `<dataset>/<file name>`. */
+  datasets: { key: string; value: Uint8Array };
+}
+
+let db: Promise<IDBPDatabase<LabDb>> | null = null;
+
+export function openLabDb(): Promise<IDBPDatabase<LabDb>> {
+  db ??= openDB<LabDb>('l4-lab', 3, {
+    upgrade(d, oldVersion) {
+      if (oldVersion < 1) {
+        d.createObjectStore('experiment');
+        d.createObjectStore('runs', { keyPath: 'id' });
+        d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] }).createIndex('byRun', 'runId');
+      }
+      if (oldVersion < 2) d.createObjectStore('checkpoints');
+      if (oldVersion < 3) d.createObjectStore('datasets');
+    },
+  });
+  return db;
+}
