@@ -68,3 +68,47 @@ export function concatChunks(chunks: TraceChunk[]): TraceChunk {
   }
   return out;
 }
+
+/** The rows of a chunk picked by index (columns, θ), with all its evaluations and events. */
+export function selectRows(c: TraceChunk, rows: ArrayLike<number>): TraceChunk {
+  const out = allocChunk(rows.length);
+  for (const col of TRACE_COLUMNS) {
+    const src = c.columns[col];
+    const dst = out.columns[col];
+    for (let i = 0; i < rows.length; i++) dst[i] = src[rows[i]!]!;
+  }
+  if (c.theta && c.thetaDim) {
+    const d = c.thetaDim;
+    out.theta = new Float64Array(rows.length * d);
+    out.thetaDim = d;
+    for (let i = 0; i < rows.length; i++) out.theta.set(c.theta.subarray(rows[i]! * d, rows[i]! * d + d), i * d);
+  }
+  out.evals.push(...c.evals);
+  out.events.push(...c.events);
+  return out;
+}
+
+/**
+ * Bounds a long trace: the most recent `keep` rows stay at full resolution; older rows are thinned to at most
+ * `keep` by an even stride (the charts show ~400 points per series, so nothing visible is lost). Evaluations
+ * and hyperparameter events are always kept whole.
+ */
+export function compact(c: TraceChunk, keep: number): TraceChunk {
+  if (c.length <= 2 * keep) return c;
+  const old = c.length - keep;
+  const stride = Math.ceil(old / keep);
+  const rows: number[] = [];
+  for (let i = 0; i < old; i += stride) rows.push(i);
+  for (let i = old; i < c.length; i++) rows.push(i);
+  return selectRows(c, rows);
+}
+
+/** The rows of a chunk before step `step` (by the step column, so it works on compacted traces too). */
+export function beforeStep(c: TraceChunk, step: number): TraceChunk {
+  const rows: number[] = [];
+  for (let i = 0; i < c.length; i++) if (c.columns.step[i]! < step) rows.push(i);
+  const out = selectRows(c, rows);
+  out.evals.splice(0, out.evals.length, ...c.evals.filter((e) => e.step <= step));
+  out.events.splice(0, out.events.length, ...c.events.filter((e) => e.step < step));
+  return out;
+}

@@ -1,10 +1,10 @@
 import type { IDBPDatabase } from 'idb';
 import { openLabDb, type LabDb } from './db';
-import { allocChunk, concatChunks, TRACE_COLUMNS, type TraceChunk } from '../engine/trace';
+import { beforeStep, compact, concatChunks, type TraceChunk } from '../engine/trace';
 import type { Experiment } from './experiment';
 import { useLab } from './lab';
 import { onCheckpoint, useRuns, type RunMeta } from './runs';
-import { onTraceImported, setAppendGate, traceOf } from './traces';
+import { FULL_ROWS, onTraceImported, setAppendGate, traceOf } from './traces';
 
 /**
  * Nothing lost on reload: the experiment, every run's metadata and every trace chunk go to IndexedDB as
@@ -48,9 +48,10 @@ export async function restoreRuns(): Promise<number> {
   );
   const store = useRuns.getState();
   for (const { r, saved, live, cp } of restored) {
-    const trace = concatChunks(saved.map((s) => s.chunk));
+    const trace = compact(concatChunks(saved.map((s) => s.chunk)), FULL_ROWS);
+    const steps = trace.length ? trace.columns.step[trace.length - 1]! + 1 : 0;
     store.addImported(
-      { ...r, status: live ? 'interrupted' : r.status, step: trace.length, resumableFrom: cp && cp.step <= trace.length ? cp.step : null },
+      { ...r, status: live ? 'interrupted' : r.status, step: steps, resumableFrom: cp && cp.step <= steps ? cp.step : null },
       trace,
       { fromStorage: true },
     );
@@ -77,7 +78,7 @@ export async function resumeRun(id: string): Promise<void> {
   const meta = useRuns.getState().runs[id];
   if (!cp || !meta) throw new Error(`Run ${id} has no checkpoint to resume from.`);
   const full = traceOf(id) ?? concatChunks([]);
-  const trace = sliceChunk(full, cp.step);
+  const trace = beforeStep(full, cp.step);
   const tx = d.transaction('chunks', 'readwrite');
   let cursor = await tx.store.index('byRun').openCursor(id);
   while (cursor) {
@@ -90,18 +91,6 @@ export async function resumeRun(id: string): Promise<void> {
   useRuns.getState().startRun(id, meta.specId, meta.seed, meta.config, { resume: cp, trace });
 }
 
-/** The first n rows of a chunk (with its evaluations and events up to there). */
-function sliceChunk(c: TraceChunk, n: number): TraceChunk {
-  const out = allocChunk(Math.min(n, c.length));
-  for (const col of TRACE_COLUMNS) out.columns[col].set(c.columns[col].subarray(0, out.length));
-  out.evals.push(...c.evals.filter((e) => e.step <= n));
-  out.events.push(...c.events.filter((e) => e.step < n));
-  if (c.theta && c.thetaDim) {
-    out.theta = c.theta.slice(0, out.length * c.thetaDim);
-    out.thetaDim = c.thetaDim;
-  }
-  return out;
-}
 
 const seq = new Map<string, number>();
 

@@ -1,4 +1,10 @@
-import { concatChunks, type TraceChunk } from '../engine/trace';
+import { compact, concatChunks, type TraceChunk } from '../engine/trace';
+
+/**
+ * Rows kept at full resolution per run; older rows are thinned (see `compact`), so a million-step run holds
+ * at most ~2·FULL_ROWS rows in memory. The saved copy in IndexedDB keeps every row.
+ */
+export const FULL_ROWS = 50_000;
 
 /**
  * Traces live outside React state (zustand transient updates / leva's Monitor habit): chunks are appended
@@ -44,8 +50,11 @@ const generation = new Map<string, number>();
 
 function insert(runId: string, chunk: TraceChunk): void {
   const list = chunks.get(runId);
-  if (list) list.push(chunk);
-  else chunks.set(runId, [chunk]);
+  if (list) {
+    list.push(chunk);
+    // Merge now and then even when nobody reads, so memory stays bounded (and merges stay cheap).
+    if (list.length > 64) chunks.set(runId, [compact(concatChunks(list), FULL_ROWS)]);
+  } else chunks.set(runId, [chunk]);
   notify();
 }
 
@@ -73,7 +82,7 @@ export function appendChunk(runId: string, chunk: TraceChunk): Promise<void> {
 export function traceOf(runId: string): TraceChunk | null {
   const list = chunks.get(runId);
   if (!list || list.length === 0) return null;
-  if (list.length > 1) chunks.set(runId, [concatChunks(list)]);
+  if (list.length > 1) chunks.set(runId, [compact(concatChunks(list), FULL_ROWS)]);
   return chunks.get(runId)![0]!;
 }
 
@@ -84,7 +93,7 @@ export function whenVisible(runId: string): Promise<void> {
 
 /** Replaces a run's trace: an imported bundle (saved like any chunk) or a run restored from storage (not saved again). */
 export function setTrace(runId: string, trace: TraceChunk, { fromStorage = false } = {}): void {
-  chunks.set(runId, [trace]);
+  chunks.set(runId, [compact(trace, FULL_ROWS)]);
   if (!fromStorage) for (const l of importListeners) l(runId, trace);
   notify();
 }
