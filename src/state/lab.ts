@@ -10,7 +10,7 @@ import {
   type OptimizerName,
   type RunSpec,
 } from './experiment';
-import { useRuns, type RunCommand } from './runs';
+import { maxConcurrentRuns, useRuns, type RunCommand } from './runs';
 
 interface LabState {
   readonly experiment: Experiment;
@@ -35,6 +35,28 @@ interface LabState {
 
 /** More runs than this in one experiment would freeze a tab (each is a worker with its own tfjs). */
 export const MAX_RUNS_PER_EXPERIMENT = 40;
+
+/** Rough memory of one training worker, by task, in MB: tfjs and its backend, the data, the model, traces. */
+const WORKER_MB: Record<string, number> = {
+  'functions-2d': 40,
+  regression: 40,
+  'repeat-copy': 50,
+  'mnist-mlp': 160,
+  'fashion-convnet': 220,
+  'cifar10-resnet': 450,
+};
+
+/**
+ * The memory budget: half of what the device reports (navigator.deviceMemory, in GB; 4 GB where unknown).
+ * Returns a sentence when the workers that would train at once need more, else null.
+ */
+export function memoryProblem(task: string, concurrent: number, deviceGb = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4): string | null {
+  const need = (WORKER_MB[task] ?? 100) * concurrent;
+  const budget = deviceGb * 1024 * 0.5;
+  if (need <= budget) return null;
+  const fit = Math.max(1, Math.floor(budget / (WORKER_MB[task] ?? 100)));
+  return `This experiment would train ${concurrent} runs at once, about ${need} MB, but this device has about ${Math.round(budget)} MB to spare. Lower the seeds or remove runs (about ${fit} at once fit).`;
+}
 
 /** The id of a run of spec `specId` with `seed`. */
 export const runIdOf = (specId: string, seed: number) => `${specId}.${seed}`;
@@ -85,6 +107,11 @@ export const useLab = create<LabState>()((set, get) => {
             `That is ${e.runs.length} runs × ${e.seeds} seeds = ${total} runs; the lab trains at most ${MAX_RUNS_PER_EXPERIMENT} per experiment. Lower the seeds or remove runs.`,
           ],
         });
+        return;
+      }
+      const memory = memoryProblem(e.task, Math.min(total, maxConcurrentRuns()));
+      if (memory) {
+        set({ notices: [memory] });
         return;
       }
       const runs = useRuns.getState();
