@@ -161,10 +161,11 @@ describe('a worker that dies', () => {
   });
 
   it('a live but paused worker answers the pings and stays alive', async () => {
-    const client = new RunClient(channel(), 'y', { pingMs: 10, timeoutMs: 80 });
+    const client = new RunClient(channel(), 'y', { pingMs: 20, timeoutMs: 250 });
     const w = watch(client, { ...quad, steps: 10 }, true);
     await until(() => w.statuses.some((s) => s.status === 'paused'));
-    await new Promise((r) => setTimeout(r, 300));
+    // Four timeouts' worth of silence apart from the pongs.
+    await new Promise((r) => setTimeout(r, 1000));
     expect(w.statuses.map((s) => s.status)).not.toContain('failed');
     client.resume();
     await w.ended;
