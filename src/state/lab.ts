@@ -89,10 +89,10 @@ export const useLab = create<LabState>()((set, get) => {
       const live = useRuns.getState();
       for (const runId of live.order) {
         const m = live.runs[runId]!;
-        if (m.specId === id && (m.status === 'running' || m.status === 'paused' || m.status === 'starting')) {
-          const hyperKey = key;
-          live.command(runId, { setHyper: { [hyperKey]: value } });
-        }
+        // Only the stepsize rule's settings change live (α, γ, τ, a learning rate); the others, such as
+        // a momentum coefficient, apply from the next Start.
+        const going = m.status === 'running' || m.status === 'paused' || m.status === 'starting';
+        if (m.specId === id && going && key in m.hyper) live.command(runId, { setHyper: { [key]: value } });
       }
     },
     setRunOptimizer: (id, optimizer) => withRun(id, (r) => ({ ...r, optimizer, options: {} })),
