@@ -4,6 +4,7 @@ import { checkRange } from '../flags';
 import { decayOf, dot, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
 import type { StepsizeRule } from './rule';
+import { fusedEpilogue, fusedEpilogueAvailable } from './l4Fused';
 import { L4_DEFAULTS } from '../defaults';
 
 /** L4's settings, named as in the paper (Sec. 2.4). */
@@ -82,6 +83,21 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
         gScale = emaScale(d, count + 1);
       }
 
+      const rawDot = dot(gBase, v);
+      const gDotV = tf.mul(rawDot, gScale * vScale) as Scalar;
+      // For L4Mom v is g itself, so ‖v‖² comes for free.
+      const vNorm = gBase === v ? { vNormSq: rawDot } : {};
+      if (fusedEpilogueAvailable()) {
+        const f = fusedEpilogue(L, state.lossMin, gDotV, { alpha, gamma, gamma0, epsilon, tau });
+        return {
+          eta: f.eta,
+          flags: f.flags,
+          state: { lossMin: f.lossMin, gradEma: ownEma ?? state.gradEma },
+          diagnostics: { lossMin: f.lossMin, numerator: f.numerator, gDotV },
+          ...vNorm,
+        };
+      }
+
       const lossFinite = tf.isFinite(L);
       const lossNegative = tf.less(L, 0);
       const lossValid = tf.logicalAnd(lossFinite, tf.logicalNot(lossNegative));
@@ -89,8 +105,6 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
       const seen = tf.where(tf.isInf(state.lossMin), tf.mul(L, gamma0), tf.minimum(state.lossMin, L));
       const lossMin = tf.where(lossValid, seen, state.lossMin) as Scalar;
       const numerator = tf.sub(L, tf.mul(lossMin, gamma)) as Scalar;
-      const rawDot = dot(gBase, v);
-      const gDotV = tf.mul(rawDot, gScale * vScale) as Scalar;
       const denominator = tf.add(gDotV, epsilon);
       const denomOk = tf.logicalAnd(tf.isFinite(denominator), tf.greater(gDotV, 0));
       const ok = tf.logicalAnd(lossValid, denomOk);
@@ -106,8 +120,7 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
         flags,
         state: { lossMin: forgotten, gradEma: ownEma ?? state.gradEma },
         diagnostics: { lossMin: forgotten, numerator, gDotV },
-        // For L4Mom v is g itself, so ‖v‖² comes for free.
-        ...(gBase === v ? { vNormSq: rawDot } : {}),
+        ...vNorm,
       };
     },
   };
