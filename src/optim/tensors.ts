@@ -48,11 +48,6 @@ export function finite(x: Scalar): Scalar {
   return tf.cast(tf.isFinite(x), 'float32') as Scalar;
 }
 
-/** Scales every tensor by a (device) scalar. */
-export function scaleAll(xs: Tensors, s: Scalar | number): Tensors {
-  return xs.map((x) => tf.mul(x, s));
-}
-
 /** Every tensor inside a (possibly nested) state object. */
 export function tensorsIn(value: unknown, out: Tensor[] = []): Tensor[] {
   if (value instanceof tf.Tensor) out.push(value);

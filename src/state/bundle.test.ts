@@ -2,32 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { allocChunk } from '../engine/trace';
 import { BundleError, makeBundle, readBundle, tracesToCsv } from './bundle';
 import { DEFAULT_EXPERIMENT } from './experiment';
-import type { RunMeta } from './runs';
+import { blankRun, type RunMeta } from './runs';
 
 const meta = (id: string): RunMeta => ({
-  id,
-  specId: 'a',
-  seed: 1,
-  config: { task: 'functions-2d', taskSettings: {}, optimizer: 'l4adam', optimizerOptions: { alpha: 0.15 }, seed: 1, steps: 3 },
+  ...blankRun(id, 'a', 1, { task: 'functions-2d', taskSettings: {}, optimizer: 'l4adam', optimizerOptions: { alpha: 0.15 }, seed: 1, steps: 3 }),
   status: 'done',
   backend: 'wasm',
   fallbackReason: 'the WebGPU adapter is a software fallback (SwiftShader)',
   tfjs: '4.22.0',
   adapter: 'google swiftshader (fallback)',
-  description: '',
-  stepsPerEpoch: 1,
   step: 3,
   lastLoss: 1,
   bestLoss: 1,
   lastEta: 0.1,
   stepsPerSecond: 10,
-  testAccuracy: null,
-  testLoss: null,
-  divergedAt: null,
-  reason: null,
-  errors: [],
-  hyper: {},
-  resumableFrom: null,
 });
 
 const trace = () => {

@@ -1,9 +1,8 @@
 import type { IDBPDatabase } from 'idb';
 import { openLabDb, type LabDb } from './db';
 import { beforeStep, compact, concatChunks, type TraceChunk } from '../engine/trace';
-import type { Experiment } from './experiment';
 import { useLab } from './lab';
-import { onCheckpoint, useRuns, type RunMeta } from './runs';
+import { onCheckpoint, useRuns } from './runs';
 import { FULL_ROWS, onTraceImported, setAppendGate, traceOf } from './traces';
 
 /**

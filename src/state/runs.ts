@@ -98,7 +98,8 @@ export function killWorker(id: string): boolean {
   return c !== undefined;
 }
 
-const blank = (id: string, specId: string, seed: number, config: RunConfig): RunMeta => ({
+/** A run's metadata before its worker has said anything. */
+export const blankRun = (id: string, specId: string, seed: number, config: RunConfig): RunMeta => ({
   id,
   specId,
   seed,
@@ -170,7 +171,7 @@ export const useRuns = create<RunsState>()((set, get) => {
       for (const r of list) {
         get().removeRun(r.id);
         queue.push({ ...r, opts });
-        set((s) => ({ order: [...s.order, r.id], runs: { ...s.runs, [r.id]: { ...blank(r.id, r.specId, r.seed, r.config), status: 'queued' } } }));
+        set((s) => ({ order: [...s.order, r.id], runs: { ...s.runs, [r.id]: { ...blankRun(r.id, r.specId, r.seed, r.config), status: 'queued' } } }));
       }
       pump();
     },
@@ -190,7 +191,7 @@ export const useRuns = create<RunsState>()((set, get) => {
       set((s) => {
         const order = [...s.order];
         order.splice(at >= 0 ? at : order.length, 0, id);
-        return { order, runs: { ...s.runs, [id]: blank(id, specId, seed, config) } };
+        return { order, runs: { ...s.runs, [id]: blankRun(id, specId, seed, config) } };
       });
       if (opts.resume && opts.trace) {
         setTrace(id, opts.trace, { fromStorage: true });

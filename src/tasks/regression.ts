@@ -10,18 +10,13 @@ export const regressionInfo: TaskInfo = {
 };
 
 /**
- * The float32 floor of this task's loss, measured: at an exact factorisation W1·W2 = A the summed squared
- * residual over 1000 samples is still ≈ 1e-11 (`regression.test.ts`), because A·x and the products are
- * rounded to float32; L4 at α = 0.25 stalls at 2e-10…6e-10 after 3000 steps (`lab reproduce fig2`).
- * Losses below ~1e-10 are rounding noise, not progress.
- */
-export const REGRESSION_FLOAT32_FLOOR = 1e-10;
-
-/**
  * Recht's shallow-linear-net problem, as the paper used it: W1 (10×6) and W2 (6×6) from N(0, 1);
  * A = diag(linspace(1, 1/κ, 10))·U with U uniform on [0, 1) (10×6); X (6×N) from N(0, 1); Y = A·X, fixed;
  * full batch; loss = Σ_n ‖W1·W2·x_n − y_n‖² (a sum, not a mean: the paper's best constant stepsizes,
  * SGD 4e-5 and Adam 1e-3, assume it). A and X are drawn per seed, as the paper's 5 restarts were.
+ *
+ * Float32 floors the loss: at an exact factorisation W1·W2 = A the summed residual is still ≈ 1e-11
+ * (regression.test.ts), and L4 at α = 0.25 stalls at 2e-10…6e-10 after 3000 steps (`lab reproduce fig2`).
  */
 export function createRegression(settings: Settings, seed: number): Task {
   const kappa = Number(settings.kappa ?? regressionInfo.defaults.kappa);
