@@ -25,7 +25,18 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
   }
   const eta = page.getByTestId('chart.eta');
   await expect.poll(async () => Number(await eta.getAttribute('data-points'))).toBeGreaterThan(100);
-  await expect(eta.locator('.recharts-line')).toHaveCount(4); // raw + smoothed, for each of the two runs
+  // The curves are drawn on a canvas over the plot: raw + smoothed for each of the two runs.
+  await expect(eta.locator('canvas')).toHaveAttribute('data-curves', '4');
+  // Hovering the loss chart reads every series' value at that step (the loss and L_min of L4Adam, Adam's loss).
+  const plot = page.getByTestId('chart.loss').locator('svg.recharts-surface');
+  const box = (await plot.boundingBox())!;
+  await plot.hover({ position: { x: box.width * 0.6, y: box.height * 0.5 } });
+  const readout = page.getByTestId('chart.loss').locator('g.hover');
+  await expect(readout).toContainText('a: L4Adam:');
+  await expect(readout).toContainText('a: L4Adam L_min:');
+  await expect(readout).toContainText('b: Adam:');
+  await page.mouse.move(0, 0);
+  await expect(readout).toHaveCount(0);
   await expect(page.getByTestId('runs.a.1.status')).toHaveText('done');
   expect(lab.realErrors()).toEqual([]);
 });
@@ -167,8 +178,30 @@ test('charts export as SVG and PNG', async ({ page }) => {
   expect(svg.suggestedFilename()).toBe('l4-lab-loss.svg');
   const text = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
   expect(text).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  // The canvas curves are in the file as vector paths: raw, smoothed and L_min (L4Adam), raw and smoothed (Adam).
+  expect(text).not.toContain('foreignObject');
+  expect(text.match(/<g[^>]*class="l4-series-vector"[^>]*>(.*?)<\/g>/)![1]!.match(/<path d="M[\d.]+,[\d.]+L/g)).toHaveLength(5);
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export loss chart as PNG').click()]);
   const bytes = Buffer.concat(await (await png.createReadStream()).toArray());
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('pause charts freezes the charts while training goes on; unpausing brings them up to date', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(1_000_000);
+  await lab.button('Start').click();
+  const loss = page.getByTestId('chart.loss');
+  await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThan(10);
+  await page.getByLabel('pause charts').check();
+  const frozen = await loss.getAttribute('data-version');
+  const step = (await lab.run('a.1'))!.step;
+  await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(step + 200);
+  await page.waitForTimeout(700); // more than one redraw interval
+  expect(await loss.getAttribute('data-version')).toBe(frozen);
+  await page.getByLabel('pause charts').uncheck();
+  await expect.poll(async () => Number(await loss.getAttribute('data-version'))).toBeGreaterThan(Number(frozen));
+  await lab.button('Stop').click();
   expect(lab.realErrors()).toEqual([]);
 });

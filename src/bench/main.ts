@@ -1,6 +1,25 @@
 import { formatRow, TABLE_HEADER, type PairResult } from './format';
 
 const q = new URLSearchParams(location.search);
+const setResult = (r: unknown) => ((window as unknown as { __bench: unknown }).__bench = r);
+if (q.has('charts')) {
+  // Chart redraw benchmark: bench.html?charts=RUNSxROWS&seconds=S
+  const [runs, rows] = q.get('charts')!.split('x').map(Number) as [number, number];
+  const { runChartBench } = await import('./charts');
+  runChartBench(runs, rows, Number(q.get('seconds') ?? 5)).then(
+    (r) => setResult({ ok: true, ...r }),
+    (e: unknown) => setResult({ ok: false, error: String(e) }),
+  );
+} else if (q.has('mnist')) {
+  // MNIST from the local server, fetched, inflated and parsed as the workers do: bench.html?mnist
+  const { loadMnistLike } = await import('../tasks/data/mnist');
+  const { serverSource } = await import('../worker/browserEnv');
+  const t0 = performance.now();
+  loadMnistLike(serverSource('mnist')).then(
+    (d) => setResult({ ok: true, ms: performance.now() - t0, train: d.train.n, test: d.test.n }),
+    (e: unknown) => setResult({ ok: false, error: String(e) }),
+  );
+} else {
 const backend = (q.get('backend') ?? 'wasm') as 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 const out = document.getElementById('out')!;
@@ -10,3 +29,4 @@ worker.onmessage = (e: MessageEvent<{ ok: boolean; rows?: PairResult[]; adapter?
   worker.terminate();
 };
 worker.postMessage({ backend, rounds: Number(q.get('rounds') ?? 20), block: Number(q.get('block') ?? 5), warmup: Number(q.get('warmup') ?? 5) });
+}

@@ -79,6 +79,9 @@ const queue: { id: string; specId: string; seed: number; config: RunConfig; opts
  * every curve moving (time-sliced on fewer cores), and at most 8.
  */
 export function maxConcurrentRuns(): number {
+  // `?pool=N` in the page's address overrides it (the parallel-runs benchmark compares N = 1 with the default).
+  const asked = Number(new URLSearchParams(globalThis.location?.search ?? '').get('pool'));
+  if (Number.isInteger(asked) && asked >= 1 && asked <= 16) return asked;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
   return Math.max(4, Math.min(8, cores));
 }

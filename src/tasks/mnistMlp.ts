@@ -25,7 +25,8 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
   const sizes = [784, 300, 100, 10];
   const params: tf.Variable[] = [];
   for (let i = 0; i < 3; i++) {
-    params.push(glorot(init, sizes[i]!, sizes[i + 1]!));
+    // As in the authors' L4_MNIST notebook: Xavier-uniform hidden weights, zero biases, and a zero output layer.
+    params.push(i < 2 ? glorot(init, sizes[i]!, sizes[i + 1]!) : tf.tidy(() => tf.variable(tf.zeros([sizes[i]!, sizes[i + 1]!]), true)));
     params.push(tf.tidy(() => tf.variable(tf.zeros([sizes[i + 1]!]), true)));
   }
   const forward = (x: tf.Tensor2D) => {

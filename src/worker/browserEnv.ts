@@ -51,7 +51,7 @@ export const browserProbe: BackendProbe = {
 };
 
 /** Reads a dataset file the dev/preview server provides (gzipped IDX under /data/). */
-function serverSource(folder: string): DataSource {
+export function serverSource(folder: string): DataSource {
   return async (file) => {
     const url = `${import.meta.env.BASE_URL}data/${folder}/${file}.gz`;
     const res = await fetch(url);

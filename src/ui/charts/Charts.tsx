@@ -1,18 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { TraceColumn } from '../../engine/trace';
-import { aggregate, robustRange, smooth, type SeriesInput, type SeriesPoint } from '../../lib/series';
+import { aggregateBuckets, type StepBuckets } from '../../lib/buckets';
+import { robustRange, smooth, type SeriesPoint } from '../../lib/series';
 import { OPTIMIZER_TITLES } from '../../state/experiment';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
-import { subscribeTraces, traceOf, tracesVersion } from '../../state/traces';
+import { bucketsOf, subscribeTraces, traceOf, tracesVersion } from '../../state/traces';
 import { colorOf } from './colors';
 import { exportPng, exportSvg } from './exportChart';
+import { SeriesLayer, type Drawn } from './SeriesLayer';
 
 type XMode = 'step' | 'epoch' | 'time';
-
-/** Points per series: about one per pixel of a chart's width; more only costs redraw time. */
-const BUCKETS = 400;
 
 interface ChartSpec {
   readonly id: string;
@@ -37,14 +36,16 @@ const CHARTS: ChartSpec[] = [
  * `slot` of `slots`: the charts redraw one at a time, each in its own short task, instead of all in one
  * long task that would block input.
  */
-function useTracesVersion(ms: number, slot: number, slots: number): number {
+function useTracesVersion(ms: number, slot: number, slots: number, paused: boolean): number {
   const [v, setV] = useState(tracesVersion());
   useEffect(() => {
+    if (paused) return;
+    setV(tracesVersion());
     let timer: ReturnType<typeof setTimeout> | null = null;
     const unsub = subscribeTraces(() => {
       if (timer) return;
       const offset = (slot * ms) / slots;
-      const wait = ms - ((performance.now() - offset + ms) % ms);
+      const wait = ms <= 0 ? 0 : ms - ((performance.now() - offset + ms) % ms);
       timer = setTimeout(() => {
         timer = null;
         setV(tracesVersion());
@@ -54,34 +55,41 @@ function useTracesVersion(ms: number, slot: number, slots: number): number {
       unsub();
       if (timer) clearTimeout(timer);
     };
-  }, [ms, slot, slots]);
+  }, [ms, slot, slots, paused]);
   return v;
 }
 
-interface Drawn {
-  readonly specId: string;
-  readonly color: string;
-  readonly name: string;
-  readonly raw: SeriesPoint[];
-  readonly smooth: SeriesPoint[];
-  readonly companion: SeriesPoint[];
-}
 
-function seriesOf(runIds: string[], column: ChartSpec['column'], xMode: XMode, stepsPerEpoch: number): SeriesInput[] {
-  const out: SeriesInput[] = [];
+/** Test metrics of the seeds of a run spec, aggregated per evaluation (evaluations are few: no buckets). */
+function evalSeries(runIds: string[], column: 'testAccuracy' | 'testLoss', xMode: XMode, log: boolean): SeriesPoint[] {
+  const byStep = new Map<number, { x: number; vals: number[] }>();
   for (const id of runIds) {
     const t = traceOf(id);
     if (!t) continue;
-    if (column === 'testAccuracy' || column === 'testLoss') {
-      const evals = t.evals.filter((e) => e[column] !== undefined);
-      const x = evals.map((e) => (xMode === 'epoch' ? e.epoch : xMode === 'time' ? (t.columns.wallTime[Math.max(0, e.step - 1)] ?? NaN) / 1000 : e.step));
-      out.push({ x, y: evals.map((e) => e[column] as number), length: evals.length });
-      continue;
+    for (const e of t.evals) {
+      const y = e[column];
+      if (y === undefined || !Number.isFinite(y) || (log && y <= 0)) continue;
+      const x = xMode === 'epoch' ? e.epoch : xMode === 'time' ? (t.columns.wallTime[Math.max(0, e.step - 1)] ?? NaN) / 1000 : e.step;
+      const at = byStep.get(e.step) ?? { x, vals: [] };
+      at.vals.push(log ? Math.log(y) : y);
+      byStep.set(e.step, at);
     }
-    const x = xMode === 'step' ? t.columns.step : xMode === 'epoch' ? t.columns.step.map((s) => s / stepsPerEpoch) : t.columns.wallTime.map((w) => w / 1000);
-    out.push({ x, y: t.columns[column], length: t.length });
   }
-  return out;
+  const g = log ? Math.exp : (v: number) => v;
+  return [...byStep.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, { x, vals }]) => ({ x, y: g(vals.reduce((a, v) => a + v, 0) / vals.length), lo: g(Math.min(...vals)), hi: g(Math.max(...vals)), n: vals.length }));
+}
+
+/** A trace column of the seeds of a run spec, from their step buckets. */
+function columnSeries(runIds: string[], column: TraceColumn, xMode: XMode, stepsPerEpoch: number, log: boolean): SeriesPoint[] {
+  const seeds = runIds.map(bucketsOf).filter((b): b is StepBuckets => b !== null);
+  const pts = aggregateBuckets(seeds, column, xMode === 'time' ? 'time' : 'step', log);
+  return xMode === 'epoch' ? pts.map((p) => ({ ...p, x: p.x / stepsPerEpoch })) : pts;
+}
+
+function seriesFor(g: { runIds: string[]; stepsPerEpoch: number }, column: ChartSpec['column'], xMode: XMode, log: boolean): SeriesPoint[] {
+  return column === 'testAccuracy' || column === 'testLoss' ? evalSeries(g.runIds, column, xMode, log) : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
 }
 
 interface ChartView {
@@ -98,33 +106,121 @@ function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
   view.specs.forEach((rs, i) => {
     const g = view.groups.get(rs.id);
     if (!g || view.hidden.has(rs.id)) return;
-    const agg = aggregate(seriesOf(g.runIds, spec.column, view.xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS });
-    const comp = spec.companion ? aggregate(seriesOf(g.runIds, spec.companion, view.xMode, g.stepsPerEpoch), { log: spec.log, buckets: BUCKETS }) : [];
+    const agg = seriesFor(g, spec.column, view.xMode, spec.log);
+    const comp = spec.companion ? seriesFor(g, spec.companion, view.xMode, spec.log) : [];
+    // Frozen arrays: recharts keeps chart data in an immer store, which would otherwise walk (and freeze)
+    // every point on every redraw.
     drawn.push({
       specId: rs.id,
       color: colorOf(i),
       name: `${rs.id}: ${OPTIMIZER_TITLES[rs.optimizer]}`,
-      raw: agg,
-      smooth: smooth(agg, view.smoothing, spec.log),
-      companion: smooth(comp, view.smoothing, spec.log),
+      raw: Object.freeze(agg),
+      smooth: Object.freeze(smooth(agg, view.smoothing, spec.log)),
+      companion: Object.freeze(smooth(comp, view.smoothing, spec.log)),
     });
   });
   return drawn.filter((d) => d.raw.length > 0 || d.companion.length > 0);
 }
 
-function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel }: { spec: ChartSpec; view: ChartView; slot: number; logX: boolean; ignoreOutliers: boolean; xLabel: string }) {
-  const version = useTracesVersion(500, slot, CHARTS.length);
+/**
+ * Axis ranges from the drawn points (the series are drawn by SeriesLayer, so recharts does not see them):
+ * x from 0 (or the first positive x on a log axis) to the last point; y over every curve and band, or the
+ * 2–98 % range when outliers are ignored. Log axes get whole decades.
+ */
+export function domains(drawn: readonly Drawn[], logY: boolean, logX: boolean, ignoreOutliers: boolean): [[number, number], [number, number]] {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const ys: number[] = [];
+  const see = (v: number) => {
+    if (!Number.isFinite(v) || (logY && v <= 0)) return;
+    if (ignoreOutliers) ys.push(v);
+    else {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  };
+  for (const d of drawn) {
+    for (const list of [d.raw, d.smooth, d.companion]) {
+      const band = list === d.smooth;
+      for (const p of list) {
+        if (Number.isFinite(p.x) && (!logX || p.x > 0)) {
+          if (p.x < x0) x0 = p.x;
+          if (p.x > x1) x1 = p.x;
+        }
+        see(p.y);
+        if (band) {
+          see(p.lo);
+          see(p.hi);
+        }
+      }
+    }
+  }
+  if (!(x1 >= x0)) [x0, x1] = logX ? [1, 10] : [0, 1];
+  if (!logX) x0 = Math.min(0, x0);
+  if (x1 === x0) x1 = logX ? x0 * 10 : x0 + 1;
+  if (x1 > 0) x1 = niceCeil(x1);
+  if (logX) x0 = 10 ** Math.floor(Math.log10(x0));
+  let [y0, y1] = (ignoreOutliers ? robustRange(ys, 0.02) : hi >= lo ? [lo, hi] : null) ?? (logY ? [0.1, 1] : [0, 1]);
+  if (logY) {
+    y0 = 10 ** Math.floor(Math.log10(y0));
+    y1 = 10 ** Math.ceil(Math.log10(y1));
+    if (y1 <= y0) y1 = y0 * 10;
+  } else {
+    y0 = Math.min(0, y0);
+    if (y1 <= y0) y1 = y0 + 1;
+  }
+  return [
+    [x0, x1],
+    [y0, y1],
+  ];
+}
+
+/** Axis numbers: 3 significant digits, exponents for very large or small values. */
+const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+
+/** The previous value while the new one is equal element by element. */
+function useStable<T extends readonly number[]>(value: T): T {
+  const ref = useRef(value);
+  if (ref.current.length !== value.length || ref.current.some((v, i) => v !== value[i])) ref.current = value;
+  return ref.current;
+}
+
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above v (v > 0): an axis end that moves only now and then. */
+export function niceCeil(v: number): number {
+  const e = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * e >= v * (1 - 1e-12)) return m * e;
+  return 10 * e;
+}
+
+interface MetricChartProps {
+  spec: ChartSpec;
+  view: ChartView;
+  slot: number;
+  logX: boolean;
+  ignoreOutliers: boolean;
+  xLabel: string;
+  refreshMs: number;
+  paused: boolean;
+}
+
+function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs, paused }: MetricChartProps) {
+  const version = useTracesVersion(refreshMs, slot, CHARTS.length, paused);
   // `version` changes whenever chunks have arrived.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const drawn = useMemo(() => drawnFor(spec, view), [spec, view, version]);
-  const ys = drawn.flatMap((d) => [...d.smooth.map((p) => p.y), ...d.companion.map((p) => p.y)]);
-  const range = ignoreOutliers ? robustRange(ys, 0.02) : null;
+  // Domains keep their identity while their values stand, so recharts redraws no axis, tick or grid line
+  // when only the series moved.
+  const [xNew, yNew] = useMemo(() => domains(drawn, spec.log, logX, ignoreOutliers), [drawn, spec.log, logX, ignoreOutliers]);
+  const xDomain = useStable(xNew);
+  const yDomain = useStable(yNew);
+  const xAxisLabel = useMemo(() => ({ value: xLabel, position: 'insideBottom' as const, offset: -8 }), [xLabel]);
   const empty = drawn.every((d) => d.raw.length === 0);
-  const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
   const ref = useRef<HTMLElement>(null);
   const svg = () => ref.current?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
   return (
-    <figure ref={ref} className="chart" data-testid={`chart.${spec.id}`} data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}>
+    <figure ref={ref} className="chart" data-testid={`chart.${spec.id}`} data-version={version} data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}>
       <figcaption>
         {spec.title}{' '}
         <button type="button" disabled={empty} aria-label={`Export ${spec.id} chart as SVG`} onClick={() => svg() && exportSvg(svg()!, `l4-lab-${spec.id}`)}>
@@ -143,55 +239,14 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel }: { spec:
             <XAxis
               type="number"
               dataKey="x"
-              scale={logX ? 'log' : 'auto'}
-              domain={logX ? ['dataMin', 'dataMax'] : [0, 'dataMax']}
+              scale={logX ? 'log' : 'linear'}
+              domain={xDomain}
               allowDataOverflow
               tickFormatter={fmt}
-              label={{ value: xLabel, position: 'insideBottom', offset: -8 }}
+              label={xAxisLabel}
             />
-            <YAxis
-              type="number"
-              scale={spec.log ? 'log' : 'auto'}
-              domain={range ? [range[0], range[1]] : spec.log ? ['auto', 'auto'] : [0, 'auto']}
-              allowDataOverflow
-              tickFormatter={fmt}
-              width={64}
-            />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v) : Array.isArray(v) ? v.map((x) => fmt(Number(x))).join(' – ') : String(v))} labelFormatter={(x) => `${xLabel} ${fmt(Number(x))}`} />
-            {drawn.map((d) =>
-              d.smooth.some((p) => p.n > 1) ? (
-                <Area
-                  key={`${d.specId}.band`}
-                  data={d.smooth}
-                  dataKey={(p: SeriesPoint) => [p.lo, p.hi]}
-                  name={`${d.name} min–max`}
-                  stroke="none"
-                  fill={d.color}
-                  fillOpacity={0.15}
-                  isAnimationActive={false}
-                />
-              ) : null,
-            )}
-            {drawn.map((d) => (
-              <Line key={`${d.specId}.raw`} data={d.raw} dataKey="y" name={`${d.name} (raw)`} stroke={d.color} strokeOpacity={0.25} dot={false} isAnimationActive={false} legendType="none" />
-            ))}
-            {drawn.map((d) => (
-              <Line key={`${d.specId}.smooth`} data={d.smooth} dataKey="y" name={d.name} stroke={d.color} strokeWidth={2} dot={false} isAnimationActive={false} />
-            ))}
-            {drawn.map((d) =>
-              d.companion.length ? (
-                <Line
-                  key={`${d.specId}.companion`}
-                  data={d.companion}
-                  dataKey="y"
-                  name={`${d.name} ${spec.companionName}`}
-                  stroke={d.color}
-                  strokeDasharray="5 4"
-                  dot={false}
-                  isAnimationActive={false}
-                />
-              ) : null,
-            )}
+            <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
+            <SeriesLayer drawn={drawn} companionName={spec.companionName} format={fmt} xLabel={xLabel} xDomain={xDomain} yDomain={yDomain} logX={logX} logY={spec.log} />
           </ComposedChart>
         </ResponsiveContainer>
       )}
@@ -204,13 +259,14 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel }: { spec:
  * and min–max band), smoothed with a debiased EMA over a faint raw curve, at most ~2k points per series.
  * Traces are read outside React, a few times a second.
  */
-export function Charts() {
+export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   const specs = useLab((s) => s.experiment.runs);
   const runsKey = useRuns((s) => s.order.map((id) => `${id}:${s.runs[id]!.specId}:${s.runs[id]!.stepsPerEpoch}`).join(','));
   const [xMode, setXMode] = useState<XMode>('step');
   const [logX, setLogX] = useState(false);
   const [smoothing, setSmoothing] = useState(0.6);
   const [ignoreOutliers, setIgnoreOutliers] = useState(false);
+  const [paused, setPaused] = useState(false);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const groups = useMemo(() => {
     const byRun = useRuns.getState().runs;
@@ -247,6 +303,9 @@ export function Charts() {
         </label>{' '}
         <label>
           <input type="checkbox" checked={ignoreOutliers} onChange={(e) => setIgnoreOutliers(e.target.checked)} aria-label="ignore outliers" /> ignore outliers
+        </label>{' '}
+        <label title="Freeze the charts (to read them while runs go on); training is not paused">
+          <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} aria-label="pause charts" /> pause charts
         </label>
       </p>
       <p className="legend" aria-label="legend">
@@ -269,7 +328,7 @@ export function Charts() {
       </p>
       <div className="chart-grid">
         {CHARTS.map((spec, i) => (
-          <MetricChart key={spec.id} spec={spec} view={view} slot={i} logX={logX} ignoreOutliers={ignoreOutliers} xLabel={xLabel} />
+          <MetricChart key={spec.id} spec={spec} view={view} slot={i} logX={logX} ignoreOutliers={ignoreOutliers} xLabel={xLabel} refreshMs={refreshMs} paused={paused} />
         ))}
       </div>
     </section>

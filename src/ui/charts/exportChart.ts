@@ -1,9 +1,18 @@
 import { saveFile } from '../../lib/download';
+import { vectorOf } from './SeriesLayer';
 
 /** Saves a chart's SVG as an .svg file, or rasterised as a .png (twice the on-screen size). */
 export function svgText(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  // The live curves are on a canvas: the file gets them as vector paths.
+  const live = [...svg.querySelectorAll('foreignObject.l4-series-canvas')];
+  [...clone.querySelectorAll('foreignObject.l4-series-canvas')].forEach((fo, i) => {
+    const vector = live[i] && vectorOf.get(live[i]);
+    const g = new DOMParser().parseFromString(`<svg xmlns="http://www.w3.org/2000/svg">${vector ? vector() : ''}</svg>`, 'image/svg+xml').documentElement.firstElementChild;
+    if (g) fo.replaceWith(document.importNode(g, true));
+    else fo.remove();
+  });
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));

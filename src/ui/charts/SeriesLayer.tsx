@@ -1,0 +1,250 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import { usePlotArea, useXAxisInverseScale, useXAxisScale, useYAxisScale } from 'recharts';
+import type { SeriesPoint } from '../../lib/series';
+
+/** One run spec's series in a chart: the faint raw curve, the smoothed curve, its min–max band, a dashed companion. */
+export interface Drawn {
+  readonly specId: string;
+  readonly color: string;
+  readonly name: string;
+  readonly raw: readonly SeriesPoint[];
+  readonly smooth: readonly SeriesPoint[];
+  readonly companion: readonly SeriesPoint[];
+}
+
+type Scale = (v: number) => number | undefined;
+
+/** Pixels to one decimal, as path text. */
+const px1 = (v: number) => String(Math.round(v * 10) / 10);
+
+/**
+ * The axis scale as plain arithmetic (two calls to recharts' scale fix it), so that building a path costs a
+ * multiply-add per point: linear, or linear in log v on a log axis (NaN for v ≤ 0 there).
+ */
+export function affine(scale: (v: number) => number | undefined, domain: readonly [number, number], log: boolean): Scale {
+  const [v0, v1] = domain;
+  const p0 = scale(v0);
+  const p1 = scale(v1);
+  if (p0 === undefined || p1 === undefined) return scale;
+  const f = log ? Math.log : (v: number) => v;
+  const a = f(v0);
+  const k = (p1 - p0) / (f(v1) - a || 1);
+  return log ? (v) => (v > 0 ? p0 + (Math.log(v) - a) * k : undefined) : (v) => p0 + (v - a) * k;
+}
+
+/** An SVG path through the points (gaps where a value cannot be drawn, e.g. ≤ 0 on a log axis). */
+export function linePath(points: readonly SeriesPoint[], x: Scale, y: Scale, key: 'y' | 'lo' | 'hi' = 'y'): string {
+  let d = '';
+  let pen = false;
+  for (const p of points) {
+    const px = x(p.x);
+    const py = y(p[key]);
+    if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
+      pen = false;
+      continue;
+    }
+    d += (pen ? 'L' : 'M') + px1(px) + ',' + px1(py);
+    pen = true;
+  }
+  return d;
+}
+
+/** The min–max band as one closed path: along `hi`, back along `lo`. */
+export function bandPath(points: readonly SeriesPoint[], x: Scale, y: Scale): string {
+  const top: string[] = [];
+  const bottom: string[] = [];
+  for (const p of points) {
+    const px = x(p.x);
+    const hi = y(p.hi);
+    const lo = y(p.lo);
+    if (px === undefined || hi === undefined || lo === undefined || ![px, hi, lo].every(Number.isFinite)) continue;
+    top.push(px1(px) + ',' + px1(hi));
+    bottom.push(px1(px) + ',' + px1(lo));
+  }
+  if (top.length < 2) return '';
+  return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
+}
+
+/** The point of a series nearest to x (series are sorted by x). */
+export function nearest(points: readonly SeriesPoint[], x: number): SeriesPoint | null {
+  if (points.length === 0) return null;
+  let lo = 0;
+  let hi = points.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.x < x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(points[lo]!.x - x) <= Math.abs(points[hi]!.x - x) ? points[lo]! : points[hi]!;
+}
+
+/** The curves as SVG markup (for exports: on screen they are drawn on a canvas). */
+export function seriesSvg(drawn: readonly Drawn[], x: Scale, y: Scale): string {
+  const attr = (v: string) => v.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const out: string[] = [];
+  for (const d of drawn) if (d.smooth.some((p) => p.n > 1)) out.push(`<path d="${bandPath(d.smooth, x, y)}" fill="${attr(d.color)}" fill-opacity="0.15" stroke="none"/>`);
+  for (const d of drawn) out.push(`<path d="${linePath(d.raw, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-opacity="0.25" stroke-width="1"/>`);
+  for (const d of drawn) out.push(`<path d="${linePath(d.smooth, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="2"/>`);
+  for (const d of drawn) if (d.companion.length) out.push(`<path d="${linePath(d.companion, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
+  return `<g class="l4-series-vector">${out.join('')}</g>`;
+}
+
+/** For exports: each series canvas's vector equivalent (see exportChart.svgText). */
+export const vectorOf = new WeakMap<Element, () => string>();
+
+/** Draws the curves on a 2-D canvas in chart coordinates; returns how many curves it drew. */
+function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale, y: Scale): number {
+  let curves = 0;
+  const trace = (points: readonly SeriesPoint[], key: 'y' | 'lo' | 'hi') => {
+    let pen = false;
+    for (const p of points) {
+      const px = x(p.x);
+      const py = y(p[key]);
+      if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
+        pen = false;
+        continue;
+      }
+      if (pen) ctx.lineTo(px, py);
+      else ctx.moveTo(px, py);
+      pen = true;
+    }
+  };
+  for (const d of drawn) {
+    if (!d.smooth.some((p) => p.n > 1)) continue;
+    ctx.beginPath();
+    let first = true;
+    for (const p of d.smooth) {
+      const px = x(p.x);
+      const py = y(p.hi);
+      if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) continue;
+      if (first) ctx.moveTo(px, py);
+      else ctx.lineTo(px, py);
+      first = false;
+    }
+    for (let i = d.smooth.length - 1; i >= 0; i--) {
+      const p = d.smooth[i]!;
+      const px = x(p.x);
+      const py = y(p.lo);
+      if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) continue;
+      ctx.lineTo(px, py);
+    }
+    ctx.closePath();
+    ctx.globalAlpha = 0.15;
+    ctx.fillStyle = d.color;
+    ctx.fill();
+    curves++;
+  }
+  const stroke = (points: readonly SeriesPoint[], color: string, width: number, alpha: number, dash: number[]) => {
+    if (points.length === 0) return;
+    ctx.beginPath();
+    trace(points, 'y');
+    ctx.globalAlpha = alpha;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.setLineDash(dash);
+    ctx.stroke();
+    curves++;
+  };
+  for (const d of drawn) stroke(d.raw, d.color, 1, 0.25, []);
+  for (const d of drawn) stroke(d.smooth, d.color, 2, 1, []);
+  for (const d of drawn) stroke(d.companion, d.color, 1.5, 1, [5, 4]);
+  ctx.globalAlpha = 1;
+  ctx.setLineDash([]);
+  return curves;
+}
+
+export interface SeriesLayerProps {
+  readonly drawn: readonly Drawn[];
+  readonly companionName?: string;
+  readonly format: (v: number) => string;
+  readonly xLabel: string;
+  /** The axes' domains and whether they are logarithmic (as given to XAxis and YAxis). */
+  readonly xDomain: readonly [number, number];
+  readonly yDomain: readonly [number, number];
+  readonly logX: boolean;
+  readonly logY: boolean;
+}
+
+/**
+ * The data of a live chart, inside a recharts chart and drawn with its axes' scales, on a canvas over the
+ * plot area. Recharts' own <Line>/<Area> build an object and SVG text per point and keep the data in an
+ * immer store: with 8 runs that made a redraw ~10× dearer (BENCHMARKS.md, page goals). Axes, grid and the
+ * SVG/PNG export stay recharts' (the export gets the same curves as vector paths). Hovering shows every
+ * series' value at the nearest point.
+ */
+export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDomain, logX, logY }: SeriesLayerProps) {
+  const xs = useXAxisScale();
+  const ys = useYAxisScale();
+  const inv = useXAxisInverseScale();
+  const area = usePlotArea();
+  const [hover, setHover] = useState<number | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const x = xs ? affine((v) => xs(v), xDomain, logX) : null;
+  const y = ys ? affine((v) => ys(v), yDomain, logY) : null;
+  useLayoutEffect(() => {
+    const c = canvas.current;
+    if (!c || !area || !x || !y) return;
+    const dpr = globalThis.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(area.width * dpr));
+    const h = Math.max(1, Math.round(area.height * dpr));
+    if (c.width !== w) c.width = w;
+    if (c.height !== h) c.height = h;
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, -area.x * dpr, -area.y * dpr);
+    ctx.clearRect(area.x, area.y, area.width, area.height);
+    ctx.lineJoin = 'round';
+    const curves = paint(ctx, drawn, x, y);
+    c.dataset.curves = String(curves);
+    const fo = c.parentElement;
+    if (fo) vectorOf.set(fo, () => seriesSvg(drawn, x, y));
+  });
+  if (!x || !y || !area) return null;
+  const hx = hover === null || !inv ? null : Number(inv(hover));
+  const rows =
+    hx === null || !Number.isFinite(hx)
+      ? []
+      : drawn.flatMap((d) => {
+          const p = nearest(d.smooth, hx);
+          const c = nearest(d.companion, hx);
+          const out: { color: string; text: string }[] = [];
+          if (p) out.push({ color: d.color, text: `${d.name}: ${format(p.y)}${p.n > 1 ? ` [${format(p.lo)} – ${format(p.hi)}]` : ''}` });
+          if (c && companionName) out.push({ color: d.color, text: `${d.name} ${companionName}: ${format(c.y)}` });
+          return out;
+        });
+  const boxW = 300;
+  const boxX = hover !== null && hover + 12 + boxW > area.x + area.width ? Math.max(area.x, hover - 12 - boxW) : (hover ?? 0) + 12;
+  return (
+    <g className="l4-series">
+      <foreignObject className="l4-series-canvas" x={area.x} y={area.y} width={area.width} height={area.height} pointerEvents="none">
+        <canvas ref={canvas} style={{ width: `${area.width}px`, height: `${area.height}px`, display: 'block' }} />
+      </foreignObject>
+      <rect
+        x={area.x}
+        y={area.y}
+        width={area.width}
+        height={area.height}
+        fill="transparent"
+        onMouseMove={(e) => {
+          const r = (e.currentTarget.ownerSVGElement ?? e.currentTarget).getBoundingClientRect();
+          setHover(e.clientX - r.left);
+        }}
+        onMouseLeave={() => setHover(null)}
+      />
+      {hover !== null && rows.length > 0 ? (
+        <g className="hover" pointerEvents="none">
+          <line x1={hover} x2={hover} y1={area.y} y2={area.y + area.height} stroke="#888" strokeDasharray="3 3" />
+          <rect x={boxX} y={area.y + 4} width={boxW} height={18 + 16 * rows.length} fill="white" fillOpacity={0.92} stroke="#ccc" rx={3} />
+          <text x={boxX + 8} y={area.y + 18} fontSize={12} fill="#333">
+            {xLabel} {format(hx!)}
+          </text>
+          {rows.map((r, i) => (
+            <text key={i} x={boxX + 8} y={area.y + 34 + 16 * i} fontSize={12} fill={r.color}>
+              {r.text}
+            </text>
+          ))}
+        </g>
+      ) : null}
+    </g>
+  );
+}
