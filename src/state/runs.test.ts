@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../worker/endpoint';
 import type { Endpoint, RunConfig } from '../worker/protocol';
-import { maxConcurrentRuns, setWorkerFactory, useRuns } from './runs';
+import { maxConcurrentRuns, setWorkerFactory, useRuns, workerShare } from './runs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -45,5 +45,16 @@ describe('the run pool', () => {
     useRuns.getState().removeAll();
     await new Promise((r) => setTimeout(r, 20));
     expect(alive).toBe(0);
+  });
+});
+
+describe('worker shares of the CPU', () => {
+  it('leave half a core to the page when busy workers outnumber the cores, and a whole core each otherwise', () => {
+    expect(workerShare(4, 2)).toBeCloseTo(0.375, 12);
+    expect(workerShare(1, 2)).toBe(1);
+    expect(workerShare(2, 2)).toBe(0.75);
+    expect(workerShare(4, 8)).toBe(1);
+    expect(workerShare(0, 2)).toBe(1);
+    expect(workerShare(40, 2)).toBe(0.1); // a floor, so that no run stalls
   });
 });

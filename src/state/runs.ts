@@ -128,16 +128,62 @@ export const blankRun = (id: string, specId: string, seed: number, config: RunCo
   resumableFrom: null,
 });
 
+/**
+ * The share of a core each training worker may use: with more busy workers than cores, all of them (and
+ * the page) would compete for the CPU and every main-thread task would stretch several-fold. Workers
+ * together leave half a core to the page; with cores to spare each gets a whole one.
+ */
+export function workerShare(busyWorkers: number, cores = globalThis.navigator?.hardwareConcurrency ?? 2): number {
+  if (busyWorkers <= 0) return 1;
+  return Math.min(1, Math.max(0.1, (cores - 0.5) / busyWorkers));
+}
+
+/** How often streamed statistics reach the run table (ms). */
+const STATS_MS = 250;
+
 export const useRuns = create<RunsState>()((set, get) => {
-  const patch = (id: string, p: Partial<RunMeta> | ((r: RunMeta) => Partial<RunMeta>)) =>
+  /**
+   * Per-chunk statistics (step, losses, steps/s) of every run reach the store together, at most every
+   * STATS_MS: with 4 runs streaming ~10 chunks/s each, one store update (one run-table render, one layout)
+   * per chunk kept the main thread busy. Any other change flushes them first, so a status never shows ahead
+   * of the steps before it.
+   */
+  const pendingStats = new Map<string, ((r: RunMeta) => Partial<RunMeta>)[]>();
+  let statsTimer: ReturnType<typeof setTimeout> | null = null;
+  const flushStats = () => {
+    if (statsTimer) clearTimeout(statsTimer);
+    statsTimer = null;
+    if (pendingStats.size === 0) return;
+    const work = [...pendingStats];
+    pendingStats.clear();
+    set((s) => {
+      const runs = { ...s.runs };
+      for (const [id, fns] of work) {
+        let r = runs[id];
+        if (!r) continue;
+        for (const f of fns) r = { ...r, ...f(r) };
+        runs[id] = r;
+      }
+      return { runs };
+    });
+  };
+  const patchStats = (id: string, f: (r: RunMeta) => Partial<RunMeta>) => {
+    const list = pendingStats.get(id);
+    if (list) list.push(f);
+    else pendingStats.set(id, [f]);
+    statsTimer ??= setTimeout(flushStats, STATS_MS);
+  };
+  const patch = (id: string, p: Partial<RunMeta> | ((r: RunMeta) => Partial<RunMeta>)) => {
+    flushStats();
     set((s) => {
       const r = s.runs[id];
       if (!r) return s;
       return { runs: { ...s.runs, [id]: { ...r, ...(typeof p === 'function' ? p(r) : p) } } };
     });
+  };
   const onChunk = (id: string, c: TraceChunk) => void appendChunk(id, c).then(() => onVisible(id, c));
   const onVisible = (id: string, c: TraceChunk) => {
-    patch(id, (r) => {
+    patchStats(id, (r) => {
       const p: Partial<Mutable<RunMeta>> = {};
       if (c.length > 0) {
         const last = c.length - 1;
@@ -160,6 +206,11 @@ export const useRuns = create<RunsState>()((set, get) => {
     });
   };
   /** Starts queued runs while there is room in the pool. */
+  /** Tells every live worker its share of the CPU (after a run starts, ends, pauses or resumes). */
+  const rebalance = () => {
+    const share = workerShare([...clients.keys()].filter((id) => get().runs[id]?.status !== 'paused').length);
+    for (const { client } of clients.values()) client.share(share);
+  };
   const pump = () => {
     while (queue.length > 0 && clients.size < maxConcurrentRuns()) {
       const next = queue.shift()!;
@@ -214,6 +265,7 @@ export const useRuns = create<RunsState>()((set, get) => {
           clients.delete(id);
           pump();
         }
+        rebalance();
       };
       client.start(
         config,
@@ -238,6 +290,7 @@ export const useRuns = create<RunsState>()((set, get) => {
         },
         { ...(opts.paused !== undefined ? { paused: opts.paused } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
       );
+      rebalance();
     },
     addImported(meta, trace, opts = {}) {
       get().removeRun(meta.id);
@@ -262,8 +315,10 @@ export const useRuns = create<RunsState>()((set, get) => {
       c?.client.dispose();
       c?.worker.terminate();
       clients.delete(id);
+      rebalance();
       const q = queue.findIndex((x) => x.id === id);
       if (q >= 0) queue.splice(q, 1);
+      pendingStats.delete(id);
       if (!get().runs[id]) return;
       clearTrace(id);
       set((s) => {

@@ -96,6 +96,10 @@ export class RunClient {
   rewind(step: number): void {
     this.command({ type: 'rewind', step });
   }
+  /** The share of a core the worker may use (0, 1]. */
+  share(share: number): void {
+    this.command({ type: 'share', share });
+  }
 
   dispose(): void {
     this.runId = null;

@@ -178,4 +178,20 @@ describe('a worker that dies', () => {
     // cpu is the only backend here, so the run fails and names why.
     expect(w.statuses.at(-1)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/not cpu: its device was lost/) });
   });
+
+  it('a worker given a share of a core below 1 trains in slices and rests in proportion between them', async () => {
+    const client = new RunClient(channel());
+    const w = watch(client, { ...quad, steps: 100_000 });
+    client.share(0.25);
+    await until(() => w.rows().length > 2_000, 30_000);
+    client.stop();
+    await w.ended;
+    const t = w.rows().columns.wallTime;
+    const n = w.rows().length;
+    // Rests follow slices of ≥ 20 ms: each rest is ≥ 3 × 20 ms at a quarter share.
+    const gaps: number[] = [];
+    for (let i = 1; i < n; i++) if (t[i]! - t[i - 1]! >= 55) gaps.push(t[i]! - t[i - 1]!);
+    expect(gaps.length).toBeGreaterThan(2);
+    expect(w.errors).toEqual([]);
+  });
 });

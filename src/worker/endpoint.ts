@@ -38,6 +38,7 @@ export function serve(ep: Endpoint, env: WorkerEnv): () => void {
       if (msg.v !== PROTOCOL_VERSION) throw new Error(`Protocol version ${msg.v} is not ${PROTOCOL_VERSION}: reload the page.`);
       current?.abort.abort();
       const run = new ActiveRun(msg.runId, msg.config, post, env, msg.paused ?? false, msg.resume);
+      if (msg.share !== undefined) run.command({ type: 'share', runId: msg.runId, share: msg.share });
       current = run;
       await run.start();
       return;
@@ -57,12 +58,17 @@ export function serve(ep: Endpoint, env: WorkerEnv): () => void {
   };
 }
 
+/** Training slice length when a run may use less than a whole core (ms). */
+const SLICE_MS = 20;
+
 class ActiveRun {
   readonly abort = new AbortController();
   private runner: Runner | null = null;
   private paused: boolean;
   private budget = 0;
   private wake: (() => void) | null = null;
+  /** The share of a core this run may use (see the protocol's `share`). */
+  private share = 1;
 
   constructor(
     readonly runId: string,
@@ -132,6 +138,9 @@ class ActiveRun {
           this.post({ type: 'error', runId: this.runId, message: (e as Error).message });
         }
         break;
+      case 'share':
+        this.share = Number.isFinite(msg.share) ? Math.min(1, Math.max(0.05, msg.share)) : 1;
+        break;
       case 'rewind':
         if (r) {
           try {
@@ -186,6 +195,13 @@ class ActiveRun {
         reported = s;
       }
     };
+    // Below a full share of a core, train in slices of SLICE_MS and rest in proportion after each.
+    let slice = performance.now();
+    const rest = async () => {
+      const busy = performance.now() - slice;
+      if (this.share < 1 && busy >= SLICE_MS) await new Promise((resolve) => setTimeout(resolve, busy * (1 / this.share - 1)));
+      if (this.share >= 1 || busy >= SLICE_MS) slice = performance.now();
+    };
     while (!r.finished && !this.abort.signal.aborted) {
       report();
       if (this.paused && this.budget === 0) {
@@ -195,6 +211,7 @@ class ActiveRun {
           await new Promise<void>((resolve) => (this.wake = resolve));
           this.wake = null;
         }
+        slice = performance.now();
         continue;
       }
       r.trainStep();
@@ -209,6 +226,7 @@ class ActiveRun {
         await maybeCheckpoint();
         last = performance.now();
       }
+      await rest();
     }
     await this.flush();
     const end = this.abort.signal.aborted ? 'stopped' : r.status === 'diverged' ? 'diverged' : 'done';

@@ -37,6 +37,8 @@ export type ToWorker =
       readonly paused?: boolean;
       /** Continue from this checkpoint (a run resumed after a reload). */
       readonly resume?: SerializedCheckpoint;
+      /** The share of one CPU core this worker may use (see `share`); 1 when absent. */
+      readonly share?: number;
     }
   | { readonly type: 'pause'; readonly runId: string }
   | { readonly type: 'resume'; readonly runId: string }
@@ -44,6 +46,11 @@ export type ToWorker =
   | { readonly type: 'stop'; readonly runId: string }
   | { readonly type: 'setHyper'; readonly runId: string; readonly patch: Readonly<Record<string, number>> }
   | { readonly type: 'rewind'; readonly runId: string; readonly step: number }
+  /**
+   * The share of one core this worker may use, in (0, 1]: below 1 it trains in ~20 ms slices and rests in
+   * between, so that more workers than cores leave the page's main thread room to respond.
+   */
+  | { readonly type: 'share'; readonly runId: string; readonly share: number }
   /** Liveness check: a worker that does not answer is treated as dead (killed, out of memory, device lost). */
   | { readonly type: 'ping'; readonly runId: string; readonly n: number };
 
