@@ -2,8 +2,8 @@
  * `npm run bench:page`: the page-level goals of the speed issue, measured in Debian's Chromium against the
  * production build, each side by side in one session:
  *  - charts: the live charts holding 8 series × 100k steps, redraws per second (goal ≥ 30);
- *  - responsiveness: 4 runs training while the charts update: longest main-thread task (Long Tasks API) and
- *    the delay of typed input (Event Timing API) (goal: no task over 50 ms);
+ *  - responsiveness: 4 runs training at once (`?pool=4`) while the charts update: main-thread tasks over
+ *    50 ms (Long Tasks API; goal: none) and the delay of typed input (Event Timing API);
  *  - charting cost: steps per second of those 4 runs with the charts live against the same runs with the
  *    charts paused, interleaved (goal ≥ 0.95);
  *  - start-up: MNIST fetched, inflated and parsed from the local server (goal < 1 s);
@@ -88,7 +88,8 @@ try {
       ],
       steps: 1_000_000,
     });
-    await page.goto(`${base}/#${encode(e)}`);
+    // ?pool=4: all four train at once even on a 2-core machine (the default pool would queue two).
+    await page.goto(`${base}/?pool=4#${encode(e)}`);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForFunction(() => (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot().runs.filter((r) => r.step > 1000).length === 4, undefined, { timeout: 120_000 });
     await sleep(3000);
@@ -124,7 +125,7 @@ try {
             await page.keyboard.press('End');
             await page.keyboard.press('5');
             await page.keyboard.press('Backspace');
-            inputs += 2;
+            inputs += 3;
           }
           await sleep(400);
         }
@@ -144,7 +145,12 @@ try {
     const longest = longLive.length ? Math.max(...longLive) : 0;
     row(`responsiveness: main-thread tasks over 50 ms while 4 runs train, charts live (${3 * windowS} s)`, `${longLive.length} (longest ${longest.toFixed(0)} ms)`, '0', longLive.length === 0);
     const worstInput = inputDelays.length ? Math.max(...inputDelays) : 0;
-    row(`responsiveness: keystrokes delayed by more than 16 ms (of ${inputs})`, `${inputDelays.length} (worst delay ${worstInput.toFixed(0)} ms)`, '–', null);
+    row(
+      `responsiveness: input delay of ${inputs} keystrokes typed into α while the charts update (Event Timing; keystrokes whose event took ≥ 16 ms)`,
+      `worst ${worstInput.toFixed(0)} ms (${inputDelays.length} measured)`,
+      '< 50 ms',
+      worstInput < 50,
+    );
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.close();
   }
@@ -166,10 +172,14 @@ try {
     };
     const pooled: number[] = [];
     const serial: number[] = [];
+    const extra = args.get('pools')?.split(',') ?? [];
+    const others: Record<string, number[]> = {};
     for (let i = 0; i < 2; i++) {
       pooled.push(await timeAll(''));
       serial.push(await timeAll('1'));
+      for (const p of extra) (others[p] ??= []).push(await timeAll(p));
     }
+    for (const [p, ms] of Object.entries(others)) console.log(`pool ${p}: ${(median(ms) / 1000).toFixed(1)} s`);
     const ratio = median(pooled) / median(serial);
     row(
       'parallel runs: 8 runs (regression, 3000 steps, wasm) through the default pool ÷ one after another',

@@ -199,7 +199,12 @@ class ActiveRun {
     let slice = performance.now();
     const rest = async () => {
       const busy = performance.now() - slice;
-      if (this.share < 1 && busy >= SLICE_MS) await new Promise((resolve) => setTimeout(resolve, busy * (1 / this.share - 1)));
+      // A slice stretched by other threads is not charged in full (the rest would then waste a core).
+      if (this.share < 1 && busy >= SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(busy, 1.5 * SLICE_MS) * (1 / this.share - 1)));
+        // A pause that came in during the rest: send the steps before it first, so "paused" follows them.
+        if (this.paused && this.budget === 0) await this.flush();
+      }
       if (this.share >= 1 || busy >= SLICE_MS) slice = performance.now();
     };
     while (!r.finished && !this.abort.signal.aborted) {
