@@ -51,4 +51,24 @@ describe('cifar10-resnet', () => {
     runner.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('batch norm keeps running averages of the batch statistics while training; evaluation uses them', async () => {
+    const before = tf.memory().numTensors;
+    const task = createTask('cifar10-resnet', { depth: 8, width: 2, batchSize: 8, weightDecay: 0 }, 3, { cifar10 });
+    // Evaluation with the initial running averages (mean 0, variance 1) …
+    const fresh = await task.evaluate!();
+    // … then one training forward pass updates them: after k passes the stem's running mean is
+    // (1 − 0.99^k) of the batch means' average, far from 0 for these bright images.
+    const loss = () => tf.tidy(() => task.batchLoss(0)());
+    for (let k = 0; k < 3; k++) tf.dispose(loss());
+    const after = await task.evaluate!();
+    expect(after.testLoss).not.toBeCloseTo(fresh.testLoss, 3);
+    // The training loss is unchanged by the averages (it normalises with the batch's own statistics).
+    const l1 = loss();
+    const l2 = loss();
+    expect((await l1.data())[0]).toBeCloseTo((await l2.data())[0]!, 5);
+    tf.dispose([l1, l2]);
+    task.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
