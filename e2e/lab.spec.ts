@@ -37,6 +37,13 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
   await expect(readout).toContainText('b: Adam:');
   await page.mouse.move(0, 0);
   await expect(readout).toHaveCount(0);
+  // From the keyboard: focus the plot, the arrow keys step through the values, Escape hides them.
+  await page.getByRole('group', { name: /Training loss.*arrow keys read the values/ }).focus();
+  await page.keyboard.press('End');
+  await expect(readout).toContainText('step 299');
+  await expect(readout).toContainText('b: Adam:');
+  await page.keyboard.press('Escape');
+  await expect(readout).toHaveCount(0);
   await expect(page.getByTestId('runs.a.1.status')).toHaveText('done');
   expect(lab.realErrors()).toEqual([]);
 });

@@ -217,6 +217,20 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
   const yDomain = useStable(yNew);
   const xAxisLabel = useMemo(() => ({ value: xLabel, position: 'insideBottom' as const, offset: -8 }), [xLabel]);
   const empty = drawn.every((d) => d.raw.length === 0);
+  // Keyboard reading: arrow keys step a cursor through the points (shift: ten at a time), Escape hides it.
+  const [cursor, setCursor] = useState<number | null>(null);
+  const xs = drawn.reduce<readonly SeriesPoint[]>((a, d) => (d.smooth.length > a.length ? d.smooth : a), []);
+  const at = cursor === null || xs.length === 0 ? null : Math.min(cursor, xs.length - 1);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (xs.length === 0) return;
+    const step = e.shiftKey ? 10 : 1;
+    const last = xs.length - 1;
+    const next =
+      e.key === 'ArrowRight' ? Math.min(last, (at ?? -1) + step) : e.key === 'ArrowLeft' ? Math.max(0, (at ?? last + 1) - step) : e.key === 'Home' ? 0 : e.key === 'End' ? last : e.key === 'Escape' ? null : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    setCursor(next);
+  };
   const ref = useRef<HTMLElement>(null);
   const svg = () => ref.current?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
   return (
@@ -233,6 +247,7 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
       {empty ? (
         <p className="empty">No data yet.</p>
       ) : (
+        <div className="plot" tabIndex={0} role="group" aria-label={`${spec.title}: arrow keys read the values`} onKeyDown={onKeyDown} onBlur={() => setCursor(null)}>
         <ResponsiveContainer width="100%" height={220}>
           <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
@@ -246,9 +261,10 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
               label={xAxisLabel}
             />
             <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
-            <SeriesLayer drawn={drawn} companionName={spec.companionName} format={fmt} xLabel={xLabel} xDomain={xDomain} yDomain={yDomain} logX={logX} logY={spec.log} />
+            <SeriesLayer drawn={drawn} companionName={spec.companionName} format={fmt} xLabel={xLabel} xDomain={xDomain} yDomain={yDomain} logX={logX} logY={spec.log} cursorX={at === null ? null : xs[at]!.x} />
           </ComposedChart>
         </ResponsiveContainer>
+        </div>
       )}
     </figure>
   );

@@ -163,6 +163,8 @@ export interface SeriesLayerProps {
   readonly yDomain: readonly [number, number];
   readonly logX: boolean;
   readonly logY: boolean;
+  /** A data x to read out when the mouse is not over the plot (the keyboard cursor), or null. */
+  readonly cursorX?: number | null;
 }
 
 /**
@@ -172,7 +174,7 @@ export interface SeriesLayerProps {
  * SVG/PNG export stay recharts' (the export gets the same curves as vector paths). Hovering shows every
  * series' value at the nearest point.
  */
-export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDomain, logX, logY }: SeriesLayerProps) {
+export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDomain, logX, logY, cursorX = null }: SeriesLayerProps) {
   const xs = useXAxisScale();
   const ys = useYAxisScale();
   const inv = useXAxisInverseScale();
@@ -200,7 +202,9 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
     if (fo) vectorOf.set(fo, () => seriesSvg(drawn, x, y));
   });
   if (!x || !y || !area) return null;
-  const hx = hover === null || !inv ? null : Number(inv(hover));
+  const keyPx = hover === null && cursorX !== null ? x(cursorX) : undefined;
+  const px = hover ?? (keyPx !== undefined && Number.isFinite(keyPx) ? keyPx : null);
+  const hx = hover !== null ? (inv ? Number(inv(hover)) : null) : px !== null ? cursorX : null;
   const rows =
     hx === null || !Number.isFinite(hx)
       ? []
@@ -213,7 +217,7 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
           return out;
         });
   const boxW = 300;
-  const boxX = hover !== null && hover + 12 + boxW > area.x + area.width ? Math.max(area.x, hover - 12 - boxW) : (hover ?? 0) + 12;
+  const boxX = px !== null && px + 12 + boxW > area.x + area.width ? Math.max(area.x, px - 12 - boxW) : (px ?? 0) + 12;
   return (
     <g className="l4-series">
       <foreignObject className="l4-series-canvas" x={area.x} y={area.y} width={area.width} height={area.height} pointerEvents="none">
@@ -231,9 +235,9 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
         }}
         onMouseLeave={() => setHover(null)}
       />
-      {hover !== null && rows.length > 0 ? (
+      {px !== null && rows.length > 0 ? (
         <g className="hover" pointerEvents="none">
-          <line x1={hover} x2={hover} y1={area.y} y2={area.y + area.height} stroke="#888" strokeDasharray="3 3" />
+          <line x1={px} x2={px} y1={area.y} y2={area.y + area.height} stroke="#888" strokeDasharray="3 3" />
           <rect x={boxX} y={area.y + 4} width={boxW} height={18 + 16 * rows.length} fill="white" fillOpacity={0.92} stroke="#ccc" rx={3} />
           <text x={boxX + 8} y={area.y + 18} fontSize={12} fill="#333">
             {xLabel} {format(hx!)}
