@@ -32,9 +32,11 @@ export function affine(scale: (v: number) => number | undefined, domain: readonl
   return log ? (v) => (v > 0 ? p0 + (Math.log(v) - a) * k : undefined) : (v) => p0 + (v - a) * k;
 }
 
-/** An SVG path through the points (gaps where a value cannot be drawn, e.g. ≤ 0 on a log axis). */
-export function linePath(points: readonly SeriesPoint[], x: Scale, y: Scale, key: 'y' | 'lo' | 'hi' = 'y'): string {
-  let d = '';
+/**
+ * Walks a curve in pixels: `move` where a piece starts, `line` to each next point, with gaps where a value
+ * cannot be drawn (non-finite, or ≤ 0 on a log axis). The canvas and the SVG export share it.
+ */
+function walk(points: readonly SeriesPoint[], x: Scale, y: Scale, key: 'y' | 'lo' | 'hi', move: (px: number, py: number) => void, line: (px: number, py: number) => void): void {
   let pen = false;
   for (const p of points) {
     const px = x(p.x);
@@ -43,26 +45,44 @@ export function linePath(points: readonly SeriesPoint[], x: Scale, y: Scale, key
       pen = false;
       continue;
     }
-    d += (pen ? 'L' : 'M') + px1(px) + ',' + px1(py);
+    (pen ? line : move)(px, py);
     pen = true;
   }
+}
+
+/** An SVG path through the points (gaps where a value cannot be drawn, e.g. ≤ 0 on a log axis). */
+export function linePath(points: readonly SeriesPoint[], x: Scale, y: Scale, key: 'y' | 'lo' | 'hi' = 'y'): string {
+  let d = '';
+  walk(
+    points,
+    x,
+    y,
+    key,
+    (px, py) => (d += 'M' + px1(px) + ',' + px1(py)),
+    (px, py) => (d += 'L' + px1(px) + ',' + px1(py)),
+  );
   return d;
 }
 
-/** The min–max band as one closed path: along `hi`, back along `lo`. */
-export function bandPath(points: readonly SeriesPoint[], x: Scale, y: Scale): string {
-  const top: string[] = [];
-  const bottom: string[] = [];
+/** The min–max band's outline in pixels: along `hi`, then back along `lo` (points where both can be drawn). */
+function bandOutline(points: readonly SeriesPoint[], x: Scale, y: Scale): [number, number][] {
+  const top: [number, number][] = [];
+  const bottom: [number, number][] = [];
   for (const p of points) {
     const px = x(p.x);
     const hi = y(p.hi);
     const lo = y(p.lo);
     if (px === undefined || hi === undefined || lo === undefined || ![px, hi, lo].every(Number.isFinite)) continue;
-    top.push(px1(px) + ',' + px1(hi));
-    bottom.push(px1(px) + ',' + px1(lo));
+    top.push([px, hi]);
+    bottom.push([px, lo]);
   }
-  if (top.length < 2) return '';
-  return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
+  return top.length < 2 ? [] : [...top, ...bottom.reverse()];
+}
+
+/** The min–max band as one closed path. */
+export function bandPath(points: readonly SeriesPoint[], x: Scale, y: Scale): string {
+  const o = bandOutline(points, x, y);
+  return o.length ? `M${o.map(([px, py]) => px1(px) + ',' + px1(py)).join('L')}Z` : '';
 }
 
 /** The point of a series nearest to x (series are sorted by x). */
@@ -95,39 +115,14 @@ export const vectorOf = new WeakMap<Element, () => string>();
 /** Draws the curves on a 2-D canvas in chart coordinates; returns how many curves it drew. */
 function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale, y: Scale): number {
   let curves = 0;
-  const trace = (points: readonly SeriesPoint[], key: 'y' | 'lo' | 'hi') => {
-    let pen = false;
-    for (const p of points) {
-      const px = x(p.x);
-      const py = y(p[key]);
-      if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
-        pen = false;
-        continue;
-      }
-      if (pen) ctx.lineTo(px, py);
-      else ctx.moveTo(px, py);
-      pen = true;
-    }
-  };
+  const move = (px: number, py: number) => ctx.moveTo(px, py);
+  const line = (px: number, py: number) => ctx.lineTo(px, py);
   for (const d of drawn) {
     if (!d.smooth.some((p) => p.n > 1)) continue;
+    const o = bandOutline(d.smooth, x, y);
+    if (o.length === 0) continue;
     ctx.beginPath();
-    let first = true;
-    for (const p of d.smooth) {
-      const px = x(p.x);
-      const py = y(p.hi);
-      if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) continue;
-      if (first) ctx.moveTo(px, py);
-      else ctx.lineTo(px, py);
-      first = false;
-    }
-    for (let i = d.smooth.length - 1; i >= 0; i--) {
-      const p = d.smooth[i]!;
-      const px = x(p.x);
-      const py = y(p.lo);
-      if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) continue;
-      ctx.lineTo(px, py);
-    }
+    o.forEach(([px, py], i) => (i === 0 ? move : line)(px, py));
     ctx.closePath();
     ctx.globalAlpha = 0.15;
     ctx.fillStyle = d.color;
@@ -137,7 +132,7 @@ function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale,
   const stroke = (points: readonly SeriesPoint[], color: string, width: number, alpha: number, dash: number[]) => {
     if (points.length === 0) return;
     ctx.beginPath();
-    trace(points, 'y');
+    walk(points, x, y, 'y', move, line);
     ctx.globalAlpha = alpha;
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
