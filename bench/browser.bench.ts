@@ -1,9 +1,11 @@
 /**
  * `npm run bench:browser`: the optimizer-overhead benchmark in Chromium workers (production build), per
- * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP, interleaved, and the time of the
- * first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
+ * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP and the ConvNet, interleaved, and the
+ * time of the first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
+ * --models=mlp,convnet
  */
 import { chromium } from '@playwright/test';
+import { MODEL_TITLES } from '../src/bench/format';
 import { spawn } from 'node:child_process';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -15,6 +17,9 @@ const plan: Record<string, { rounds: number; block: number; warmup: number }> = 
   webgl: { rounds: 8, block: 3, warmup: 3 },
   webgpu: { rounds: 6, block: 2, warmup: 2 },
 };
+// The ConvNet's steps take seconds on software GPUs: few, single-step blocks.
+const convPlan = { rounds: 5, block: 1, warmup: 1 };
+const models = (args.get('models') ?? 'mlp,convnet').split(',');
 const port = 4174;
 const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 1500));
@@ -28,22 +33,25 @@ try {
   for (const b of backends) {
     const p = plan[b] ?? plan.wasm!;
     const page = await browser.newPage();
-    await page.goto(`http://localhost:${port}/bench.html?backend=${b}&rounds=${p.rounds}&block=${p.block}&warmup=${p.warmup}`);
+    const q = [models.includes('mlp') ? `&mlp=${p.rounds},${p.block},${p.warmup}` : '', models.includes('convnet') ? `&convnet=${convPlan.rounds},${convPlan.block},${convPlan.warmup}` : ''].join('');
+    await page.goto(`http://localhost:${port}/bench.html?backend=${b}${q}`);
     await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 900_000 });
     const res = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
       ok: boolean;
       error?: string;
       adapter?: string | null;
-      rows?: { a: string; b: string; msA: number; msB: number; ratio: number; range: [number, number]; firstA: number; firstB: number }[];
+      rows?: { model?: string; a: string; b: string; msA: number; msB: number; ratio: number; range: [number, number]; firstA: number; firstB: number }[];
+      skipped?: { model: string; reason: string }[];
     };
     await page.close();
     if (!res.ok) {
-      lines.push(`| ${b} | failed: ${res.error} | | | | | | |`);
+      lines.push(`| | ${b} | failed: ${res.error} | | | | | | |`);
       continue;
     }
+    for (const s of res.skipped ?? []) lines.push(`| ${MODEL_TITLES[s.model] ?? s.model} | ${b} | skipped: ${s.reason} | | | | | | |`);
     adapter ??= res.adapter ?? null;
     for (const r of res.rows!) {
-      const line = `| ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} |`;
+      const line = `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} |`;
       lines.push(line);
       console.log(line);
     }
@@ -53,6 +61,6 @@ try {
   server.kill();
 }
 console.log(`\nChromium ${browser.version()}, WebGPU adapter: ${adapter ?? 'none'}, ${new Date().toISOString()}`);
-console.log('| backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const l of lines) console.log(l);

@@ -2,15 +2,30 @@
 // The browser benchmark's worker: the same harness as `npm run bench`, on a chosen backend.
 import { chooseBackend } from '../engine/backend';
 import { browserProbe } from '../worker/browserEnv';
-import { runPairs } from './harness';
+import { runPairs, type BenchModel } from './harness';
+import type { PairResult } from './format';
 
-self.onmessage = async (e: MessageEvent<{ backend: 'wasm' | 'webgl' | 'webgpu' | 'cpu'; rounds: number; block: number; warmup: number }>) => {
+interface Plan {
+  readonly rounds: number;
+  readonly block: number;
+  readonly warmup: number;
+}
+
+self.onmessage = async (e: MessageEvent<{ backend: 'wasm' | 'webgl' | 'webgpu' | 'cpu'; models: Partial<Record<BenchModel, Plan>> }>) => {
   try {
     const { backend, fallbackReason } = await chooseBackend(e.data.backend, browserProbe);
     if (backend !== e.data.backend) throw new Error(`backend ${e.data.backend} did not start: ${fallbackReason}`);
     const adapter = await browserProbe.describeAdapter?.();
-    const rows = await runPairs(e.data.rounds, e.data.block, e.data.warmup);
-    self.postMessage({ ok: true, backend, adapter, rows });
+    const rows: PairResult[] = [];
+    const skipped: { model: string; reason: string }[] = [];
+    for (const [model, plan] of Object.entries(e.data.models) as [BenchModel, Plan][]) {
+      if (model === 'convnet' && backend === 'wasm') {
+        skipped.push({ model, reason: "tfjs's WASM backend has no Conv2DBackpropFilter kernel" });
+        continue;
+      }
+      rows.push(...(await runPairs(plan.rounds, plan.block, plan.warmup, undefined, model)));
+    }
+    self.postMessage({ ok: true, backend, adapter, rows, skipped });
   } catch (err) {
     self.postMessage({ ok: false, error: (err as Error).message });
   }

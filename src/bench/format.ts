@@ -1,5 +1,7 @@
 /** Result rows of the benchmarks, free of tfjs so the bench page's main thread stays small. */
 export interface PairResult {
+  /** The benchmark model ('mlp' or 'convnet'). */
+  readonly model?: string;
   readonly a: string;
   readonly b: string;
   readonly msA: number;
@@ -12,8 +14,10 @@ export interface PairResult {
   readonly firstB: number;
 }
 
+export const MODEL_TITLES: Record<string, string> = { mlp: 'MNIST MLP', convnet: 'ConvNet' };
+
 export function formatRow(backend: string, r: PairResult): string {
-  return `| ${backend} | ${r.a} | ${r.msA.toFixed(2)} | ${r.b} | ${r.msB.toFixed(2)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} |`;
+  return `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${backend} | ${r.a} | ${r.msA.toFixed(2)} | ${r.b} | ${r.msB.toFixed(2)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} |`;
 }
 
-export const TABLE_HEADER = '| backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range |\n| --- | --- | --- | --- | --- | --- | --- |';
+export const TABLE_HEADER = '| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range |\n| --- | --- | --- | --- | --- | --- | --- | --- |';

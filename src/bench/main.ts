@@ -28,5 +28,11 @@ worker.onmessage = (e: MessageEvent<{ ok: boolean; rows?: PairResult[]; adapter?
   out.textContent = e.data.ok ? [TABLE_HEADER, ...e.data.rows!.map((r) => formatRow(backend, r))].join('\n') : `failed: ${e.data.error}`;
   worker.terminate();
 };
-worker.postMessage({ backend, rounds: Number(q.get('rounds') ?? 20), block: Number(q.get('block') ?? 5), warmup: Number(q.get('warmup') ?? 5) });
+// bench.html?backend=webgl&mlp=ROUNDS,BLOCK,WARMUP&convnet=ROUNDS,BLOCK,WARMUP (a model without a plan is not run)
+const plan = (name: string) => {
+  const v = q.get(name)?.split(',').map(Number);
+  return v && v.length === 3 ? { rounds: v[0]!, block: v[1]!, warmup: v[2]! } : undefined;
+};
+const models = Object.fromEntries((['mlp', 'convnet'] as const).flatMap((m) => (plan(m) ? [[m, plan(m)!]] : [])));
+worker.postMessage({ backend, models });
 }
