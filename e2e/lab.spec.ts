@@ -39,8 +39,10 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
   await expect(readout).toHaveCount(0);
   // From the keyboard: focus the plot, the arrow keys step through the values, Escape hides them.
   await page.getByRole('group', { name: /Training loss.*arrow keys read the values/ }).focus();
-  await page.keyboard.press('End');
+  await page.keyboard.press('End'); // the newest point, also while the chart catches up with the runs
   await expect(readout).toContainText('step 299');
+  await page.keyboard.press('ArrowLeft');
+  await expect(readout).toContainText('step 298');
   await expect(readout).toContainText('b: Adam:');
   await page.keyboard.press('Escape');
   await expect(readout).toHaveCount(0);

@@ -217,19 +217,20 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
   const yDomain = useStable(yNew);
   const xAxisLabel = useMemo(() => ({ value: xLabel, position: 'insideBottom' as const, offset: -8 }), [xLabel]);
   const empty = drawn.every((d) => d.raw.length === 0);
-  // Keyboard reading: arrow keys step a cursor through the points (shift: ten at a time), Escape hides it.
-  const [cursor, setCursor] = useState<number | null>(null);
+  // Keyboard reading: arrow keys step a cursor through the points (shift: ten at a time), Home/End jump
+  // (End stays on the newest point while data streams in), Escape hides it.
+  const [cursor, setCursor] = useState<number | 'end' | null>(null);
   const xs = drawn.reduce<readonly SeriesPoint[]>((a, d) => (d.smooth.length > a.length ? d.smooth : a), []);
-  const at = cursor === null || xs.length === 0 ? null : Math.min(cursor, xs.length - 1);
+  const last = xs.length - 1;
+  const at = cursor === null || xs.length === 0 ? null : cursor === 'end' ? last : Math.min(cursor, last);
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (xs.length === 0) return;
     const step = e.shiftKey ? 10 : 1;
-    const last = xs.length - 1;
     const next =
-      e.key === 'ArrowRight' ? Math.min(last, (at ?? -1) + step) : e.key === 'ArrowLeft' ? Math.max(0, (at ?? last + 1) - step) : e.key === 'Home' ? 0 : e.key === 'End' ? last : e.key === 'Escape' ? null : undefined;
+      e.key === 'ArrowRight' ? Math.min(last, (at ?? -1) + step) : e.key === 'ArrowLeft' ? Math.max(0, (at ?? last + 1) - step) : e.key === 'Home' ? 0 : e.key === 'End' ? 'end' : e.key === 'Escape' ? null : undefined;
     if (next === undefined) return;
     e.preventDefault();
-    setCursor(next);
+    setCursor(next === last && e.key === 'ArrowRight' ? 'end' : next);
   };
   const ref = useRef<HTMLElement>(null);
   const svg = () => ref.current?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
