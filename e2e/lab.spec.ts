@@ -204,6 +204,7 @@ test('pause charts freezes the charts while training goes on; unpausing brings t
   const loss = page.getByTestId('chart.loss');
   await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThan(10);
   await page.getByLabel('pause charts').check();
+  await page.waitForTimeout(600); // a redraw already on its way may still land
   const frozen = await loss.getAttribute('data-version');
   const step = (await lab.run('a.1'))!.step;
   await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(step + 200);
