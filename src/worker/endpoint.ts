@@ -197,15 +197,15 @@ class ActiveRun {
     };
     // Below a full share of a core, train in slices of SLICE_MS and rest in proportion after each.
     let slice = performance.now();
+    // Only called below a full share: a run with a whole core pays nothing per step.
     const rest = async () => {
       const busy = performance.now() - slice;
+      if (busy < SLICE_MS) return;
       // A slice stretched by other threads is not charged in full (the rest would then waste a core).
-      if (this.share < 1 && busy >= SLICE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(busy, 1.5 * SLICE_MS) * (1 / this.share - 1)));
-        // A pause that came in during the rest: send the steps before it first, so "paused" follows them.
-        if (this.paused && this.budget === 0) await this.flush();
-      }
-      if (this.share >= 1 || busy >= SLICE_MS) slice = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(busy, 1.5 * SLICE_MS) * (1 / this.share - 1)));
+      // A pause that came in during the rest: send the steps before it first, so "paused" follows them.
+      if (this.paused && this.budget === 0) await this.flush();
+      slice = performance.now();
     };
     while (!r.finished && !this.abort.signal.aborted) {
       report();
@@ -231,7 +231,7 @@ class ActiveRun {
         await maybeCheckpoint();
         last = performance.now();
       }
-      await rest();
+      if (this.share < 1) await rest();
     }
     await this.flush();
     const end = this.abort.signal.aborted ? 'stopped' : r.status === 'diverged' ? 'diverged' : 'done';
