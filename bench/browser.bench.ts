@@ -2,10 +2,10 @@
  * `npm run bench:browser`: the optimizer-overhead benchmark in Chromium workers (production build), per
  * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP and the ConvNet, interleaved, and the
  * time of the first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
- * --models=mlp,convnet
+ * --models=mlp,convnet --programs (WebGL: list the shader programs a step runs, by name)
  */
 import { chromium } from '@playwright/test';
-import { MODEL_TITLES } from '../src/bench/format';
+import { MODEL_TITLES, type PairResult } from '../src/bench/format';
 import { spawn } from 'node:child_process';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -14,7 +14,7 @@ const backends = (args.get('backends') ?? 'wasm,webgl,webgpu').split(',');
 const plan: Record<string, { rounds: number; block: number; warmup: number }> = {
   wasm: { rounds: 24, block: 8, warmup: 8 },
   cpu: { rounds: 6, block: 2, warmup: 2 },
-  webgl: { rounds: 8, block: 3, warmup: 3 },
+  webgl: { rounds: 16, block: 3, warmup: 3 },
   webgpu: { rounds: 6, block: 2, warmup: 2 },
 };
 // The ConvNet's steps take seconds on software GPUs: few, single-step blocks.
@@ -40,7 +40,7 @@ try {
       ok: boolean;
       error?: string;
       adapter?: string | null;
-      rows?: { model?: string; a: string; b: string; msA: number; msB: number; ratio: number; range: [number, number]; firstA: number; firstB: number }[];
+      rows?: PairResult[];
       skipped?: { model: string; reason: string }[];
     };
     await page.close();
@@ -51,9 +51,13 @@ try {
     for (const s of res.skipped ?? []) lines.push(`| ${MODEL_TITLES[s.model] ?? s.model} | ${b} | skipped: ${s.reason} | | | | | | |`);
     adapter ??= res.adapter ?? null;
     for (const r of res.rows!) {
-      const line = `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} |`;
+      const line = `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} | ${r.dispatchesA === undefined ? '' : `${r.dispatchesA} / ${r.dispatchesB}`} |`;
       lines.push(line);
       console.log(line);
+      if (args.has('programs') && r.programsA) {
+        const names = [...new Set([...Object.keys(r.programsA), ...Object.keys(r.programsB ?? {})])].sort();
+        for (const n of names) console.log(`    ${n}: ${r.programsA[n] ?? 0} / ${r.programsB?.[n] ?? 0}`);
+      }
     }
   }
 } finally {
@@ -61,6 +65,6 @@ try {
   server.kill();
 }
 console.log(`\nChromium ${browser.version()}, WebGPU adapter: ${adapter ?? 'none'}, ${new Date().toISOString()}`);
-console.log('| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms | WebGL programs per step |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const l of lines) console.log(l);

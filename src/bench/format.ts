@@ -12,6 +12,11 @@ export interface PairResult {
   /** Time of the very first step of each (shader compilation on GPU backends), ms. */
   readonly firstA: number;
   readonly firstB: number;
+  /** Shader programs one step runs (WebGL only), in all and by program. */
+  readonly dispatchesA?: number;
+  readonly dispatchesB?: number;
+  readonly programsA?: Record<string, number>;
+  readonly programsB?: Record<string, number>;
 }
 
 export const MODEL_TITLES: Record<string, string> = { mlp: 'MNIST MLP', convnet: 'ConvNet' };

@@ -138,15 +138,45 @@ const median = (xs: number[]) => {
 export type { PairResult } from './format';
 import type { PairResult } from './format';
 
+interface ProgramRunner {
+  runWebGLProgram(program: { constructor: { name: string } }, ...rest: unknown[]): unknown;
+}
+
+/**
+ * Shader programs one step runs, by program name, on the WebGL backend (null elsewhere). Each is a dispatch
+ * with a fixed cost, so the count explains per-step overheads that timings on a noisy machine only hint at.
+ */
+export function webglPrograms(t: Trainer): Record<string, number> | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const backend = tf.backend() as unknown as ProgramRunner;
+  const original = backend.runWebGLProgram;
+  const counts: Record<string, number> = {};
+  backend.runWebGLProgram = function (program, ...rest) {
+    const name = program.constructor.name;
+    counts[name] = (counts[name] ?? 0) + 1;
+    return original.call(this, program, ...rest);
+  };
+  try {
+    t.step();
+  } finally {
+    backend.runWebGLProgram = original;
+  }
+  return counts;
+}
+
+const total = (counts: Record<string, number> | null) => (counts ? Object.values(counts).reduce((x, y) => x + y, 0) : undefined);
+
 /** Interleaved timing of a pair: each round times a block of each member, in alternating order. */
 export async function comparePair(a: Trainer, b: Trainer, rounds: number, block: number, warmup: number): Promise<PairResult> {
   const first: number[] = [];
+  const programs: (Record<string, number> | null)[] = [];
   for (const t of [a, b]) {
     const t0 = performance.now();
     t.step();
     await t.sync();
     first.push(performance.now() - t0);
     for (let i = 1; i < warmup; i++) t.step();
+    programs.push(webglPrograms(t));
     await t.sync();
   }
   const times: Record<string, number[]> = { [a.name]: [], [b.name]: [] };
@@ -172,6 +202,10 @@ export async function comparePair(a: Trainer, b: Trainer, rounds: number, block:
     range: [Math.min(...ratios), Math.max(...ratios)],
     firstA: first[0]!,
     firstB: first[1]!,
+    dispatchesA: total(programs[0]!),
+    dispatchesB: total(programs[1]!),
+    programsA: programs[0] ?? undefined,
+    programsB: programs[1] ?? undefined,
   };
 }
 

@@ -19,6 +19,13 @@ if (q.has('charts')) {
     (d) => setResult({ ok: true, ms: performance.now() - t0, train: d.train.n, test: d.test.n }),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
+} else if (q.has('dots')) {
+  // The WebGL inner-product kernel against float64 sums: bench.html?dots
+  const { runDotsCheck } = await import('./dotsCheck');
+  runDotsCheck().then(
+    (r) => setResult(r),
+    (e: unknown) => setResult({ ok: false, error: String(e) }),
+  );
 } else {
 const backend = (q.get('backend') ?? 'wasm') as 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
+import { webglDots, webglDotsAvailable } from './webglDots';
 
 /** a ← d·a + x for every tensor: the undivided running sum behind an EMA (two passes, not three). */
 export function sumDecay(prev: Tensors, xs: Tensors, decay: number): Tensors {
@@ -32,10 +33,27 @@ function dotOne(a: Tensor, b: Tensor): Scalar {
   return tf.sum(tf.mul(a, b));
 }
 
-/** Σ_i sum(a_i ⊙ b_i): the inner product of two parameter lists, as one device scalar. */
-export function dot(a: Tensors, b: Tensors): Scalar {
+function dotOps(a: Tensors, b: Tensors): Scalar {
   const parts = a.map((ai, i) => dotOne(ai, b[i] as Tensor));
   return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
+}
+
+/**
+ * scale_p · Σ_i sum(a_i ⊙ b_i) for each pair (a, b) of parameter lists, as device scalars. On WebGL all pairs
+ * together take two shader dispatches (webglDots.ts); elsewhere each is op by op.
+ */
+export function dots(pairs: readonly (readonly [Tensors, Tensors])[], scales?: readonly number[]): Scalar[] {
+  if (webglDotsAvailable(pairs)) return webglDots(pairs, scales);
+  return pairs.map(([a, b], i) => {
+    const d = dotOps(a, b);
+    const s = scales?.[i] ?? 1;
+    return s === 1 ? d : (tf.mul(d, s) as Scalar);
+  });
+}
+
+/** Σ_i sum(a_i ⊙ b_i): the inner product of two parameter lists, as one device scalar. */
+export function dot(a: Tensors, b: Tensors): Scalar {
+  return dots([[a, b]])[0]!;
 }
 
 /** Σ_i ‖a_i‖². */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
-import { decayOf, dot, emaScale, sameTimescale, sumDecay } from '../tensors';
+import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
 import type { StepsizeRule } from './rule';
 import { fusedEpilogue, fusedEpilogueAvailable } from './l4Fused';
@@ -83,10 +83,23 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
         gScale = emaScale(d, count + 1);
       }
 
-      const rawDot = dot(gBase, v);
-      const gDotV = tf.mul(rawDot, gScale * vScale) as Scalar;
-      // For L4Mom v is g itself, so ‖v‖² comes for free.
-      const vNorm = gBase === v ? { vNormSq: rawDot } : {};
+      // For L4Mom v is g itself, so ‖v‖² comes for free; otherwise it is computed here with gᵀv, which on
+      // WebGL shares their two dispatches (the step would compute it anyway, for ‖Δθ‖).
+      let gDotV: Scalar;
+      let vNormSq: Scalar;
+      if (gBase === v) {
+        vNormSq = dot(gBase, v);
+        gDotV = tf.mul(vNormSq, gScale * vScale) as Scalar;
+      } else {
+        [gDotV, vNormSq] = dots(
+          [
+            [gBase, v],
+            [v, v],
+          ],
+          [gScale * vScale, 1],
+        ) as [Scalar, Scalar];
+      }
+      const vNorm = { vNormSq };
       if (fusedEpilogueAvailable()) {
         const f = fusedEpilogue(L, state.lossMin, gDotV, { alpha, gamma, gamma0, epsilon, tau });
         return {

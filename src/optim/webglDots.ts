@@ -1,0 +1,220 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Tensors } from './types';
+
+/**
+ * Several inner products of parameter lists, Σ_i sum(a_i ⊙ b_i) for each pair (a, b), in two WebGL dispatches.
+ *
+ * Op by op, one inner product costs per tensor a multiply, an unpack of the packed product, a reshape and two
+ * or more reduction passes, plus an addN: ~25 shader programs for the MNIST MLP's six tensors, each with a
+ * fixed cost on WebGL (`npm run bench:browser -- --programs` counts them). Here the first program reads the
+ * packed textures directly (no unpacking) and writes one partial sum per block of texels for every pair; the
+ * second sums the blocks of each pair and scales them. Each pair's products are summed in float32, as tfjs's
+ * own reduction does. Other backends use the op-by-op path (tensors.ts).
+ */
+const PARTIALS = 'L4LabDotPartials';
+const ROWS = 'L4LabRowSums';
+
+interface Program {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+  packedInputs?: boolean;
+  packedOutput?: boolean;
+  customUniforms?: { name: string; type: 'float' }[];
+}
+
+interface WebGLBackendLike {
+  runWebGLProgram(program: Program, inputs: TensorInfo[], dtype: 'float32', uniforms?: number[][]): TensorInfo;
+  disposeIntermediateTensorInfo(info: TensorInfo): void;
+}
+
+/** A texel's four elements, of which those past an odd edge are padding (not guaranteed to be zero). */
+function sumOf(prod: string, shape: readonly number[]): string {
+  const rank = shape.length;
+  if (rank === 0) return `${prod}.x`;
+  const yOk = shape[rank - 1]! % 2 === 0 ? null : 'yOk';
+  if (rank === 1) return yOk ? `${prod}.x + (yOk ? ${prod}.y : 0.0)` : `${prod}.x + ${prod}.y`;
+  const zOk = shape[rank - 2]! % 2 === 0 ? null : 'zOk';
+  if (!yOk && !zOk) return `dot(${prod}, vec4(1.0))`;
+  const y = yOk ? `(yOk ? ${prod}.y : 0.0)` : `${prod}.y`;
+  const z = zOk ? `(zOk ? ${prod}.z : 0.0)` : `${prod}.z`;
+  const w = yOk && zOk ? `(yOk && zOk ? ${prod}.w : 0.0)` : yOk ? `(yOk ? ${prod}.w : 0.0)` : `(zOk ? ${prod}.w : 0.0)`;
+  return `${prod}.x + ${y} + ${z} + ${w}`;
+}
+
+/**
+ * One tensor's part of the first pass: the sums over texels [start, stop) of each pair's product, walking
+ * the packed layout (tfjs-backend-webgl: a texel holds the 2×2 block rows 2r..2r+1, columns 2c..2c+1 of one
+ * matrix of the batch, x, y from row 2r and z, w from row 2r+1; a vector's texel holds elements 2c, 2c+1).
+ */
+function partCode(fn: string, shape: readonly number[], names: readonly (readonly [string, string])[], width: number): { texels: number; code: string } {
+  const rank = shape.length;
+  const C = rank >= 1 ? shape[rank - 1]! : 1;
+  const R = rank >= 2 ? shape[rank - 2]! : 1;
+  const ct = Math.ceil(C / 2);
+  const rt = Math.ceil(R / 2);
+  const texels = shape.slice(0, Math.max(0, rank - 2)).reduce((x, y) => x * y, 1) * rt * ct;
+  const d1 = shape[1] ?? 1;
+  const at = (n: string) =>
+    rank === 0
+      ? `get${n}()`
+      : rank === 1
+        ? `get${n}(2 * c)`
+        : rank === 2
+          ? `get${n}(2 * r, 2 * c)`
+          : rank === 3
+            ? `get${n}(b, 2 * r, 2 * c)`
+            : `get${n}(b / ${d1}, b - (b / ${d1}) * ${d1}, 2 * r, 2 * c)`;
+  const distinct = [...new Set(names.flat())];
+  const fetches = distinct.map((n) => `vec4 v${n} = ${at(n)};`).join(' ');
+  const sums = names.map(([a, b], p) => `vec4 p${p} = v${a} * v${b}; acc.${'xy'[p]} += ${sumOf(`p${p}`, shape)};`).join(' ');
+  const masks = `${C % 2 === 1 ? `bool yOk = 2 * c + 1 < ${C};` : ''} ${rank >= 2 && R % 2 === 1 ? `bool zOk = 2 * r + 1 < ${R};` : ''}`;
+  return {
+    texels,
+    code: `
+      vec2 ${fn}(int k) {
+        vec2 acc = vec2(0.0);
+        int t = k * ${width};
+        int stop = min(t + ${width}, ${texels});
+        int b = t / ${rt * ct};
+        int q = t - b * ${rt * ct};
+        int r = q / ${ct};
+        int c = q - r * ${ct};
+        for (int j = 0; j < ${width}; j++) {
+          if (t >= stop) break;
+          ${masks}
+          ${fetches}
+          ${sums}
+          t++; c++;
+          if (c == ${ct}) { c = 0; r++; if (r == ${rt}) { r = 0; b++; } }
+        }
+        return acc;
+      }`,
+  };
+}
+
+/** Texels one block sums: about √(all texels), so that both passes loop about as long. */
+function blockWidth(texels: number): number {
+  return Math.max(64, Math.min(4096, Math.ceil(Math.sqrt(texels))));
+}
+
+interface Plan {
+  /** The distinct input tensors, in variable order. */
+  readonly inputs: TensorInfo[];
+  readonly blocks: number;
+  readonly userCode: string;
+}
+
+/**
+ * The first pass for one or two pairs: every fragment sums one block of texels of one tensor for both pairs at
+ * once (each texel fetched once), and writes the pairs' sums to x and z of a packed [2, 2·blocks] output.
+ */
+function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[]): Plan {
+  const ids = new Map<object, number>();
+  const inputs: TensorInfo[] = [];
+  const nameOf = (t: TensorInfo) => {
+    let i = ids.get(t.dataId);
+    if (i === undefined) {
+      i = inputs.length;
+      ids.set(t.dataId, i);
+      inputs.push(t);
+    }
+    return `X${i}`;
+  };
+  const shapes = pairs[0]![0].map((t) => t.shape);
+  const total = shapes.reduce((n, s) => n + partCode('', s, [], 1).texels, 0);
+  const width = blockWidth(total);
+  const fns: string[] = [];
+  const calls: string[] = [];
+  let offset = 0;
+  shapes.forEach((shape, i) => {
+    const names = pairs.map(([a, b]) => [nameOf(a[i]!), nameOf(b[i]!)] as const);
+    const part = partCode(`part${i}`, shape, names, width);
+    const blocks = Math.ceil(part.texels / width);
+    if (blocks === 0) return;
+    fns.push(part.code);
+    calls.push(`${calls.length === 0 ? '' : 'else '}if (k < ${offset + blocks}) acc = part${i}(k - ${offset});`);
+    offset += blocks;
+  });
+  const userCode = `
+    ${fns.join('\n')}
+    void main() {
+      int k = getOutputCoords().y / 2;
+      vec2 acc = vec2(0.0);
+      ${calls.join('\n      ')}
+      setOutput(vec4(acc.x, 0.0, acc.y, 0.0));
+    }`;
+  return { inputs, blocks: offset, userCode };
+}
+
+let registered = false;
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: PARTIALS,
+    backendName: 'webgl',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { pairs, scales } = attrs as unknown as { pairs: number; scales: number[] };
+      const list = Object.keys(inputs)
+        .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
+        .map((k) => (inputs as Record<string, TensorInfo>)[k]!);
+      const count = list.length / (2 * pairs);
+      const grouped = Array.from({ length: pairs }, (_, p) => [list.slice(2 * p * count, (2 * p + 1) * count), list.slice((2 * p + 1) * count, (2 * p + 2) * count)] as const);
+      const p = plan(grouped);
+      const gl = backend as unknown as WebGLBackendLike;
+      const partials = gl.runWebGLProgram(
+        { variableNames: p.inputs.map((_, i) => `X${i}`), outputShape: [2, 2 * p.blocks], packedInputs: true, packedOutput: true, userCode: p.userCode },
+        p.inputs,
+        'float32',
+      );
+      const uniforms = scales.map((_, i) => ({ name: `scale${i}`, type: 'float' as const }));
+      const out = gl.runWebGLProgram(
+        {
+          variableNames: ['P'],
+          outputShape: [pairs],
+          packedInputs: true,
+          customUniforms: uniforms,
+          userCode: `
+            void main() {
+              int row = getOutputCoords();
+              float acc = 0.0;
+              for (int k = 0; k < ${p.blocks}; k++) {
+                vec4 texel = getP(0, 2 * k);
+                acc += row == 0 ? texel.x : texel.z;
+              }
+              float s = 1.0;
+              ${scales.map((_, i) => `if (row == ${i}) s = scale${i};`).join(' ')}
+              setOutput(acc * s);
+            }`,
+        },
+        [partials],
+        'float32',
+        scales.map((s) => [s]),
+      );
+      gl.disposeIntermediateTensorInfo(partials);
+      return out;
+    },
+  });
+}
+
+/** Whether the WebGL path applies: WebGL, one or two pairs of lists of the same shapes, every tensor of rank ≤ 4. */
+export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[]): boolean {
+  return tf.getBackend() === 'webgl' && pairs.length > 0 && pairs.length <= 2 && pairs.every(([a]) => a.length === pairs[0]![0].length && a.every((t, i) => tf.util.arraysEqual(t.shape, pairs[0]![0][i]!.shape))) && pairs[0]![0].length > 0 && pairs.every(([a, b]) => a.every((t, i) => t.rank <= 4 && t.size > 0 && tf.util.arraysEqual(t.shape, b[i]!.shape)));
+}
+
+/**
+ * scale_p · Σ_i sum(a_i ⊙ b_i) for every pair p, as device scalars, in two WebGL dispatches. The pairs' lists
+ * must have the same shapes (parameter lists of one model); check `webglDotsAvailable` first.
+ */
+export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
+  register();
+  const inputs: Record<string, Tensor> = {};
+  let n = 0;
+  for (const [a, b] of pairs) for (const t of [...a, ...b]) inputs[`x${n++}`] = t;
+  const out = tf.engine().runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
+  // Continuous slices of a WebGL tensor are views, not dispatches.
+  return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);
+}
