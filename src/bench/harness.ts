@@ -139,7 +139,7 @@ export type { PairResult } from './format';
 import type { PairResult } from './format';
 
 interface ProgramRunner {
-  runWebGLProgram(program: { constructor: { name: string } }, ...rest: unknown[]): unknown;
+  runWebGLProgram(program: { name?: string; constructor: { name: string } }, ...rest: unknown[]): unknown;
 }
 
 /**
@@ -152,7 +152,8 @@ export function webglPrograms(t: Trainer): Record<string, number> | null {
   const original = backend.runWebGLProgram;
   const counts: Record<string, number> = {};
   backend.runWebGLProgram = function (program, ...rest) {
-    const name = program.constructor.name;
+    // tfjs's programs are classes; ours (src/optim/webgl*.ts) are plain objects with a name.
+    const name = program.name ?? program.constructor.name;
     counts[name] = (counts[name] ?? 0) + 1;
     return original.call(this, program, ...rest);
   };

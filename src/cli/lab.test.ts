@@ -53,5 +53,17 @@ describe('npm run lab', () => {
     const r = await lab(['reproduce', 'fig9']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/reproduce needs one of table2, fig2, fig3, fig6/);
+    const f64 = await lab(['reproduce', 'table2', '--float64']);
+    expect(f64.code).toBe(2);
+    expect(f64.stderr).toMatch(/--float64 applies to reproduce fig2 only/);
+  });
+
+  it('reproduce fig2 --float64 runs the float64 reference on the same seeds and prints the table', async () => {
+    const r = await lab(['reproduce', 'fig2', '--float64', '--seeds', '2', '--steps', '200']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/float64 reference/);
+    // Every setting appears, with a finite final loss (SGD at 8e-5 and above diverges: it says so).
+    for (const name of ['sgd\\*', 'adam\\*', 'l4adam ', 'l4adam\\*', 'l4mom ', 'l4mom\\*']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s+(α )?\\S+\\s+\\d\\.\\d\\de[+-]\\d+ +\\[`, 'm'));
+    expect(r.stdout).toMatch(/sgd +lr 0\.00008 +diverged/);
   });
 });

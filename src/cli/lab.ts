@@ -13,7 +13,8 @@ import { toCsvDoc, toJson, train, type TrainSpec } from './train';
 
 const USAGE = `Usage:
   npm run lab -- train --task <task> --optimizer <name> [options]
-  npm run lab -- reproduce <${Object.keys(REPRODUCTIONS).join('|')}> [--seeds N] [--epochs N] [--backend wasm|cpu]
+  npm run lab -- reproduce <${Object.keys(REPRODUCTIONS).join('|')}> [--seeds N] [--epochs N] [--steps N] [--backend wasm|cpu]
+  npm run lab -- reproduce fig2 --float64 [--seeds N]   the same seeds in float64, outside the engine
 
 train options:
   --task <id>            ${Object.keys(TASKS).join(', ')}
@@ -154,10 +155,11 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       strict: true,
       allowPositionals: true,
-      options: { seeds: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' } },
+      options: { seeds: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' }, float64: { type: 'boolean' } },
     });
     const which = positionals[0];
     if (!which || !(which in REPRODUCTIONS)) throw new UsageError(`reproduce needs one of ${Object.keys(REPRODUCTIONS).join(', ')}.`);
+    if (values.float64 && which !== 'fig2') throw new UsageError('--float64 applies to reproduce fig2 only.');
     const backend = (values.backend ?? 'wasm') as BackendChoice;
     if (!['wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be wasm or cpu, got "${values.backend}".`);
     await startNodeBackend(backend);
@@ -165,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
       seeds: num('seeds', values.seeds, true),
       epochs: num('epochs', values.epochs),
       steps: num('steps', values.steps, true),
+      float64: values.float64,
     });
     return 0;
   }

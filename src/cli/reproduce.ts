@@ -1,10 +1,13 @@
 import { progressBar } from './progress';
 import { train, type RunResult, type TrainSpec } from './train';
+import { regressionProblem, run64, type Spec64 } from './float64';
 
 export interface ReproduceOptions {
   seeds?: number | undefined;
   epochs?: number | undefined;
   steps?: number | undefined;
+  /** fig2 only: run the float64 reference (float64.ts) instead of the engine. */
+  float64?: boolean | undefined;
 }
 
 const bar = progressBar(process.stderr);
@@ -19,7 +22,10 @@ async function runSetting(label: string, spec: TrainSpec): Promise<RunResult[]> 
 
 /** Final loss over seeds as the paper aggregates: mean in log space, with min and max (diverged = ∞). */
 function finalLoss(results: RunResult[]): { logMean: number; min: number; max: number; diverged: number } {
-  const finals = results.map((r) => (r.status === 'diverged' ? Infinity : r.trace.columns.loss[r.trace.length - 1]!));
+  return aggregate(results.map((r) => (r.status === 'diverged' ? Infinity : r.trace.columns.loss[r.trace.length - 1]!)));
+}
+
+function aggregate(finals: number[]): { logMean: number; min: number; max: number; diverged: number } {
   const diverged = finals.filter((x) => !Number.isFinite(x)).length;
   const logMean = diverged ? Infinity : Math.exp(finals.reduce((a, x) => a + Math.log(Math.max(x, 1e-45)), 0) / finals.length);
   return { logMean, min: Math.min(...finals), max: Math.max(...finals), diverged };
@@ -28,17 +34,34 @@ function finalLoss(results: RunResult[]): { logMean: number; min: number; max: n
 const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : 'diverged');
 const pad = (s: string, n: number) => s.padEnd(n);
 
-/** Fig. 2: the badly conditioned regression, L4 at its defaults and α = 0.25 against SGD and Adam at their best rates. */
+/**
+ * Fig. 2: the badly conditioned regression, L4 at its defaults and α = 0.25 against SGD and Adam at their best
+ * rates. With `float64`, the same seeds' problems run through the float64 reference instead of the engine.
+ */
 async function fig2(o: ReproduceOptions): Promise<void> {
   const seeds = o.seeds ?? 3;
   const steps = o.steps ?? 3000;
   const base = { task: 'regression', taskSettings: { kappa: 1e10 }, seed: 1, restarts: seeds, steps };
-  out(`Fig. 2 — regression, κ = 1e10, ${steps} steps, ${seeds} seeds; final loss, log-space mean [min, max]`);
+  out(`Fig. 2 — regression, κ = 1e10, ${steps} steps, ${seeds} seeds; final loss, log-space mean [min, max]${o.float64 ? '; float64 reference (src/cli/float64.ts), not the engine' : ''}`);
+  const problems = o.float64 ? Array.from({ length: seeds }, (_, i) => regressionProblem(base.seed + i, 1e10)) : [];
+  const setting = async (label: string, optimizer: string, options: { learningRate?: number; alpha?: number }) => {
+    if (!o.float64) return finalLoss(await runSetting(label, { ...base, optimizer, optimizerOptions: options }));
+    const spec: Spec64 =
+      optimizer === 'l4adam' || optimizer === 'l4mom' ? { kind: optimizer, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) } : { kind: optimizer as 'sgd' | 'adam', lr: options.learningRate! };
+    return aggregate(
+      problems.map(({ problem, init }, i) => {
+        bar(label, i / seeds, `seed ${base.seed + i}`);
+        const { losses } = run64(problem, init, spec, steps);
+        const last = losses.at(-1)!;
+        return losses.length < steps || !Number.isFinite(last) ? Infinity : last;
+      }),
+    );
+  };
   const rows: { name: string; lr: string; r: ReturnType<typeof finalLoss>; paper: string }[] = [];
   const grid = async (optimizer: string, rates: number[], paperBest: number) => {
     let best: { lr: number; r: ReturnType<typeof finalLoss> } | null = null;
     for (const lr of rates) {
-      const r = finalLoss(await runSetting(`${optimizer} lr ${lr}`, { ...base, optimizer, optimizerOptions: { learningRate: lr } }));
+      const r = await setting(`${optimizer} lr ${lr}`, optimizer, { learningRate: lr });
       out(`  ${pad(optimizer, 8)} lr ${pad(String(lr), 8)} ${e(r.logMean)}`);
       if (!best || r.logMean < best.r.logMean) best = { lr, r };
     }
@@ -49,7 +72,7 @@ async function fig2(o: ReproduceOptions): Promise<void> {
   const adam = await grid('adam', [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 1e-3);
   for (const optimizer of ['l4adam', 'l4mom']) {
     for (const alpha of [0.15, 0.25]) {
-      const r = finalLoss(await runSetting(`${optimizer} α ${alpha}`, { ...base, optimizer, optimizerOptions: { alpha } }));
+      const r = await setting(`${optimizer} α ${alpha}`, optimizer, { alpha });
       rows.push({ name: `${optimizer}${alpha === 0.25 ? '*' : ''}`, lr: `α ${alpha}`, r, paper: alpha === 0.25 ? 'α* = 0.25' : 'default' });
     }
   }

@@ -16,6 +16,8 @@ const PARTIALS = 'L4LabDotPartials';
 const ROWS = 'L4LabRowSums';
 
 interface Program {
+  /** Only for `npm run bench:browser -- --programs`; tfjs ignores it. */
+  name: string;
   variableNames: string[];
   outputShape: number[];
   userCode: string;
@@ -165,13 +167,14 @@ function register(): void {
       const p = plan(grouped);
       const gl = backend as unknown as WebGLBackendLike;
       const partials = gl.runWebGLProgram(
-        { variableNames: p.inputs.map((_, i) => `X${i}`), outputShape: [2, 2 * p.blocks], packedInputs: true, packedOutput: true, userCode: p.userCode },
+        { name: PARTIALS, variableNames: p.inputs.map((_, i) => `X${i}`), outputShape: [2, 2 * p.blocks], packedInputs: true, packedOutput: true, userCode: p.userCode },
         p.inputs,
         'float32',
       );
       const uniforms = scales.map((_, i) => ({ name: `scale${i}`, type: 'float' as const }));
       const out = gl.runWebGLProgram(
         {
+          name: ROWS,
           variableNames: ['P'],
           outputShape: [pairs],
           packedInputs: true,

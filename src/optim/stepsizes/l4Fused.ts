@@ -10,7 +10,7 @@ const KERNEL = 'L4LabL4Epilogue';
 
 interface WebGLBackendLike {
   runWebGLProgram(
-    program: { variableNames: string[]; outputShape: number[]; userCode: string; customUniforms: { name: string; type: 'float' }[] },
+    program: { name: string; variableNames: string[]; outputShape: number[]; userCode: string; customUniforms: { name: string; type: 'float' }[] },
     inputs: TensorInfo[],
     dtype: 'float32',
     uniforms: number[][],
@@ -29,6 +29,7 @@ function register(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const a = attrs as unknown as Record<(typeof UNIFORMS)[number], number>;
       const program = {
+        name: KERNEL,
         variableNames: ['L', 'M', 'D'],
         outputShape: [4],
         customUniforms: UNIFORMS.map((name) => ({ name, type: 'float' as const })),
