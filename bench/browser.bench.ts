@@ -14,7 +14,7 @@ const backends = (args.get('backends') ?? 'wasm,webgl,webgpu').split(',');
 const plan: Record<string, { rounds: number; block: number; warmup: number }> = {
   wasm: { rounds: 24, block: 8, warmup: 8 },
   cpu: { rounds: 6, block: 2, warmup: 2 },
-  webgl: { rounds: 16, block: 3, warmup: 3 },
+  webgl: { rounds: 24, block: 4, warmup: 3 },
   webgpu: { rounds: 6, block: 2, warmup: 2 },
 };
 // The ConvNet's steps take seconds on software GPUs: few, single-step blocks.

@@ -6,6 +6,7 @@ import { decodeFlags, MissingLossError, StepFlags } from './flags';
 import { l4, l4Adam, l4Mom, sgd, type Transform } from './recipes';
 import { feed as feedSteps } from './testing/feed';
 import { quadratic, runProblem } from './testing/problems';
+import { setFusedEpilogue } from './stepsizes/l4Fused';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -207,4 +208,39 @@ describe('Sec. 2.3: invariance to affine transforms of the loss', () => {
     }
   });
 
+});
+
+describe('the fused epilogue (one kernel on WebGL, WASM and cpu)', () => {
+  // Every edge case the epilogue guards against, in one sequence: a NaN first loss, Inf, a negative loss,
+  // gᵀv ≤ 0 (over SGD), a zero and an infinite gradient, and ordinary steps between them.
+  const steps = [
+    { loss: NaN, grad: [1, -2] },
+    { loss: 8, grad: [1, -2] },
+    { loss: 6, grad: [0.5, -1] },
+    { loss: Infinity, grad: [0.5, -1] },
+    { loss: -0.5, grad: [0.2, 0.1] },
+    { loss: 5, grad: [-3, 4] },
+    { loss: 4, grad: [0, 0] },
+    { loss: 3, grad: [Infinity, 1] },
+    { loss: 2.5, grad: [0.1, 0.1] },
+  ];
+  for (const [name, make] of [
+    ['L4Adam', () => l4Adam()],
+    ['L4Mom', () => l4Mom()],
+    ['L4 over SGD', () => l4(sgdDirection())],
+  ] as const) {
+    it(`${name}: the same trace, bit for bit, as the op-by-op path`, async () => {
+      const fused = await feed(make(), [2, -1], steps);
+      setFusedEpilogue(false);
+      try {
+        const ops = await feed(make(), [2, -1], steps);
+        expect(fused).toEqual(ops);
+      } finally {
+        setFusedEpilogue(true);
+      }
+      // The sequence did reach the guarded cases.
+      const flags = new Set(fused.flatMap((d) => decodeFlags(d.flags!)));
+      expect([...flags].sort()).toEqual(['badDenominator', 'lossBelowFloor', 'nonFiniteLoss']);
+    });
+  }
 });

@@ -2,9 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
- * L4's scalar epilogue as one WebGL kernel. On WebGL every op is a shader dispatch, and the ~30 scalar ops of
- * the epilogue (L_min, the guards, η, the flags) cost as much as a quarter of an MNIST step there
- * (BENCHMARKS.md). Same arithmetic as the op-by-op path in l4.ts, which every other backend uses.
+ * L4's scalar epilogue (L_min, the guards, η, the flags: ~30 scalar ops op by op) as one kernel. On WebGL every
+ * op is a shader dispatch, and the epilogue cost as much as a quarter of an MNIST step there; on WASM and the
+ * cpu backend each op costs ~10 µs of tfjs bookkeeping, ~0.5 ms per step (BENCHMARKS.md, `npm run
+ * bench:profile`). WebGL runs it as a shader; WASM and cpu, whose tensors live in host memory, run it in
+ * JavaScript on the values in place (no readback: nothing waits for a device). Same arithmetic as the op-by-op
+ * path in l4.ts, which WebGPU uses, rounded to float32 after each operation as the ops would.
  */
 const KERNEL = 'L4LabL4Epilogue';
 
@@ -19,10 +22,68 @@ interface WebGLBackendLike {
 
 const UNIFORMS = ['alpha', 'gamma', 'gamma0', 'epsilon', 'forget'] as const;
 
+interface EpilogueAttrs {
+  alpha: number;
+  gamma: number;
+  gamma0: number;
+  epsilon: number;
+  forget: number;
+}
+
+/** The epilogue on host numbers: [η, L_min after forgetting, numerator, flags]. */
+export function epilogueOnHost(L: number, M: number, D: number, attrs: EpilogueAttrs): [number, number, number, number] {
+  const f = Math.fround;
+  // The op-by-op path holds the constants as float32 scalars.
+  const a = { alpha: f(attrs.alpha), gamma: f(attrs.gamma), gamma0: f(attrs.gamma0), epsilon: f(attrs.epsilon), forget: f(attrs.forget) };
+  const lossFinite = Number.isFinite(L);
+  const lossNeg = L < 0;
+  const lossValid = lossFinite && !lossNeg;
+  const seen = Math.abs(M) === Infinity ? f(L * a.gamma0) : Math.min(M, L);
+  const lm = lossValid ? seen : M;
+  const num = f(L - f(lm * a.gamma));
+  const den = f(D + a.epsilon);
+  const denOk = Number.isFinite(den) && D > 0;
+  const eta = lossValid && denOk ? f(f(num / den) * a.alpha) : 0;
+  const flags = (lossFinite ? 0 : 1) + (lossNeg ? 2 : 0) + (denOk ? 0 : 4);
+  const forgotten = lossValid ? f(lm * a.forget) : lm;
+  return [eta, forgotten, num, flags];
+}
+
+interface HostBackend {
+  /** The cpu backend's storage. */
+  data?: { get(dataId: object): { values: ArrayLike<number> } };
+  makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  /** The WASM backend's heap access. */
+  typedArrayFromHeap?(t: TensorInfo): Float32Array;
+  makeOutput?(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** Scalar outputs on a host-memory backend: written in place, no device round trip. */
+function hostKernel(backendName: 'wasm' | 'cpu'): void {
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as HostBackend;
+      const read = (t: TensorInfo) => (backendName === 'wasm' ? b.typedArrayFromHeap!(t)[0]! : b.data!.get(t.dataId).values[0]!);
+      const { L, M, D } = inputs as { L: TensorInfo; M: TensorInfo; D: TensorInfo };
+      const out = epilogueOnHost(read(L), read(M), read(D), attrs as unknown as EpilogueAttrs);
+      return out.map((x) => {
+        if (backendName === 'cpu') return b.makeTensorInfo!([], 'float32', Float32Array.of(x));
+        const info = b.makeOutput!([], 'float32');
+        b.typedArrayFromHeap!(info)[0] = x;
+        return info;
+      });
+    },
+  });
+}
+
 let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
+  hostKernel('wasm');
+  hostKernel('cpu');
   tf.registerKernel({
     kernelName: KERNEL,
     backendName: 'webgl',
@@ -62,9 +123,15 @@ function register(): void {
   });
 }
 
-/** Whether the fused epilogue applies: the active backend is WebGL. */
+let enabled = true;
+/** Tests only: turn the fused epilogue off, to check the op-by-op path on this backend against it. */
+export function setFusedEpilogue(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the fused epilogue applies: WebGL, WASM or cpu (WebGPU goes op by op). */
 export function fusedEpilogueAvailable(): boolean {
-  return tf.getBackend() === 'webgl';
+  return enabled && ['webgl', 'wasm', 'cpu'].includes(tf.getBackend());
 }
 
 /** η, L_min after forgetting, the numerator and the flags, from L, L_min and gᵀv, in one dispatch. */
@@ -81,7 +148,8 @@ export function fusedEpilogue(
     gamma0: h.gamma0,
     epsilon: h.epsilon,
     forget: 1 + 1 / h.tau,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+  } as unknown as tf.NamedAttrMap) as tf.Tensor1D | Scalar[];
+  if (Array.isArray(out)) return { eta: out[0]!, lossMin: out[1]!, numerator: out[2]!, flags: out[3]! };
   // Continuous slices of a WebGL tensor are views, not dispatches.
   const part = (i: number) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar;
   return { eta: part(0), lossMin: part(1), numerator: part(2), flags: part(3) };
