@@ -30,18 +30,20 @@ test('L4 on WebGL (fused epilogue) follows the same trajectory as on WASM', asyn
  * The WebGL inner products (two dispatches for gᵀv and ‖v‖² over all tensors, reading packed textures) against
  * float64 sums: odd and even edges, ranks 0–4, many blocks, and padding that holds ones (src/bench/dotsCheck.ts).
  */
-test('WebGL inner-product kernel matches float64 sums on every packed layout', async ({ page }) => {
-  await page.goto('/bench.html?dots');
+for (const version of [2, 1]) test(`WebGL ${version} inner-product kernel matches float64 sums on every packed layout`, async ({ page }) => {
+  await page.goto(`/bench.html?dots=${version}`);
   await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 60_000 });
   const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
     ok: boolean;
     error?: string;
     backend: string;
+    webglVersion: number;
     cases: { shapes: string; rel: number[] }[];
     leaked: number;
   };
   expect(r.error).toBeUndefined();
   expect(r.backend).toBe('webgl');
+  expect(r.webglVersion).toBe(version);
   expect(r.ok).toBe(true);
   expect(r.cases).toHaveLength(4);
   for (const c of r.cases) {

@@ -20,7 +20,9 @@ function float64Dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-export async function runDotsCheck(): Promise<{ ok: boolean; backend: string; cases: { shapes: string; rel: number[] }[]; leaked: number }> {
+export async function runDotsCheck(webglVersion: 1 | 2 = 2): Promise<{ ok: boolean; backend: string; webglVersion: number; cases: { shapes: string; rel: number[] }[]; leaked: number }> {
+  // WebGL 1 (GLSL ES 1.00, stricter loops and no integer min) where tfjs falls back to it on older devices.
+  tf.env().set('WEBGL_VERSION', webglVersion);
   await tf.setBackend('webgl');
   await tf.ready();
   const before = tf.memory().numTensors;
@@ -47,5 +49,5 @@ export async function runDotsCheck(): Promise<{ ok: boolean; backend: string; ca
     tf.dispose([...a, ...b]);
   }
   const leaked = tf.memory().numTensors - before;
-  return { ok, backend: tf.getBackend(), cases, leaked };
+  return { ok, backend: tf.getBackend(), webglVersion: tf.env().getNumber('WEBGL_VERSION'), cases, leaked };
 }

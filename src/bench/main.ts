@@ -20,9 +20,9 @@ if (q.has('charts')) {
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
 } else if (q.has('dots')) {
-  // The WebGL inner-product kernel against float64 sums: bench.html?dots
+  // The WebGL inner-product kernel against float64 sums: bench.html?dots (or ?dots=1 for WebGL 1)
   const { runDotsCheck } = await import('./dotsCheck');
-  runDotsCheck().then(
+  runDotsCheck(q.get('dots') === '1' ? 1 : 2).then(
     (r) => setResult(r),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );

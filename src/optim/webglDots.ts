@@ -50,6 +50,8 @@ function sumOf(prod: string, shape: readonly number[]): string {
  * the packed layout (tfjs-backend-webgl: a texel holds the 2×2 block rows 2r..2r+1, columns 2c..2c+1 of one
  * matrix of the batch, x, y from row 2r and z, w from row 2r+1; a vector's texel holds elements 2c, 2c+1).
  */
+// GLSL ES 1.00 (WebGL 1) has no integer min and allows only constant loop bounds: both passes loop to a
+// constant and break.
 function partCode(fn: string, shape: readonly number[], names: readonly (readonly [string, string])[], width: number): { texels: number; code: string } {
   const rank = shape.length;
   const C = rank >= 1 ? shape[rank - 1]! : 1;
@@ -78,7 +80,8 @@ function partCode(fn: string, shape: readonly number[], names: readonly (readonl
       vec2 ${fn}(int k) {
         vec2 acc = vec2(0.0);
         int t = k * ${width};
-        int stop = min(t + ${width}, ${texels});
+        int stop = t + ${width};
+        if (stop > ${texels}) stop = ${texels};
         int b = t / ${rt * ct};
         int q = t - b * ${rt * ct};
         int r = q / ${ct};
