@@ -20,9 +20,10 @@ if (q.has('charts')) {
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
 } else if (q.has('dots')) {
-  // The WebGL inner-product kernel against float64 sums: bench.html?dots (or ?dots=1 for WebGL 1)
+  // The GPU inner-product kernels against float64 sums: bench.html?dots=webgl2 (webgl1, webgpu)
   const { runDotsCheck } = await import('./dotsCheck');
-  runDotsCheck(q.get('dots') === '1' ? 1 : 2).then(
+  const target = q.get('dots');
+  runDotsCheck(target === 'webgl1' || target === 'webgpu' ? target : 'webgl2').then(
     (r) => setResult(r),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
 import { webglDots, webglDotsAvailable } from './webglDots';
+import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
 
 /** a ← d·a + x for every tensor: the undivided running sum behind an EMA (two passes, not three). */
 export function sumDecay(prev: Tensors, xs: Tensors, decay: number): Tensors {
@@ -40,10 +41,12 @@ function dotOps(a: Tensors, b: Tensors): Scalar {
 
 /**
  * scale_p · Σ_i sum(a_i ⊙ b_i) for each pair (a, b) of parameter lists, as device scalars. On WebGL all pairs
- * together take two shader dispatches (webglDots.ts); elsewhere each is op by op.
+ * together take two shader dispatches (webglDots.ts), on WebGPU 1 + one per pair (webgpuDots.ts); on WASM and
+ * cpu each is op by op.
  */
 export function dots(pairs: readonly (readonly [Tensors, Tensors])[], scales?: readonly number[]): Scalar[] {
   if (webglDotsAvailable(pairs)) return webglDots(pairs, scales);
+  if (webgpuDotsAvailable(pairs)) return webgpuDots(pairs, scales);
   return pairs.map(([a, b], i) => {
     const d = dotOps(a, b);
     const s = scales?.[i] ?? 1;

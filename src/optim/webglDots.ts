@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
+import { groupByInputs } from './gpuGroups';
 
 /**
  * Several inner products of parameter lists, Σ_i sum(a_i ⊙ b_i) for each pair (a, b), in two WebGL dispatches.
@@ -115,7 +116,7 @@ interface Plan {
  * The first pass for one or two pairs: every fragment sums one block of texels of one tensor for both pairs at
  * once (each texel fetched once), and writes the pairs' sums to x and z of a packed [2, 2·blocks] output.
  */
-function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[]): Plan {
+function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[], width: number): Plan {
   const ids = new Map<object, number>();
   const inputs: TensorInfo[] = [];
   const nameOf = (t: TensorInfo) => {
@@ -128,8 +129,6 @@ function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorI
     return `X${i}`;
   };
   const shapes = pairs[0]![0].map((t) => t.shape);
-  const total = shapes.reduce((n, s) => n + partCode('', s, [], 1).texels, 0);
-  const width = blockWidth(total);
   const fns: string[] = [];
   const calls: string[] = [];
   let offset = 0;
@@ -166,19 +165,27 @@ function register(): void {
         .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
         .map((k) => (inputs as Record<string, TensorInfo>)[k]!);
       const count = list.length / (2 * pairs);
-      const grouped = Array.from({ length: pairs }, (_, p) => [list.slice(2 * p * count, (2 * p + 1) * count), list.slice((2 * p + 1) * count, (2 * p + 2) * count)] as const);
-      const p = plan(grouped);
+      const tensor = (p: number, side: 0 | 1, i: number) => list[(2 * p + side) * count + i]!;
+      const shapes = list.slice(0, count).map((t) => t.shape);
+      const width = blockWidth(shapes.reduce((n, shape) => n + partCode('', shape, [], 1).texels, 0));
       const gl = backend as unknown as WebGLBackendLike;
-      const partials = gl.runWebGLProgram(
-        { name: PARTIALS, variableNames: p.inputs.map((_, i) => `X${i}`), outputShape: [2, 2 * p.blocks], packedInputs: true, packedOutput: true, userCode: p.userCode },
-        p.inputs,
-        'float32',
-      );
+      // One program per group of tensors within the texture units; each writes its own partials.
+      const groups = groupsOf(count, pairs, (p, side, i) => tensor(p, side, i).dataId);
+      const partials = groups.map((g) => {
+        const sub = Array.from({ length: pairs }, (_, p) => [g.map((i) => tensor(p, 0, i)), g.map((i) => tensor(p, 1, i))] as const);
+        const p = plan(sub, width);
+        const info = gl.runWebGLProgram(
+          { name: PARTIALS, variableNames: p.inputs.map((_, i) => `X${i}`), outputShape: [2, 2 * p.blocks], packedInputs: true, packedOutput: true, userCode: p.userCode },
+          p.inputs,
+          'float32',
+        );
+        return { info, blocks: p.blocks };
+      });
       const uniforms = scales.map((_, i) => ({ name: `scale${i}`, type: 'float' as const }));
       const out = gl.runWebGLProgram(
         {
           name: ROWS,
-          variableNames: ['P'],
+          variableNames: partials.map((_, g) => `P${g}`),
           outputShape: [pairs],
           packedInputs: true,
           customUniforms: uniforms,
@@ -186,32 +193,49 @@ function register(): void {
             void main() {
               int row = getOutputCoords();
               float acc = 0.0;
-              for (int k = 0; k < ${p.blocks}; k++) {
-                vec4 texel = getP(0, 2 * k);
+              ${partials
+                .map(
+                  ({ blocks }, g) => `for (int k = 0; k < ${blocks}; k++) {
+                vec4 texel = getP${g}(0, 2 * k);
                 acc += row == 0 ? texel.x : texel.z;
-              }
+              }`,
+                )
+                .join('\n              ')}
               float s = 1.0;
               ${scales.map((_, i) => `if (row == ${i}) s = scale${i};`).join(' ')}
               setOutput(acc * s);
             }`,
         },
-        [partials],
+        partials.map((p) => p.info),
         'float32',
         scales.map((s) => [s]),
       );
-      gl.disposeIntermediateTensorInfo(partials);
+      for (const p of partials) gl.disposeIntermediateTensorInfo(p.info);
       return out;
     },
   });
 }
 
-/** Whether the WebGL path applies: WebGL, one or two pairs of lists of the same shapes, every tensor of rank ≤ 4. */
-export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[]): boolean {
-  return tf.getBackend() === 'webgl' && pairs.length > 0 && pairs.length <= 2 && pairs.every(([a]) => a.length === pairs[0]![0].length && a.every((t, i) => tf.util.arraysEqual(t.shape, pairs[0]![0][i]!.shape))) && pairs[0]![0].length > 0 && pairs.every(([a, b]) => a.every((t, i) => t.rank <= 4 && t.size > 0 && tf.util.arraysEqual(t.shape, b[i]!.shape)));
+/** Texture units a program may sample (tfjs's own limit, as AddN uses it). */
+const maxTextures = () => tf.env().getNumber('WEBGL_MAX_TEXTURES_IN_SHADER');
+
+/** Groups of tensor indices whose distinct inputs fit one program. */
+function groupsOf(count: number, pairs: number, idOf: (p: number, side: 0 | 1, i: number) => object): number[][] {
+  return groupByInputs(count, (i) => Array.from({ length: pairs }, (_, p) => [idOf(p, 0, i), idOf(p, 1, i)]).flat(), maxTextures());
 }
 
 /**
- * scale_p · Σ_i sum(a_i ⊙ b_i) for every pair p, as device scalars, in two WebGL dispatches. The pairs' lists
+ * Whether the WebGL path applies: WebGL, one or two pairs of lists of the same shapes, every tensor of rank ≤ 4,
+ * and no more groups of tensors than the second pass can sample (a model of over ~100 tensors goes op by op).
+ */
+export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[]): boolean {
+  const ok = tf.getBackend() === 'webgl' && pairs.length > 0 && pairs.length <= 2 && pairs.every(([a]) => a.length === pairs[0]![0].length && a.every((t, i) => tf.util.arraysEqual(t.shape, pairs[0]![0][i]!.shape))) && pairs[0]![0].length > 0 && pairs.every(([a, b]) => a.every((t, i) => t.rank <= 4 && t.size > 0 && tf.util.arraysEqual(t.shape, b[i]!.shape)));
+  return ok && groupsOf(pairs[0]![0].length, pairs.length, (p, side, i) => pairs[p]![side][i]!.dataId).length <= maxTextures();
+}
+
+/**
+ * scale_p · Σ_i sum(a_i ⊙ b_i) for every pair p, as device scalars, in two WebGL dispatches (one more per
+ * further group of tensors when they need more texture units than one program has). The pairs' lists
  * must have the same shapes (parameter lists of one model); check `webglDotsAvailable` first.
  */
 export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
@@ -219,8 +243,11 @@ export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scale
   const inputs: Record<string, Tensor> = {};
   let n = 0;
   for (const [a, b] of pairs) for (const t of [...a, ...b]) inputs[`x${n++}`] = t;
-  const out = tf.engine().runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
-  if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
-  // Continuous slices of a WebGL tensor are views, not dispatches.
-  return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);
+  // In a tidy: the kernel's vector and the slices are intermediates, only the scalars are returned.
+  return tf.tidy(() => {
+    const out = tf.engine().runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+    if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
+    // Continuous slices of a WebGL tensor are views, not dispatches.
+    return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);
+  });
 }

@@ -5,9 +5,10 @@ import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
  * L4's scalar epilogue (L_min, the guards, η, the flags: ~30 scalar ops op by op) as one kernel. On WebGL every
  * op is a shader dispatch, and the epilogue cost as much as a quarter of an MNIST step there; on WASM and the
  * cpu backend each op costs ~10 µs of tfjs bookkeeping, ~0.5 ms per step (BENCHMARKS.md, `npm run
- * bench:profile`). WebGL runs it as a shader; WASM and cpu, whose tensors live in host memory, run it in
- * JavaScript on the values in place (no readback: nothing waits for a device). Same arithmetic as the op-by-op
- * path in l4.ts, which WebGPU uses, rounded to float32 after each operation as the ops would.
+ * bench:profile`). WebGL and WebGPU run it as a shader; WASM and cpu, whose tensors live in host memory, run
+ * it in JavaScript on the values in place (no readback: nothing waits for a device). Same arithmetic as the
+ * op-by-op path in l4.ts (kept for any other backend, and tested against this), rounded to float32 after each
+ * operation as the ops would.
  */
 const KERNEL = 'L4LabL4Epilogue';
 
@@ -78,12 +79,69 @@ function hostKernel(backendName: 'wasm' | 'cpu'): void {
   });
 }
 
+interface WebGPUBackendLike {
+  runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): TensorInfo;
+}
+
+/**
+ * WebGPU: one compute program, dispatched once per output (η, L_min, numerator, flags) so that each is its
+ * own scalar (tfjs-webgpu has no views: slicing one vector would cost a dispatch per slice anyway).
+ */
+function webgpuKernel(): void {
+  const program = () => ({
+    name: KERNEL,
+    variableNames: ['L', 'M', 'D'],
+    outputShape: [],
+    shaderKey: 'L4LabL4Epilogue',
+    dispatchLayout: { x: [] },
+    dispatch: [1, 1, 1],
+    workgroupSize: [1, 1, 1],
+    uniforms: 'alpha : f32, gamma : f32, gamma0 : f32, epsilon : f32, forget : f32, which : i32,',
+    getUserCode: () => `
+      fn main(index : i32) {
+        let L = getL();
+        let M = getM();
+        let D = getD();
+        let lossFinite = !(isnan(L) || isinf(L));
+        let lossNeg = L < 0.0;
+        let lossValid = lossFinite && !lossNeg;
+        let seen = select(min(M, L), L * uniforms.gamma0, isinf(M));
+        let lm = select(M, seen, lossValid);
+        let num = L - lm * uniforms.gamma;
+        let den = D + uniforms.epsilon;
+        let denOk = !(isnan(den) || isinf(den)) && D > 0.0;
+        let eta = select(0.0, num / den * uniforms.alpha, lossValid && denOk);
+        let flags = select(1.0, 0.0, lossFinite) + select(0.0, 2.0, lossNeg) + select(4.0, 0.0, denOk);
+        let forgotten = select(lm, lm * uniforms.forget, lossValid);
+        var out = eta;
+        if (uniforms.which == 1) { out = forgotten; }
+        if (uniforms.which == 2) { out = num; }
+        if (uniforms.which == 3) { out = flags; }
+        setOutputAtIndex(0, out);
+      }`,
+  });
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const a = attrs as unknown as EpilogueAttrs;
+      const { L, M, D } = inputs as { L: TensorInfo; M: TensorInfo; D: TensorInfo };
+      const uniforms = (which: number) => [
+        ...UNIFORMS.map((u) => ({ type: 'float32' as const, data: [a[u]] })),
+        { type: 'int32' as const, data: [which] },
+      ];
+      return [0, 1, 2, 3].map((which) => (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program(), [L, M, D], 'float32', uniforms(which)));
+    },
+  });
+}
+
 let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
   hostKernel('wasm');
   hostKernel('cpu');
+  webgpuKernel();
   tf.registerKernel({
     kernelName: KERNEL,
     backendName: 'webgl',
@@ -129,9 +187,9 @@ export function setFusedEpilogue(on: boolean): void {
   enabled = on;
 }
 
-/** Whether the fused epilogue applies: WebGL, WASM or cpu (WebGPU goes op by op). */
+/** Whether the fused epilogue applies: WebGL, WebGPU, WASM or cpu. */
 export function fusedEpilogueAvailable(): boolean {
-  return enabled && ['webgl', 'wasm', 'cpu'].includes(tf.getBackend());
+  return enabled && ['webgl', 'webgpu', 'wasm', 'cpu'].includes(tf.getBackend());
 }
 
 /** η, L_min after forgetting, the numerator and the flags, from L, L_min and gᵀv, in one dispatch. */

@@ -1,12 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { Lab } from './lab';
 
-/** L4's epilogue runs as one fused kernel on WebGL: the same trajectory as the op-by-op path on WASM. */
-test('L4 on WebGL (fused epilogue) follows the same trajectory as on WASM', async ({ page }) => {
-  test.setTimeout(120_000);
+/**
+ * L4's epilogue runs as one kernel (a shader on WebGL and WebGPU, JavaScript on WASM), and on WebGL a step's
+ * inner products as two shader programs: the same trajectory as on WASM.
+ */
+for (const gpu of ['webgl', 'webgpu'] as const)
+test(`L4 on ${gpu} (fused kernels) follows the same trajectory as on WASM${gpu === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
+  test.setTimeout(180_000);
   const lab = new Lab(page);
   const last: Record<string, { loss: number; eta: number }> = {};
-  for (const backend of ['webgl', 'wasm']) {
+  for (const backend of [gpu, 'wasm']) {
     await lab.open();
     await page.getByLabel('task', { exact: true }).selectOption('regression');
     await page.getByLabel('condition number of task').fill('100000');
@@ -21,17 +25,19 @@ test('L4 on WebGL (fused epilogue) follows the same trajectory as on WASM', asyn
     await lab.button('Reset').click();
   }
   const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-  expect(rel(last.webgl!.loss, last.wasm!.loss)).toBeLessThan(1e-4);
-  expect(rel(last.webgl!.eta, last.wasm!.eta)).toBeLessThan(1e-4);
+  expect(rel(last[gpu]!.loss, last.wasm!.loss)).toBeLessThan(1e-4);
+  expect(rel(last[gpu]!.eta, last.wasm!.eta)).toBeLessThan(1e-4);
   expect(lab.realErrors()).toEqual([]);
 });
 
 /**
- * The WebGL inner products (two dispatches for gᵀv and ‖v‖² over all tensors, reading packed textures) against
- * float64 sums: odd and even edges, ranks 0–4, many blocks, and padding that holds ones (src/bench/dotsCheck.ts).
+ * The GPU inner products (gᵀv and ‖v‖² over all tensors in a few dispatches; on WebGL reading packed textures)
+ * against float64 sums: odd and even edges, ranks 0–4, many blocks, and padding that holds ones
+ * (src/bench/dotsCheck.ts).
  */
-for (const version of [2, 1]) test(`WebGL ${version} inner-product kernel matches float64 sums on every packed layout`, async ({ page }) => {
-  await page.goto(`/bench.html?dots=${version}`);
+for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
+test(`${target} inner-product kernel matches float64 sums on every layout${target === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
+  await page.goto(`/bench.html?dots=${target}`);
   await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 60_000 });
   const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
     ok: boolean;
@@ -42,10 +48,10 @@ for (const version of [2, 1]) test(`WebGL ${version} inner-product kernel matche
     leaked: number;
   };
   expect(r.error).toBeUndefined();
-  expect(r.backend).toBe('webgl');
-  expect(r.webglVersion).toBe(version);
+  expect(r.backend).toBe(target === 'webgpu' ? 'webgpu' : 'webgl');
+  expect(r.webglVersion).toBe({ webgl2: 2, webgl1: 1, webgpu: 0 }[target]);
   expect(r.ok).toBe(true);
-  expect(r.cases).toHaveLength(4);
+  expect(r.cases).toHaveLength(5);
   for (const c of r.cases) {
     expect(c.rel).toHaveLength(3);
     for (const e of c.rel) expect(e, c.shapes).toBeLessThan(2e-6);
