@@ -2,7 +2,7 @@
  * `npm run bench:browser`: the optimizer-overhead benchmark in Chromium workers (production build), per
  * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP and the ConvNet, interleaved, and the
  * time of the first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
- * --models=mlp,convnet --programs (WebGL: list the shader programs a step runs, by name)
+ * --models=mlp,convnet --programs (WebGL: list the shader programs a step runs, by name) --conv-rounds=N
  */
 import { chromium } from '@playwright/test';
 import { MODEL_TITLES, type PairResult } from '../src/bench/format';
@@ -18,7 +18,7 @@ const plan: Record<string, { rounds: number; block: number; warmup: number }> = 
   webgpu: { rounds: 6, block: 2, warmup: 2 },
 };
 // The ConvNet's steps take seconds on software GPUs: few, single-step blocks.
-const convPlan = { rounds: 5, block: 1, warmup: 1 };
+const convPlan = { rounds: Number(args.get('conv-rounds') ?? 11), block: 1, warmup: 1 };
 const models = (args.get('models') ?? 'mlp,convnet').split(',');
 const port = 4174;
 const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });

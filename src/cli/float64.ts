@@ -1,11 +1,11 @@
 /**
  * A second, independent implementation of Fig. 2's setting in float64 on the host: the deep linear regression
  * and SGD, Adam, momentum, L4Adam and L4Mom written out element by element from the golden traces' semantics
- * (../shared/golden/README.md), with no tfjs and no code shared with src/optim. It answers one question:
+ * (../shared/golden/README.md), with no tfjs and no code shared with src/optim (only the task's random draws). It answers one question:
  * whether a result on `regression` comes from the setting or from float32 and our optimizer library
  * (`npm run lab -- reproduce fig2 --float64`). float64.test.ts holds it to the golden traces.
  */
-import { makeRng } from '../lib/rng';
+import { regressionDraws } from '../tasks/regression';
 
 /** The regression's fixed data: A (k×d), and S = X·Xᵀ (d×d), all the loss needs; scale 1 (sum) or 1/N (mean). */
 export interface Problem64 {
@@ -40,24 +40,12 @@ export function problemFrom(A: Float64Array, X: Float64Array, k: number, d: numb
 }
 
 /**
- * The `regression` task's problem and initial weights for a seed, drawn exactly as src/tasks/regression.ts
- * draws them (same random streams), but kept in float64: Y = A·X is not rounded to float32.
+ * The `regression` task's problem and initial weights for a seed: the task's own draws (regressionDraws), kept
+ * in float64 (Y = A·X is not rounded to float32).
  */
 export function regressionProblem(seed: number, kappa = 1e10, n = 1000): { problem: Problem64; init: Float64Array[] } {
-  const data = makeRng(seed, 'data');
-  const init = makeRng(seed, 'init');
-  const k = 10;
-  const d = 6;
-  const u = data.uniformArray(k * d);
-  const A = new Float64Array(k * d);
-  for (let i = 0; i < k; i++) {
-    const s = 1 + ((1 / kappa - 1) * i) / (k - 1);
-    for (let j = 0; j < d; j++) A[i * d + j] = s * u[i * d + j]!;
-  }
-  const X = Float64Array.from(data.normalArray(d * n));
-  const W1 = Float64Array.from(init.normalArray(k * d));
-  const W2 = Float64Array.from(init.normalArray(d * d));
-  return { problem: problemFrom(A, X, k, d, n, false), init: [W1, W2] };
+  const { k, d, A, X, W1, W2 } = regressionDraws(seed, kappa, n);
+  return { problem: problemFrom(A, Float64Array.from(X), k, d, n, false), init: [Float64Array.from(W1), Float64Array.from(W2)] };
 }
 
 /**

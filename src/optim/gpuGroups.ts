@@ -21,3 +21,38 @@ export function groupByInputs(count: number, inputsOf: (i: number) => readonly o
   if (current.length > 0) groups.push(current);
   return groups;
 }
+
+/** The pairs' tensors as one kernel's named inputs (x0, x1, …: pair by pair, a's list then b's). */
+export function pairInputs<T>(pairs: readonly (readonly [readonly T[], readonly T[]])[]): Record<string, T> {
+  const inputs: Record<string, T> = {};
+  let n = 0;
+  for (const [a, b] of pairs) for (const t of [...a, ...b]) inputs[`x${n++}`] = t;
+  return inputs;
+}
+
+/** Inside the kernel: the tensor count per list, and tensor i of pair p's side (0: a, 1: b). */
+export function pairsFromInputs<T>(inputs: object, pairs: number): { count: number; tensor(p: number, side: 0 | 1, i: number): T } {
+  const list = Object.keys(inputs)
+    .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
+    .map((k) => (inputs as Record<string, T>)[k]!);
+  const count = list.length / (2 * pairs);
+  return { count, tensor: (p, side, i) => list[(2 * p + side) * count + i]! };
+}
+
+/** Names a program's distinct inputs X0, X1, … in order of first use (a tensor used twice is read once). */
+export function inputNamer<T extends { dataId: object }>(): { readonly inputs: T[]; nameOf(t: T): string } {
+  const ids = new Map<object, number>();
+  const inputs: T[] = [];
+  return {
+    inputs,
+    nameOf(t) {
+      let i = ids.get(t.dataId);
+      if (i === undefined) {
+        i = inputs.length;
+        ids.set(t.dataId, i);
+        inputs.push(t);
+      }
+      return `X${i}`;
+    },
+  };
+}

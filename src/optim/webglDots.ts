@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
-import { groupByInputs } from './gpuGroups';
+import { groupByInputs, inputNamer, pairInputs, pairsFromInputs } from './gpuGroups';
 
 /**
  * Several inner products of parameter lists, Σ_i sum(a_i ⊙ b_i) for each pair (a, b), in two WebGL dispatches.
@@ -117,17 +117,7 @@ interface Plan {
  * once (each texel fetched once), and writes the pairs' sums to x and z of a packed [2, 2·blocks] output.
  */
 function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[], width: number): Plan {
-  const ids = new Map<object, number>();
-  const inputs: TensorInfo[] = [];
-  const nameOf = (t: TensorInfo) => {
-    let i = ids.get(t.dataId);
-    if (i === undefined) {
-      i = inputs.length;
-      ids.set(t.dataId, i);
-      inputs.push(t);
-    }
-    return `X${i}`;
-  };
+  const { inputs, nameOf } = inputNamer<TensorInfo>();
   const shapes = pairs[0]![0].map((t) => t.shape);
   const fns: string[] = [];
   const calls: string[] = [];
@@ -161,12 +151,8 @@ function register(): void {
     backendName: 'webgl',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { pairs, scales } = attrs as unknown as { pairs: number; scales: number[] };
-      const list = Object.keys(inputs)
-        .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
-        .map((k) => (inputs as Record<string, TensorInfo>)[k]!);
-      const count = list.length / (2 * pairs);
-      const tensor = (p: number, side: 0 | 1, i: number) => list[(2 * p + side) * count + i]!;
-      const shapes = list.slice(0, count).map((t) => t.shape);
+      const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
+      const shapes = Array.from({ length: count }, (_, i) => tensor(0, 0, i).shape);
       const width = blockWidth(shapes.reduce((n, shape) => n + partCode('', shape, [], 1).texels, 0));
       const gl = backend as unknown as WebGLBackendLike;
       // One program per group of tensors within the texture units; each writes its own partials.
@@ -240,9 +226,7 @@ export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])
  */
 export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
   register();
-  const inputs: Record<string, Tensor> = {};
-  let n = 0;
-  for (const [a, b] of pairs) for (const t of [...a, ...b]) inputs[`x${n++}`] = t;
+  const inputs = pairInputs(pairs);
   // In a tidy: the kernel's vector and the slices are intermediates, only the scalars are returned.
   return tf.tidy(() => {
     const out = tf.engine().runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;

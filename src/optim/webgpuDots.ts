@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
-import { groupByInputs } from './gpuGroups';
+import { groupByInputs, inputNamer, pairInputs, pairsFromInputs } from './gpuGroups';
 
 /**
  * The WebGPU counterpart of webglDots.ts: scale_p · Σ_i sum(a_i ⊙ b_i) for one or two pairs of parameter lists
@@ -133,29 +133,16 @@ function register(): void {
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { pairs, scales } = attrs as unknown as { pairs: number; scales: number[] };
-      const list = Object.keys(inputs)
-        .sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)))
-        .map((k) => (inputs as Record<string, TensorInfo>)[k]!);
-      const count = list.length / (2 * pairs);
-      const tensorsOf = (i: number) => Array.from({ length: pairs }, (_, p) => [list[2 * p * count + i]!, list[(2 * p + 1) * count + i]!] as const);
-      const sizes = list.slice(0, count).map((t) => tf.util.sizeFromShape(t.shape));
+      const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
+      const tensorsOf = (i: number) => Array.from({ length: pairs }, (_, p) => [tensor(p, 0, i), tensor(p, 1, i)] as const);
+      const sizes = Array.from({ length: count }, (_, i) => tf.util.sizeFromShape(tensor(0, 0, i).shape));
       const totalBlocks = sizes.reduce((n, size) => n + Math.ceil(size / BLOCK), 0);
       const gpu = backend as unknown as WebGPUBackendLike;
       const partials = gpu.makeTensorInfo([pairs, totalBlocks], 'float32');
       // Groups of tensors whose distinct inputs fit one program (‖v‖² reads v once).
       const firstBlocks = sizes.map((_, i) => sizes.slice(0, i).reduce((n, size) => n + Math.ceil(size / BLOCK), 0));
       for (const g of groupByInputs(count, (i) => tensorsOf(i).flat().map((t) => t.dataId), MAX_INPUTS)) {
-        const ids = new Map<object, number>();
-        const groupInputs: TensorInfo[] = [];
-        const nameOf = (t: TensorInfo) => {
-          let k = ids.get(t.dataId);
-          if (k === undefined) {
-            k = groupInputs.length;
-            ids.set(t.dataId, k);
-            groupInputs.push(t);
-          }
-          return `X${k}`;
-        };
+        const { inputs: groupInputs, nameOf } = inputNamer<TensorInfo>();
         const parts = g.map((i) => ({ size: sizes[i]!, firstBlock: firstBlocks[i]!, names: tensorsOf(i).map(([a, b]) => [nameOf(a), nameOf(b)] as const) }));
         gpu.runWebGPUProgram(partialsProgram(parts, groupInputs.map((_, k) => `X${k}`), totalBlocks, pairs), groupInputs, 'float32', undefined, partials);
       }
@@ -185,8 +172,6 @@ export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors]
 /** scale_p · Σ_i sum(a_i ⊙ b_i) for every pair p, as device scalars (check `webgpuDotsAvailable` first). */
 export function webgpuDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
   register();
-  const inputs: Record<string, Tensor> = {};
-  let n = 0;
-  for (const [a, b] of pairs) for (const t of [...a, ...b]) inputs[`x${n++}`] = t;
+  const inputs = pairInputs(pairs);
   return tf.engine().runKernel(KERNEL, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as unknown as Scalar[];
 }

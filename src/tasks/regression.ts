@@ -18,14 +18,13 @@ export const regressionInfo: TaskInfo = {
  * Float32 floors the loss: at an exact factorisation W1·W2 = A the summed residual is still ≈ 1e-11
  * (regression.test.ts), and L4 at α = 0.25 stalls at 2e-10…6e-10 after 3000 steps (`lab reproduce fig2`).
  */
-export function createRegression(settings: Settings, seed: number): Task {
-  const kappa = Number(settings.kappa ?? regressionInfo.defaults.kappa);
-  const n = Number(settings.samples ?? regressionInfo.defaults.samples);
-  if (!(kappa >= 1)) throw new Error(`regression: kappa must be ≥ 1, got ${String(settings.kappa)}.`);
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`regression: samples must be a positive integer, got ${String(settings.samples)}.`);
+/**
+ * The seed's random draws, before any tensor: A (k×d, float64), X (d×n) and the initial W1 (k×d) and W2 (d×d),
+ * from the seed's 'data' and 'init' streams. The float64 reference (cli/float64.ts) draws the same.
+ */
+export function regressionDraws(seed: number, kappa: number, n: number) {
   const data = makeRng(seed, 'data');
   const init = makeRng(seed, 'init');
-  // A and Y = A·X in float64 on the host, then rounded once to float32.
   const k = 10;
   const d = 6;
   const u = data.uniformArray(k * d);
@@ -35,6 +34,16 @@ export function createRegression(settings: Settings, seed: number): Task {
     for (let j = 0; j < d; j++) A[i * d + j] = s * u[i * d + j]!;
   }
   const X = data.normalArray(d * n);
+  return { k, d, A, X, W1: init.normalArray(k * d), W2: init.normalArray(d * d) };
+}
+
+export function createRegression(settings: Settings, seed: number): Task {
+  const kappa = Number(settings.kappa ?? regressionInfo.defaults.kappa);
+  const n = Number(settings.samples ?? regressionInfo.defaults.samples);
+  if (!(kappa >= 1)) throw new Error(`regression: kappa must be ≥ 1, got ${String(settings.kappa)}.`);
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`regression: samples must be a positive integer, got ${String(settings.samples)}.`);
+  // A and Y = A·X in float64 on the host, then rounded once to float32.
+  const { k, d, A, X, W1: w1, W2: w2 } = regressionDraws(seed, kappa, n);
   const Y = new Float32Array(k * n);
   for (let i = 0; i < k; i++) {
     for (let c = 0; c < n; c++) {
@@ -45,8 +54,8 @@ export function createRegression(settings: Settings, seed: number): Task {
   }
   const x = tf.tensor2d(X, [d, n]);
   const y = tf.tensor2d(Y, [k, n]);
-  const W1 = tf.tidy(() => tf.variable(tf.tensor2d(init.normalArray(k * d), [k, d]), true));
-  const W2 = tf.tidy(() => tf.variable(tf.tensor2d(init.normalArray(d * d), [d, d]), true));
+  const W1 = tf.tidy(() => tf.variable(tf.tensor2d(w1, [k, d]), true));
+  const W2 = tf.tidy(() => tf.variable(tf.tensor2d(w2, [d, d]), true));
   return {
     id: 'regression',
     description:
