@@ -41,8 +41,8 @@ function dotOps(a: Tensors, b: Tensors): Scalar {
 
 /**
  * scale_p · Σ_i sum(a_i ⊙ b_i) for each pair (a, b) of parameter lists, as device scalars. On WebGL all pairs
- * together take two shader dispatches (webglDots.ts), on WebGPU 1 + one per pair (webgpuDots.ts); on WASM and
- * cpu each is op by op.
+ * together take two shader dispatches (webglDots.ts), on WebGPU a few compute dispatches (webgpuDots.ts): op by
+ * op they cost several per tensor. On WASM and cpu each is op by op (no dispatch cost to save there).
  */
 export function dots(pairs: readonly (readonly [Tensors, Tensors])[], scales?: readonly number[]): Scalar[] {
   if (webglDotsAvailable(pairs)) return webglDots(pairs, scales);

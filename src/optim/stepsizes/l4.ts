@@ -84,7 +84,7 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
       }
 
       // For L4Mom v is g itself, so ‖v‖² comes for free; otherwise it is computed here with gᵀv, which on
-      // WebGL shares their two dispatches (the step would compute it anyway, for ‖Δθ‖).
+      // WebGL and WebGPU shares their dispatches (the step would compute it anyway, for ‖Δθ‖).
       let gDotV: Scalar;
       let vNormSq: Scalar;
       if (gBase === v) {
