@@ -46,6 +46,14 @@ function sumOf(prod: string, shape: readonly number[]): string {
   return `${prod}.x + ${y} + ${z} + ${w}`;
 }
 
+/** Texels of a packed tensor: 2×2 blocks of the last two dimensions, per matrix of the batch. */
+function packedTexels(shape: readonly number[]): number {
+  const rank = shape.length;
+  const C = rank >= 1 ? shape[rank - 1]! : 1;
+  const R = rank >= 2 ? shape[rank - 2]! : 1;
+  return shape.slice(0, Math.max(0, rank - 2)).reduce((x, y) => x * y, 1) * Math.ceil(R / 2) * Math.ceil(C / 2);
+}
+
 /**
  * One tensor's part of the first pass: the sums over texels [start, stop) of each pair's product, walking
  * the packed layout (tfjs-backend-webgl: a texel holds the 2×2 block rows 2r..2r+1, columns 2c..2c+1 of one
@@ -59,7 +67,7 @@ function partCode(fn: string, shape: readonly number[], names: readonly (readonl
   const R = rank >= 2 ? shape[rank - 2]! : 1;
   const ct = Math.ceil(C / 2);
   const rt = Math.ceil(R / 2);
-  const texels = shape.slice(0, Math.max(0, rank - 2)).reduce((x, y) => x * y, 1) * rt * ct;
+  const texels = packedTexels(shape);
   const d1 = shape[1] ?? 1;
   const at = (n: string) =>
     rank === 0
@@ -153,7 +161,7 @@ function register(): void {
       const { pairs, scales } = attrs as unknown as { pairs: number; scales: number[] };
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const shapes = Array.from({ length: count }, (_, i) => tensor(0, 0, i).shape);
-      const width = blockWidth(shapes.reduce((n, shape) => n + partCode('', shape, [], 1).texels, 0));
+      const width = blockWidth(shapes.reduce((n, shape) => n + packedTexels(shape), 0));
       const gl = backend as unknown as WebGLBackendLike;
       // One program per group of tensors within the texture units; each writes its own partials.
       const groups = groupsOf(count, pairs, (p, side, i) => tensor(p, side, i).dataId);
