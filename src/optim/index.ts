@@ -30,10 +30,18 @@ export {
   momentum,
   polyak,
   RECIPES,
+  registerOptimizer,
+  unregisterOptimizer,
   rmsprop,
   sgd,
   spsMax,
+  type AdagradOptions,
+  type AdamOptions,
+  type L4AdamOptions,
+  type MomentumOptions,
   type RecipeName,
+  type RmsPropOptions,
+  type SgdOptions,
   type RecipeOptions,
   type Transform,
 } from './recipes';
@@ -49,3 +57,5 @@ export {
   type StepFlagName,
 } from './flags';
 export { Adam, L4Adam, L4Mom, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';
+export * from './catalogue';
+export * from './settings';

@@ -163,7 +163,7 @@ describe('live hyperparameters', () => {
     const g = tf.tensor1d([3, -4]);
     s = applyStep(t, [x], [g], s, { loss });
     expect((await readDiagnostics(s)).effectiveLr).toBeCloseTo(2 * 0.024375, 6);
-    expect(() => setHyper(t, s, { alpha: 0 })).toThrow(/alpha must be in \(0, ∞\), got 0/);
+    expect(() => setHyper(t, s, { alpha: 0 })).toThrow(/alpha must be in \(0, 100\], got 0/);
     expect(() => setHyper(t, s, { gamma: 1.5 })).toThrow(/gamma must be in \(0, 1\]/);
     expect(() => setHyper(t, s, { tau: NaN })).toThrow(/tau/);
     expect(() => setHyper(t, s, { beta: 1 })).toThrow(/has no hyperparameter "beta"/);

@@ -21,6 +21,15 @@ import {
   type SpsMaxOptions,
 } from './stepsizes';
 import type { Direction, GradientTransformation, WeightDecayConfig } from './types';
+import {
+  optimizerSpec,
+  registerOptimizerSpec,
+  unknownOptimizer,
+  unregisterOptimizerSpec,
+  type BuiltinOptimizer,
+  type OptimizerSpec,
+} from './catalogue';
+import { resolveSettings, SettingsError } from './settings';
 import { withWeightDecay } from './weightDecay';
 
 /** Options every recipe accepts. */
@@ -30,40 +39,69 @@ export interface RecipeOptions {
 
 export type Transform = GradientTransformation<RuleState>;
 
+/** Typed options of each recipe: an unknown key is a type error (and a sentence at run time). */
+export interface SgdOptions extends RecipeOptions {
+  learningRate?: number;
+}
+export interface MomentumOptions extends SgdOptions {
+  momentum?: number;
+}
+export interface AdamOptions extends SgdOptions, AdamDirectionOptions {}
+export interface RmsPropOptions extends SgdOptions {
+  decay?: number;
+  epsilon?: number;
+}
+export interface AdagradOptions extends SgdOptions {
+  initialAccumulator?: number;
+  epsilon?: number;
+}
+export interface L4AdamOptions extends L4Options, RecipeOptions {
+  beta2?: number;
+  adamEpsilon?: number;
+}
+
 function finish<DS, RS>(t: GradientTransformation<RuleState<DS, RS>>, o: RecipeOptions): Transform {
   const out = o.weightDecay ? withWeightDecay(t, o.weightDecay) : t;
   return out as unknown as Transform;
 }
 
+/** The catalogue's defaults for a recipe, overridden by the options given. */
+function withDefaults<O extends object>(id: BuiltinOptimizer, o: O): Required<Pick<O, Exclude<keyof O, 'weightDecay'>>> & O {
+  const d = Object.fromEntries((optimizerSpec(id) as OptimizerSpec).settings.map((s) => [s.key, s.default]));
+  return { ...d, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as never;
+}
+
 /** SGD: Δθ = −lr·g. */
-export function sgd(o: { learningRate?: number } & RecipeOptions = {}): Transform {
-  return finish(withStepsize('sgd', sgdDirection(), constantRule({ learningRate: o.learningRate ?? 0.01 })), o);
+export function sgd(o: SgdOptions = {}): Transform {
+  const s = withDefaults('sgd', o);
+  return finish(withStepsize('sgd', sgdDirection(), constantRule({ learningRate: s.learningRate })), o);
 }
 
 /** Heavy-ball momentum (the paper's mSGD): acc ← μ·acc + g, Δθ = −lr·acc. */
-export function momentum(o: { learningRate?: number; momentum?: number } & RecipeOptions = {}): Transform {
-  const dir = heavyBallDirection({ momentum: o.momentum ?? 0.9 });
-  return finish(withStepsize('momentum', dir, constantRule({ learningRate: o.learningRate ?? 0.01 })), o);
+export function momentum(o: MomentumOptions = {}): Transform {
+  const s = withDefaults('momentum', o);
+  return finish(withStepsize('momentum', heavyBallDirection({ momentum: s.momentum }), constantRule({ learningRate: s.learningRate })), o);
 }
 
 /** Adam with the paper's baseline settings by default: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4. */
-export function adam(o: { learningRate?: number } & AdamDirectionOptions & RecipeOptions = {}): Transform {
-  const dir = adamDirection({ beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-4 });
-  return finish(withStepsize('adam', dir, constantRule({ learningRate: o.learningRate ?? 1e-3 })), o);
+export function adam(o: AdamOptions = {}): Transform {
+  const s = withDefaults('adam', o);
+  const dir = adamDirection({ beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon });
+  return finish(withStepsize('adam', dir, constantRule({ learningRate: s.learningRate })), o);
 }
 
 /** RMSProp: s ← ρ·s + (1−ρ)·g², Δθ = −lr·g/(√s + ε). */
-export function rmsprop(o: { learningRate?: number; decay?: number; epsilon?: number } & RecipeOptions = {}): Transform {
-  const dir = rmspropDirection({ decay: o.decay ?? 0.9, epsilon: o.epsilon ?? 1e-7 });
-  return finish(withStepsize('rmsprop', dir, constantRule({ learningRate: o.learningRate ?? 1e-3 })), o);
+export function rmsprop(o: RmsPropOptions = {}): Transform {
+  const s = withDefaults('rmsprop', o);
+  const dir = rmspropDirection({ decay: s.decay, epsilon: s.epsilon });
+  return finish(withStepsize('rmsprop', dir, constantRule({ learningRate: s.learningRate })), o);
 }
 
 /** AdaGrad: s ← s + g², Δθ = −lr·g/(√s + ε). */
-export function adagrad(
-  o: { learningRate?: number; initialAccumulator?: number; epsilon?: number } & RecipeOptions = {},
-): Transform {
-  const dir = adagradDirection({ initialAccumulator: o.initialAccumulator ?? 0.1, epsilon: o.epsilon ?? 1e-7 });
-  return finish(withStepsize('adagrad', dir, constantRule({ learningRate: o.learningRate ?? 0.01 })), o);
+export function adagrad(o: AdagradOptions = {}): Transform {
+  const s = withDefaults('adagrad', o);
+  const dir = adagradDirection({ initialAccumulator: s.initialAccumulator, epsilon: s.epsilon });
+  return finish(withStepsize('adagrad', dir, constantRule({ learningRate: s.learningRate })), o);
 }
 
 /** L4 over any direction (the authors' `L4General`): Δθ = −α·(L − γ·L_min)/(gᵀv + ε)·v (eq. 6). */
@@ -73,37 +111,40 @@ export function l4(direction: Direction<unknown>, o: L4Options & RecipeOptions =
 }
 
 /** L4Adam: L4 over the Adam direction (τm = 10, τs = 1000, ε = 1e-4), paper defaults. */
-export function l4Adam(o: L4Options & { beta2?: number; adamEpsilon?: number } & RecipeOptions = {}): Transform {
-  const { beta2, adamEpsilon, ...rest } = o;
-  const tauM = o.gradTimescale ?? 10;
-  const dir = adamDirection({ beta1: 1 - 1 / tauM, beta2: beta2 ?? 0.999, epsilon: adamEpsilon ?? 1e-4 });
+export function l4Adam(o: L4AdamOptions = {}): Transform {
+  const { beta2, adamEpsilon, ...rest } = withDefaults('l4adam', o);
+  const dir = adamDirection({ beta1: 1 - 1 / rest.gradTimescale, beta2, epsilon: adamEpsilon });
   return l4(dir, rest, 'l4adam');
 }
 
 /** L4Mom: L4 over the bias-corrected momentum EMA (τm = 10), paper defaults. */
 export function l4Mom(o: L4Options & RecipeOptions = {}): Transform {
-  return l4(emaMomentumDirection({ timescale: o.gradTimescale ?? 10 }), o, 'l4mom');
+  const s = withDefaults('l4mom', o);
+  return l4(emaMomentumDirection({ timescale: s.gradTimescale }), s, 'l4mom');
 }
 
 /** Classic Polyak stepsize over SGD with a known f*. */
 export function polyak(o: PolyakOptions & RecipeOptions = {}): Transform {
-  const { weightDecay, ...p } = o;
+  const { weightDecay, ...p } = withDefaults('polyak', o);
   return finish(withStepsize('polyak', sgdDirection(), polyakRule(p)), { weightDecay });
 }
 
 /** SPS_max over SGD (Loizou et al. 2021). */
 export function spsMax(o: SpsMaxOptions & RecipeOptions = {}): Transform {
-  const { weightDecay, ...p } = o;
+  const { weightDecay, ...p } = withDefaults('sps-max', o);
   return finish(withStepsize('sps-max', sgdDirection(), spsMaxRule(p)), { weightDecay });
 }
 
 /** ALI-G over SGD (Berrada et al. 2020). */
 export function aliG(o: AliGOptions & RecipeOptions = {}): Transform {
-  const { weightDecay, ...p } = o;
+  const { weightDecay, ...p } = withDefaults('ali-g', o);
   return finish(withStepsize('ali-g', sgdDirection(), aliGRule(p)), { weightDecay });
 }
 
-/** Every named recipe, for the engine, the CLI and the UI (which pick optimizers by name). */
+/** A recipe's maker: its typed options in, a transform out. */
+type Maker = (o: never) => Transform;
+
+/** The maker of every optimizer in the catalogue (catalogue.ts), by id; a spec without a maker does not compile. */
 export const RECIPES = {
   sgd,
   momentum,
@@ -115,13 +156,38 @@ export const RECIPES = {
   polyak,
   'sps-max': spsMax,
   'ali-g': aliG,
-} as const;
+} as const satisfies Record<BuiltinOptimizer, Maker>;
 
 export type RecipeName = keyof typeof RECIPES;
 
-/** Builds a recipe from its name and options; unknown names get a sentence listing the known ones. */
-export function makeOptimizer(name: string, options: Record<string, unknown> = {}): Transform {
-  const make = (RECIPES as Record<string, (o: Record<string, unknown>) => Transform>)[name];
-  if (!make) throw new Error(`Unknown optimizer "${name}". Known: ${Object.keys(RECIPES).join(', ')}.`);
-  return make(options);
+const makers = new Map<string, Maker>(Object.entries(RECIPES));
+
+/**
+ * Adds an optimizer: its spec to the catalogue and its maker here. It then appears wherever optimizers are
+ * listed (builder, URL, CLI, tuning, charts) and `makeOptimizer` builds it.
+ */
+export function registerOptimizer<O extends object>(spec: OptimizerSpec, make: (o: O & RecipeOptions) => Transform): void {
+  registerOptimizerSpec(spec);
+  makers.set(spec.id, make as Maker);
+}
+
+/** Tests only: removes an optimizer added with `registerOptimizer`. */
+export function unregisterOptimizer(id: string): void {
+  unregisterOptimizerSpec(id);
+  makers.delete(id);
+}
+
+/**
+ * Builds an optimizer from its id and options. An unknown id, a misspelt option or a value outside its
+ * domain throws a sentence naming the valid ones (`SettingsError`); nothing is silently ignored.
+ */
+export function makeOptimizer(name: string, options: Readonly<Record<string, unknown>> = {}): Transform {
+  const spec = optimizerSpec(name);
+  const make = makers.get(name);
+  if (!spec || !make) throw new SettingsError(unknownOptimizer(name));
+  const { weightDecay, ...settings } = options;
+  const checked = resolveSettings(spec.title, spec.settings, settings);
+  // Only what was given goes to the maker: its defaults are the catalogue's.
+  const given = Object.fromEntries(Object.keys(settings).filter((k) => settings[k] !== undefined).map((k) => [k, checked[k]]));
+  return (make as (o: object) => Transform)(weightDecay === undefined ? given : { ...given, weightDecay });
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
+import { HyperparameterError } from '../flags';
+import { L4_SETTINGS } from '../catalogue';
+import { checkParam } from '../settings';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
 import type { StepsizeRule } from './rule';
@@ -32,13 +34,12 @@ export interface L4State {
   readonly gradEma: Tensors | null;
 }
 
+/** Checks L4's settings against their one spec (catalogue.ts), throwing a sentence naming the bad one. */
 export function validateL4Hyper(h: Hyper): void {
-  checkRange('L4', 'alpha', h.alpha as number, 0, Infinity);
-  checkRange('L4', 'gamma', h.gamma as number, 0, 1, { hiOpen: false });
-  checkRange('L4', 'tau', h.tau as number, 0, Infinity);
-  checkRange('L4', 'gamma0', h.gamma0 as number, 0, 1, { hiOpen: false });
-  checkRange('L4', 'epsilon', h.epsilon as number, 0, Infinity, { loOpen: false });
-  checkRange('L4', 'gradTimescale', h.gradTimescale as number, 1, Infinity, { loOpen: false });
+  for (const spec of L4_SETTINGS) {
+    const problem = checkParam(spec, h[spec.key] as number, spec.key);
+    if (problem) throw new HyperparameterError(spec.key, `L4: ${problem}`);
+  }
 }
 
 /**

@@ -1,0 +1,170 @@
+/**
+ * The optimizer catalogue: one spec per recipe of recipes.ts (id, title, settings with their domains, the
+ * diagnostics it records). Free of tfjs: the page's main thread, the URL codec, the CLI's `--help` and the
+ * tests read it; `makeOptimizer` checks options against it. The makers live in recipes.ts under the same id
+ * (typed, so a spec without a maker does not compile).
+ */
+import { L4_DEFAULTS } from './defaults';
+import { paramSpec, type DiagnosticSpec, type ParamSpec } from './settings';
+
+export interface OptimizerSpec {
+  readonly id: string;
+  readonly title: string;
+  /** Numeric settings; `advanced` ones are accepted everywhere but not shown in the builder. */
+  readonly settings: readonly ParamSpec[];
+  /** What the rule records per step beyond `COMMON_DIAGNOSTICS`. */
+  readonly diagnostics: readonly DiagnosticSpec[];
+  /** One sentence on what it is. */
+  readonly summary: string;
+}
+
+/** Option keys every recipe takes besides its settings (not numbers, so not settings). */
+export const RECIPE_OPTIONS = ['weightDecay'] as const;
+
+/** Every optimizer records these. */
+export const COMMON_DIAGNOSTICS: readonly DiagnosticSpec[] = [
+  { key: 'effectiveLr', label: 'effective stepsize η', log: true },
+  { key: 'updateNorm', label: 'step length ‖Δθ‖', log: true },
+  { key: 'flags', label: 'flags', log: false },
+];
+
+const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider: [1e-6, 1] });
+const eps = (def: number, label = 'epsilon', key = 'epsilon') => paramSpec(key, label, 'ε', def, 0, Infinity, { minOpen: false, advanced: true });
+
+/** L4's settings (Sec. 2.4), with the paper's defaults. α above 1 overshoots the linearised target (the teaching page shows it). */
+export const L4_SETTINGS: readonly ParamSpec[] = [
+  paramSpec('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 100, { slider: [0.01, 1], help: 'fraction of the linearised step taken (eq. 3)' }),
+  paramSpec('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false, slider: [0.5, 1], help: 'fraction of L_min believed achievable (eq. 6)' }),
+  paramSpec('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, Infinity, { slider: [10, 1e5], help: 'timescale of forgetting L_min (eq. 5)' }),
+  paramSpec('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false, help: 'L_min starts at γ₀ times the first loss' }),
+  eps(L4_DEFAULTS.epsilon),
+  paramSpec('gradTimescale', 'gradient timescale', 'τm', L4_DEFAULTS.gradTimescale, 1, Infinity, { minOpen: false, advanced: true }),
+];
+
+const L4_DIAGNOSTICS: readonly DiagnosticSpec[] = [
+  { key: 'lossMin', label: 'L_min', log: true },
+  { key: 'numerator', label: 'L − γ·L_min', log: true },
+  { key: 'gDotV', label: 'gᵀv', log: true },
+];
+
+const POLYAK_DIAGNOSTICS: readonly DiagnosticSpec[] = [
+  { key: 'uncappedLr', label: 'uncapped η', log: true },
+  { key: 'capped', label: 'cap bound', log: false },
+  { key: 'numerator', label: 'L − f*', log: true },
+  { key: 'gDotV', label: 'gᵀv', log: true },
+];
+
+const beta = (key: string, label: string, symbol: string, def: number) => paramSpec(key, label, symbol, def, 0, 1, { log: false, minOpen: false, maxOpen: true, advanced: true });
+
+const BUILTIN = [
+  {
+    id: 'l4adam',
+    title: 'L4Adam',
+    summary: 'L4 over the Adam direction (eqs. 3–7), the paper defaults.',
+    settings: [...L4_SETTINGS, beta('beta2', 'beta2', 'β2', 0.999), eps(1e-4, 'Adam epsilon', 'adamEpsilon')],
+    diagnostics: L4_DIAGNOSTICS,
+  },
+  {
+    id: 'l4mom',
+    title: 'L4Mom',
+    summary: 'L4 over the bias-corrected momentum EMA (eq. 7).',
+    settings: L4_SETTINGS,
+    diagnostics: L4_DIAGNOSTICS,
+  },
+  {
+    id: 'adam',
+    title: 'Adam',
+    summary: 'Adam with a constant learning rate (the paper’s baseline: β1 0.9, β2 0.999, ε 1e-4).',
+    settings: [lr(1e-3), beta('beta1', 'beta1', 'β1', 0.9), beta('beta2', 'beta2', 'β2', 0.999), eps(1e-4)],
+    diagnostics: [],
+  },
+  {
+    id: 'momentum',
+    title: 'Momentum SGD',
+    summary: 'Heavy-ball momentum: acc ← μ·acc + g, Δθ = −lr·acc.',
+    settings: [lr(0.01), paramSpec('momentum', 'momentum', 'μ', 0.9, 0, 1, { minOpen: false, maxOpen: true, log: false })],
+    diagnostics: [],
+  },
+  { id: 'sgd', title: 'SGD', summary: 'Δθ = −lr·g.', settings: [lr(0.01)], diagnostics: [] },
+  {
+    id: 'rmsprop',
+    title: 'RMSProp',
+    summary: 's ← ρ·s + (1−ρ)·g², Δθ = −lr·g/(√s + ε).',
+    settings: [lr(1e-3), beta('decay', 'decay', 'ρ', 0.9), eps(1e-7)],
+    diagnostics: [],
+  },
+  {
+    id: 'adagrad',
+    title: 'AdaGrad',
+    summary: 's ← s + g², Δθ = −lr·g/(√s + ε).',
+    settings: [lr(0.01), paramSpec('initialAccumulator', 'initial accumulator', 's₀', 0.1, 0, Infinity, { minOpen: false, advanced: true }), eps(1e-7)],
+    diagnostics: [],
+  },
+  {
+    id: 'polyak',
+    title: 'Polyak',
+    summary: 'Classic Polyak stepsize over SGD with a known f*: η = α·(L − f*)/(‖g‖² + ε).',
+    settings: [
+      paramSpec('fStar', 'f star', 'f*', 0, -Infinity, Infinity, { log: false, minOpen: true, maxOpen: true }),
+      paramSpec('alpha', 'alpha', 'α', 1, 0, 100),
+      paramSpec('maxLr', 'max learning rate', 'max_lr', Infinity, 0, Infinity, { advanced: true }),
+      eps(1e-12),
+    ],
+    diagnostics: POLYAK_DIAGNOSTICS,
+  },
+  {
+    id: 'sps-max',
+    title: 'SPS_max',
+    summary: 'SPS_max over SGD (Loizou et al. 2021): η = min((L − f*)/(c·‖g‖²), γ_b).',
+    settings: [
+      paramSpec('gammaB', 'gamma b', 'γ_b', 1, 0, Infinity),
+      paramSpec('c', 'c', 'c', 0.5, 0, Infinity, { maxOpen: true }),
+      paramSpec('fStar', 'f star', 'f*', 0, -Infinity, Infinity, { log: false, maxOpen: true, advanced: true }),
+    ],
+    diagnostics: POLYAK_DIAGNOSTICS,
+  },
+  {
+    id: 'ali-g',
+    title: 'ALI-G',
+    summary: 'ALI-G over SGD (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr).',
+    settings: [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, Infinity), eps(1e-5, 'delta', 'delta')],
+    diagnostics: POLYAK_DIAGNOSTICS,
+  },
+] as const satisfies readonly OptimizerSpec[];
+
+/** The ids of the optimizers this library ships. */
+export type BuiltinOptimizer = (typeof BUILTIN)[number]['id'];
+
+const registry = new Map<string, OptimizerSpec>(BUILTIN.map((s) => [s.id, s]));
+
+/**
+ * Adds an optimizer to the catalogue (its maker goes to `registerRecipe` in recipes.ts). Every list of
+ * optimizers (the builder, the URL codec, the CLI, the tuning panel, the charts) reads the catalogue when used.
+ */
+export function registerOptimizerSpec(spec: OptimizerSpec): void {
+  if (registry.has(spec.id)) throw new Error(`An optimizer "${spec.id}" is already registered.`);
+  registry.set(spec.id, spec);
+}
+
+/** Tests only: removes an optimizer registered with `registerOptimizerSpec`. */
+export function unregisterOptimizerSpec(id: string): void {
+  if (BUILTIN.some((s) => s.id === id)) throw new Error(`"${id}" is built in.`);
+  registry.delete(id);
+}
+
+export const optimizerSpecs = (): OptimizerSpec[] => [...registry.values()];
+export const optimizerIds = (): string[] => [...registry.keys()];
+export const optimizerSpec = (id: string): OptimizerSpec | undefined => registry.get(id);
+export const optimizerTitle = (id: string): string => registry.get(id)?.title ?? id;
+
+/** The settings shown in the builder (the rest are `advanced`). */
+export const shownSettings = (id: string): readonly ParamSpec[] => registry.get(id)?.settings.filter((s) => !s.advanced) ?? [];
+
+/** Whether an optimizer has a learning rate to tune on a grid. */
+export const hasLearningRate = (id: string): boolean => registry.get(id)?.settings.some((s) => s.key === 'learningRate') ?? false;
+
+/** Every diagnostic an optimizer records: the common ones, then its rule's. */
+export const diagnosticsOf = (id: string): readonly DiagnosticSpec[] => [...COMMON_DIAGNOSTICS, ...(registry.get(id)?.diagnostics ?? [])];
+
+/** The sentence for an unknown optimizer, naming the known ones. */
+export const unknownOptimizer = (id: string): string => `Unknown optimizer "${id}". Known: ${optimizerIds().join(', ')}.`;
