@@ -17,14 +17,33 @@ describe('npm run lab', () => {
   it('bad arguments get a sentence, the usage and exit code 2', async () => {
     const r = await lab(['train', '--task', 'regression', '--optimizer', 'adam', '--alpha', '0.2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--alpha is an L4 setting; adam takes --lr/);
+    expect(r.stderr).toMatch(/"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon; regression: kappa, samples\./);
     expect(r.stderr).toMatch(/Usage:/);
     const unknown = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--bogus']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
     const bad = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--alpha=0']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/alpha must be in \(0, ∞\), got 0/);
+    expect(bad.stderr).toMatch(/L4Adam: alpha \(α\) must be in \(0, 100\], got 0/);
+    // A setting the optimizer does not have is refused, not ignored (it used to be: Polyak has no learning rate).
+    const polyak = await lab(['train', '--task', 'functions-2d', '--fn', 'quadratic', '--optimizer', 'polyak', '--lr', '123']);
+    expect(polyak.code).toBe(2);
+    expect(polyak.stderr).toMatch(/"learningRate" is not a setting of Polyak or of the task functions-2d\. Polyak: fStar, alpha, maxLr, epsilon;/);
+    const choice = await lab(['train', '--task', 'functions-2d', '--set', 'fn=himmelblau', '--optimizer', 'sgd']);
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toMatch(/function must be one of rosenbrock, beale, quadratic, rastrigin, got "himmelblau"/);
+  });
+
+  it('--help lists every optimizer and task of the catalogues with their settings', async () => {
+    const { optimizerSpecs } = await import('../optim/catalogue');
+    const { taskSpecs } = await import('../tasks/catalogue');
+    const r = await lab(['--help']);
+    expect(r.code).toBe(0);
+    for (const o of optimizerSpecs()) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${o.id} +${o.title}$`, 'm'));
+      for (const s of o.settings) expect(r.stdout).toContain(`--set ${s.key}=`);
+    }
+    for (const t of taskSpecs()) for (const s of t.settings) expect(r.stdout).toContain(`--set ${s.key}=`);
   });
 
   it('train writes JSON with the config, per-run traces and test metrics, and CSV with one row per step', async () => {
@@ -42,7 +61,7 @@ describe('npm run lab', () => {
     expect(doc.runs[0].trace.loss[29]).toBeLessThan(doc.runs[0].trace.loss[0]);
     expect(doc.runs[0].trace.lossMin[0]).toBeGreaterThan(0);
     const csv = join(dir, 'run.csv');
-    expect((await lab(['train', '--task', 'functions-2d', '--fn', 'beale', '--optimizer', 'adam', '--lr', '0.01', '--steps', '12', '--backend', 'cpu', '--out', csv])).code).toBe(0);
+    expect((await lab(['train', '--task', 'functions-2d', '--set', 'fn=beale', '--optimizer', 'adam', '--lr', '0.01', '--steps', '12', '--backend', 'cpu', '--out', csv])).code).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime,epoch,testAccuracy,testLoss');
     expect(lines).toHaveLength(13);

@@ -4,7 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { chooseBackend, type BackendProbe, type BackendChoiceResult } from '../engine/backend';
-import { TASKS } from '../tasks';
+import { taskSpec } from '../tasks/catalogue';
 import type { BackendChoice } from '../worker/protocol';
 
 const require = createRequire(import.meta.url);
@@ -14,7 +14,7 @@ setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs
 export const nodeProbe: BackendProbe = { registered: ['wasm', 'cpu'], webgpuAdapter: async () => 'none' };
 
 export function startNodeBackend(choice: BackendChoice, task?: string): Promise<BackendChoiceResult> {
-  return chooseBackend(choice, nodeProbe, task ? TASKS[task]?.unsupportedBackends : undefined);
+  return chooseBackend(choice, nodeProbe, task ? taskSpec(task)?.unsupportedBackends : undefined);
 }
 
 export const tfjsVersion = tf.version.tfjs;

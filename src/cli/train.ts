@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { FASHION_MNIST_DEBIAN_DIR, folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
 import { loadCifar10 } from '../tasks/data/cifar';
 import { loadMnistLike } from '../tasks/data/mnist';
-import { createTask, datasetOf, TASKS, type Settings, type TaskData } from '../tasks';
+import { createTask, datasetOf, taskSpec, unknownTask, type Settings, type TaskData } from '../tasks';
 
 /** What `lab train` runs: one optimizer on one task, over `restarts` consecutive seeds. */
 export interface TrainSpec {
@@ -68,13 +68,14 @@ export function loadData(task: string, dataDir?: string): Promise<TaskData> {
 
 /** Runs a spec to the end of every restart, collecting full traces. */
 export async function train(spec: TrainSpec, progress?: Progress): Promise<RunResult[]> {
-  if (!TASKS[spec.task]) throw new Error(`Unknown task "${spec.task}". Known: ${Object.keys(TASKS).join(', ')}.`);
+  const info = taskSpec(spec.task);
+  if (!info) throw new Error(unknownTask(spec.task));
   const data = await loadData(spec.task, spec.dataDir);
   const results: RunResult[] = [];
   for (let r = 0; r < spec.restarts; r++) {
     const seed = spec.seed + r;
     const task = createTask(spec.task, spec.taskSettings, seed, data);
-    const steps = spec.steps ?? (spec.epochs !== undefined ? Math.round(spec.epochs * task.stepsPerEpoch) : TASKS[spec.task]!.defaultSteps);
+    const steps = spec.steps ?? (spec.epochs !== undefined ? Math.round(spec.epochs * task.stepsPerEpoch) : info.defaultSteps);
     const runner = new Runner(task, spec.optimizer, spec.optimizerOptions, { steps });
     const chunks: TraceChunk[] = [];
     const t0 = performance.now();

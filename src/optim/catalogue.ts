@@ -29,7 +29,7 @@ export const COMMON_DIAGNOSTICS: readonly DiagnosticSpec[] = [
 ];
 
 const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider: [1e-6, 1] });
-const eps = (def: number, label = 'epsilon', key = 'epsilon') => paramSpec(key, label, 'ε', def, 0, Infinity, { minOpen: false, advanced: true });
+const eps = (def: number, label = 'epsilon', key = 'epsilon', symbol = 'ε') => paramSpec(key, label, symbol, def, 0, Infinity, { minOpen: false, advanced: true });
 
 /** L4's settings (Sec. 2.4), with the paper's defaults. α above 1 overshoots the linearised target (the teaching page shows it). */
 export const L4_SETTINGS: readonly ParamSpec[] = [
@@ -127,7 +127,7 @@ const BUILTIN = [
     id: 'ali-g',
     title: 'ALI-G',
     summary: 'ALI-G over SGD (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr).',
-    settings: [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, Infinity), eps(1e-5, 'delta', 'delta')],
+    settings: [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, Infinity), eps(1e-5, 'delta', 'delta', 'δ')],
     diagnostics: POLYAK_DIAGNOSTICS,
   },
 ] as const satisfies readonly OptimizerSpec[];

@@ -157,6 +157,6 @@ export function describeSettings(specs: readonly SettingSpec[]): string[] {
   return specs.map((s) =>
     isChoice(s)
       ? `${s.key}=<${s.choices.join('|')}>  ${s.label} (default ${s.default})`
-      : `${s.key}=<x>  ${s.label}${s.symbol !== s.label ? ` ${s.symbol}` : ''} in ${rangeOf(s)}${s.optional ? '' : ` (default ${s.default})`}${isLive(s) ? ', live' : ''}`,
+      : `${s.key}=<x>  ${s.label}${s.symbol !== s.label ? ` ${s.symbol}` : ''} in ${rangeOf(s)}${s.optional ? '' : ` (default ${fmt(s.default)})`}${isLive(s) ? ', live' : ''}`,
   );
 }

@@ -2,15 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../lib/rng';
 import { epochBatches, evaluateClassifier, glorot } from './classifier';
 import type { RgbSet } from './data/cifar';
-import type { Settings, Task, TaskInfo } from './types';
+import type { Settings, Task } from './types';
+import { cifarResnetInfo } from './cifarResnet.meta';
 
-export const cifarResnetInfo: TaskInfo = {
-  id: 'cifar10-resnet',
-  title: 'CIFAR-10, ResNet-20/32 with batch norm (Sec. 3.3, Figs. 4–5)',
-  defaults: { depth: 20, batchSize: 128, weightDecay: 2e-4, width: 16 },
-  defaultSteps: 390,
-  unsupportedBackends: { wasm: "tfjs's WASM backend has no Conv2DBackpropFilter kernel, so it cannot train convolutions" },
-};
+export { cifarResnetInfo };
 
 /** He-normal conv kernel [k, k, in, out] (the ResNet paper's initialisation). */
 function heConv(rng: Rng, k: number, cin: number, cout: number): tf.Variable<tf.Rank.R4> {

@@ -2,15 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../lib/rng';
 import { epochBatches, evaluateClassifier, glorot, imageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
-import type { Settings, Task, TaskInfo } from './types';
+import type { Settings, Task } from './types';
+import { fashionConvnetInfo } from './fashionConvnet.meta';
 
-export const fashionConvnetInfo: TaskInfo = {
-  id: 'fashion-convnet',
-  title: 'Fashion-MNIST, ConvNet (Table 1)',
-  defaults: { batchSize: 100, filters1: 32, filters2: 64, dense: 1024, dropout: 0 },
-  defaultSteps: 600,
-  unsupportedBackends: { wasm: "tfjs's WASM backend has no Conv2DBackpropFilter kernel, so it cannot train convolutions" },
-};
+export { fashionConvnetInfo };
 
 /** Glorot-uniform conv kernel [k, k, in, out]. */
 function convKernel(rng: Rng, k: number, cin: number, cout: number): tf.Variable<tf.Rank.R4> {

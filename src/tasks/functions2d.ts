@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { FORMULAS_2D, type Arith } from '../lib/functions2d';
 import { makeRng } from '../lib/rng';
-import type { Settings, Task, TaskInfo } from './types';
+import type { Settings, Task } from './types';
+import { functions2dInfo } from './functions2d.meta';
 
 /** Tensor arithmetic for the shared formulas. */
 const TENSORS: Arith<tf.Tensor> = {
@@ -16,12 +17,7 @@ const TENSORS: Arith<tf.Tensor> = {
 /** The 2-D test functions (formulas shared with the teaching page's contours). */
 export const FUNCTIONS_2D = FORMULAS_2D;
 
-export const functions2dInfo: TaskInfo = {
-  id: 'functions-2d',
-  title: '2-D test functions (Rosenbrock, Beale, quadratic, Rastrigin)',
-  defaults: { fn: 'rosenbrock', kappa: 100, noise: 0 },
-  defaultSteps: 2000,
-};
+export { functions2dInfo };
 
 /**
  * A 2-D function as a task, for teaching and tests. With `noise` σ > 0 each step evaluates f at a point

@@ -1,24 +1,16 @@
 import type { MnistLike } from './data/mnist';
-import { cifarResnetInfo, createCifarResnet } from './cifarResnet';
+import { createCifarResnet } from './cifarResnet';
 import type { RgbSet } from './data/cifar';
-import { createFashionConvnet, fashionConvnetInfo } from './fashionConvnet';
-import { createFunctions2d, functions2dInfo } from './functions2d';
-import { createMnistMlp, mnistMlpInfo } from './mnistMlp';
-import { createRegression, regressionInfo } from './regression';
-import { createRepeatCopy, repeatCopyInfo } from './repeatCopy';
-import type { Settings, Task, TaskInfo } from './types';
+import { createFashionConvnet } from './fashionConvnet';
+import { createFunctions2d } from './functions2d';
+import { createMnistMlp } from './mnistMlp';
+import { createRegression } from './regression';
+import { createRepeatCopy } from './repeatCopy';
+import { registerTaskSpec, taskSettings, taskSpec, unknownTask, unregisterTaskSpec, type BuiltinTask, type DatasetName, type TaskSpec } from './catalogue';
+import type { Settings, Task } from './types';
 
 export type { DataSource, Evaluation, Settings, SettingValue, Task, TaskInfo } from './types';
-
-/** Every task the engine can build, with its defaults. */
-export const TASKS: Record<string, TaskInfo> = {
-  regression: regressionInfo,
-  'functions-2d': functions2dInfo,
-  'mnist-mlp': mnistMlpInfo,
-  'fashion-convnet': fashionConvnetInfo,
-  'repeat-copy': repeatCopyInfo,
-  'cifar10-resnet': cifarResnetInfo,
-};
+export * from './catalogue';
 
 /** The datasets a task needs, loaded by the caller (Node: from disk; browser: from the server). */
 export interface TaskData {
@@ -27,34 +19,57 @@ export interface TaskData {
   cifar10?: { train: RgbSet; test: RgbSet };
 }
 
-/** Which dataset a task needs, if any. */
-export function datasetOf(task: string): keyof TaskData | null {
-  if (task === 'mnist-mlp') return 'mnist';
-  if (task === 'fashion-convnet') return 'fashionMnist';
-  if (task === 'cifar10-resnet') return 'cifar10';
-  return null;
+/** Builds a task for a seed from its settings (defaults filled in, checked against its spec) and its data. */
+export type TaskBuilder = (settings: Settings, seed: number, data: TaskData) => Task;
+
+const need = <K extends DatasetName>(data: TaskData, key: K, sentence: string): NonNullable<TaskData[K]> => {
+  const d = data[key];
+  if (!d) throw new Error(sentence);
+  return d as NonNullable<TaskData[K]>;
+};
+
+/** The builder of every task in the catalogue, by id. */
+const BUILDERS: Record<BuiltinTask, TaskBuilder> = {
+  regression: (s, seed) => createRegression(s, seed),
+  'functions-2d': (s, seed) => createFunctions2d(s, seed),
+  'repeat-copy': (s, seed) => createRepeatCopy(s, seed),
+  'mnist-mlp': (s, seed, d) => createMnistMlp(s, seed, need(d, 'mnist', 'mnist-mlp needs the MNIST data, which was not loaded.')),
+  'fashion-convnet': (s, seed, d) =>
+    createFashionConvnet(s, seed, need(d, 'fashionMnist', 'fashion-convnet needs the Fashion-MNIST data, which was not loaded.')),
+  'cifar10-resnet': (s, seed, d) =>
+    createCifarResnet(
+      s,
+      seed,
+      need(d, 'cifar10', 'cifar10-resnet needs the CIFAR-10 binary batches, which were not loaded (give a folder with data_batch_1.bin … test_batch.bin).'),
+    ),
+};
+
+const builders = new Map<string, TaskBuilder>(Object.entries(BUILDERS));
+
+/** Adds a task: its spec to the catalogue and its builder here. */
+export function registerTask(spec: TaskSpec, build: TaskBuilder): void {
+  registerTaskSpec(spec);
+  builders.set(spec.id, build);
 }
 
-/** Builds a task for a seed. Unknown tasks and missing data get a sentence that says so. */
+/** Tests only: removes a task added with `registerTask`. */
+export function unregisterTask(id: string): void {
+  unregisterTaskSpec(id);
+  builders.delete(id);
+}
+
+/** Which dataset a task needs, if any. */
+export function datasetOf(task: string): keyof TaskData | null {
+  return taskSpec(task)?.dataset ?? null;
+}
+
+/**
+ * Builds a task for a seed. Unknown tasks, misspelt or out-of-domain settings and missing data get a
+ * sentence that says so.
+ */
 export function createTask(id: string, settings: Settings, seed: number, data: TaskData = {}): Task {
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${String(seed)}.`);
-  switch (id) {
-    case 'regression':
-      return createRegression(settings, seed);
-    case 'functions-2d':
-      return createFunctions2d(settings, seed);
-    case 'mnist-mlp':
-      if (!data.mnist) throw new Error('mnist-mlp needs the MNIST data, which was not loaded.');
-      return createMnistMlp(settings, seed, data.mnist);
-    case 'repeat-copy':
-      return createRepeatCopy(settings, seed);
-    case 'fashion-convnet':
-      if (!data.fashionMnist) throw new Error('fashion-convnet needs the Fashion-MNIST data, which was not loaded.');
-      return createFashionConvnet(settings, seed, data.fashionMnist);
-    case 'cifar10-resnet':
-      if (!data.cifar10) throw new Error('cifar10-resnet needs the CIFAR-10 binary batches, which were not loaded (give a folder with data_batch_1.bin … test_batch.bin).');
-      return createCifarResnet(settings, seed, data.cifar10);
-    default:
-      throw new Error(`Unknown task "${id}". Known: ${Object.keys(TASKS).join(', ')}.`);
-  }
+  const build = builders.get(id);
+  if (!build) throw new Error(unknownTask(id));
+  return build(taskSettings(id, settings), seed, data);
 }

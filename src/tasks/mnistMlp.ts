@@ -2,14 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
 import { epochBatches, evaluateClassifier, glorot, imageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
-import type { Settings, Task, TaskInfo } from './types';
+import type { Settings, Task } from './types';
+import { mnistMlpInfo } from './mnistMlp.meta';
 
-export const mnistMlpInfo: TaskInfo = {
-  id: 'mnist-mlp',
-  title: 'MNIST, 784-300-100-10 ReLU MLP (Sec. 3.2, Fig. 3, Table 2)',
-  defaults: { batchSize: 64 },
-  defaultSteps: 937,
-};
+export { mnistMlpInfo };
 
 /**
  * The paper's MNIST task: 784-300-100-10 with ReLU and softmax cross-entropy, batch 64 by default. Each

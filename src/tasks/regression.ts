@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
-import type { Settings, Task, TaskInfo } from './types';
+import type { Settings, Task } from './types';
+import { regressionInfo } from './regression.meta';
 
-export const regressionInfo: TaskInfo = {
-  id: 'regression',
-  title: 'Badly conditioned deep linear regression (Sec. 3.1, Fig. 2)',
-  defaults: { kappa: 1e10, samples: 1000 },
-  defaultSteps: 3000,
-};
+export { regressionInfo };
 
 /**
  * Recht's shallow-linear-net problem, as the paper used it: W1 (10×6) and W2 (6×6) from N(0, 1);

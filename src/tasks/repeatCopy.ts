@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
 import { glorot } from './classifier';
-import type { Settings, Task, TaskInfo } from './types';
+import type { Settings, Task } from './types';
+import { repeatCopyInfo } from './repeatCopy.meta';
 
-export const repeatCopyInfo: TaskInfo = {
-  id: 'repeat-copy',
-  title: 'Repeat-copy with an LSTM controller (Sec. 3.4, Fig. 6)',
-  defaults: { bits: 4, minLength: 1, maxLength: 2, minRepeats: 1, maxRepeats: 2, batchSize: 16, hidden: 64 },
-  defaultSteps: 2000,
-};
+export { repeatCopyInfo };
 
 export interface RepeatCopyBatch {
   /** [time, batch, bits + 2]: pattern bits, a start flag, and the repeat count (divided by maxRepeats). */

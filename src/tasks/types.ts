@@ -32,16 +32,8 @@ export interface Task {
   dispose(): void;
 }
 
-/** How a task is described to the UI and the CLI, with its default settings. */
-export interface TaskInfo {
-  readonly id: string;
-  readonly title: string;
-  readonly defaults: Settings;
-  /** Default training length in steps. */
-  readonly defaultSteps: number;
-  /** Backends that cannot train this task, each with the reason (shown when the choice falls back). */
-  readonly unsupportedBackends?: Readonly<Partial<Record<'webgpu' | 'webgl' | 'wasm' | 'cpu', string>>>;
-}
+/** How a task is described to the UI and the CLI: its spec (spec.ts). */
+export type { TaskSpec as TaskInfo } from './spec';
 
 /** Reads a dataset file by name (Node: from disk; browser: from the server or a dropped file). */
 export type DataSource = (file: string) => Promise<Uint8Array>;

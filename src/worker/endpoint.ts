@@ -4,7 +4,7 @@ import { checkpointBuffers, type SerializedCheckpoint } from '../engine/snapshot
 import { Runner } from '../engine/runner';
 import { transferables } from '../engine/trace';
 import { yieldToEventLoop } from '../lib/yield';
-import { createTask, datasetOf, TASKS, type TaskData } from '../tasks';
+import { createTask, datasetOf, taskSpec, type TaskData } from '../tasks';
 import { PROTOCOL_VERSION, type Endpoint, type FromWorker, type RunConfig, type ToWorker } from './protocol';
 
 /** What the runtime needs from its environment (the browser worker, or Node in tests and the CLI). */
@@ -84,7 +84,7 @@ class ActiveRun {
   async start(): Promise<void> {
     const { runId, config } = this;
     try {
-      const avoid = { ...config.avoid, ...TASKS[config.task]?.unsupportedBackends };
+      const avoid = { ...config.avoid, ...taskSpec(config.task)?.unsupportedBackends };
       const { backend, fallbackReason } = await chooseBackend(config.backend ?? 'auto', this.env.probe, avoid);
       const dataset = datasetOf(config.task);
       const data = dataset ? await this.env.loadData(dataset) : {};
