@@ -5,7 +5,8 @@
  */
 import { createRoot } from 'react-dom/client';
 import { allocChunk, type TraceChunk } from '../engine/trace';
-import { DEFAULT_EXPERIMENT, OPTIMIZER_NAMES, type Experiment } from '../state/experiment';
+import { optimizerIds } from '../optim/catalogue';
+import { DEFAULT_EXPERIMENT, type Experiment } from '../state/experiment';
 import { useLab } from '../state/lab';
 import { blankRun, useRuns, type RunMeta } from '../state/runs';
 import { appendChunk, setTrace, tracesVersion } from '../state/traces';
@@ -54,7 +55,7 @@ export async function runChartBench(runs: number, rows: number, seconds: number)
   }).observe({ type: 'longtask', buffered: false });
   const experiment: Experiment = {
     ...DEFAULT_EXPERIMENT,
-    runs: Array.from({ length: runs }, (_, i) => ({ id: String.fromCharCode(97 + i), optimizer: OPTIMIZER_NAMES[i % OPTIMIZER_NAMES.length]!, options: {} })),
+    runs: Array.from({ length: runs }, (_, i) => ({ id: String.fromCharCode(97 + i), optimizer: optimizerIds()[i % optimizerIds().length]!, options: {} })),
   };
   useLab.setState({ experiment });
   const metas: Record<string, RunMeta> = {};

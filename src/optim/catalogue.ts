@@ -160,6 +160,9 @@ export const optimizerTitle = (id: string): string => registry.get(id)?.title ??
 /** The settings shown in the builder (the rest are `advanced`). */
 export const shownSettings = (id: string): readonly ParamSpec[] => registry.get(id)?.settings.filter((s) => !s.advanced) ?? [];
 
+/** The defaults of the settings shown in the builder: what a run records besides the options it changed. */
+export const shownDefaults = (id: string): Record<string, number> => Object.fromEntries(shownSettings(id).map((s) => [s.key, s.default]));
+
 /** Whether an optimizer has a learning rate to tune on a grid. */
 export const hasLearningRate = (id: string): boolean => registry.get(id)?.settings.some((s) => s.key === 'learningRate') ?? false;
 

@@ -43,7 +43,7 @@ describe('the experiment as a value', () => {
     expect(experiment.steps).toBe(DEFAULT_EXPERIMENT.steps);
     expect(experiment.backend).toBe('auto');
     expect(notices.join('\n')).toMatch(/version 0/);
-    expect(notices.join('\n')).toMatch(/alpha \(α\) must be in \(0, 10\], got -1/);
+    expect(notices.join('\n')).toMatch(/alpha \(α\) must be in \(0, 100\], got -1/);
     expect(notices.join('\n')).toMatch(/unknown optimizer "nope"/);
     expect(notices.join('\n')).toMatch(/learning rate \(lr\) must be a number/);
     expect(notices.join('\n')).toMatch(/Task setting "evil"/);

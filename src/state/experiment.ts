@@ -1,5 +1,9 @@
-import { L4_DEFAULTS } from '../optim/defaults';
+import { optimizerIds, optimizerSpec, optimizerTitle } from '../optim/catalogue';
+import { checkSetting } from '../optim/settings';
+import { taskSpec, taskTitle } from '../tasks/catalogue';
 import type { BackendChoice } from '../worker/protocol';
+
+export { checkParam, type ParamSpec } from '../optim/settings';
 
 /**
  * The experiment is a value (TensorFlow Playground's state.ts habit): serialisable, seeded, versioned, and
@@ -26,114 +30,10 @@ export interface Experiment {
   readonly backend: BackendChoice;
 }
 
-export const TASK_NAMES = ['functions-2d', 'regression', 'mnist-mlp', 'fashion-convnet', 'cifar10-resnet', 'repeat-copy'] as const;
-export type TaskName = (typeof TASK_NAMES)[number];
-export const TASK_TITLES: Record<TaskName, string> = {
-  'functions-2d': '2-D functions',
-  regression: 'Badly conditioned regression (Fig. 2)',
-  'mnist-mlp': 'MNIST MLP (Fig. 3, Table 2)',
-  'fashion-convnet': 'Fashion-MNIST ConvNet',
-  'cifar10-resnet': 'CIFAR-10 ResNet (your files)',
-  'repeat-copy': 'Repeat-copy LSTM (Fig. 6)',
-};
-
-export const OPTIMIZER_NAMES = ['l4adam', 'l4mom', 'adam', 'momentum', 'sgd', 'rmsprop', 'adagrad', 'polyak', 'sps-max', 'ali-g'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-export const OPTIMIZER_TITLES: Record<OptimizerName, string> = {
-  l4adam: 'L4Adam',
-  l4mom: 'L4Mom',
-  adam: 'Adam',
-  momentum: 'Momentum SGD',
-  sgd: 'SGD',
-  rmsprop: 'RMSProp',
-  adagrad: 'AdaGrad',
-  polyak: 'Polyak',
-  'sps-max': 'SPS_max',
-  'ali-g': 'ALI-G',
-};
-
-/** The settings each task exposes on the page (the engine validates them again). */
-export const TASK_SETTINGS: Record<TaskName, readonly { key: string; label: string; choices?: readonly string[]; default: number | string }[]> = {
-  'functions-2d': [
-    { key: 'fn', label: 'function', choices: ['rosenbrock', 'beale', 'quadratic', 'rastrigin'], default: 'rosenbrock' },
-    { key: 'kappa', label: 'condition number', default: 100 },
-    { key: 'noise', label: 'noise', default: 0 },
-  ],
-  regression: [{ key: 'kappa', label: 'condition number', default: 1e10 }],
-  'mnist-mlp': [{ key: 'batchSize', label: 'batch size', default: 64 }],
-  'fashion-convnet': [{ key: 'batchSize', label: 'batch size', default: 100 }],
-  'cifar10-resnet': [
-    { key: 'depth', label: 'depth', default: 20 },
-    { key: 'batchSize', label: 'batch size', default: 128 },
-  ],
-  'repeat-copy': [
-    { key: 'bits', label: 'bits', default: 4 },
-    { key: 'maxLength', label: 'max length', default: 2 },
-    { key: 'maxRepeats', label: 'max repeats', default: 2 },
-    { key: 'batchSize', label: 'batch size', default: 16 },
-  ],
-};
-
-/** The settings a run of each optimizer exposes, with their domains (refused at the control when outside). */
-export interface ParamSpec {
-  readonly key: string;
-  /** Spelled out, as the control's label says it ("alpha", "learning rate"). */
-  readonly label: string;
-  readonly symbol: string;
-  readonly min: number;
-  readonly max: number;
-  readonly minOpen: boolean;
-  readonly maxOpen: boolean;
-  readonly log: boolean;
-  readonly default: number;
-  /** The live slider's range, when the parameter has one. */
-  readonly slider?: readonly [number, number];
-}
-
-/** A parameter spec: log-scaled, open below and closed above unless `o` says otherwise. */
-export const paramSpec = (key: string, label: string, symbol: string, def: number, min: number, max: number, o: Partial<ParamSpec> = {}): ParamSpec => ({
-  key,
-  label,
-  symbol,
-  default: def,
-  min,
-  max,
-  minOpen: true,
-  maxOpen: false,
-  log: true,
-  ...o,
-});
-
-const L4_PARAMS = [
-  paramSpec('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 10, { slider: [0.01, 1] }),
-  paramSpec('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false, slider: [0.5, 1] }),
-  paramSpec('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, 1e9, { slider: [10, 1e5] }),
-  paramSpec('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false }),
-];
-const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, 100, { slider: [1e-6, 1] });
-
-export const OPTIMIZER_PARAMS: Record<OptimizerName, readonly ParamSpec[]> = {
-  l4adam: L4_PARAMS,
-  l4mom: L4_PARAMS,
-  adam: [lr(1e-3)],
-  momentum: [lr(0.01), paramSpec('momentum', 'momentum', 'μ', 0.9, 0, 1, { minOpen: false, maxOpen: true, log: false })],
-  sgd: [lr(0.01)],
-  rmsprop: [lr(1e-3)],
-  adagrad: [lr(0.01)],
-  polyak: [paramSpec('fStar', 'f star', 'f*', 0, -1e9, 1e9, { log: false, minOpen: false }), paramSpec('alpha', 'alpha', 'α', 1, 0, 10)],
-  'sps-max': [paramSpec('gammaB', 'gamma b', 'γ_b', 1, 0, 1e9), paramSpec('c', 'c', 'c', 0.5, 0, 1e9)],
-  'ali-g': [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, 1e9)],
-};
-
-/** Checks one value against its spec; returns a sentence naming the parameter, or null when valid. */
-export function checkParam(spec: ParamSpec, value: number): string | null {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `${spec.label} (${spec.symbol}) must be a number.`;
-  const lo = spec.minOpen ? value > spec.min : value >= spec.min;
-  const hi = spec.maxOpen ? value < spec.max : value <= spec.max;
-  if (lo && hi) return null;
-  const range = `${spec.minOpen ? '(' : '['}${spec.min}, ${spec.max}${spec.maxOpen ? ')' : ']'}`;
-  return `${spec.label} (${spec.symbol}) must be in ${range}, got ${value}.`;
-}
+/** A task id of the task catalogue (src/tasks/catalogue.ts). */
+export type TaskName = string;
+/** An optimizer id of the optimizer catalogue (src/optim/catalogue.ts). */
+export type OptimizerName = string;
 
 export const DEFAULT_EXPERIMENT: Experiment = {
   v: EXPERIMENT_VERSION,
@@ -233,14 +133,21 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
   const r = raw as Record<string, unknown>;
   if (r.v !== EXPERIMENT_VERSION) notices.push(`The link is from experiment version ${String(r.v)}; it was read as version ${EXPERIMENT_VERSION}.`);
   let task: TaskName = d.task;
-  if (TASK_NAMES.includes(r.task as TaskName)) task = r.task as TaskName;
-  else if (r.task !== undefined) notices.push(`Unknown task "${String(r.task)}"; using ${TASK_TITLES[d.task]}.`);
+  if (typeof r.task === 'string' && taskSpec(r.task)) task = r.task;
+  else if (r.task !== undefined) notices.push(`Unknown task "${String(r.task)}"; using ${taskTitle(d.task)}.`);
+  const tSpec = taskSpec(task)!;
   const taskSettings: Record<string, number | string> = {};
   if (r.taskSettings && typeof r.taskSettings === 'object') {
-    for (const [k, v] of Object.entries(r.taskSettings as Record<string, unknown>)) {
-      if (typeof v === 'number' && Number.isFinite(v)) taskSettings[k] = v;
-      else if (typeof v === 'string' && /^[\w.-]{1,40}$/.test(v)) taskSettings[k] = v;
-      else notices.push(`Task setting "${k}" was not a plain number or name and was dropped.`);
+    const given = r.taskSettings as Record<string, unknown>;
+    for (const k of Object.keys(given).filter((k) => !tSpec.settings.some((s) => s.key === k))) {
+      notices.push(`Task setting "${k}" is not a setting of ${taskTitle(task)} and was dropped (valid: ${tSpec.settings.map((s) => s.key).join(', ')}).`);
+    }
+    for (const spec of tSpec.settings) {
+      const v = given[spec.key];
+      if (v === undefined) continue;
+      const problem = checkSetting(spec, v);
+      if (problem) notices.push(`${taskTitle(task)}: ${problem} Using ${String(spec.default)}.`);
+      else taskSettings[spec.key] = v as number | string;
     }
   } else if (task === d.task) Object.assign(taskSettings, d.taskSettings);
   const int = (key: string, v: unknown, lo: number, hi: number, def: number) => {
@@ -253,18 +160,22 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
   if (!Array.isArray(r.runs) && r.runs !== undefined) notices.push('The list of runs could not be read.');
   for (const [i, item] of rawRuns.slice(0, MAX_RUNS).entries()) {
     const it = (item ?? {}) as Record<string, unknown>;
-    if (!OPTIMIZER_NAMES.includes(it.optimizer as OptimizerName)) {
-      notices.push(`Run ${i + 1}: unknown optimizer "${String(it.optimizer)}"; it was left out.`);
+    const oSpec = typeof it.optimizer === 'string' ? optimizerSpec(it.optimizer) : undefined;
+    if (!oSpec) {
+      notices.push(`Run ${i + 1}: unknown optimizer "${String(it.optimizer)}"; it was left out (known: ${optimizerIds().join(', ')}).`);
       continue;
     }
-    const optimizer = it.optimizer as OptimizerName;
+    const optimizer = oSpec.id;
     const options: Record<string, number> = {};
     const given = it.options && typeof it.options === 'object' ? (it.options as Record<string, unknown>) : {};
-    for (const spec of OPTIMIZER_PARAMS[optimizer]) {
+    for (const k of Object.keys(given).filter((k) => !oSpec.settings.some((s) => s.key === k))) {
+      notices.push(`Run ${i + 1}: "${k}" is not a setting of ${oSpec.title} and was dropped (valid: ${oSpec.settings.map((s) => s.key).join(', ')}).`);
+    }
+    for (const spec of oSpec.settings) {
       const v = given[spec.key];
       if (v === undefined) continue;
-      const problem = checkParam(spec, v as number);
-      if (problem) notices.push(`Run ${i + 1} (${OPTIMIZER_TITLES[optimizer]}): ${problem} Using ${spec.default}.`);
+      const problem = checkSetting(spec, v);
+      if (problem) notices.push(`Run ${i + 1} (${optimizerTitle(optimizer)}): ${problem} Using ${spec.default}.`);
       else options[spec.key] = v as number;
     }
     const id = typeof it.id === 'string' && /^[a-z0-9]{1,8}$/.test(it.id) && !runs.some((x) => x.id === it.id) ? it.id : nextRunId(runs);

@@ -4,12 +4,13 @@ import {
   decodeExperiment,
   encodeExperiment,
   nextRunId,
-  OPTIMIZER_PARAMS,
   PRESETS,
   type Experiment,
   type OptimizerName,
   type RunSpec,
 } from './experiment';
+import { shownDefaults } from '../optim/catalogue';
+import { taskSpec } from '../tasks/catalogue';
 import { maxConcurrentRuns, useRuns, type RunCommand } from './runs';
 
 interface LabState {
@@ -36,25 +37,16 @@ interface LabState {
 /** More runs than this in one experiment would freeze a tab (each is a worker with its own tfjs). */
 export const MAX_RUNS_PER_EXPERIMENT = 40;
 
-/** Rough memory of one training worker, by task, in MB: tfjs and its backend, the data, the model, traces. */
-const WORKER_MB: Record<string, number> = {
-  'functions-2d': 40,
-  regression: 40,
-  'repeat-copy': 50,
-  'mnist-mlp': 160,
-  'fashion-convnet': 220,
-  'cifar10-resnet': 450,
-};
-
 /**
  * The memory budget: half of what the device reports (navigator.deviceMemory, in GB; 4 GB where unknown).
  * Returns a sentence when the workers that would train at once need more, else null.
  */
 export function memoryProblem(task: string, concurrent: number, deviceGb = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4): string | null {
-  const need = (WORKER_MB[task] ?? 100) * concurrent;
+  const perWorker = taskSpec(task)?.memoryMB ?? 100;
+  const need = perWorker * concurrent;
   const budget = deviceGb * 1024 * 0.5;
   if (need <= budget) return null;
-  const fit = Math.max(1, Math.floor(budget / (WORKER_MB[task] ?? 100)));
+  const fit = Math.max(1, Math.floor(budget / perWorker));
   return `This experiment would train ${concurrent} runs at once, about ${need} MB, but this device has about ${Math.round(budget)} MB to spare. Lower the seeds or remove runs (about ${fit} at once fit).`;
 }
 
@@ -120,7 +112,7 @@ export const useLab = create<LabState>()((set, get) => {
         e.runs.flatMap((spec) =>
           Array.from({ length: e.seeds }, (_, k) => {
             const seed = e.seed + k;
-            const defaults = Object.fromEntries(OPTIMIZER_PARAMS[spec.optimizer].map((p) => [p.key, p.default]));
+            const defaults = shownDefaults(spec.optimizer);
             return {
               id: runIdOf(spec.id, seed),
               specId: spec.id,

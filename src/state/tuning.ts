@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { RunClient } from '../worker/client';
-import { OPTIMIZER_PARAMS } from './experiment';
+import { hasLearningRate, optimizerSpecs, shownDefaults } from '../optim/catalogue';
 import { useLab } from './lab';
 import { createWorker, type WorkerLike } from './runs';
 
@@ -75,8 +75,9 @@ export const useTuning = create<TuningState>()((set, get) => ({
     stopAll();
     const e = useLab.getState().experiment;
     const spec = e.runs.find((r) => r.id === specId);
-    if (!spec || !OPTIMIZER_PARAMS[spec.optimizer].some((p) => p.key === 'learningRate')) {
-      set({ error: 'Tuning needs a run whose optimizer has a learning rate (Adam, momentum SGD, SGD, RMSProp, AdaGrad).' });
+    if (!spec || !hasLearningRate(spec.optimizer)) {
+      const which = optimizerSpecs().filter((o) => hasLearningRate(o.id)).map((o) => o.title);
+      set({ error: `Tuning needs a run whose optimizer has a learning rate (${which.join(', ')}).` });
       return;
     }
     if (!(lo > 0 && hi >= lo && Number.isInteger(points) && points >= 1 && points <= 12)) {
@@ -87,7 +88,7 @@ export const useTuning = create<TuningState>()((set, get) => ({
     const jobs = grid.flatMap((lr) => Array.from({ length: e.seeds }, (_, k) => ({ lr, seed: e.seed + k })));
     set({ specId, status: 'running', error: null, best: null, results: jobs.map((j) => ({ ...j, status: 'queued', final: null })) });
     const tail = Math.max(1, Math.floor(e.steps / 10));
-    const defaults = Object.fromEntries(OPTIMIZER_PARAMS[spec.optimizer].map((p) => [p.key, p.default]));
+    const defaults = shownDefaults(spec.optimizer);
     // A pool sized to the machine: more workers than cores only slows every run down.
     const pool = Math.max(1, Math.min(jobs.length, globalThis.navigator?.hardwareConcurrency ?? 2));
     let next = 0;

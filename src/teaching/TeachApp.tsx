@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { checkParam, paramSpec } from '../state/experiment';
+import { L4_SETTINGS, optimizerSpec } from '../optim/catalogue';
+import { checkParam, type ParamSpec } from '../optim/settings';
 import { ParamInput } from '../ui/controls/ParamInput';
 import { parseClassroom, type Hideable, type LessonStep } from './classroom';
 import { DEMOS } from './demos';
@@ -7,11 +8,13 @@ import { Explainer1D } from './Explainer1D';
 import { Explainer2D } from './Explainer2D';
 import { DEFAULT_1D, FUNCTIONS_1D, step1d, type Fn1D, type Step1dSettings } from './step1d';
 
-const ALPHA = paramSpec('alpha', 'alpha', 'α', 0.15, 0, 100);
-const GAMMA = paramSpec('gamma', 'gamma', 'γ', 0.9, 0, 1, { log: false });
-const TAU = paramSpec('tau', 'tau', 'τ', 1000, 0, 1e9);
-const FSTAR = paramSpec('fStar', 'f star', 'f*', 0, -100, 100, { log: false, minOpen: false });
-const LR = paramSpec('lr', 'learning rate', 'lr', 0.1, 0, 100);
+// The same settings, with the same domains, as the lab's optimizers (src/optim/catalogue.ts).
+const setting = (list: readonly ParamSpec[], key: string) => list.find((s) => s.key === key)!;
+const ALPHA = setting(L4_SETTINGS, 'alpha');
+const GAMMA = setting(L4_SETTINGS, 'gamma');
+const TAU = setting(L4_SETTINGS, 'tau');
+const FSTAR = setting(optimizerSpec('polyak')!.settings, 'fStar');
+const LR = setting(optimizerSpec('sgd')!.settings, 'learningRate');
 
 const fmt = (v: number | null) => (v === null ? '—' : !Number.isFinite(v) ? String(v) : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 

@@ -101,7 +101,7 @@ describe('worker runtime over a MessageChannel', () => {
     await w.ended;
     const t = w.rows();
     expect(t.events).toEqual([{ step: 10, patch: { alpha: 0.25 } }]);
-    expect(w.errors).toEqual([expect.stringMatching(/alpha must be in \(0, ∞\), got -2/)]);
+    expect(w.errors).toEqual([expect.stringMatching(/alpha must be in \(0, 100\], got -2/)]);
   });
 
   it('a diverging run ends as diverged at its step', async () => {

@@ -3,7 +3,7 @@ import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 
 import type { TraceColumn } from '../../engine/trace';
 import { aggregateBuckets, type StepBuckets } from '../../lib/buckets';
 import { robustRange, smooth, type SeriesPoint } from '../../lib/series';
-import { OPTIMIZER_TITLES } from '../../state/experiment';
+import { optimizerTitle } from '../../optim/catalogue';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { bucketsOf, subscribeTraces, traceOf, tracesVersion } from '../../state/traces';
@@ -94,7 +94,7 @@ function seriesFor(g: { runIds: string[]; stepsPerEpoch: number }, column: Chart
 
 interface ChartView {
   readonly groups: Map<string, { runIds: string[]; stepsPerEpoch: number }>;
-  readonly specs: readonly { id: string; optimizer: keyof typeof OPTIMIZER_TITLES }[];
+  readonly specs: readonly { id: string; optimizer: string }[];
   readonly xMode: XMode;
   readonly smoothing: number;
   readonly hidden: ReadonlySet<string>;
@@ -113,7 +113,7 @@ function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
     drawn.push({
       specId: rs.id,
       color: colorOf(i),
-      name: `${rs.id}: ${OPTIMIZER_TITLES[rs.optimizer]}`,
+      name: `${rs.id}: ${optimizerTitle(rs.optimizer)}`,
       raw: Object.freeze(agg),
       smooth: Object.freeze(smooth(agg, view.smoothing, spec.log)),
       companion: Object.freeze(smooth(comp, view.smoothing, spec.log)),
@@ -339,7 +339,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
                 setHidden(next);
               }}
             />{' '}
-            {rs.id}: {OPTIMIZER_TITLES[rs.optimizer]}
+            {rs.id}: {optimizerTitle(rs.optimizer)}
           </label>
         ))}
       </p>

@@ -1,15 +1,8 @@
 import { useState } from 'react';
-import {
-  OPTIMIZER_NAMES,
-  OPTIMIZER_PARAMS,
-  OPTIMIZER_TITLES,
-  PRESETS,
-  TASK_NAMES,
-  TASK_SETTINGS,
-  TASK_TITLES,
-  type OptimizerName,
-  type TaskName,
-} from '../../state/experiment';
+import { optimizerSpecs, shownSettings } from '../../optim/catalogue';
+import { isChoice } from '../../optim/settings';
+import { PRESETS } from '../../state/experiment';
+import { taskSpec, taskSpecs } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { colorOf } from '../charts/colors';
 import { DatasetDrop } from './DatasetDrop';
@@ -67,19 +60,20 @@ export function ExperimentBuilder() {
             aria-label="task"
             value={e.task}
             onChange={(ev) => {
-              const task = ev.target.value as TaskName;
-              lab.update({ task, taskSettings: Object.fromEntries(TASK_SETTINGS[task].map((s) => [s.key, s.default])) });
+              const task = ev.target.value;
+              const settings = taskSpec(task)?.settings.filter((s) => !s.advanced && !s.optional) ?? [];
+              lab.update({ task, taskSettings: Object.fromEntries(settings.map((s) => [s.key, s.default])) });
             }}
           >
-            {TASK_NAMES.map((t) => (
-              <option key={t} value={t}>
-                {TASK_TITLES[t]}
+            {taskSpecs().map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.shortTitle}
               </option>
             ))}
           </select>
         </label>{' '}
-        {TASK_SETTINGS[e.task].map((s) =>
-          s.choices ? (
+        {(taskSpec(e.task)?.settings ?? []).filter((s) => !s.advanced).map((s) =>
+          isChoice(s) ? (
             <label key={s.key}>
               {s.label}{' '}
               <select
@@ -96,7 +90,7 @@ export function ExperimentBuilder() {
             <ParamInput
               key={`${e.task}.${s.key}`}
               context="task"
-              spec={{ key: s.key, label: s.label, symbol: s.label, min: 0, max: 1e12, minOpen: s.key !== 'noise', maxOpen: false, log: false, default: Number(s.default) }}
+              spec={s}
               value={Number(e.taskSettings[s.key] ?? s.default)}
               onChange={(v) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: v } })}
             />
@@ -109,14 +103,14 @@ export function ExperimentBuilder() {
         {e.runs.map((r, i) => (
           <li key={r.id} data-testid={`spec.${r.id}`}>
             <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> Run {r.id}:{' '}
-            <select aria-label={`optimizer of run ${r.id}`} value={r.optimizer} onChange={(ev) => lab.setRunOptimizer(r.id, ev.target.value as OptimizerName)}>
-              {OPTIMIZER_NAMES.map((o) => (
-                <option key={o} value={o}>
-                  {OPTIMIZER_TITLES[o]}
+            <select aria-label={`optimizer of run ${r.id}`} value={r.optimizer} onChange={(ev) => lab.setRunOptimizer(r.id, ev.target.value)}>
+              {optimizerSpecs().map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.title}
                 </option>
               ))}
             </select>{' '}
-            {OPTIMIZER_PARAMS[r.optimizer].map((spec) => (
+            {shownSettings(r.optimizer).map((spec) => (
               <ParamInput
                 key={spec.key}
                 context={`run ${r.id}`}

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { checkParam, type ParamSpec } from '../../state/experiment';
+import { checkParam, type ParamSpec } from '../../optim/settings';
 
 const toSlider = (spec: ParamSpec, v: number) => {
   const [lo, hi] = spec.slider!;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { OPTIMIZER_PARAMS, OPTIMIZER_TITLES } from '../../state/experiment';
+import { hasLearningRate, optimizerTitle } from '../../optim/catalogue';
 import { useLab } from '../../state/lab';
 import { summarize, useTuning } from '../../state/tuning';
 
@@ -12,7 +12,7 @@ export function TuningPanel() {
   const runs = useLab((s) => s.experiment.runs);
   const budget = useLab((s) => `${s.experiment.steps} steps × ${s.experiment.seeds} seed(s)`);
   const t = useTuning();
-  const tunable = runs.filter((r) => OPTIMIZER_PARAMS[r.optimizer].some((p) => p.key === 'learningRate'));
+  const tunable = runs.filter((r) => hasLearningRate(r.optimizer));
   const [specId, setSpecId] = useState<string>('');
   const [lo, setLo] = useState('1e-4');
   const [hi, setHi] = useState('1');
@@ -32,7 +32,7 @@ export function TuningPanel() {
             <select aria-label="run to tune" value={chosen?.id} onChange={(e) => setSpecId(e.target.value)}>
               {tunable.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.id}: {OPTIMIZER_TITLES[r.optimizer]}
+                  {r.id}: {optimizerTitle(r.optimizer)}
                 </option>
               ))}
             </select>

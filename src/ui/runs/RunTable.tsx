@@ -1,4 +1,4 @@
-import { OPTIMIZER_TITLES } from '../../state/experiment';
+import { optimizerTitle } from '../../optim/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
 import { useRuns, type RunMeta } from '../../state/runs';
@@ -47,7 +47,7 @@ export function RunTable() {
           return (
             <tr key={id} data-testid={`runs.${id}`}>
               <th scope="row">{id}</th>
-              <td>{OPTIMIZER_TITLES[r.config.optimizer as keyof typeof OPTIMIZER_TITLES] ?? r.config.optimizer}</td>
+              <td>{optimizerTitle(r.config.optimizer)}</td>
               <td>{r.seed}</td>
               <td data-testid={`runs.${id}.status`}>
                 {statusText(r)}
