@@ -9,6 +9,8 @@ export const StepFlags = {
   lossBelowFloor: 2,
   /** gᵀv ≤ 0 or a non-finite denominator: the step direction is unusable. */
   badDenominator: 4,
+  /** The direction held NaN or ±Inf (non-finite gradients): the parameters are left as they were. */
+  nonFiniteDirection: 8,
 } as const;
 
 export type StepFlagName = keyof typeof StepFlags;

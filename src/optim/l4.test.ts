@@ -240,7 +240,7 @@ describe('the fused epilogue (one kernel on WebGL, WASM and cpu)', () => {
       }
       // The sequence did reach the guarded cases.
       const flags = new Set(fused.flatMap((d) => decodeFlags(d.flags!)));
-      expect([...flags].sort()).toEqual(['badDenominator', 'lossBelowFloor', 'nonFiniteLoss']);
+      expect([...flags].sort()).toEqual(['badDenominator', 'lossBelowFloor', 'nonFiniteDirection', 'nonFiniteLoss']);
     });
   }
 });

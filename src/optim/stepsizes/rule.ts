@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { MissingLossError } from '../flags';
+import { MissingLossError, StepFlags } from '../flags';
 import { sumSquares } from '../tensors';
 import type {
   Diagnostics,
@@ -115,11 +115,17 @@ export function withStepsize<DS, RS>(
         state: state.rule,
       });
       // Every rule's η is ≥ 0 (a flagged step has η = 0), so ‖Δθ‖ = η·vScale·‖v‖.
-      const etaV = tf.mul(res.eta, out.vScale);
-      const negEtaV = tf.neg(etaV);
-      const updates = out.v.map((x) => tf.mul(x, negEtaV));
       const vNormSq = res.vNormSq ?? sumSquares(out.v);
-      const updateNorm = tf.mul(tf.sqrt(vNormSq), etaV) as Scalar;
+      // A flagged step, or a direction that is not finite (NaN or ±Inf in the gradients), takes no step. η = 0
+      // alone is not enough: 0·NaN = NaN would still reach the parameters, so the update is selected.
+      const directionFinite = tf.isFinite(vNormSq);
+      const flags = tf.add(res.flags, tf.mul(tf.cast(tf.logicalNot(directionFinite), 'float32'), StepFlags.nonFiniteDirection)) as Scalar;
+      const ok = tf.equal(flags, 0);
+      const eta = tf.where(ok, res.eta, 0) as Scalar;
+      const etaV = tf.mul(eta, out.vScale);
+      const negEtaV = tf.neg(etaV);
+      const updates = out.v.map((x) => tf.where(ok, tf.mul(x, negEtaV), 0));
+      const updateNorm = tf.where(ok, tf.mul(tf.sqrt(vNormSq), etaV), 0) as Scalar;
       return {
         updates,
         state: {
@@ -127,7 +133,7 @@ export function withStepsize<DS, RS>(
           hyper: state.hyper,
           direction: out.state,
           rule: res.state,
-          diagnostics: { ...res.diagnostics, effectiveLr: res.eta, updateNorm, flags: res.flags },
+          diagnostics: { ...res.diagnostics, effectiveLr: eta, updateNorm, flags },
         },
       };
     },
