@@ -124,7 +124,7 @@ test('invalid hyperparameters are refused at the control, with a message', async
   const lab = new Lab(page);
   await lab.open();
   await lab.param('a', 'alpha').fill('-1');
-  await expect(page.getByTestId('param.run a.alpha.error')).toHaveText('alpha (α) must be in (0, 10], got -1.');
+  await expect(page.getByTestId('param.run a.alpha.error')).toHaveText('alpha (α) must be in (0, 100], got -1.');
   await lab.param('a', 'gamma').fill('abc');
   await expect(page.getByTestId('param.run a.gamma.error')).toContainText('gamma (γ) must be a number');
   const e = (await lab.snapshot()).experiment;
