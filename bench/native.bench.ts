@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { startNodeBackend } from '../src/cli/nodeBackend';
+import { startNodeBackend } from '../src/engine/nodeBackend';
 import { ours } from '../src/bench/harness';
 import { adam, l4Adam } from '../src/optim';
 

@@ -4,7 +4,7 @@
  * Options: --backends=wasm,cpu --rounds=N --quick
  */
 import * as tf from '@tensorflow/tfjs';
-import { startNodeBackend } from '../src/cli/nodeBackend';
+import { startNodeBackend } from '../src/engine/nodeBackend';
 import { formatRow, TABLE_HEADER } from '../src/bench/format';
 import { runPairs } from '../src/bench/harness';
 

@@ -10,7 +10,7 @@
  * engine bookkeeping, tensor allocation, the JS↔wasm calls). Options: --steps=N (default 200) --backend=cpu
  */
 import * as tf from '@tensorflow/tfjs';
-import { startNodeBackend } from '../src/cli/nodeBackend';
+import { startNodeBackend } from '../src/engine/nodeBackend';
 import { adam, applyStep, disposeState, l4Adam, type Transform } from '../src/optim';
 import { loadMnistLike } from '../src/tasks/data/mnist';
 import { mnistPackageSource } from '../src/tasks/data/nodeSource';

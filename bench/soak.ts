@@ -6,7 +6,7 @@
  * Usage: npm run soak -- [--steps=1000000] [--backend=wasm|cpu]
  */
 import * as tf from '@tensorflow/tfjs';
-import { startNodeBackend } from '../src/cli/nodeBackend';
+import { startNodeBackend } from '../src/engine/nodeBackend';
 import { drive } from '../src/engine/drive';
 import { Runner } from '../src/engine/runner';
 import { appendChunk, traceOf } from '../src/state/traces';

@@ -3,9 +3,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { BackendChoice } from '../worker/protocol';
+import type { BackendChoice } from '../engine/backend';
 import { num, parseTrain, usage, UsageError } from './args';
-import { startNodeBackend, tfjsVersion } from './nodeBackend';
+import { startNodeBackend, tfjsVersion } from '../engine/nodeBackend';
 import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
 import { toCsvDoc, toJson, train } from './train';

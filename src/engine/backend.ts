@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice, BackendName } from '../worker/protocol';
+
+/** A tfjs backend the lab can train on, and the user's choice among them. */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | BackendName;
 
 /** What the environment offers, probed once (browser: navigator.gpu; Node: nothing but wasm and cpu). */
 export interface BackendProbe {

@@ -117,7 +117,6 @@ describe('golden float64 reference traces', () => {
       await opt.checkLastStep();
       opt.dispose();
       tf.dispose([...vars, ...data]);
-      // eslint-disable-next-line no-console
       console.log(`${file}: worst relative error loss ${worst.loss.toExponential(1)}, eta ${worst.eta.toExponential(1)}, lossMin ${worst.lossMin.toExponential(1)}`);
       expect(tf.memory().numTensors).toBe(before);
     });

@@ -4,7 +4,9 @@ import { MNIST_FILES } from '../tasks/data/mnist';
 import { openLabDb } from './db';
 
 /** The datasets a user can drop into the page (MNIST itself ships with the app). */
-export type DroppedDataset = 'fashionMnist' | 'cifar10';
+import type { DroppedDataset } from '../worker/labDb';
+
+export type { DroppedDataset };
 
 const IDX_NAMES: string[] = Object.values(MNIST_FILES);
 /** Size limits checked before a file is read: the standard files are 47 MB (IDX images) and 30.7 MB (a CIFAR batch). */
@@ -78,17 +80,3 @@ export async function importDatasetFiles(files: File[]): Promise<{ dataset: Drop
   return { dataset, summary };
 }
 
-/** The dropped files of a dataset (their names, and a reader), for the worker; null when none were dropped. */
-export async function droppedSource(dataset: DroppedDataset): Promise<{ files: string[]; read: (file: string) => Promise<Uint8Array> } | null> {
-  const db = await openLabDb();
-  const files = (await db.getAllKeys('datasets')).filter((k) => k.startsWith(`${dataset}/`)).map((k) => k.slice(dataset.length + 1));
-  if (files.length === 0) return null;
-  return {
-    files,
-    read: async (file) => {
-      const bytes = await db.get('datasets', `${dataset}/${file}`);
-      if (!bytes) throw new DatasetError(file, 'was not among the files you dropped.');
-      return bytes;
-    },
-  };
-}

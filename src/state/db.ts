@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SerializedCheckpoint } from '../engine/snapshot';
+import { LAB_DB_NAME, LAB_DB_VERSION, upgradeLabDb } from '../worker/labDb';
 import type { TraceChunk } from '../engine/trace';
 import type { Experiment } from './experiment';
 import type { RunMeta } from './runs';
@@ -18,16 +19,6 @@ export interface LabDb extends DBSchema {
 let db: Promise<IDBPDatabase<LabDb>> | null = null;
 
 export function openLabDb(): Promise<IDBPDatabase<LabDb>> {
-  db ??= openDB<LabDb>('l4-lab', 3, {
-    upgrade(d, oldVersion) {
-      if (oldVersion < 1) {
-        d.createObjectStore('experiment');
-        d.createObjectStore('runs', { keyPath: 'id' });
-        d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] }).createIndex('byRun', 'runId');
-      }
-      if (oldVersion < 2) d.createObjectStore('checkpoints');
-      if (oldVersion < 3) d.createObjectStore('datasets');
-    },
-  });
+  db ??= openDB<LabDb>(LAB_DB_NAME, LAB_DB_VERSION, { upgrade: (d, old) => upgradeLabDb(d as IDBPDatabase<unknown>, old) });
   return db;
 }

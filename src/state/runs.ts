@@ -3,7 +3,8 @@ import type { RunStatus } from '../engine/runner';
 import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import { DEAD_WORKER_REASON, RunClient } from '../worker/client';
-import type { BackendName, Endpoint, FromWorker, RunConfig } from '../worker/protocol';
+import type { BackendName, FromWorker, RunConfig } from '../worker/protocol';
+import { createWorker, type WorkerLike } from '../worker/spawn';
 import { appendChunk, clearTrace, setTrace, whenVisible } from './traces';
 
 /** What the page shows about a run (its trace lives in state/traces, outside React). */
@@ -60,16 +61,7 @@ interface RunsState {
   removeAll(): void;
 }
 
-/** One worker per run; created by the page, replaced in tests. */
-export type WorkerLike = Endpoint & { terminate(): void };
-let workerFactory: () => WorkerLike = () =>
-  new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
-export function setWorkerFactory(f: () => WorkerLike): void {
-  workerFactory = f;
-}
-export function createWorker(): WorkerLike {
-  return workerFactory();
-}
+export { createWorker, setWorkerFactory, type WorkerLike } from '../worker/spawn';
 
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
 const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: StartOptions }[] = [];
@@ -239,7 +231,7 @@ export const useRuns = create<RunsState>()((set, get) => {
         config = { ...config, avoid: { ...config.avoid, [failed.backend]: `the last attempt of this run failed on it (${failed.reason})` } };
       }
       lastFailure.delete(id);
-      const worker = workerFactory();
+      const worker = createWorker();
       const client = new RunClient(worker, id);
       clients.set(id, { client, worker });
       // A queued run keeps its place in the table.

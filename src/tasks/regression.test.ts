@@ -37,7 +37,6 @@ describe('regression task (Recht, Sec. 3.1)', () => {
       });
     }
     const floor = await lossAt(task);
-    // eslint-disable-next-line no-console
     console.log(`regression float32 floor at W1·W2 = A: ${floor.toExponential(2)}`);
     expect(floor).toBeLessThan(1e-8);
     expect(floor).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { contours } from 'd3-contour';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FORMULAS_2D, NUMBERS } from '../lib/functions2d';
-import { createWorker, type WorkerLike } from '../state/runs';
+import { createWorker, type WorkerLike } from '../worker/spawn';
 import { colorOf } from '../ui/charts/colors';
 import { RunClient } from '../worker/client';
 

@@ -8,7 +8,7 @@ import type { BackendProbe } from '../engine/backend';
 import { isGzip } from '../tasks/data/idx';
 import { CIFAR_TRAIN_FILES, loadCifar10 } from '../tasks/data/cifar';
 import { loadMnistLike } from '../tasks/data/mnist';
-import { droppedSource } from '../state/datasets';
+import { droppedSource } from './labDb';
 import type { DataSource, TaskData } from '../tasks';
 import type { WorkerEnv } from './endpoint';
 

@@ -9,8 +9,9 @@ import type { Settings } from '../tasks/types';
 
 export const PROTOCOL_VERSION = 1;
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | BackendName;
+import type { BackendChoice, BackendName } from '../engine/backend';
+
+export type { BackendChoice, BackendName };
 
 /** Everything needed to rebuild a run: serialisable, seeded. */
 export interface RunConfig {

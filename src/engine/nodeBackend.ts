@@ -3,9 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { chooseBackend, type BackendProbe, type BackendChoiceResult } from '../engine/backend';
+import { chooseBackend, type BackendChoice, type BackendProbe, type BackendChoiceResult } from './backend';
 import { taskSpec } from '../tasks/catalogue';
-import type { BackendChoice } from '../worker/protocol';
 
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);

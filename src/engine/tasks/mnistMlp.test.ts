@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/nodeBackend';
-import { Runner } from '../engine/runner';
-import { drive } from '../engine/drive';
-import { loadMnistLike, type MnistLike } from './data/mnist';
-import { mnistPackageSource } from './data/nodeSource';
-import { createMnistMlp } from './mnistMlp';
+import { startNodeBackend } from '../nodeBackend';
+import { Runner } from '../runner';
+import { drive } from '../drive';
+import { loadMnistLike, type MnistLike } from '../../tasks/data/mnist';
+import { mnistPackageSource } from '../../tasks/data/nodeSource';
+import { createMnistMlp } from '../../tasks/mnistMlp';
 
 let data: MnistLike;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/nodeBackend';
-import { drive } from '../engine/drive';
-import { Runner } from '../engine/runner';
-import { createTask } from './index';
-import { repeatCopyBatch } from './repeatCopy';
+import { startNodeBackend } from '../nodeBackend';
+import { drive } from '../drive';
+import { Runner } from '../runner';
+import { createTask } from '../../tasks';
+import { repeatCopyBatch } from '../../tasks/repeatCopy';
 
 beforeAll(async () => {
   expect((await startNodeBackend('wasm')).backend).toBe('wasm');

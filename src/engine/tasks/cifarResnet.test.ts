@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drive } from '../engine/drive';
-import { Runner } from '../engine/runner';
-import { makeRng } from '../lib/rng';
-import type { RgbSet } from './data/cifar';
-import { createTask } from './index';
+import { drive } from '../drive';
+import { Runner } from '../runner';
+import { makeRng } from '../../lib/rng';
+import type { RgbSet } from '../../tasks/data/cifar';
+import { createTask } from '../../tasks';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/nodeBackend';
-import { drive } from '../engine/drive';
-import { Runner } from '../engine/runner';
-import { makeRng } from '../lib/rng';
-import type { ImageSet } from './data/idx';
-import { createTask } from './index';
+import { startNodeBackend } from '../nodeBackend';
+import { drive } from '../drive';
+import { Runner } from '../runner';
+import { makeRng } from '../../lib/rng';
+import type { ImageSet } from '../../tasks/data/idx';
+import { createTask } from '../../tasks';
 
 beforeAll(async () => {
   // tfjs's WASM backend cannot train convolutions, so the choice falls back to cpu and says why.

@@ -1,0 +1,46 @@
+// Lint: the layering of ARCHITECTURE.md as restricted imports (data flows one way), and React's hook rules.
+// Formatting is Prettier's (npm run format); `npm run lint` checks both and is part of `npm test`.
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+/** An import of one of our layers, from any depth. */
+const layer = (...names) => ({
+  regex: `^(\\.\\./)+(${names.join('|')})(/|$)`,
+  message: `breaks the layering (ARCHITECTURE.md): data flows ui → state → worker → engine → tasks + optim.`,
+});
+
+/** The rule for the files of `dir`: which of our layers they may not import, and which packages. */
+const restrict = (dir, names, extra = [], { files = [`src/${dir}/**/*.{ts,tsx}`], ignores = [] } = {}) => ({
+  files,
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { patterns: [layer(...names), ...extra] }] },
+});
+
+const onlyTfjsCore = {
+  group: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-*', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter'],
+  message: 'optim imports only @tensorflow/tfjs-core.',
+};
+
+const OTHERS_THAN_OPTIM = ['tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'lib', 'bench'];
+const OPTIM_TESTS = ['src/optim/**/*.test.ts', 'src/optim/testing/**'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  // optim: tfjs-core and itself (its tests may use the union package, which registers gradients in Node).
+  restrict('optim', OTHERS_THAN_OPTIM, [onlyTfjsCore], { ignores: OPTIM_TESTS }),
+  restrict('optim', OTHERS_THAN_OPTIM, [], { files: OPTIM_TESTS }),
+  restrict('lib', ['optim', 'tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
+  restrict('tasks', ['engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
+  restrict('engine', ['worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
+  restrict('worker', ['state', 'ui', 'teaching', 'cli', 'bench']),
+  restrict('cli', ['worker', 'state', 'ui', 'teaching', 'bench']),
+  restrict('state', ['ui', 'teaching', 'cli', 'bench']),
+  restrict('teaching', ['state', 'cli', 'bench']),
+  restrict('ui', ['teaching', 'cli', 'bench']),
+);
