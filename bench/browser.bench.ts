@@ -21,11 +21,21 @@ const plan: Record<string, { rounds: number; block: number; warmup: number }> = 
 const convPlan = { rounds: Number(args.get('conv-rounds') ?? 11), block: 1, warmup: 1 };
 const models = (args.get('models') ?? 'mlp,convnet').split(',');
 const port = 4174;
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
+  stdio: 'ignore',
+});
 await new Promise((r) => setTimeout(r, 1500));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--enable-unsafe-webgpu'],
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    '--enable-unsafe-webgpu',
+  ],
 });
 const lines: string[] = [];
 let adapter: string | null = null;
@@ -33,7 +43,10 @@ try {
   for (const b of backends) {
     const p = plan[b] ?? plan.wasm!;
     const page = await browser.newPage();
-    const q = [models.includes('mlp') ? `&mlp=${p.rounds},${p.block},${p.warmup}` : '', models.includes('convnet') ? `&convnet=${convPlan.rounds},${convPlan.block},${convPlan.warmup}` : ''].join('');
+    const q = [
+      models.includes('mlp') ? `&mlp=${p.rounds},${p.block},${p.warmup}` : '',
+      models.includes('convnet') ? `&convnet=${convPlan.rounds},${convPlan.block},${convPlan.warmup}` : '',
+    ].join('');
     await page.goto(`http://localhost:${port}/bench.html?backend=${b}${q}`);
     await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 900_000 });
     const res = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
@@ -65,6 +78,8 @@ try {
   server.kill();
 }
 console.log(`\nChromium ${browser.version()}, WebGPU adapter: ${adapter ?? 'none'}, ${new Date().toISOString()}`);
-console.log('| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms | WebGL programs per step |');
+console.log(
+  '| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms | WebGL programs per step |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const l of lines) console.log(l);

@@ -42,4 +42,7 @@ mine.forEach((t) => t.dispose());
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 console.log(`\n${header.replace('ready ', 'PyTorch: ')}`);
 console.log('| implementation | ms/step | ratio to PyTorch |\n| --- | --- | --- |');
-for (const k of ['torch', 'Adam', 'L4Adam']) console.log(`| ${k === 'torch' ? 'PyTorch Adam (native)' : `tfjs wasm, our ${k}`} | ${med(times[k]!).toFixed(2)} | ${(med(times[k]!) / med(times.torch!)).toFixed(2)} |`);
+for (const k of ['torch', 'Adam', 'L4Adam'])
+  console.log(
+    `| ${k === 'torch' ? 'PyTorch Adam (native)' : `tfjs wasm, our ${k}`} | ${med(times[k]!).toFixed(2)} | ${(med(times[k]!) / med(times.torch!)).toFixed(2)} |`,
+  );

@@ -20,7 +20,13 @@ const port = 4175;
 const base = `http://localhost:${port}`;
 
 const encode = (e: unknown) => `x=${Buffer.from(JSON.stringify(e)).toString('base64url')}`;
-const experiment = (o: { task: string; taskSettings: Record<string, unknown>; runs: { id: string; optimizer: string; options?: Record<string, number> }[]; steps: number; seeds?: number }) => ({
+const experiment = (o: {
+  task: string;
+  taskSettings: Record<string, unknown>;
+  runs: { id: string; optimizer: string; options?: Record<string, number> }[];
+  steps: number;
+  seeds?: number;
+}) => ({
   v: 1,
   seed: 1,
   seeds: o.seeds ?? 1,
@@ -37,11 +43,21 @@ const totalSteps = async (page: Page) => (await snapshot(page)).runs.reduce((a, 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
+  stdio: 'ignore',
+});
 await sleep(1500);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--enable-unsafe-webgpu'],
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    '--enable-unsafe-webgpu',
+  ],
 });
 const rows: string[] = [];
 const row = (goal: string, measured: string, target: string, met: boolean | null) => {
@@ -62,7 +78,12 @@ async function benchPage(query: string): Promise<Record<string, unknown>> {
 
 try {
   if (only.has('charts')) {
-    const r = (await benchPage('charts=8x100000&seconds=6')) as unknown as { fps: number; redraws: number; seconds: number; longestTaskMs: number };
+    const r = (await benchPage('charts=8x100000&seconds=6')) as unknown as {
+      fps: number;
+      redraws: number;
+      seconds: number;
+      longestTaskMs: number;
+    };
     row(
       'charts: 8 series × 100k steps, streaming every frame: full redraws/s (all five charts)',
       `${r.fps.toFixed(1)} (${r.redraws} in ${r.seconds.toFixed(1)} s; longest task ${r.longestTaskMs.toFixed(0)} ms)`,
@@ -73,7 +94,12 @@ try {
   if (only.has('mnist')) {
     const ms: number[] = [];
     for (let i = 0; i < 3; i++) ms.push((await benchPage('mnist')).ms as number);
-    row('start-up: MNIST from the local server (fetch, inflate, parse 70k images)', `${median(ms).toFixed(0)} ms (median of 3: ${ms.map((m) => m.toFixed(0)).join(', ')})`, '< 1000 ms', median(ms) < 1000);
+    row(
+      'start-up: MNIST from the local server (fetch, inflate, parse 70k images)',
+      `${median(ms).toFixed(0)} ms (median of 3: ${ms.map((m) => m.toFixed(0)).join(', ')})`,
+      '< 1000 ms',
+      median(ms) < 1000,
+    );
   }
   if (only.has('lab')) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -91,7 +117,11 @@ try {
     // ?pool=4: all four train at once even on a 2-core machine (the default pool would queue two).
     await page.goto(`${base}/?pool=4#${encode(e)}`);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await page.waitForFunction(() => (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot().runs.filter((r) => r.step > 1000).length === 4, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot().runs.filter((r) => r.step > 1000).length === 4,
+      undefined,
+      { timeout: 120_000 },
+    );
     await sleep(3000);
     await page.evaluate(() => {
       const w = window as unknown as { __long: number[]; __input: number[] };
@@ -143,7 +173,12 @@ try {
       ratio >= 0.95,
     );
     const longest = longLive.length ? Math.max(...longLive) : 0;
-    row(`responsiveness: main-thread tasks over 50 ms while 4 runs train, charts live (${3 * windowS} s)`, `${longLive.length} (longest ${longest.toFixed(0)} ms)`, '0', longLive.length === 0);
+    row(
+      `responsiveness: main-thread tasks over 50 ms while 4 runs train, charts live (${3 * windowS} s)`,
+      `${longLive.length} (longest ${longest.toFixed(0)} ms)`,
+      '0',
+      longLive.length === 0,
+    );
     const worstInput = inputDelays.length ? Math.max(...inputDelays) : 0;
     row(
       `responsiveness: input delay of ${inputs} keystrokes typed into α while the charts update (Event Timing; keystrokes whose event took ≥ 16 ms)`,
@@ -159,13 +194,20 @@ try {
     const timeAll = async (pool: string) => {
       const page = await browser.newPage();
       await page.goto(`${base}/${pool ? `?pool=${pool}` : ''}#${encode(e)}`);
-      await page.getByRole('button', { name: 'Reset', exact: true }).click().catch(() => undefined);
+      await page
+        .getByRole('button', { name: 'Reset', exact: true })
+        .click()
+        .catch(() => undefined);
       const t0 = Date.now();
       await page.getByRole('button', { name: 'Start', exact: true }).click();
-      await page.waitForFunction(() => {
-        const s = (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot();
-        return s.runs.length === 8 && s.runs.every((r) => r.status === 'done');
-      }, undefined, { timeout: 600_000, polling: 100 });
+      await page.waitForFunction(
+        () => {
+          const s = (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot();
+          return s.runs.length === 8 && s.runs.every((r) => r.status === 'done');
+        },
+        undefined,
+        { timeout: 600_000, polling: 100 },
+      );
       const ms = Date.now() - t0;
       await page.close();
       return ms;

@@ -25,7 +25,10 @@ const data = await loadMnistLike(mnistPackageSource());
 const KINDS: [string, RegExp][] = [
   ['matmul', /MatMul/],
   ['reductions', /^(Sum|Max|Min|Mean|Prod|ArgMax|ArgMin)$/],
-  ['layout (reshape, transpose, slice, concat)', /^(Reshape|Transpose|Slice|Concat|Pack|Unpack|Tile|Identity|ExpandDims|Squeeze|GatherV2)$/],
+  [
+    'layout (reshape, transpose, slice, concat)',
+    /^(Reshape|Transpose|Slice|Concat|Pack|Unpack|Tile|Identity|ExpandDims|Squeeze|GatherV2)$/,
+  ],
   ['element-wise', /./],
 ];
 const kindOf = (name: string) => KINDS.find(([, re]) => re.test(name))![0];
@@ -50,7 +53,13 @@ async function profile(name: string, transform: Transform): Promise<Profile> {
     const t1 = performance.now();
     const { value, grads } = tf.variableGrads(lossFn, task.params);
     const t2 = performance.now();
-    const next = applyStep(transform, task.params, task.params.map((p) => grads[p.name]!), state, { loss: value });
+    const next = applyStep(
+      transform,
+      task.params,
+      task.params.map((p) => grads[p.name]!),
+      state,
+      { loss: value },
+    );
     const t3 = performance.now();
     tf.dispose([value, ...Object.values(grads)]);
     state = next;
@@ -79,7 +88,19 @@ async function profile(name: string, transform: Transform): Promise<Profile> {
     add('batch', await tf.profile(() => void (lossFn = task.batchLoss(k))));
     let out!: { value: tf.Scalar; grads: tf.NamedTensorMap };
     add('forward + backward', await tf.profile(() => void (out = tf.variableGrads(lossFn, task.params))));
-    add('optimizer', await tf.profile(() => void (state = applyStep(transform, task.params, task.params.map((p) => out.grads[p.name]!), state, { loss: out.value }))));
+    add(
+      'optimizer',
+      await tf.profile(
+        () =>
+          void (state = applyStep(
+            transform,
+            task.params,
+            task.params.map((p) => out.grads[p.name]!),
+            state,
+            { loss: out.value },
+          )),
+      ),
+    );
     tf.engine().endScope();
   }
   disposeState(state);
@@ -98,7 +119,9 @@ for (const [name, t] of [
 
 const per = (x: number) => (x / steps).toFixed(2);
 console.log(`MNIST MLP step on ${backend} (Node ${process.version}, tfjs ${tf.version.tfjs}), ${steps} steps each; ms per step`);
-console.log('| optimizer | phase | wall | kernels: matmul | reductions | layout | element-wise | kernels per step | not in kernels (tfjs per-op cost) |');
+console.log(
+  '| optimizer | phase | wall | kernels: matmul | reductions | layout | element-wise | kernels per step | not in kernels (tfjs per-op cost) |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [name, p] of results) {
   let total = 0;

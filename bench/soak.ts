@@ -32,7 +32,12 @@ await drive(runner, {
     if (last + 1 >= next) {
       gc();
       const m = process.memoryUsage();
-      samples.push({ step: last + 1, tensors: tf.memory().numTensors, heapMB: (m.heapUsed + m.arrayBuffers) / 2 ** 20, rows: traceOf('soak')?.length ?? 0 });
+      samples.push({
+        step: last + 1,
+        tensors: tf.memory().numTensors,
+        heapMB: (m.heapUsed + m.arrayBuffers) / 2 ** 20,
+        rows: traceOf('soak')?.length ?? 0,
+      });
       next += every;
     }
   },
@@ -44,7 +49,9 @@ for (const s of samples) console.log(`| ${s.step} | ${s.tensors} | ${s.heapMB.to
 // Warm-up: the first quarter (the trace store fills to its bound by 15 % of a million steps).
 const first = samples[Math.floor(samples.length / 4)] ?? samples[0]!;
 const last = samples.at(-1)!;
-console.log(`\n${steps} steps on ${backend} in ${seconds.toFixed(0)} s (${((1e3 * seconds) / steps).toFixed(3)} ms/step), status ${runner.status}`);
+console.log(
+  `\n${steps} steps on ${backend} in ${seconds.toFixed(0)} s (${((1e3 * seconds) / steps).toFixed(3)} ms/step), status ${runner.status}`,
+);
 const tensorsFlat = samples.every((s) => s.tensors === first.tensors);
 const heapGrowth = last.heapMB - first.heapMB;
 console.log(`tensor count flat: ${tensorsFlat}; memory growth after warm-up (from step ${first.step}): ${heapGrowth.toFixed(1)} MB`);

@@ -15,9 +15,18 @@ function idx(dims: number[], fill: (i: number) => number): Buffer {
 const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
 const fashion = (train: number, test: number) => [
   file('train-images-idx3-ubyte.gz', gzipSync(idx([train, 28, 28], (i) => (i * 7) % 256))),
-  file('train-labels-idx1-ubyte', idx([train], (i) => i % 10)),
-  file('t10k-images-idx3-ubyte', idx([test, 28, 28], (i) => (i * 5) % 256)),
-  file('t10k-labels-idx1-ubyte', idx([test], (i) => i % 10)),
+  file(
+    'train-labels-idx1-ubyte',
+    idx([train], (i) => i % 10),
+  ),
+  file(
+    't10k-images-idx3-ubyte',
+    idx([test, 28, 28], (i) => (i * 5) % 256),
+  ),
+  file(
+    't10k-labels-idx1-ubyte',
+    idx([test], (i) => i % 10),
+  ),
 ];
 
 test('dropped dataset files are checked: a bad file gets a clear error naming it; good files train the ConvNet', async ({ page }) => {
@@ -36,9 +45,14 @@ test('dropped dataset files are checked: a bad file gets a clear error naming it
   await input.setInputFiles([file('notes.txt', Buffer.from('hello'))]);
   await expect(page.getByTestId('dataset.error')).toContainText('notes.txt: is not a file of Fashion-MNIST');
   const mismatched = fashion(40, 10);
-  mismatched[1] = file('train-labels-idx1-ubyte', idx([39], () => 0));
+  mismatched[1] = file(
+    'train-labels-idx1-ubyte',
+    idx([39], () => 0),
+  );
   await input.setInputFiles(mismatched);
-  await expect(page.getByTestId('dataset.error')).toHaveText('train-labels-idx1-ubyte: has 39 labels but train-images-idx3-ubyte has 40 images.');
+  await expect(page.getByTestId('dataset.error')).toHaveText(
+    'train-labels-idx1-ubyte: has 39 labels but train-images-idx3-ubyte has 40 images.',
+  );
   // Good files (one of them gzipped).
   await input.setInputFiles(fashion(40, 10));
   await expect(page.getByTestId('dataset.ok')).toHaveText('Fashion-MNIST from your files: 40 training and 10 test images.');

@@ -9,7 +9,9 @@ test('a killed worker fails its run with the reason while the other run goes on;
   await lab.button('Start').click();
   await expect.poll(async () => (await lab.run('a.1'))?.step ?? 0).toBeGreaterThan(10);
   const killedOn = (await lab.run('a.1'))!.backend;
-  expect(await page.evaluate(() => (window as unknown as { __lab: { killWorker(id: string): boolean } }).__lab.killWorker('a.1'))).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { __lab: { killWorker(id: string): boolean } }).__lab.killWorker('a.1'))).toBe(
+    true,
+  );
   await lab.waitStatus('a.1', 'failed', 40_000);
   await expect(page.getByTestId('runs.a.1.status')).toContainText('failed: the worker stopped responding');
   const b = (await lab.run('b.1'))!.step;

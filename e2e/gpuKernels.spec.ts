@@ -6,29 +6,29 @@ import { Lab } from './lab';
  * inner products as two shader programs: the same trajectory as on WASM.
  */
 for (const gpu of ['webgl', 'webgpu'] as const)
-test(`L4 on ${gpu} (fused kernels) follows the same trajectory as on WASM${gpu === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
-  test.setTimeout(180_000);
-  const lab = new Lab(page);
-  const last: Record<string, { loss: number; eta: number }> = {};
-  for (const backend of [gpu, 'wasm']) {
-    await lab.open();
-    await page.getByLabel('task', { exact: true }).selectOption('regression');
-    await page.getByLabel('condition number of task').fill('100000');
-    await page.getByRole('button', { name: 'Remove run b' }).click();
-    await lab.setSteps(100);
-    await page.getByLabel('backend').selectOption(backend);
-    await lab.button('Start').click();
-    await lab.waitStatus('a.1', 'done', 90_000);
-    const r = (await lab.run('a.1'))!;
-    expect(r.backend).toBe(backend);
-    last[backend] = { loss: r.lastLoss!, eta: r.lastEffectiveLr! };
-    await lab.button('Reset').click();
-  }
-  const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-  expect(rel(last[gpu]!.loss, last.wasm!.loss)).toBeLessThan(1e-4);
-  expect(rel(last[gpu]!.eta, last.wasm!.eta)).toBeLessThan(1e-4);
-  expect(lab.realErrors()).toEqual([]);
-});
+  test(`L4 on ${gpu} (fused kernels) follows the same trajectory as on WASM${gpu === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
+    test.setTimeout(180_000);
+    const lab = new Lab(page);
+    const last: Record<string, { loss: number; eta: number }> = {};
+    for (const backend of [gpu, 'wasm']) {
+      await lab.open();
+      await page.getByLabel('task', { exact: true }).selectOption('regression');
+      await page.getByLabel('condition number of task').fill('100000');
+      await page.getByRole('button', { name: 'Remove run b' }).click();
+      await lab.setSteps(100);
+      await page.getByLabel('backend').selectOption(backend);
+      await lab.button('Start').click();
+      await lab.waitStatus('a.1', 'done', 90_000);
+      const r = (await lab.run('a.1'))!;
+      expect(r.backend).toBe(backend);
+      last[backend] = { loss: r.lastLoss!, eta: r.lastEffectiveLr! };
+      await lab.button('Reset').click();
+    }
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    expect(rel(last[gpu]!.loss, last.wasm!.loss)).toBeLessThan(1e-4);
+    expect(rel(last[gpu]!.eta, last.wasm!.eta)).toBeLessThan(1e-4);
+    expect(lab.realErrors()).toEqual([]);
+  });
 
 /**
  * The GPU inner products (gᵀv and ‖v‖² over all tensors in a few dispatches; on WebGL reading packed textures)
@@ -36,25 +36,25 @@ test(`L4 on ${gpu} (fused kernels) follows the same trajectory as on WASM${gpu =
  * (src/bench/dotsCheck.ts).
  */
 for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
-test(`${target} inner-product kernel matches float64 sums on every layout${target === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
-  await page.goto(`/bench.html?dots=${target}`);
-  await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 60_000 });
-  const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
-    ok: boolean;
-    error?: string;
-    backend: string;
-    webglVersion: number;
-    cases: { shapes: string; rel: number[] }[];
-    leaked: number;
-  };
-  expect(r.error).toBeUndefined();
-  expect(r.backend).toBe(target === 'webgpu' ? 'webgpu' : 'webgl');
-  expect(r.webglVersion).toBe({ webgl2: 2, webgl1: 1, webgpu: 0 }[target]);
-  expect(r.ok).toBe(true);
-  expect(r.cases).toHaveLength(5);
-  for (const c of r.cases) {
-    expect(c.rel).toHaveLength(3);
-    for (const e of c.rel) expect(e, c.shapes).toBeLessThan(2e-6);
-  }
-  expect(r.leaked).toBe(0);
-});
+  test(`${target} inner-product kernel matches float64 sums on every layout${target === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
+    await page.goto(`/bench.html?dots=${target}`);
+    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 60_000 });
+    const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+      ok: boolean;
+      error?: string;
+      backend: string;
+      webglVersion: number;
+      cases: { shapes: string; rel: number[] }[];
+      leaked: number;
+    };
+    expect(r.error).toBeUndefined();
+    expect(r.backend).toBe(target === 'webgpu' ? 'webgpu' : 'webgl');
+    expect(r.webglVersion).toBe({ webgl2: 2, webgl1: 1, webgpu: 0 }[target]);
+    expect(r.ok).toBe(true);
+    expect(r.cases).toHaveLength(5);
+    for (const c of r.cases) {
+      expect(c.rel).toHaveLength(3);
+      for (const e of c.rel) expect(e, c.shapes).toBeLessThan(2e-6);
+    }
+    expect(r.leaked).toBe(0);
+  });

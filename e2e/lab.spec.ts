@@ -152,8 +152,12 @@ test('export CSV has the trace columns; the JSON bundle imports back', async ({ 
   await page.getByLabel('import JSON bundle').setInputFiles(path);
   await expect(page.getByTestId('import.info')).toContainText('Imported 2 run(s)');
   const after = await lab.snapshot();
-  expect(after.runs.map((r) => [r.id, r.step, r.lastLoss, r.status])).toEqual(before.runs.map((r) => [r.id, r.step, r.lastLoss, 'imported']));
-  await page.getByLabel('import JSON bundle').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"nope"}') });
+  expect(after.runs.map((r) => [r.id, r.step, r.lastLoss, r.status])).toEqual(
+    before.runs.map((r) => [r.id, r.step, r.lastLoss, 'imported']),
+  );
+  await page
+    .getByLabel('import JSON bundle')
+    .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind":"nope"}') });
   await expect(page.getByTestId('import.error')).toContainText('bad.json: This is not a valid run bundle');
   expect(lab.realErrors()).toEqual([]);
 });
@@ -167,7 +171,18 @@ test('a tuning grid picks the best learning rate and puts it into the comparison
   await page.getByLabel('grid points').fill('4');
   await lab.button('Tune').click();
   await expect(page.getByTestId('tuning.status')).toContainText('Best constant learning rate', { timeout: 90_000 });
-  const s = await page.evaluate(() => (window as unknown as { __lab: { snapshot(): { tuning: { best: { lr: number; score: number }; results: { lr: number; final: number }[] }; experiment: { runs: { id: string; options: Record<string, number> }[] } } } }).__lab.snapshot());
+  const s = await page.evaluate(() =>
+    (
+      window as unknown as {
+        __lab: {
+          snapshot(): {
+            tuning: { best: { lr: number; score: number }; results: { lr: number; final: number }[] };
+            experiment: { runs: { id: string; options: Record<string, number> }[] };
+          };
+        };
+      }
+    ).__lab.snapshot(),
+  );
   expect(s.tuning.results.map((r) => r.lr)).toEqual([0.0001, 0.001, 0.01, 0.1]);
   const finite = s.tuning.results.filter((r) => Number.isFinite(r.final));
   const lowest = finite.reduce((a, r) => (r.final < a.final ? r : a));

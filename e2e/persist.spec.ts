@@ -14,13 +14,24 @@ test('a reload mid-run brings back the experiment and every trace point already 
   await lab.button('Start').click();
   await expect.poll(async () => (await lab.snapshot()).runs.find((r) => r.id === 'a.1')!.step, { timeout: 30_000 }).toBeGreaterThan(200);
   const shown = await page.evaluate(() =>
-    (window as unknown as { __lab: { snapshot(): { runs: { id: string; traceLength: number }[] } } }).__lab.snapshot().runs.map((r) => [r.id, r.traceLength] as const),
+    (window as unknown as { __lab: { snapshot(): { runs: { id: string; traceLength: number }[] } } }).__lab
+      .snapshot()
+      .runs.map((r) => [r.id, r.traceLength] as const),
   );
   const url = page.url();
   await page.reload();
   await expect(page.getByTestId('runs.a.1.status')).toContainText('interrupted');
   const after = await page.evaluate(() =>
-    (window as unknown as { __lab: { snapshot(): { experiment: { steps: number; runs: { options: Record<string, number> }[] }; runs: { id: string; traceLength: number; status: string }[] } } }).__lab.snapshot(),
+    (
+      window as unknown as {
+        __lab: {
+          snapshot(): {
+            experiment: { steps: number; runs: { options: Record<string, number> }[] };
+            runs: { id: string; traceLength: number; status: string }[];
+          };
+        };
+      }
+    ).__lab.snapshot(),
   );
   expect(page.url()).toBe(url);
   expect(after.experiment.steps).toBe(1_000_000);
@@ -72,7 +83,9 @@ test('an interrupted run resumes from its last checkpoint, and its trace continu
   await lab.button('Stop').click();
   await lab.waitStatus('a.1', 'stopped');
   const s = await page.evaluate(() =>
-    (window as unknown as { __lab: { snapshot(): { runs: { id: string; step: number; traceLength: number }[] } } }).__lab.snapshot().runs.find((r) => r.id === 'a.1')!,
+    (window as unknown as { __lab: { snapshot(): { runs: { id: string; step: number; traceLength: number }[] } } }).__lab
+      .snapshot()
+      .runs.find((r) => r.id === 'a.1')!,
   );
   expect(s.traceLength).toBe(s.step);
   expect(lab.realErrors()).toEqual([]);

@@ -8,7 +8,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** What the tests need: a binary and the Debian package that provides it. */
-const NEEDS = [{ what: 'Chromium (the end-to-end tests)', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium', env: 'CHROMIUM_PATH' }];
+const NEEDS = [
+  {
+    what: 'Chromium (the end-to-end tests)',
+    path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    pkg: 'chromium',
+    env: 'CHROMIUM_PATH',
+  },
+];
 
 const missing = NEEDS.filter((n) => !existsSync(n.path));
 if (missing.length === 0) process.exit(0);
@@ -27,7 +34,11 @@ if (!isRoot && !sudo) {
   process.stderr.write(`Install it with:\n\n  sudo ${command}\n\nthen run npm test again.\n`);
   process.exit(1);
 }
-const run = (args) => execFileSync(isRoot ? args[0] : 'sudo', isRoot ? args.slice(1) : args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+const run = (args) =>
+  execFileSync(isRoot ? args[0] : 'sudo', isRoot ? args.slice(1) : args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 process.stderr.write(`npm test: installing ${pkgs.join(', ')} from Debian's packages …\n`);
 run(['apt-get', 'update']);
 run(['apt-get', 'install', '-y', '--no-install-recommends', ...pkgs]);

@@ -55,13 +55,27 @@ export async function runChartBench(runs: number, rows: number, seconds: number)
   }).observe({ type: 'longtask', buffered: false });
   const experiment: Experiment = {
     ...DEFAULT_EXPERIMENT,
-    runs: Array.from({ length: runs }, (_, i) => ({ id: String.fromCharCode(97 + i), optimizer: optimizerIds()[i % optimizerIds().length]!, options: {} })),
+    runs: Array.from({ length: runs }, (_, i) => ({
+      id: String.fromCharCode(97 + i),
+      optimizer: optimizerIds()[i % optimizerIds().length]!,
+      options: {},
+    })),
   };
   useLab.setState({ experiment });
   const metas: Record<string, RunMeta> = {};
   for (const r of experiment.runs) {
     const id = `${r.id}.1`;
-    metas[id] = { ...blankRun(id, r.id, 1, { task: 'functions-2d', taskSettings: {}, optimizer: r.optimizer, optimizerOptions: {}, seed: 1, steps: rows * 2 }), status: 'running' };
+    metas[id] = {
+      ...blankRun(id, r.id, 1, {
+        task: 'functions-2d',
+        taskSettings: {},
+        optimizer: r.optimizer,
+        optimizerOptions: {},
+        seed: 1,
+        steps: rows * 2,
+      }),
+      status: 'running',
+    };
     setTrace(id, synthetic(experiment.runs.indexOf(r), 0, rows), { fromStorage: true });
   }
   useRuns.setState({ order: Object.keys(metas), runs: metas });

@@ -31,7 +31,9 @@ interface DotsCase {
   want: number[];
 }
 
-export async function runDotsCheck(target: 'webgl1' | 'webgl2' | 'webgpu'): Promise<{ ok: boolean; backend: string; webglVersion: number; cases: DotsCase[]; leaked: number }> {
+export async function runDotsCheck(
+  target: 'webgl1' | 'webgl2' | 'webgpu',
+): Promise<{ ok: boolean; backend: string; webglVersion: number; cases: DotsCase[]; leaked: number }> {
   // WebGL 1 (GLSL ES 1.00, stricter loops and no integer min) where tfjs falls back to it on older devices.
   if (target !== 'webgpu') tf.env().set('WEBGL_VERSION', target === 'webgl1' ? 1 : 2);
   const backend = target === 'webgpu' ? 'webgpu' : 'webgl';
@@ -45,18 +47,33 @@ export async function runDotsCheck(target: 'webgl1' | 'webgl2' | 'webgpu'): Prom
   for (const [k, shapes] of DOT_SHAPES.entries()) {
     // Packed tensors, as the optimizers' element-wise ops produce them. A packed exp computes its padding too
     // (exp(0) = 1): the kernel must leave it out (without the masks these sums are off by up to 26 %).
-    const mk = (seed: number) =>
-      shapes.map((s, i) => tf.tidy(() => tf.exp(tf.mul(tf.randomNormal(s, 0, 1, 'float32', seed + i), 0.5))));
+    const mk = (seed: number) => shapes.map((s, i) => tf.tidy(() => tf.exp(tf.mul(tf.randomNormal(s, 0, 1, 'float32', seed + i), 0.5))));
     const a = mk(10 * k);
     const b = mk(10 * k + 5);
-    if (!available([[a, b], [b, b]])) ok = false;
+    if (
+      !available([
+        [a, b],
+        [b, b],
+      ])
+    )
+      ok = false;
     // Asynchronous reads: WebGPU's synchronous readback does not work on every adapter.
     const read = async (ts: tf.Tensor[]) => {
       const out = await Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
       tf.dispose(ts);
       return out;
     };
-    const got = (await read(dots([[a, b], [b, b]], [1, 0.5]))).map((x) => x[0]!);
+    const got = (
+      await read(
+        dots(
+          [
+            [a, b],
+            [b, b],
+          ],
+          [1, 0.5],
+        ),
+      )
+    ).map((x) => x[0]!);
     const av = await Promise.all(a.map((t) => t.data() as Promise<Float32Array>));
     const bv = await Promise.all(b.map((t) => t.data() as Promise<Float32Array>));
     const want = [av.reduce((s, x, i) => s + float64Dot(x, bv[i]!), 0), 0.5 * bv.reduce((s, x) => s + float64Dot(x, x), 0)];

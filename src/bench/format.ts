@@ -25,4 +25,5 @@ export function formatRow(backend: string, r: PairResult): string {
   return `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${backend} | ${r.a} | ${r.msA.toFixed(2)} | ${r.b} | ${r.msB.toFixed(2)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} |`;
 }
 
-export const TABLE_HEADER = '| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+export const TABLE_HEADER =
+  '| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range |\n| --- | --- | --- | --- | --- | --- | --- | --- |';

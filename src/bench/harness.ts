@@ -30,7 +30,8 @@ export const CONVNET_BATCH = 10;
 
 /** The Fashion-MNIST ConvNet of Table 1 (tasks/fashionConvnet.ts), on random 28×28 images. */
 export function convnet(seed: number, batch = 100) {
-  const he = (shape: number[], fanIn: number, i: number) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed + i)));
+  const he = (shape: number[], fanIn: number, i: number) =>
+    tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed + i)));
   const vars = [
     he([5, 5, 1, 32], 25, 0),
     tf.tidy(() => tf.variable(tf.zeros([32]))),
@@ -50,7 +51,16 @@ export function convnet(seed: number, batch = 100) {
   let t = 0;
   const loss = () => {
     const { x, y } = batches[t++ % batches.length]!;
-    const [k1, b1, k2, b2, w3, b3, w4, b4] = vars as tf.Variable[] as [tf.Variable<tf.Rank.R4>, tf.Variable, tf.Variable<tf.Rank.R4>, tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+    const [k1, b1, k2, b2, w3, b3, w4, b4] = vars as tf.Variable[] as [
+      tf.Variable<tf.Rank.R4>,
+      tf.Variable,
+      tf.Variable<tf.Rank.R4>,
+      tf.Variable,
+      tf.Variable,
+      tf.Variable,
+      tf.Variable,
+      tf.Variable,
+    ];
     const c1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(x, k1, 1, 'same'), b1)) as tf.Tensor4D, 2, 2, 'valid');
     const c2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(c1, k2, 1, 'same'), b2)) as tf.Tensor4D, 2, 2, 'valid');
     const h = tf.relu(tf.add(tf.matMul(tf.reshape(c2, [batch, 3136]), w3), b3));
@@ -96,7 +106,13 @@ export function ours(name: string, transform: Transform, model: BenchModel = 'ml
     step() {
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(net.loss, net.vars);
-        state = applyStep(transform, net.vars, net.vars.map((v) => grads[v.name]!), state, { loss: value });
+        state = applyStep(
+          transform,
+          net.vars,
+          net.vars.map((v) => grads[v.name]!),
+          state,
+          { loss: value },
+        );
       });
     },
     async sync() {
@@ -216,12 +232,22 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     [() => ours('Adam', adam({ learningRate: 1e-3 }), model), () => ours('L4Adam', l4Adam(), model)],
     [() => ours('Momentum', momentum({ learningRate: 0.05 }), model), () => ours('L4Mom', l4Mom(), model)],
   ];
-  if (model === 'mlp') pairs.push([() => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)), () => ours('Adam (ours)', adam({ learningRate: 1e-3 }))]);
+  if (model === 'mlp')
+    pairs.push([
+      () => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)),
+      () => ours('Adam (ours)', adam({ learningRate: 1e-3 })),
+    ]);
   return pairs;
 }
 
 /** Runs the standard pairs on the active backend; checks that nothing leaks. */
-export async function runPairs(rounds: number, block: number, warmup: number, onRow?: (r: PairResult) => void, model: BenchModel = 'mlp'): Promise<PairResult[]> {
+export async function runPairs(
+  rounds: number,
+  block: number,
+  warmup: number,
+  onRow?: (r: PairResult) => void,
+  model: BenchModel = 'mlp',
+): Promise<PairResult[]> {
   const out: PairResult[] = [];
   for (const [ma, mb] of standardPairs(model)) {
     const before = tf.memory().numTensors;
@@ -235,4 +261,3 @@ export async function runPairs(rounds: number, block: number, warmup: number, on
   }
   return out;
 }
-

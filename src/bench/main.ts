@@ -28,19 +28,19 @@ if (q.has('charts')) {
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
 } else {
-const backend = (q.get('backend') ?? 'wasm') as 'wasm' | 'webgl' | 'webgpu' | 'cpu';
-const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
-const out = document.getElementById('out')!;
-worker.onmessage = (e: MessageEvent<{ ok: boolean; rows?: PairResult[]; adapter?: string | null; error?: string }>) => {
-  (window as unknown as { __bench: unknown }).__bench = e.data;
-  out.textContent = e.data.ok ? [TABLE_HEADER, ...e.data.rows!.map((r) => formatRow(backend, r))].join('\n') : `failed: ${e.data.error}`;
-  worker.terminate();
-};
-// bench.html?backend=webgl&mlp=ROUNDS,BLOCK,WARMUP&convnet=ROUNDS,BLOCK,WARMUP (a model without a plan is not run)
-const plan = (name: string) => {
-  const v = q.get(name)?.split(',').map(Number);
-  return v && v.length === 3 ? { rounds: v[0]!, block: v[1]!, warmup: v[2]! } : undefined;
-};
-const models = Object.fromEntries((['mlp', 'convnet'] as const).flatMap((m) => (plan(m) ? [[m, plan(m)!]] : [])));
-worker.postMessage({ backend, models });
+  const backend = (q.get('backend') ?? 'wasm') as 'wasm' | 'webgl' | 'webgpu' | 'cpu';
+  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+  const out = document.getElementById('out')!;
+  worker.onmessage = (e: MessageEvent<{ ok: boolean; rows?: PairResult[]; adapter?: string | null; error?: string }>) => {
+    (window as unknown as { __bench: unknown }).__bench = e.data;
+    out.textContent = e.data.ok ? [TABLE_HEADER, ...e.data.rows!.map((r) => formatRow(backend, r))].join('\n') : `failed: ${e.data.error}`;
+    worker.terminate();
+  };
+  // bench.html?backend=webgl&mlp=ROUNDS,BLOCK,WARMUP&convnet=ROUNDS,BLOCK,WARMUP (a model without a plan is not run)
+  const plan = (name: string) => {
+    const v = q.get(name)?.split(',').map(Number);
+    return v && v.length === 3 ? { rounds: v[0]!, block: v[1]!, warmup: v[2]! } : undefined;
+  };
+  const models = Object.fromEntries((['mlp', 'convnet'] as const).flatMap((m) => (plan(m) ? [[m, plan(m)!]] : [])));
+  worker.postMessage({ backend, models });
 }

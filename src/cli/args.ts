@@ -33,14 +33,21 @@ const ALIASES: Readonly<Record<string, string>> = { lr: 'learningRate' };
 /** Every setting key of every optimizer and task, by its flag name. */
 function settingFlags(): Map<string, string> {
   const flags = new Map<string, string>(Object.entries(ALIASES));
-  for (const s of [...optimizerSpecs().flatMap((o) => o.settings), ...taskSpecs().flatMap((t) => t.settings)]) flags.set(kebab(s.key), s.key);
+  for (const s of [...optimizerSpecs().flatMap((o) => o.settings), ...taskSpecs().flatMap((t) => t.settings)])
+    flags.set(kebab(s.key), s.key);
   return flags;
 }
 
 const FIXED = ['task', 'optimizer', 'steps', 'epochs', 'seed', 'restarts', 'data-dir', 'backend', 'out'] as const;
 
 const settingsHelp = (title: string, id: string, settings: readonly SettingSpec[]) =>
-  `  ${id.padEnd(16)} ${title}\n${settings.length ? describeSettings(settings).map((l) => `      --set ${l}`).join('\n') : '      (no settings)'}`;
+  `  ${id.padEnd(16)} ${title}\n${
+    settings.length
+      ? describeSettings(settings)
+          .map((l) => `      --set ${l}`)
+          .join('\n')
+      : '      (no settings)'
+  }`;
 
 /** The usage, with every optimizer's and task's settings (read from the catalogues when called). */
 export function usage(reproductions: readonly string[]): string {
@@ -64,10 +71,14 @@ train options:
   --out <file>           write the result: .json (config, traces, test metrics) or .csv (one row per step)
 
 optimizers and their settings:
-${optimizerSpecs().map((o) => settingsHelp(o.title, o.id, o.settings)).join('\n')}
+${optimizerSpecs()
+  .map((o) => settingsHelp(o.title, o.id, o.settings))
+  .join('\n')}
 
 tasks and their settings:
-${taskSpecs().map((t) => settingsHelp(t.title, t.id, t.settings)).join('\n')}
+${taskSpecs()
+  .map((t) => settingsHelp(t.title, t.id, t.settings))
+  .join('\n')}
 `;
 }
 
@@ -93,7 +104,8 @@ export function parseTrain(args: string[]): TrainArgs {
   const task = str('task');
   const optimizer = str('optimizer');
   if (!task || !taskSpec(task)) throw new UsageError(task ? unknownTask(task) : `--task is required: one of ${taskIds().join(', ')}.`);
-  if (!optimizer || !optimizerSpec(optimizer)) throw new UsageError(optimizer ? unknownOptimizer(optimizer) : `--optimizer is required: one of ${optimizerIds().join(', ')}.`);
+  if (!optimizer || !optimizerSpec(optimizer))
+    throw new UsageError(optimizer ? unknownOptimizer(optimizer) : `--optimizer is required: one of ${optimizerIds().join(', ')}.`);
   const oSpec = optimizerSpec(optimizer)!;
   const tSpec = taskSpec(task)!;
 

@@ -29,7 +29,9 @@ describe('float64 reference (lab reproduce fig2 --float64)', () => {
       let worst = 0;
       g.trace.forEach((row, t) => (worst = Math.max(worst, rel(losses[t]!, row.loss), rel(etas[t]!, row.eta))));
       expect(worst).toBeLessThan(1e-9);
-      g.finalParams.forEach((p, i) => flat(p).forEach((x, j) => expect(Math.abs(params[i]![j]! - x)).toBeLessThan(1e-9 * (1 + Math.abs(x)))));
+      g.finalParams.forEach((p, i) =>
+        flat(p).forEach((x, j) => expect(Math.abs(params[i]![j]! - x)).toBeLessThan(1e-9 * (1 + Math.abs(x)))),
+      );
     });
   }
 

@@ -65,10 +65,19 @@ export function lossAndGrads(p: Problem64, [W1, W2]: readonly Float64Array[]): {
 
 export type Spec64 =
   | { readonly kind: 'sgd' | 'momentum' | 'adam'; readonly lr: number }
-  | { readonly kind: 'l4adam' | 'l4mom'; readonly alpha?: number; readonly gamma?: number; readonly tau?: number; readonly gamma0?: number };
+  | {
+      readonly kind: 'l4adam' | 'l4mom';
+      readonly alpha?: number;
+      readonly gamma?: number;
+      readonly tau?: number;
+      readonly gamma0?: number;
+    };
 
 /** One optimiser's state and step, in place on the parameters; returns the stepsize used (η or lr). */
-export function optimizer64(spec: Spec64, shapes: readonly number[]): (params: Float64Array[], grads: readonly Float64Array[], loss: number) => number {
+export function optimizer64(
+  spec: Spec64,
+  shapes: readonly number[],
+): (params: Float64Array[], grads: readonly Float64Array[], loss: number) => number {
   const zeros = () => shapes.map((n) => new Float64Array(n));
   const m = zeros();
   const s = zeros();
@@ -124,7 +133,12 @@ export function optimizer64(spec: Spec64, shapes: readonly number[]): (params: F
 }
 
 /** Runs `steps` steps; returns the loss seen at each step (before its update) and the stepsizes used. */
-export function run64(problem: Problem64, init: readonly Float64Array[], spec: Spec64, steps: number): { losses: number[]; etas: number[]; params: Float64Array[] } {
+export function run64(
+  problem: Problem64,
+  init: readonly Float64Array[],
+  spec: Spec64,
+  steps: number,
+): { losses: number[]; etas: number[]; params: Float64Array[] } {
   const params = init.map((p) => Float64Array.from(p));
   const step = optimizer64(
     spec,

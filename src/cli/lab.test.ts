@@ -17,7 +17,9 @@ describe('npm run lab', () => {
   it('bad arguments get a sentence, the usage and exit code 2', async () => {
     const r = await lab(['train', '--task', 'regression', '--optimizer', 'adam', '--alpha', '0.2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon; regression: kappa, samples\./);
+    expect(r.stderr).toMatch(
+      /"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon; regression: kappa, samples\./,
+    );
     expect(r.stderr).toMatch(/Usage:/);
     const unknown = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--bogus']);
     expect(unknown.code).toBe(2);
@@ -28,7 +30,9 @@ describe('npm run lab', () => {
     // A setting the optimizer does not have is refused, not ignored (it used to be: Polyak has no learning rate).
     const polyak = await lab(['train', '--task', 'functions-2d', '--fn', 'quadratic', '--optimizer', 'polyak', '--lr', '123']);
     expect(polyak.code).toBe(2);
-    expect(polyak.stderr).toMatch(/"learningRate" is not a setting of Polyak or of the task functions-2d\. Polyak: fStar, alpha, maxLr, epsilon;/);
+    expect(polyak.stderr).toMatch(
+      /"learningRate" is not a setting of Polyak or of the task functions-2d\. Polyak: fStar, alpha, maxLr, epsilon;/,
+    );
     const choice = await lab(['train', '--task', 'functions-2d', '--set', 'fn=himmelblau', '--optimizer', 'sgd']);
     expect(choice.code).toBe(2);
     expect(choice.stderr).toMatch(/function must be one of rosenbrock, beale, quadratic, rastrigin, got "himmelblau"/);
@@ -49,7 +53,21 @@ describe('npm run lab', () => {
   it('train writes JSON with the config, per-run traces and test metrics, and CSV with one row per step', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-'));
     const json = join(dir, 'run.json');
-    const r = await lab(['train', '--task', 'regression', '--optimizer', 'l4mom', '--steps', '30', '--restarts', '2', '--backend', 'cpu', '--out', json]);
+    const r = await lab([
+      'train',
+      '--task',
+      'regression',
+      '--optimizer',
+      'l4mom',
+      '--steps',
+      '30',
+      '--restarts',
+      '2',
+      '--backend',
+      'cpu',
+      '--out',
+      json,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/seed 1: done after 30 steps/);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
@@ -61,7 +79,27 @@ describe('npm run lab', () => {
     expect(doc.runs[0].trace.loss[29]).toBeLessThan(doc.runs[0].trace.loss[0]);
     expect(doc.runs[0].trace.lossMin[0]).toBeGreaterThan(0);
     const csv = join(dir, 'run.csv');
-    expect((await lab(['train', '--task', 'functions-2d', '--set', 'fn=beale', '--optimizer', 'adam', '--lr', '0.01', '--steps', '12', '--backend', 'cpu', '--out', csv])).code).toBe(0);
+    expect(
+      (
+        await lab([
+          'train',
+          '--task',
+          'functions-2d',
+          '--set',
+          'fn=beale',
+          '--optimizer',
+          'adam',
+          '--lr',
+          '0.01',
+          '--steps',
+          '12',
+          '--backend',
+          'cpu',
+          '--out',
+          csv,
+        ])
+      ).code,
+    ).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime,epoch,testAccuracy,testLoss');
     expect(lines).toHaveLength(13);
@@ -82,7 +120,8 @@ describe('npm run lab', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/float64 reference/);
     // Every setting appears, with a finite final loss (SGD at 8e-5 and above diverges: it says so).
-    for (const name of ['sgd\\*', 'adam\\*', 'l4adam ', 'l4adam\\*', 'l4mom ', 'l4mom\\*']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s+(α )?\\S+\\s+\\d\\.\\d\\de[+-]\\d+ +\\[`, 'm'));
+    for (const name of ['sgd\\*', 'adam\\*', 'l4adam ', 'l4adam\\*', 'l4mom ', 'l4mom\\*'])
+      expect(r.stdout).toMatch(new RegExp(`^${name}\\s+(α )?\\S+\\s+\\d\\.\\d\\de[+-]\\d+ +\\[`, 'm'));
     expect(r.stdout).toMatch(/sgd +lr 0\.00008 +diverged/);
   });
 });

@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
     const { backend: used, fallbackReason } = await startNodeBackend(backend, spec.task);
     if (fallbackReason) process.stderr.write(`backend ${used} (${fallbackReason})\n`);
     const bar = progressBar(process.stderr);
-    const results = await train(spec, (p) => bar(`run ${p.run + 1}/${p.runs}`, p.step / p.steps, `step ${p.step}/${p.steps}  loss ${p.loss.toPrecision(4)}`));
+    const results = await train(spec, (p) =>
+      bar(`run ${p.run + 1}/${p.runs}`, p.step / p.steps, `step ${p.step}/${p.steps}  loss ${p.loss.toPrecision(4)}`),
+    );
     bar.done();
     for (const r of results) {
       const last = r.trace.columns.loss[r.trace.length - 1];
@@ -49,7 +51,13 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       strict: true,
       allowPositionals: true,
-      options: { seeds: { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' }, backend: { type: 'string' }, float64: { type: 'boolean' } },
+      options: {
+        seeds: { type: 'string' },
+        epochs: { type: 'string' },
+        steps: { type: 'string' },
+        backend: { type: 'string' },
+        float64: { type: 'boolean' },
+      },
     });
     const which = positionals[0];
     if (!which || !(which in REPRODUCTIONS)) throw new UsageError(`reproduce needs one of ${Object.keys(REPRODUCTIONS).join(', ')}.`);

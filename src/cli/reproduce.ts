@@ -42,12 +42,16 @@ async function fig2(o: ReproduceOptions): Promise<void> {
   const seeds = o.seeds ?? 3;
   const steps = o.steps ?? 3000;
   const base = { task: 'regression', taskSettings: { kappa: 1e10 }, seed: 1, restarts: seeds, steps };
-  out(`Fig. 2 — regression, κ = 1e10, ${steps} steps, ${seeds} seeds; final loss, log-space mean [min, max]${o.float64 ? '; float64 reference (src/cli/float64.ts), not the engine' : ''}`);
+  out(
+    `Fig. 2 — regression, κ = 1e10, ${steps} steps, ${seeds} seeds; final loss, log-space mean [min, max]${o.float64 ? '; float64 reference (src/cli/float64.ts), not the engine' : ''}`,
+  );
   const problems = o.float64 ? Array.from({ length: seeds }, (_, i) => regressionProblem(base.seed + i, 1e10)) : [];
   const setting = async (label: string, optimizer: string, options: { learningRate?: number; alpha?: number }) => {
     if (!o.float64) return finalLoss(await runSetting(label, { ...base, optimizer, optimizerOptions: options }));
     const spec: Spec64 =
-      optimizer === 'l4adam' || optimizer === 'l4mom' ? { kind: optimizer, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) } : { kind: optimizer as 'sgd' | 'adam', lr: options.learningRate! };
+      optimizer === 'l4adam' || optimizer === 'l4mom'
+        ? { kind: optimizer, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) }
+        : { kind: optimizer as 'sgd' | 'adam', lr: options.learningRate! };
     return aggregate(
       problems.map(({ problem, init }, i) => {
         bar(label, i / seeds, `seed ${base.seed + i}`);
@@ -78,11 +82,15 @@ async function fig2(o: ReproduceOptions): Promise<void> {
   }
   out('');
   out(`${pad('method', 10)} ${pad('setting', 12)} ${pad('final loss', 10)} ${pad('[min, max]', 22)} paper`);
-  for (const row of rows) out(`${pad(row.name, 10)} ${pad(row.lr, 12)} ${pad(e(row.r.logMean), 10)} ${pad(`[${e(row.r.min)}, ${e(row.r.max)}]`, 22)} ${row.paper}`);
+  for (const row of rows)
+    out(
+      `${pad(row.name, 10)} ${pad(row.lr, 12)} ${pad(e(row.r.logMean), 10)} ${pad(`[${e(row.r.min)}, ${e(row.r.max)}]`, 22)} ${row.paper}`,
+    );
   const bestBaseline = Math.min(sgd.r.logMean, adam.r.logMean);
   const l4 = rows.filter((r) => r.name.startsWith('l4'));
   out('');
-  for (const row of l4) out(`${row.name} (${row.lr}) below the best baseline (${e(bestBaseline)}): ${row.r.logMean < bestBaseline ? 'yes' : 'NO'}`);
+  for (const row of l4)
+    out(`${row.name} (${row.lr}) below the best baseline (${e(bestBaseline)}): ${row.r.logMean < bestBaseline ? 'yes' : 'NO'}`);
   out('Paper: both L4 optimizers beat SGD and Adam at their best rates; at α = 0.25 they pass below 1e-6 (float32 floors it near 1e-10).');
 }
 
@@ -105,11 +113,21 @@ async function table2(o: ReproduceOptions): Promise<void> {
   out(`Table 2 — MNIST 784-300-100-10, batch 64, ${epochs} epoch(s), ${seeds} seeds; test accuracy in %`);
   out(`${pad('optimizer', 10)} ${pad('ours (mean ± std)', 20)} ${pad('paper', 14)} runs`);
   for (const [optimizer, optimizerOptions] of settings) {
-    const results = await runSetting(optimizer, { task: 'mnist-mlp', taskSettings: {}, optimizer, optimizerOptions, seed: 1, restarts: seeds, epochs });
+    const results = await runSetting(optimizer, {
+      task: 'mnist-mlp',
+      taskSettings: {},
+      optimizer,
+      optimizerOptions,
+      seed: 1,
+      restarts: seeds,
+      epochs,
+    });
     const accs = results.map((r) => 100 * (r.evals.at(-1)?.testAccuracy ?? NaN));
     const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
     const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, accs.length - 1));
-    out(`${pad(optimizer, 10)} ${pad(`${mean.toFixed(1)} ± ${std.toFixed(1)}`, 20)} ${pad(paper[optimizer]![epochs] ?? '—', 14)} ${accs.map((a) => a.toFixed(2)).join(' ')}`);
+    out(
+      `${pad(optimizer, 10)} ${pad(`${mean.toFixed(1)} ± ${std.toFixed(1)}`, 20)} ${pad(paper[optimizer]![epochs] ?? '—', 14)} ${accs.map((a) => a.toFixed(2)).join(' ')}`,
+    );
   }
 }
 
@@ -125,7 +143,15 @@ async function fig3(o: ReproduceOptions): Promise<void> {
     ['l4mom', {}],
   ];
   for (const [optimizer, optimizerOptions] of settings) {
-    const results = await runSetting(optimizer, { task: 'mnist-mlp', taskSettings: {}, optimizer, optimizerOptions, seed: 1, restarts: seeds, epochs });
+    const results = await runSetting(optimizer, {
+      task: 'mnist-mlp',
+      taskSettings: {},
+      optimizer,
+      optimizerOptions,
+      seed: 1,
+      restarts: seeds,
+      epochs,
+    });
     const perEpoch: string[] = [];
     const n = results[0]!.trace.length;
     const spe = Math.round(n / epochs);
@@ -135,7 +161,9 @@ async function fig3(o: ReproduceOptions): Promise<void> {
         return Math.log(l.reduce((a, b) => a + b, 0) / l.length);
       });
       const eta = Array.from(results[0]!.trace.columns.effectiveLr.subarray(ep * spe, (ep + 1) * spe)).sort((a, b) => a - b);
-      perEpoch.push(`epoch ${ep + 1}: ${Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length).toExponential(2)} (η ${eta[eta.length >> 1]!.toExponential(1)})`);
+      perEpoch.push(
+        `epoch ${ep + 1}: ${Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length).toExponential(2)} (η ${eta[eta.length >> 1]!.toExponential(1)})`,
+      );
     }
     out(`${pad(optimizer, 10)} ${perEpoch.join('  ')}`);
   }
@@ -158,7 +186,15 @@ async function fig6(o: ReproduceOptions): Promise<void> {
   const windows = 5;
   out(`Fig. 6 — repeat-copy (LSTM controller), ${steps} steps, ${seeds} seeds; training loss (log-mean over seeds of window means) and η`);
   for (const [optimizer, optimizerOptions] of settings) {
-    const results = await runSetting(optimizer, { task: 'repeat-copy', taskSettings: {}, optimizer, optimizerOptions, seed: 1, restarts: seeds, steps });
+    const results = await runSetting(optimizer, {
+      task: 'repeat-copy',
+      taskSettings: {},
+      optimizer,
+      optimizerOptions,
+      seed: 1,
+      restarts: seeds,
+      steps,
+    });
     const w = Math.floor(steps / windows);
     const cols: string[] = [];
     for (let k = 0; k < windows; k++) {
@@ -171,7 +207,9 @@ async function fig6(o: ReproduceOptions): Promise<void> {
     const eta = Array.from(results[0]!.trace.columns.effectiveLr.filter((x) => x > 0)).sort((a, b) => a - b);
     const q = (p: number) => (eta.length ? eta[Math.floor(p * (eta.length - 1))]!.toExponential(1) : '—');
     const diverged = results.filter((r) => r.status === 'diverged').length;
-    out(`${pad(optimizer, 10)} ${cols.join('  ')}   η 5/50/95 %: ${q(0.05)} ${q(0.5)} ${q(0.95)}${diverged ? `  (${diverged} diverged)` : ''}`);
+    out(
+      `${pad(optimizer, 10)} ${cols.join('  ')}   η 5/50/95 %: ${q(0.05)} ${q(0.5)} ${q(0.95)}${diverged ? `  (${diverged} diverged)` : ''}`,
+    );
   }
   out('Paper: both L4 optimizers match or beat RMSProp; L4Adam’s η spans orders of magnitude and settles near 1e3.');
 }

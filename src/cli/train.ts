@@ -48,8 +48,16 @@ export function loadData(task: string, dataDir?: string): Promise<TaskData> {
   const key = `${dataset}:${dataDir ?? ''}`;
   if (!loaded.has(key)) {
     if (dataset === 'cifar10') {
-      if (!dataDir) return Promise.reject(new Error('cifar10-resnet needs --data-dir: a folder with the CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin).'));
-      loaded.set(key, loadCifar10(folderSource(dataDir)).then((c) => ({ cifar10: c })));
+      if (!dataDir)
+        return Promise.reject(
+          new Error(
+            'cifar10-resnet needs --data-dir: a folder with the CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin).',
+          ),
+        );
+      loaded.set(
+        key,
+        loadCifar10(folderSource(dataDir)).then((c) => ({ cifar10: c })),
+      );
       return loaded.get(key)!;
     }
     let source;
@@ -58,10 +66,15 @@ export function loadData(task: string, dataDir?: string): Promise<TaskData> {
     else if (existsSync(FASHION_MNIST_DEBIAN_DIR)) source = folderSource(FASHION_MNIST_DEBIAN_DIR);
     else {
       return Promise.reject(
-        new Error(`Fashion-MNIST was not found in ${FASHION_MNIST_DEBIAN_DIR}: install Debian's dataset-fashion-mnist, or pass --data-dir with the four IDX files.`),
+        new Error(
+          `Fashion-MNIST was not found in ${FASHION_MNIST_DEBIAN_DIR}: install Debian's dataset-fashion-mnist, or pass --data-dir with the four IDX files.`,
+        ),
       );
     }
-    loaded.set(key, loadMnistLike(source).then((m) => ({ [dataset]: m })));
+    loaded.set(
+      key,
+      loadMnistLike(source).then((m) => ({ [dataset]: m })),
+    );
   }
   return loaded.get(key)!;
 }
@@ -84,11 +97,23 @@ export async function train(spec: TrainSpec, progress?: Progress): Promise<RunRe
         flushMs: 250,
         onChunk: (c) => {
           chunks.push(c);
-          if (c.length > 0) progress?.({ run: r, runs: spec.restarts, step: c.columns.step[c.length - 1]! + 1, steps, loss: c.columns.loss[c.length - 1]! });
+          if (c.length > 0)
+            progress?.({
+              run: r,
+              runs: spec.restarts,
+              step: c.columns.step[c.length - 1]! + 1,
+              steps,
+              loss: c.columns.loss[c.length - 1]!,
+            });
         },
       });
       // Test metrics for the end of the run, when the last epoch boundary did not fall on it.
-      if (task.evaluate && runner.divergedAt === null && runner.flushedStep > 0 && !chunks.some((c) => c.evals.some((ev) => ev.step === runner.flushedStep))) {
+      if (
+        task.evaluate &&
+        runner.divergedAt === null &&
+        runner.flushedStep > 0 &&
+        !chunks.some((c) => c.evals.some((ev) => ev.step === runner.flushedStep))
+      ) {
         await runner.evaluate();
         const last = await runner.flush();
         if (last) chunks.push(last);

@@ -9,7 +9,14 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function train(task: string, settings: Record<string, number | string>, optimizer: string, options: Record<string, number>, steps: number, seed = 1) {
+async function train(
+  task: string,
+  settings: Record<string, number | string>,
+  optimizer: string,
+  options: Record<string, number>,
+  steps: number,
+  seed = 1,
+) {
   const runner = new Runner(createTask(task, settings, seed), optimizer, options, { steps });
   const chunks: TraceChunk[] = [];
   await drive(runner, { onChunk: (c) => chunks.push(c), flushMs: 0 });

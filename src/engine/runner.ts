@@ -79,9 +79,15 @@ export class Runner {
     const k = this.step;
     const row = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(this.task.batchLoss(k), this.task.params);
-      this.state = applyStep(this.transform, this.task.params, this.task.params.map((p) => grads[p.name]!), this.state, {
-        loss: value,
-      });
+      this.state = applyStep(
+        this.transform,
+        this.task.params,
+        this.task.params.map((p) => grads[p.name]!),
+        this.state,
+        {
+          loss: value,
+        },
+      );
       const d = this.state.diagnostics;
       const row = tf.stack([value, ...this.diagNames.map((n) => d[n]!)]);
       return this.thetaDim ? tf.concat([row, ...this.task.params.map((p) => tf.reshape(p, [-1]))]) : row;

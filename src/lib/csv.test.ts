@@ -8,6 +8,14 @@ describe('csv', () => {
     expect(csvField(Infinity)).toBe('Infinity');
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(toCsv(['step', 'loss'], [[0, 1.5], [1, NaN]])).toBe('step,loss\n0,1.5\n1,\n');
+    expect(
+      toCsv(
+        ['step', 'loss'],
+        [
+          [0, 1.5],
+          [1, NaN],
+        ],
+      ),
+    ).toBe('step,loss\n0,1.5\n1,\n');
   });
 });

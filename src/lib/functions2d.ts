@@ -13,7 +13,10 @@ export interface Arith<T> {
 
 type Formula = <T>(o: Arith<T>, x: T, y: T, kappa: number) => T;
 
-export const FORMULAS_2D: Record<string, { title: string; f: Formula; start: [number, number]; minimum: [number, number]; view: [number, number, number, number] }> = {
+export const FORMULAS_2D: Record<
+  string,
+  { title: string; f: Formula; start: [number, number]; minimum: [number, number]; view: [number, number, number, number] }
+> = {
   rosenbrock: {
     title: 'Rosenbrock (1 − x)² + 100·(y − x²)²',
     f: (o, x, y) => o.add(o.square(o.sub(o.c(1), x)), o.mul(o.c(100), o.square(o.sub(y, o.square(x))))),

@@ -32,7 +32,9 @@ export function smooth(points: readonly SeriesPoint[], beta: number, log: boolea
     hi = beta * hi + a * (log ? Math.log(p.hi) : p.hi);
     decay *= beta;
     const c = 1 - decay;
-    out[t] = log ? { x: p.x, y: Math.exp(s / c), lo: Math.exp(lo / c), hi: Math.exp(hi / c), n: p.n } : { x: p.x, y: s / c, lo: lo / c, hi: hi / c, n: p.n };
+    out[t] = log
+      ? { x: p.x, y: Math.exp(s / c), lo: Math.exp(lo / c), hi: Math.exp(hi / c), n: p.n }
+      : { x: p.x, y: s / c, lo: lo / c, hi: hi / c, n: p.n };
   }
   return out;
 }

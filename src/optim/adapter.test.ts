@@ -11,7 +11,11 @@ function blobs(n = 96): { x: tf.Tensor2D; y: tf.Tensor2D } {
   const ys: number[] = [];
   let seed = 1;
   const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  const centres = [[2, 0], [-1, 2], [-1, -2]];
+  const centres = [
+    [2, 0],
+    [-1, 2],
+    [-1, -2],
+  ];
   for (let i = 0; i < n; i++) {
     const c = i % 3;
     xs.push([centres[c]![0]! + 0.5 * rand(), centres[c]![1]! + 0.5 * rand()]);

@@ -29,12 +29,17 @@ export const COMMON_DIAGNOSTICS: readonly DiagnosticSpec[] = [
 ];
 
 const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider: [1e-6, 1] });
-const eps = (def: number, label = 'epsilon', key = 'epsilon', symbol = 'ε') => paramSpec(key, label, symbol, def, 0, Infinity, { minOpen: false, advanced: true });
+const eps = (def: number, label = 'epsilon', key = 'epsilon', symbol = 'ε') =>
+  paramSpec(key, label, symbol, def, 0, Infinity, { minOpen: false, advanced: true });
 
 /** L4's settings (Sec. 2.4), with the paper's defaults. α above 1 overshoots the linearised target (the teaching page shows it). */
 export const L4_SETTINGS: readonly ParamSpec[] = [
   paramSpec('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 100, { slider: [0.01, 1], help: 'fraction of the linearised step taken (eq. 3)' }),
-  paramSpec('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, { log: false, slider: [0.5, 1], help: 'fraction of L_min believed achievable (eq. 6)' }),
+  paramSpec('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, {
+    log: false,
+    slider: [0.5, 1],
+    help: 'fraction of L_min believed achievable (eq. 6)',
+  }),
   paramSpec('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, Infinity, { slider: [10, 1e5], help: 'timescale of forgetting L_min (eq. 5)' }),
   paramSpec('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false, help: 'L_min starts at γ₀ times the first loss' }),
   eps(L4_DEFAULTS.epsilon),
@@ -54,7 +59,8 @@ const POLYAK_DIAGNOSTICS: readonly DiagnosticSpec[] = [
   { key: 'gDotV', label: 'gᵀv', log: true },
 ];
 
-const beta = (key: string, label: string, symbol: string, def: number) => paramSpec(key, label, symbol, def, 0, 1, { log: false, minOpen: false, maxOpen: true, advanced: true });
+const beta = (key: string, label: string, symbol: string, def: number) =>
+  paramSpec(key, label, symbol, def, 0, 1, { log: false, minOpen: false, maxOpen: true, advanced: true });
 
 const BUILTIN = [
   {
@@ -97,7 +103,11 @@ const BUILTIN = [
     id: 'adagrad',
     title: 'AdaGrad',
     summary: 's ← s + g², Δθ = −lr·g/(√s + ε).',
-    settings: [lr(0.01), paramSpec('initialAccumulator', 'initial accumulator', 's₀', 0.1, 0, Infinity, { minOpen: false, advanced: true }), eps(1e-7)],
+    settings: [
+      lr(0.01),
+      paramSpec('initialAccumulator', 'initial accumulator', 's₀', 0.1, 0, Infinity, { minOpen: false, advanced: true }),
+      eps(1e-7),
+    ],
     diagnostics: [],
   },
   {

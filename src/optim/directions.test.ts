@@ -48,7 +48,14 @@ describe('directions with a constant learning rate, by hand', () => {
   });
 
   it('a constant-rate method given a NaN loss takes no step and flags it', async () => {
-    const trace = await feed(adam(), [1], [{ loss: 1, grad: [1] }, { loss: NaN, grad: [1] }]);
+    const trace = await feed(
+      adam(),
+      [1],
+      [
+        { loss: 1, grad: [1] },
+        { loss: NaN, grad: [1] },
+      ],
+    );
     expect(trace[1]!.effectiveLr).toBe(0);
     expect(trace[1]!.flags).toBe(1);
     expect(trace[1]!.theta).toEqual(trace[0]!.theta);

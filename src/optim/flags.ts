@@ -45,7 +45,10 @@ export class MissingLossError extends Error {
 
 /** Thrown for a hyperparameter outside its domain; names the parameter and the rule. */
 export class HyperparameterError extends Error {
-  constructor(readonly parameter: string, message: string) {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HyperparameterError';
   }
@@ -61,10 +64,7 @@ export function checkRange(
   { loOpen = true, hiOpen = true }: { loOpen?: boolean; hiOpen?: boolean } = {},
 ): void {
   const ok =
-    typeof value === 'number' &&
-    !Number.isNaN(value) &&
-    (loOpen ? value > lo : value >= lo) &&
-    (hiOpen ? value < hi : value <= hi);
+    typeof value === 'number' && !Number.isNaN(value) && (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
   if (!ok) {
     const range = `${loOpen ? '(' : '['}${lo}, ${hi === Infinity ? '∞' : hi}${hiOpen ? ')' : ']'}`;
     throw new HyperparameterError(name, `${rule}: ${name} must be in ${range}, got ${String(value)}.`);

@@ -52,7 +52,13 @@ function lossFn(g: Golden, vars: tf.Variable[]): { batchLoss: (t: number) => () 
   const batchLoss = (t: number) => {
     const rows = Array.from({ length: B }, (_, i) => (t * B + i) % N);
     const xb = tf.tensor2d(rows.map((r) => X[r]!));
-    const yb = tf.oneHot(tf.tensor1d(rows.map((r) => y[r]!), 'int32'), b2.shape[0]!);
+    const yb = tf.oneHot(
+      tf.tensor1d(
+        rows.map((r) => y[r]!),
+        'int32',
+      ),
+      b2.shape[0]!,
+    );
     return () => {
       const h = tf.tanh(tf.add(tf.matMul(xb, W1), b1));
       const logits = tf.add(tf.matMul(h, W2), b2);
@@ -72,9 +78,7 @@ beforeAll(async () => {
 
 describe('golden float64 reference traces', () => {
   it('has all eight reference files', () => {
-    expect(files.sort()).toEqual(
-      ['adam', 'l4adam', 'l4mom', 'momentum'].flatMap((o) => [`linreg-${o}.json`, `mlp-${o}.json`]).sort(),
-    );
+    expect(files.sort()).toEqual(['adam', 'l4adam', 'l4mom', 'momentum'].flatMap((o) => [`linreg-${o}.json`, `mlp-${o}.json`]).sort());
   });
 
   for (const file of files) {
@@ -117,7 +121,9 @@ describe('golden float64 reference traces', () => {
       await opt.checkLastStep();
       opt.dispose();
       tf.dispose([...vars, ...data]);
-      console.log(`${file}: worst relative error loss ${worst.loss.toExponential(1)}, eta ${worst.eta.toExponential(1)}, lossMin ${worst.lossMin.toExponential(1)}`);
+      console.log(
+        `${file}: worst relative error loss ${worst.loss.toExponential(1)}, eta ${worst.eta.toExponential(1)}, lossMin ${worst.lossMin.toExponential(1)}`,
+      );
       expect(tf.memory().numTensors).toBe(before);
     });
   }

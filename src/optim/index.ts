@@ -47,15 +47,7 @@ export {
 } from './recipes';
 export { withWeightDecay } from './weightDecay';
 export { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
-export {
-  checkRange,
-  decodeFlags,
-  HyperparameterError,
-  LossDomainError,
-  MissingLossError,
-  StepFlags,
-  type StepFlagName,
-} from './flags';
+export { checkRange, decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
 export { Adam, L4Adam, L4Mom, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';
 export * from './catalogue';
 export * from './settings';

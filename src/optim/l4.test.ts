@@ -56,7 +56,11 @@ describe('L4 by hand', () => {
   it('bias correction: g is the bias-corrected EMA (τm = 10) of the gradients, from the first step', async () => {
     // Gradients 1, 3, −2 on one coordinate: m_t = 0.9·m + 0.1·g, ĝ = m_t / (1 − 0.9^t).
     const grads = [1, 3, -2];
-    const trace = await feed(l4Mom(), [0], grads.map((g) => ({ loss: 1, grad: [g] })));
+    const trace = await feed(
+      l4Mom(),
+      [0],
+      grads.map((g) => ({ loss: 1, grad: [g] })),
+    );
     let m = 0;
     grads.forEach((g, i) => {
       m = 0.9 * m + 0.1 * g;
@@ -68,17 +72,25 @@ describe('L4 by hand', () => {
 
   it('L4 over plain SGD keeps its own gradient EMA: gᵀv = ĝ·∇L', async () => {
     const grads = [2, -1];
-    const trace = await feed(l4(sgdDirection()), [0], grads.map((g) => ({ loss: 1, grad: [g] })));
+    const trace = await feed(
+      l4(sgdDirection()),
+      [0],
+      grads.map((g) => ({ loss: 1, grad: [g] })),
+    );
     expect(trace[0]!.gDotV).toBeCloseTo(4, 5); // ĝ = 2 at step 1
     const gHat = (0.9 * 0.2 + 0.1 * -1) / (1 - 0.81);
     expect(trace[1]!.gDotV).toBeCloseTo(gHat * -1, 5);
   });
 
   it('the "new best batch" effect: with γ = 1 a loss at a new minimum gives a zero step', async () => {
-    const trace = await feed(l4Mom({ gamma: 1 }), [1], [
-      { loss: 4, grad: [1] },
-      { loss: 1, grad: [1] },
-    ]);
+    const trace = await feed(
+      l4Mom({ gamma: 1 }),
+      [1],
+      [
+        { loss: 4, grad: [1] },
+        { loss: 1, grad: [1] },
+      ],
+    );
     expect(trace[1]!.effectiveLr).toBe(0);
     expect(trace[1]!.flags).toBe(0);
   });
@@ -87,10 +99,14 @@ describe('L4 by hand', () => {
 describe('L4 edge cases take no step and say why', () => {
   it('gᵀv ≤ 0: η = 0 and the badDenominator flag', async () => {
     // With L4 over SGD, g (the EMA) can point against v = ∇L: gradients 1 then −0.5 give ĝ = 0.21, v = −0.5.
-    const trace = await feed(l4(sgdDirection()), [2], [
-      { loss: 1, grad: [1] },
-      { loss: 1, grad: [-0.5] },
-    ]);
+    const trace = await feed(
+      l4(sgdDirection()),
+      [2],
+      [
+        { loss: 1, grad: [1] },
+        { loss: 1, grad: [-0.5] },
+      ],
+    );
     expect(trace[1]!.gDotV).toBeLessThan(0);
     expect(trace[1]!.effectiveLr).toBe(0);
     expect(decodeFlags(trace[1]!.flags!)).toEqual(['badDenominator']);
@@ -112,10 +128,14 @@ describe('L4 edge cases take no step and say why', () => {
 
   for (const bad of [NaN, Infinity]) {
     it(`a ${bad} loss: no step, nonFiniteLoss flag, L_min untouched`, async () => {
-      const trace = await feed(l4Adam(), [2], [
-        { loss: 3, grad: [1] },
-        { loss: bad, grad: [1] },
-      ]);
+      const trace = await feed(
+        l4Adam(),
+        [2],
+        [
+          { loss: 3, grad: [1] },
+          { loss: bad, grad: [1] },
+        ],
+      );
       expect(trace[1]!.effectiveLr).toBe(0);
       expect(decodeFlags(trace[1]!.flags!)).toContain('nonFiniteLoss');
       expect(trace[1]!.lossMin).toBeCloseTo(trace[0]!.lossMin!, 6);
@@ -124,10 +144,14 @@ describe('L4 edge cases take no step and say why', () => {
   }
 
   it('a NaN first loss leaves L_min unset, and the first valid loss initialises it to γ0·L', async () => {
-    const trace = await feed(l4Mom(), [2], [
-      { loss: NaN, grad: [1] },
-      { loss: 8, grad: [1] },
-    ]);
+    const trace = await feed(
+      l4Mom(),
+      [2],
+      [
+        { loss: NaN, grad: [1] },
+        { loss: 8, grad: [1] },
+      ],
+    );
     expect(trace[0]!.lossMin).toBe(Infinity);
     expect(trace[1]!.lossMin).toBeCloseTo(0.75 * 8 * 1.001, 5);
     expect(trace[1]!.effectiveLr).toBeGreaterThan(0);
@@ -178,8 +202,7 @@ describe('Sec. 2.3: invariance to affine transforms of the loss', () => {
     const r = await runProblem(t(), quadratic, steps, scale, shift);
     return r.x;
   }
-  const maxRel = (a: number[], b: number[]) =>
-    Math.max(...a.map((ai, i) => Math.abs(ai - b[i]!) / Math.max(Math.abs(b[i]!), 1e-12)));
+  const maxRel = (a: number[], b: number[]) => Math.max(...a.map((ai, i) => Math.abs(ai - b[i]!) / Math.max(Math.abs(b[i]!), 1e-12)));
 
   it('L4Mom: scaling the loss by a > 0 leaves the trajectory unchanged (to float precision)', async () => {
     baseline = tf.memory().numTensors;
@@ -207,7 +230,6 @@ describe('Sec. 2.3: invariance to affine transforms of the loss', () => {
       expect(maxRel(shifted, ref)).toBeGreaterThan(0.05);
     }
   });
-
 });
 
 describe('the fused epilogue (one kernel on WebGL, WASM and cpu)', () => {

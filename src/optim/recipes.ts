@@ -188,6 +188,10 @@ export function makeOptimizer(name: string, options: Readonly<Record<string, unk
   const { weightDecay, ...settings } = options;
   const checked = resolveSettings(spec.title, spec.settings, settings);
   // Only what was given goes to the maker: its defaults are the catalogue's.
-  const given = Object.fromEntries(Object.keys(settings).filter((k) => settings[k] !== undefined).map((k) => [k, checked[k]]));
+  const given = Object.fromEntries(
+    Object.keys(settings)
+      .filter((k) => settings[k] !== undefined)
+      .map((k) => [k, checked[k]]),
+  );
   return (make as (o: object) => Transform)(weightDecay === undefined ? given : { ...given, weightDecay });
 }

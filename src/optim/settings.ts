@@ -83,7 +83,11 @@ export const rangeOf = (spec: ParamSpec): string =>
  * Checks one value against its spec; returns a sentence naming the setting (by default its label and
  * symbol, as the page shows them), or null when valid.
  */
-export function checkParam(spec: ParamSpec, value: number, name = spec.symbol === spec.label ? spec.label : `${spec.label} (${spec.symbol})`): string | null {
+export function checkParam(
+  spec: ParamSpec,
+  value: number,
+  name = spec.symbol === spec.label ? spec.label : `${spec.label} (${spec.symbol})`,
+): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `${name} must be a number.`;
   const lo = spec.minOpen ? value > spec.min : value >= spec.min;
   const hi = spec.maxOpen ? value < spec.max : value <= spec.max;
@@ -111,7 +115,12 @@ export class SettingsError extends Error {
 }
 
 /** The sentence for a key that `owner` does not have, naming the valid ones; null when every key is known. */
-export function unknownKeys(owner: string, specs: readonly SettingSpec[], keys: Iterable<string>, extra: readonly string[] = []): string | null {
+export function unknownKeys(
+  owner: string,
+  specs: readonly SettingSpec[],
+  keys: Iterable<string>,
+  extra: readonly string[] = [],
+): string | null {
   const valid = [...specs.map((s) => s.key), ...extra];
   const bad = [...keys].filter((k) => !valid.includes(k));
   if (bad.length === 0) return null;
@@ -129,7 +138,12 @@ export function resolveSettings(
   given: Readonly<Record<string, unknown>>,
   extra: readonly string[] = [],
 ): Record<string, number | string> {
-  const unknown = unknownKeys(owner, specs, Object.keys(given).filter((k) => given[k] !== undefined), extra);
+  const unknown = unknownKeys(
+    owner,
+    specs,
+    Object.keys(given).filter((k) => given[k] !== undefined),
+    extra,
+  );
   if (unknown) throw new SettingsError(unknown);
   const out: Record<string, number | string> = {};
   for (const s of specs) {

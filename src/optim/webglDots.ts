@@ -61,7 +61,12 @@ function packedTexels(shape: readonly number[]): number {
  */
 // GLSL ES 1.00 (WebGL 1) has no integer min and allows only constant loop bounds: both passes loop to a
 // constant and break.
-function partCode(fn: string, shape: readonly number[], names: readonly (readonly [string, string])[], width: number): { texels: number; code: string } {
+function partCode(
+  fn: string,
+  shape: readonly number[],
+  names: readonly (readonly [string, string])[],
+  width: number,
+): { texels: number; code: string } {
   const rank = shape.length;
   const C = rank >= 1 ? shape[rank - 1]! : 1;
   const R = rank >= 2 ? shape[rank - 2]! : 1;
@@ -169,7 +174,14 @@ function register(): void {
         const sub = Array.from({ length: pairs }, (_, p) => [g.map((i) => tensor(p, 0, i)), g.map((i) => tensor(p, 1, i))] as const);
         const p = plan(sub, width);
         const info = gl.runWebGLProgram(
-          { name: PARTIALS, variableNames: p.inputs.map((_, i) => `X${i}`), outputShape: [2, 2 * p.blocks], packedInputs: true, packedOutput: true, userCode: p.userCode },
+          {
+            name: PARTIALS,
+            variableNames: p.inputs.map((_, i) => `X${i}`),
+            outputShape: [2, 2 * p.blocks],
+            packedInputs: true,
+            packedOutput: true,
+            userCode: p.userCode,
+          },
           p.inputs,
           'float32',
         );
@@ -223,7 +235,13 @@ function groupsOf(count: number, pairs: number, idOf: (p: number, side: 0 | 1, i
  * and no more groups of tensors than the second pass can sample (a model of over ~100 tensors goes op by op).
  */
 export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[]): boolean {
-  const ok = tf.getBackend() === 'webgl' && pairs.length > 0 && pairs.length <= 2 && pairs.every(([a]) => a.length === pairs[0]![0].length && a.every((t, i) => tf.util.arraysEqual(t.shape, pairs[0]![0][i]!.shape))) && pairs[0]![0].length > 0 && pairs.every(([a, b]) => a.every((t, i) => t.rank <= 4 && t.size > 0 && tf.util.arraysEqual(t.shape, b[i]!.shape)));
+  const ok =
+    tf.getBackend() === 'webgl' &&
+    pairs.length > 0 &&
+    pairs.length <= 2 &&
+    pairs.every(([a]) => a.length === pairs[0]![0].length && a.every((t, i) => tf.util.arraysEqual(t.shape, pairs[0]![0][i]!.shape))) &&
+    pairs[0]![0].length > 0 &&
+    pairs.every(([a, b]) => a.every((t, i) => t.rank <= 4 && t.size > 0 && tf.util.arraysEqual(t.shape, b[i]!.shape)));
   return ok && groupsOf(pairs[0]![0].length, pairs.length, (p, side, i) => pairs[p]![side][i]!.dataId).length <= maxTextures();
 }
 
@@ -237,7 +255,9 @@ export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scale
   const inputs = pairInputs(pairs);
   // In a tidy: the kernel's vector and the slices are intermediates, only the scalars are returned.
   return tf.tidy(() => {
-    const out = tf.engine().runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+    const out = tf
+      .engine()
+      .runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
     if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
     // Continuous slices of a WebGL tensor are views, not dispatches.
     return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);

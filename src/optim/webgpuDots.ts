@@ -141,10 +141,32 @@ function register(): void {
       const partials = gpu.makeTensorInfo([pairs, totalBlocks], 'float32');
       // Groups of tensors whose distinct inputs fit one program (‖v‖² reads v once).
       const firstBlocks = sizes.map((_, i) => sizes.slice(0, i).reduce((n, size) => n + Math.ceil(size / BLOCK), 0));
-      for (const g of groupByInputs(count, (i) => tensorsOf(i).flat().map((t) => t.dataId), MAX_INPUTS)) {
+      for (const g of groupByInputs(
+        count,
+        (i) =>
+          tensorsOf(i)
+            .flat()
+            .map((t) => t.dataId),
+        MAX_INPUTS,
+      )) {
         const { inputs: groupInputs, nameOf } = inputNamer<TensorInfo>();
-        const parts = g.map((i) => ({ size: sizes[i]!, firstBlock: firstBlocks[i]!, names: tensorsOf(i).map(([a, b]) => [nameOf(a), nameOf(b)] as const) }));
-        gpu.runWebGPUProgram(partialsProgram(parts, groupInputs.map((_, k) => `X${k}`), totalBlocks, pairs), groupInputs, 'float32', undefined, partials);
+        const parts = g.map((i) => ({
+          size: sizes[i]!,
+          firstBlock: firstBlocks[i]!,
+          names: tensorsOf(i).map(([a, b]) => [nameOf(a), nameOf(b)] as const),
+        }));
+        gpu.runWebGPUProgram(
+          partialsProgram(
+            parts,
+            groupInputs.map((_, k) => `X${k}`),
+            totalBlocks,
+            pairs,
+          ),
+          groupInputs,
+          'float32',
+          undefined,
+          partials,
+        );
       }
       const out = scales.map((scale, row) =>
         gpu.runWebGPUProgram(rowSumProgram(totalBlocks), [partials], 'float32', [
@@ -165,7 +187,11 @@ export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors]
     pairs.length > 0 &&
     pairs.length <= 2 &&
     pairs[0]![0].length > 0 &&
-    pairs.every(([a, b]) => a.length === pairs[0]![0].length && a.every((t, i) => t.dtype === 'float32' && t.size > 0 && t.size === pairs[0]![0][i]!.size && b[i]!.size === t.size))
+    pairs.every(
+      ([a, b]) =>
+        a.length === pairs[0]![0].length &&
+        a.every((t, i) => t.dtype === 'float32' && t.size > 0 && t.size === pairs[0]![0][i]!.size && b[i]!.size === t.size),
+    )
   );
 }
 
@@ -173,5 +199,7 @@ export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors]
 export function webgpuDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
   register();
   const inputs = pairInputs(pairs);
-  return tf.engine().runKernel(KERNEL, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as unknown as Scalar[];
+  return tf
+    .engine()
+    .runKernel(KERNEL, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as unknown as Scalar[];
 }

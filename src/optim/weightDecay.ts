@@ -24,8 +24,7 @@ export function withWeightDecay<S extends OptState>(
     update(grads, state, params, inputs) {
       if (weightDecay.mode === 'l2') {
         const g = grads.map((x, i) => tf.add(x, tf.mul(params[i]!, lambda)));
-        const loss =
-          inputs.loss === undefined ? undefined : (tf.add(inputs.loss, tf.mul(sumSquares(params), lambda / 2)) as Scalar);
+        const loss = inputs.loss === undefined ? undefined : (tf.add(inputs.loss, tf.mul(sumSquares(params), lambda / 2)) as Scalar);
         return inner.update(g, state, params, { ...inputs, loss });
       }
       const out = inner.update(grads, state, params, inputs);

@@ -5,7 +5,14 @@ import { DEFAULT_EXPERIMENT } from './experiment';
 import { blankRun, type RunMeta } from './runs';
 
 const meta = (id: string): RunMeta => ({
-  ...blankRun(id, 'a', 1, { task: 'functions-2d', taskSettings: {}, optimizer: 'l4adam', optimizerOptions: { alpha: 0.15 }, seed: 1, steps: 3 }),
+  ...blankRun(id, 'a', 1, {
+    task: 'functions-2d',
+    taskSettings: {},
+    optimizer: 'l4adam',
+    optimizerOptions: { alpha: 0.15 },
+    seed: 1,
+    steps: 3,
+  }),
   status: 'done',
   backend: 'wasm',
   fallbackReason: 'the WebGPU adapter is a software fallback (SwiftShader)',
@@ -53,7 +60,9 @@ describe('run bundles', () => {
   });
 
   it('CSV has one row per run and step with the trace columns', () => {
-    const csv = tracesToCsv([meta('a.1')], () => trace()).trim().split('\n');
+    const csv = tracesToCsv([meta('a.1')], () => trace())
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime');
     expect(csv[2]).toBe('a.1,a,l4adam,1,1,2,0.2,,,,,,');
   });

@@ -14,7 +14,8 @@ export function tracesToCsv(runs: RunMeta[], traceOf: (id: string) => TraceChunk
   for (const r of runs) {
     const t = traceOf(r.id);
     if (!t) continue;
-    for (let i = 0; i < t.length; i++) rows.push([r.id, r.specId, r.config.optimizer, r.seed, ...TRACE_COLUMNS.map((c) => t.columns[c][i]!)]);
+    for (let i = 0; i < t.length; i++)
+      rows.push([r.id, r.specId, r.config.optimizer, r.seed, ...TRACE_COLUMNS.map((c) => t.columns[c][i]!)]);
   }
   return toCsv(CSV_COLUMNS, rows);
 }
@@ -110,7 +111,8 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
     }
     const evals = Array.isArray(r.evals) ? r.evals.filter((e) => e && typeof e.step === 'number' && typeof e.testLoss === 'number') : [];
     chunk.evals.push(...evals);
-    if (Array.isArray(r.events)) chunk.events.push(...r.events.filter((e) => e && typeof e.step === 'number' && e.patch && typeof e.patch === 'object'));
+    if (Array.isArray(r.events))
+      chunk.events.push(...r.events.filter((e) => e && typeof e.step === 'number' && e.patch && typeof e.patch === 'object'));
     const last = n - 1;
     const lastEval = evals.at(-1);
     let best = Infinity;

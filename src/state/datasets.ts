@@ -79,4 +79,3 @@ export async function importDatasetFiles(files: File[]): Promise<{ dataset: Drop
   await tx.done;
   return { dataset, summary };
 }
-

@@ -131,7 +131,8 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
     return { experiment: d, notices: ['The experiment could not be read; the default experiment is shown.'] };
   }
   const r = raw as Record<string, unknown>;
-  if (r.v !== EXPERIMENT_VERSION) notices.push(`The link is from experiment version ${String(r.v)}; it was read as version ${EXPERIMENT_VERSION}.`);
+  if (r.v !== EXPERIMENT_VERSION)
+    notices.push(`The link is from experiment version ${String(r.v)}; it was read as version ${EXPERIMENT_VERSION}.`);
   let task: TaskName = d.task;
   if (typeof r.task === 'string' && taskSpec(r.task)) task = r.task;
   else if (r.task !== undefined) notices.push(`Unknown task "${String(r.task)}"; using ${taskTitle(d.task)}.`);
@@ -140,7 +141,9 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
   if (r.taskSettings && typeof r.taskSettings === 'object') {
     const given = r.taskSettings as Record<string, unknown>;
     for (const k of Object.keys(given).filter((k) => !tSpec.settings.some((s) => s.key === k))) {
-      notices.push(`Task setting "${k}" is not a setting of ${taskTitle(task)} and was dropped (valid: ${tSpec.settings.map((s) => s.key).join(', ')}).`);
+      notices.push(
+        `Task setting "${k}" is not a setting of ${taskTitle(task)} and was dropped (valid: ${tSpec.settings.map((s) => s.key).join(', ')}).`,
+      );
     }
     for (const spec of tSpec.settings) {
       const v = given[spec.key];
@@ -169,7 +172,9 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
     const options: Record<string, number> = {};
     const given = it.options && typeof it.options === 'object' ? (it.options as Record<string, unknown>) : {};
     for (const k of Object.keys(given).filter((k) => !oSpec.settings.some((s) => s.key === k))) {
-      notices.push(`Run ${i + 1}: "${k}" is not a setting of ${oSpec.title} and was dropped (valid: ${oSpec.settings.map((s) => s.key).join(', ')}).`);
+      notices.push(
+        `Run ${i + 1}: "${k}" is not a setting of ${oSpec.title} and was dropped (valid: ${oSpec.settings.map((s) => s.key).join(', ')}).`,
+      );
     }
     for (const spec of oSpec.settings) {
       const v = given[spec.key];
@@ -186,7 +191,9 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
     runs.push(...d.runs);
     if (rawRuns.length > 0 || r.runs !== undefined) notices.push('No valid runs were left; the default runs are shown.');
   }
-  const backend = (['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const).includes(r.backend as BackendChoice) ? (r.backend as BackendChoice) : 'auto';
+  const backend = (['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const).includes(r.backend as BackendChoice)
+    ? (r.backend as BackendChoice)
+    : 'auto';
   if (r.backend !== undefined && backend !== r.backend) notices.push(`Unknown backend "${String(r.backend)}"; choosing automatically.`);
   return {
     experiment: {

@@ -41,7 +41,11 @@ export const MAX_RUNS_PER_EXPERIMENT = 40;
  * The memory budget: half of what the device reports (navigator.deviceMemory, in GB; 4 GB where unknown).
  * Returns a sentence when the workers that would train at once need more, else null.
  */
-export function memoryProblem(task: string, concurrent: number, deviceGb = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4): string | null {
+export function memoryProblem(
+  task: string,
+  concurrent: number,
+  deviceGb = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4,
+): string | null {
   const perWorker = taskSpec(task)?.memoryMB ?? 100;
   const need = perWorker * concurrent;
   const budget = deviceGb * 1024 * 0.5;

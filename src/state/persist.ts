@@ -90,15 +90,12 @@ export async function resumeRun(id: string): Promise<void> {
   useRuns.getState().startRun(id, meta.specId, meta.seed, meta.config, { resume: cp, trace });
 }
 
-
 const seq = new Map<string, number>();
 
 /** Starts saving: the experiment when it changes, run metadata when a run changes, every chunk as it comes. */
 export function startPersistence(): () => void {
   const write = (f: (d: IDBPDatabase<LabDb>) => Promise<unknown>) => {
-    open()
-      .then(f)
-      .catch(reportWriteError);
+    open().then(f).catch(reportWriteError);
   };
   let expTimer: ReturnType<typeof setTimeout> | null = null;
   const unsubLab = useLab.subscribe((s, prev) => {

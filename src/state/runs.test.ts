@@ -29,7 +29,14 @@ describe('the run pool', () => {
         },
       });
     });
-    const config: RunConfig = { task: 'functions-2d', taskSettings: { fn: 'quadratic' }, optimizer: 'l4mom', optimizerOptions: {}, seed: 1, steps: 30 };
+    const config: RunConfig = {
+      task: 'functions-2d',
+      taskSettings: { fn: 'quadratic' },
+      optimizer: 'l4mom',
+      optimizerOptions: {},
+      seed: 1,
+      steps: 30,
+    };
     const list = Array.from({ length: 6 }, (_, i) => ({ id: `p${i}`, specId: 'p', seed: i + 1, config: { ...config, seed: i + 1 } }));
     useRuns.getState().startAll(list);
     const statuses = () => useRuns.getState().order.map((id) => useRuns.getState().runs[id]!.status);

@@ -55,7 +55,11 @@ interface RunsState {
    */
   startAll(list: { id: string; specId: string; seed: number; config: RunConfig }[], opts?: StartOptions): void;
   /** Adds a finished run from an imported bundle. */
-  addImported(meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] }, trace: TraceChunk, opts?: { fromStorage?: boolean }): void;
+  addImported(
+    meta: Omit<RunMeta, 'status' | 'errors'> & { status: RunMeta['status'] },
+    trace: TraceChunk,
+    opts?: { fromStorage?: boolean },
+  ): void;
   command(id: string, cmd: RunCommand): void;
   removeRun(id: string): void;
   removeAll(): void;
@@ -218,7 +222,10 @@ export const useRuns = create<RunsState>()((set, get) => {
       for (const r of list) {
         get().removeRun(r.id);
         queue.push({ ...r, opts });
-        set((s) => ({ order: [...s.order, r.id], runs: { ...s.runs, [r.id]: { ...blankRun(r.id, r.specId, r.seed, r.config), status: 'queued' } } }));
+        set((s) => ({
+          order: [...s.order, r.id],
+          runs: { ...s.runs, [r.id]: { ...blankRun(r.id, r.specId, r.seed, r.config), status: 'queued' } },
+        }));
       }
       pump();
     },
@@ -228,7 +235,10 @@ export const useRuns = create<RunsState>()((set, get) => {
       // After a failure (a lost device, a killed worker), the restarted run avoids the backend it failed on.
       const failed = lastFailure.get(id);
       if (failed && config.backend !== failed.backend) {
-        config = { ...config, avoid: { ...config.avoid, [failed.backend]: `the last attempt of this run failed on it (${failed.reason})` } };
+        config = {
+          ...config,
+          avoid: { ...config.avoid, [failed.backend]: `the last attempt of this run failed on it (${failed.reason})` },
+        };
       }
       lastFailure.delete(id);
       const worker = createWorker();

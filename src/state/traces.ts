@@ -58,7 +58,8 @@ class StoredTrace {
     this.grow(this.length + c.length);
     for (const col of TRACE_COLUMNS) this.columns[col].set(c.columns[col].subarray(0, c.length), this.length);
     if (this.theta && this.thetaDim) {
-      if (c.theta && c.thetaDim === this.thetaDim) this.theta.set(c.theta.subarray(0, c.length * this.thetaDim), this.length * this.thetaDim);
+      if (c.theta && c.thetaDim === this.thetaDim)
+        this.theta.set(c.theta.subarray(0, c.length * this.thetaDim), this.length * this.thetaDim);
       else this.theta.fill(NaN, this.length * this.thetaDim, (this.length + c.length) * this.thetaDim);
     }
     this.length += c.length;

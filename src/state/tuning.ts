@@ -33,7 +33,9 @@ interface TuningState {
 /** `points` learning rates spaced evenly in log space from lo to hi (3 significant digits). */
 export function logGrid(lo: number, hi: number, points: number): number[] {
   if (points === 1) return [lo];
-  return Array.from({ length: points }, (_, i) => Number(Math.exp(Math.log(lo) + (i * (Math.log(hi) - Math.log(lo))) / (points - 1)).toPrecision(3)));
+  return Array.from({ length: points }, (_, i) =>
+    Number(Math.exp(Math.log(lo) + (i * (Math.log(hi) - Math.log(lo))) / (points - 1)).toPrecision(3)),
+  );
 }
 
 /** The paper's protocol: per rate, the log-space mean of the seeds' final losses; the lowest wins. */
@@ -46,7 +48,9 @@ export function summarize(results: readonly TuneResult[]): TuneSummary[] {
   return [...byLr.entries()]
     .map(([lr, finals]) => ({
       lr,
-      score: finals.some((f) => !Number.isFinite(f)) ? Infinity : Math.exp(finals.reduce((a, f) => a + Math.log(Math.max(f, 1e-45)), 0) / finals.length),
+      score: finals.some((f) => !Number.isFinite(f))
+        ? Infinity
+        : Math.exp(finals.reduce((a, f) => a + Math.log(Math.max(f, 1e-45)), 0) / finals.length),
     }))
     .sort((a, b) => a.lr - b.lr);
 }
@@ -76,7 +80,9 @@ export const useTuning = create<TuningState>()((set, get) => ({
     const e = useLab.getState().experiment;
     const spec = e.runs.find((r) => r.id === specId);
     if (!spec || !hasLearningRate(spec.optimizer)) {
-      const which = optimizerSpecs().filter((o) => hasLearningRate(o.id)).map((o) => o.title);
+      const which = optimizerSpecs()
+        .filter((o) => hasLearningRate(o.id))
+        .map((o) => o.title);
       set({ error: `Tuning needs a run whose optimizer has a learning rate (${which.join(', ')}).` });
       return;
     }

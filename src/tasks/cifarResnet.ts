@@ -10,7 +10,9 @@ export { cifarResnetInfo };
 /** He-normal conv kernel [k, k, in, out] (the ResNet paper's initialisation). */
 function heConv(rng: Rng, k: number, cin: number, cout: number): tf.Variable<tf.Rank.R4> {
   const std = Math.sqrt(2 / (k * k * cin));
-  return tf.tidy(() => tf.variable(tf.tensor4d(rng.normalArray(k * k * cin * cout, 0, std), [k, k, cin, cout]), true)) as tf.Variable<tf.Rank.R4>;
+  return tf.tidy(() =>
+    tf.variable(tf.tensor4d(rng.normalArray(k * k * cin * cout, 0, std), [k, k, cin, cout]), true),
+  ) as tf.Variable<tf.Rank.R4>;
 }
 
 interface Bn {
@@ -48,7 +50,8 @@ export function createCifarResnet(settings: Settings, seed: number, data: { trai
   const wd = Number(settings.weightDecay ?? d.weightDecay);
   if (!(wd >= 0)) throw new Error(`cifar10-resnet: weightDecay must be ≥ 0, got ${String(settings.weightDecay)}.`);
   const width = Number(settings.width ?? d.width);
-  if (!Number.isInteger(width) || width < 1) throw new Error(`cifar10-resnet: width must be a positive integer, got ${String(settings.width)}.`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new Error(`cifar10-resnet: width must be a positive integer, got ${String(settings.width)}.`);
   const n = (depth - 2) / 6;
   const init = makeRng(seed, 'init');
   const kernels: tf.Variable[] = [];
@@ -70,7 +73,14 @@ export function createCifarResnet(settings: Settings, seed: number, data: { trai
     return { gamma, beta, mean, variance };
   };
   const stem = { k: conv(3, 3, width), bn: bn(width) };
-  const blocks: { k1: tf.Variable<tf.Rank.R4>; bn1: Bn; k2: tf.Variable<tf.Rank.R4>; bn2: Bn; stride: 1 | 2; proj: { k: tf.Variable<tf.Rank.R4>; bn: Bn } | null }[] = [];
+  const blocks: {
+    k1: tf.Variable<tf.Rank.R4>;
+    bn1: Bn;
+    k2: tf.Variable<tf.Rank.R4>;
+    bn2: Bn;
+    stride: 1 | 2;
+    proj: { k: tf.Variable<tf.Rank.R4>; bn: Bn } | null;
+  }[] = [];
   let cin = width;
   for (let stage = 0; stage < 3; stage++) {
     const cout = width * 2 ** stage;
@@ -95,7 +105,8 @@ export function createCifarResnet(settings: Settings, seed: number, data: { trai
 
   let training = false;
   const batchNorm = (x: tf.Tensor4D, p: Bn) => {
-    if (!training) return tf.batchNorm4d(x, p.mean as tf.Tensor1D, p.variance as tf.Tensor1D, p.beta as tf.Tensor1D, p.gamma as tf.Tensor1D, 1e-3);
+    if (!training)
+      return tf.batchNorm4d(x, p.mean as tf.Tensor1D, p.variance as tf.Tensor1D, p.beta as tf.Tensor1D, p.gamma as tf.Tensor1D, 1e-3);
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     tf.tidy(() => {
       p.mean.assign(tf.add(tf.mul(p.mean, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
@@ -154,7 +165,13 @@ export function createCifarResnet(settings: Settings, seed: number, data: { trai
         return tf.add(ce, tf.mul(l2, wd / 2)) as tf.Scalar;
       };
     },
-    evaluate: () => evaluateClassifier(data.test.n, (rows) => toBatch(data.test, rows), (x) => forward(x as tf.Tensor4D), 500),
+    evaluate: () =>
+      evaluateClassifier(
+        data.test.n,
+        (rows) => toBatch(data.test, rows),
+        (x) => forward(x as tf.Tensor4D),
+        500,
+      ),
     dispose: () => tf.dispose([...params, ...stats]),
   };
 }

@@ -10,7 +10,9 @@ export { fashionConvnetInfo };
 /** Glorot-uniform conv kernel [k, k, in, out]. */
 function convKernel(rng: Rng, k: number, cin: number, cout: number): tf.Variable<tf.Rank.R4> {
   const limit = Math.sqrt(6 / (k * k * cin + k * k * cout));
-  return tf.tidy(() => tf.variable(tf.tensor4d(rng.uniformArray(k * k * cin * cout, -limit, limit), [k, k, cin, cout]), true)) as tf.Variable<tf.Rank.R4>;
+  return tf.tidy(() =>
+    tf.variable(tf.tensor4d(rng.uniformArray(k * k * cin * cout, -limit, limit), [k, k, cin, cout]), true),
+  ) as tf.Variable<tf.Rank.R4>;
 }
 
 const positiveInt = (name: string, v: unknown) => {

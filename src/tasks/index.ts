@@ -6,7 +6,16 @@ import { createFunctions2d } from './functions2d';
 import { createMnistMlp } from './mnistMlp';
 import { createRegression } from './regression';
 import { createRepeatCopy } from './repeatCopy';
-import { registerTaskSpec, taskSettings, taskSpec, unknownTask, unregisterTaskSpec, type BuiltinTask, type DatasetName, type TaskSpec } from './catalogue';
+import {
+  registerTaskSpec,
+  taskSettings,
+  taskSpec,
+  unknownTask,
+  unregisterTaskSpec,
+  type BuiltinTask,
+  type DatasetName,
+  type TaskSpec,
+} from './catalogue';
 import type { Settings, Task } from './types';
 
 export type { DataSource, Evaluation, Settings, SettingValue, Task, TaskInfo } from './types';
@@ -40,7 +49,11 @@ const BUILDERS: Record<BuiltinTask, TaskBuilder> = {
     createCifarResnet(
       s,
       seed,
-      need(d, 'cifar10', 'cifar10-resnet needs the CIFAR-10 binary batches, which were not loaded (give a folder with data_batch_1.bin … test_batch.bin).'),
+      need(
+        d,
+        'cifar10',
+        'cifar10-resnet needs the CIFAR-10 binary batches, which were not loaded (give a folder with data_batch_1.bin … test_batch.bin).',
+      ),
     ),
 };
 

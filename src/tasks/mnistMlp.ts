@@ -47,4 +47,3 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
     dispose: () => tf.dispose(params),
   };
 }
-

@@ -14,7 +14,12 @@ const OPTIMIZERS: { id: string; title: string; optimizer: string; options: (fn: 
   { id: 'l4mom', title: 'L4Mom', optimizer: 'l4mom', options: () => ({}) },
   { id: 'polyak', title: 'Polyak (f* = 0)', optimizer: 'polyak', options: () => ({ fStar: 0, alpha: 0.5 }) },
   { id: 'adam', title: 'Adam', optimizer: 'adam', options: (fn) => ({ learningRate: fn === 'quadratic' ? 0.1 : 0.02 }) },
-  { id: 'sgd', title: 'SGD', optimizer: 'sgd', options: (fn) => ({ learningRate: fn === 'quadratic' ? 0.01 : fn === 'rastrigin' ? 0.002 : 0.001 }) },
+  {
+    id: 'sgd',
+    title: 'SGD',
+    optimizer: 'sgd',
+    options: (fn) => ({ learningRate: fn === 'quadratic' ? 0.01 : fn === 'rastrigin' ? 0.002 : 0.001 }),
+  },
 ];
 
 interface Live {
@@ -30,7 +35,13 @@ interface Live {
 /** SVG path of d3-contour's MultiPolygon, in grid coordinates scaled to the plot. */
 function toPath(coords: number[][][][], scale: number): string {
   return coords
-    .map((poly) => poly.map((ring) => ring.map(([x, y], i) => `${i ? 'L' : 'M'}${(x! * scale).toFixed(1)},${(SIZE - y! * scale).toFixed(1)}`).join('') + 'Z').join(''))
+    .map((poly) =>
+      poly
+        .map(
+          (ring) => ring.map(([x, y], i) => `${i ? 'L' : 'M'}${(x! * scale).toFixed(1)},${(SIZE - y! * scale).toFixed(1)}`).join('') + 'Z',
+        )
+        .join(''),
+    )
     .join('');
 }
 
@@ -50,7 +61,10 @@ export function Explainer2D() {
   const [vx0, vx1, vy0, vy1] = spec.view;
   const sx = (x: number) => ((x - vx0) / (vx1 - vx0)) * SIZE;
   const sy = (y: number) => SIZE - ((y - vy0) / (vy1 - vy0)) * SIZE;
-  const fromPx = (px: number, py: number): [number, number] => [Number((vx0 + (px / SIZE) * (vx1 - vx0)).toFixed(2)), Number((vy0 + ((SIZE - py) / SIZE) * (vy1 - vy0)).toFixed(2))];
+  const fromPx = (px: number, py: number): [number, number] => [
+    Number((vx0 + (px / SIZE) * (vx1 - vx0)).toFixed(2)),
+    Number((vy0 + ((SIZE - py) / SIZE) * (vy1 - vy0)).toFixed(2)),
+  ];
 
   const levels = useMemo(() => {
     const values = new Array<number>(GRID * GRID);
@@ -64,7 +78,10 @@ export function Explainer2D() {
     const lo = Math.min(...values);
     const hi = Math.max(...values);
     const thresholds = Array.from({ length: 14 }, (_, k) => lo + ((k + 0.5) * (hi - lo)) / 14);
-    return contours().size([GRID, GRID]).thresholds(thresholds)(values).map((c) => toPath(c.coordinates as number[][][][], SIZE / GRID));
+    return contours()
+      .size([GRID, GRID])
+      .thresholds(thresholds)(values)
+      .map((c) => toPath(c.coordinates as number[][][][], SIZE / GRID));
   }, [fn]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const stop = () => {
@@ -115,7 +132,12 @@ export function Explainer2D() {
                 },
               };
             }),
-          onStatus: (m) => setLive((prev) => (prev[o.id] ? { ...prev, [o.id]: { ...prev[o.id]!, status: m.divergedAt !== null ? `diverged at step ${m.divergedAt}` : m.status } } : prev)),
+          onStatus: (m) =>
+            setLive((prev) =>
+              prev[o.id]
+                ? { ...prev, [o.id]: { ...prev[o.id]!, status: m.divergedAt !== null ? `diverged at step ${m.divergedAt}` : m.status } }
+                : prev,
+            ),
         },
         { paused },
       );
@@ -124,7 +146,8 @@ export function Explainer2D() {
     setRunning(!paused);
   };
 
-  const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toPrecision(3));
+  const fmt = (v: number | null) =>
+    v === null || Number.isNaN(v) ? '—' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toPrecision(3);
   const drag = (e: React.PointerEvent<SVGSVGElement>) => {
     if (e.buttons !== 1) return;
     const r = e.currentTarget.getBoundingClientRect();
@@ -157,10 +180,22 @@ export function Explainer2D() {
           <input type="checkbox" aria-label="gradient noise" checked={noise} onChange={(e) => setNoise(e.target.checked)} /> noise (σ = 0.1)
         </label>{' '}
         <label>
-          start x <input aria-label="start x" size={5} value={start[0]} onChange={(e) => Number.isFinite(Number(e.target.value)) && setStart([Number(e.target.value), start[1]])} />
+          start x{' '}
+          <input
+            aria-label="start x"
+            size={5}
+            value={start[0]}
+            onChange={(e) => Number.isFinite(Number(e.target.value)) && setStart([Number(e.target.value), start[1]])}
+          />
         </label>{' '}
         <label>
-          start y <input aria-label="start y" size={5} value={start[1]} onChange={(e) => Number.isFinite(Number(e.target.value)) && setStart([start[0], Number(e.target.value)])} />
+          start y{' '}
+          <input
+            aria-label="start y"
+            size={5}
+            value={start[1]}
+            onChange={(e) => Number.isFinite(Number(e.target.value)) && setStart([start[0], Number(e.target.value)])}
+          />
         </label>{' '}
         <button type="button" onClick={() => restart(start, false)}>
           Run together
@@ -203,8 +238,19 @@ export function Explainer2D() {
           {OPTIMIZERS.map((o, k) => {
             const p = live[o.id]?.path ?? [];
             const pts: string[] = [];
-            for (let i = 0; i + 1 < p.length; i += 2) if (Number.isFinite(p[i]!) && Number.isFinite(p[i + 1]!)) pts.push(`${sx(p[i]!).toFixed(1)},${sy(p[i + 1]!).toFixed(1)}`);
-            return <polyline key={o.id} points={pts.join(' ')} fill="none" stroke={colorOf(k)} strokeWidth={1.8} data-testid={`path.${o.id}`} data-points={pts.length} />;
+            for (let i = 0; i + 1 < p.length; i += 2)
+              if (Number.isFinite(p[i]!) && Number.isFinite(p[i + 1]!)) pts.push(`${sx(p[i]!).toFixed(1)},${sy(p[i + 1]!).toFixed(1)}`);
+            return (
+              <polyline
+                key={o.id}
+                points={pts.join(' ')}
+                fill="none"
+                stroke={colorOf(k)}
+                strokeWidth={1.8}
+                data-testid={`path.${o.id}`}
+                data-points={pts.length}
+              />
+            );
           })}
           <circle cx={sx(start[0])} cy={sy(start[1])} r={7} fill="#E69F00" stroke="#333" aria-hidden="true" />
         </svg>

@@ -16,7 +16,14 @@ const TAU = setting(L4_SETTINGS, 'tau');
 const FSTAR = setting(optimizerSpec('polyak')!.settings, 'fStar');
 const LR = setting(optimizerSpec('sgd')!.settings, 'learningRate');
 
-const fmt = (v: number | null) => (v === null ? '—' : !Number.isFinite(v) ? String(v) : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(3) : String(Number(v.toPrecision(4))));
+const fmt = (v: number | null) =>
+  v === null
+    ? '—'
+    : !Number.isFinite(v)
+      ? String(v)
+      : Math.abs(v) < 1e-3 && v !== 0
+        ? v.toExponential(3)
+        : String(Number(v.toPrecision(4)));
 
 interface State {
   settings: Step1dSettings;
@@ -53,7 +60,19 @@ export function TeachApp() {
       return { ...s, x: cx, lossMin: lm, history: history.slice(-200) };
     });
   const applyLesson = (ls: LessonStep) => {
-    setSt(initialState({ ...DEFAULT_1D, rule: ls.setup.rule, fn: ls.setup.fn, alpha: ls.setup.alpha, gamma: ls.setup.gamma ?? 0.9, fStar: ls.setup.fStar ?? 0 }, ls.setup.x0));
+    setSt(
+      initialState(
+        {
+          ...DEFAULT_1D,
+          rule: ls.setup.rule,
+          fn: ls.setup.fn,
+          alpha: ls.setup.alpha,
+          gamma: ls.setup.gamma ?? 0.9,
+          fStar: ls.setup.fStar ?? 0,
+        },
+        ls.setup.x0,
+      ),
+    );
     setAnswered(false);
   };
   useEffect(() => {
@@ -62,7 +81,14 @@ export function TeachApp() {
   }, []);
   useEffect(() => {
     (window as unknown as { __teach: unknown }).__teach = Object.freeze({
-      snapshot: () => ({ settings: { ...st.settings }, x: st.x, lossMin: st.lossMin, steps: st.history.length, step: { ...step }, hidden: [...classroom.hidden] }),
+      snapshot: () => ({
+        settings: { ...st.settings },
+        x: st.x,
+        lossMin: st.lossMin,
+        steps: st.history.length,
+        step: { ...step },
+        hidden: [...classroom.hidden],
+      }),
     });
   }, [st, step, classroom]);
 
@@ -121,7 +147,13 @@ export function TeachApp() {
         </section>
       )}
       <div className="teach-grid">
-        <Explainer1D settings={settings} x={x} step={step} history={hidden('history') ? [] : st.history} onMove={(nx) => setSt((s) => ({ ...s, x: nx }))} />
+        <Explainer1D
+          settings={settings}
+          x={x}
+          step={step}
+          history={hidden('history') ? [] : st.history}
+          onMove={(nx) => setSt((s) => ({ ...s, x: nx }))}
+        />
         <div>
           {!hidden('numbers') && (
             <table className="numbers" data-testid="numbers">
@@ -171,12 +203,14 @@ export function TeachApp() {
             <p className="formula" data-testid="formula">
               {settings.rule === 'l4' && (
                 <>
-                  η = α·(L − γ·L_min) / (gᵀv + ε) = {fmt(settings.alpha)}·({fmt(step.loss)} − {fmt(step.target)}) / {fmt(step.gDotV)} = {fmt(step.eta)} (eq. 6)
+                  η = α·(L − γ·L_min) / (gᵀv + ε) = {fmt(settings.alpha)}·({fmt(step.loss)} − {fmt(step.target)}) / {fmt(step.gDotV)} ={' '}
+                  {fmt(step.eta)} (eq. 6)
                 </>
               )}
               {settings.rule === 'polyak' && (
                 <>
-                  η = α·(L − f*) / (gᵀv + ε) = {fmt(settings.alpha)}·({fmt(step.loss)} − {fmt(settings.fStar)}) / {fmt(step.gDotV)} = {fmt(step.eta)}
+                  η = α·(L − f*) / (gᵀv + ε) = {fmt(settings.alpha)}·({fmt(step.loss)} − {fmt(settings.fStar)}) / {fmt(step.gDotV)} ={' '}
+                  {fmt(step.eta)}
                 </>
               )}
               {settings.rule === 'sgd' && <>η = lr = {fmt(settings.lr)}: SGD ignores the loss.</>}
@@ -188,7 +222,11 @@ export function TeachApp() {
         {!hidden('function') && (
           <label>
             Function{' '}
-            <select aria-label="function" value={settings.fn} onChange={(e) => setSt(initialState({ ...settings, fn: e.target.value as Fn1D }, x))}>
+            <select
+              aria-label="function"
+              value={settings.fn}
+              onChange={(e) => setSt(initialState({ ...settings, fn: e.target.value as Fn1D }, x))}
+            >
               {(Object.keys(FUNCTIONS_1D) as Fn1D[]).map((f) => (
                 <option key={f} value={f}>
                   {FUNCTIONS_1D[f].title}
@@ -200,17 +238,29 @@ export function TeachApp() {
         {!hidden('rule') && (
           <label>
             Rule{' '}
-            <select aria-label="rule" value={settings.rule} onChange={(e) => setSt(initialState({ ...settings, rule: e.target.value as Step1dSettings['rule'] }, x))}>
+            <select
+              aria-label="rule"
+              value={settings.rule}
+              onChange={(e) => setSt(initialState({ ...settings, rule: e.target.value as Step1dSettings['rule'] }, x))}
+            >
               <option value="l4">L4 (target γ·L_min)</option>
               <option value="polyak">Polyak (known f*)</option>
               <option value="sgd">SGD (constant rate)</option>
             </select>
           </label>
         )}{' '}
-        {settings.rule !== 'sgd' && !hidden('alpha') && <ParamInput context="explainer" spec={ALPHA} value={settings.alpha} onChange={(alpha) => set({ alpha })} />}
-        {settings.rule === 'l4' && !hidden('gamma') && <ParamInput context="explainer" spec={GAMMA} value={settings.gamma} onChange={(gamma) => set({ gamma })} />}
-        {settings.rule === 'l4' && !hidden('tau') && <ParamInput context="explainer" spec={TAU} value={settings.tau} onChange={(tau) => set({ tau })} />}
-        {settings.rule === 'polyak' && !hidden('fstar') && <ParamInput context="explainer" spec={FSTAR} value={settings.fStar} onChange={(fStar) => set({ fStar })} />}
+        {settings.rule !== 'sgd' && !hidden('alpha') && (
+          <ParamInput context="explainer" spec={ALPHA} value={settings.alpha} onChange={(alpha) => set({ alpha })} />
+        )}
+        {settings.rule === 'l4' && !hidden('gamma') && (
+          <ParamInput context="explainer" spec={GAMMA} value={settings.gamma} onChange={(gamma) => set({ gamma })} />
+        )}
+        {settings.rule === 'l4' && !hidden('tau') && (
+          <ParamInput context="explainer" spec={TAU} value={settings.tau} onChange={(tau) => set({ tau })} />
+        )}
+        {settings.rule === 'polyak' && !hidden('fstar') && (
+          <ParamInput context="explainer" spec={FSTAR} value={settings.fStar} onChange={(fStar) => set({ fStar })} />
+        )}
         {settings.rule === 'sgd' && <ParamInput context="explainer" spec={LR} value={settings.lr} onChange={(lr) => set({ lr })} />}
         <p>
           <button type="button" onClick={() => takeSteps(1)}>
@@ -223,7 +273,9 @@ export function TeachApp() {
             Reset
           </button>{' '}
           <span data-testid="steps-taken">{st.history.length} steps taken</span>
-          {checkParam(ALPHA, settings.alpha) === null && settings.rule === 'l4' && settings.alpha > 1 && <small> (α above 1 overshoots the linearised target)</small>}
+          {checkParam(ALPHA, settings.alpha) === null && settings.rule === 'l4' && settings.alpha > 1 && (
+            <small> (α above 1 overshoots the linearised target)</small>
+          )}
         </p>
       </section>
       {!hidden('2d') && <Explainer2D />}

@@ -18,7 +18,14 @@ export interface LessonStep {
   /** "Predict, then run": the question asked before the step is taken. */
   readonly question: string;
   /** The explainer's set-up for this step. */
-  readonly setup: { rule: 'l4' | 'polyak'; fn: 'quadratic' | 'quartic' | 'bump' | 'abs'; alpha: number; gamma?: number; fStar?: number; x0: number };
+  readonly setup: {
+    rule: 'l4' | 'polyak';
+    fn: 'quadratic' | 'quartic' | 'bump' | 'abs';
+    alpha: number;
+    gamma?: number;
+    fStar?: number;
+    x0: number;
+  };
   /** How many steps "Run" takes, and what to notice afterwards. */
   readonly run: number;
   readonly answer: string;
@@ -84,7 +91,10 @@ export function parseClassroom(search: string): Classroom {
   const params = new URLSearchParams(search);
   const notices: string[] = [];
   const hidden = new Set<Hideable>();
-  for (const name of (params.get('hide') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const name of (params.get('hide') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if ((HIDEABLE as readonly string[]).includes(name)) hidden.add(name as Hideable);
     else notices.push(`"${name.slice(0, 40)}" is not something this page can hide (it can hide ${HIDEABLE.join(', ')}).`);
   }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEMOS } from './demos';
 
-const result = (id: string) => DEMOS.find((d) => d.id === id)!.run().join('\n');
+const result = (id: string) =>
+  DEMOS.find((d) => d.id === id)!
+    .run()
+    .join('\n');
 
 describe('one-click demonstrations', () => {
   it('there are six, each with a two-sentence explanation', () => {

@@ -10,7 +10,8 @@ export interface Demo {
   run(): string[];
 }
 
-const fmt = (v: number) => (!Number.isFinite(v) || Math.abs(v) > 1e3 ? 'diverged' : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toPrecision(3));
+const fmt = (v: number) =>
+  !Number.isFinite(v) || Math.abs(v) > 1e3 ? 'diverged' : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toPrecision(3);
 const last = (s: Step1dSettings, x0: number, n: number) => {
   const path = run1d(s, x0, n);
   return path.at(-1)!.next;
@@ -82,7 +83,9 @@ export const DEMOS: Demo[] = [
       'A step that overshoots lands where the loss is no new best, so γ·L_min stays far below L and the next step is larger still. At α = 30 the steps grow without end; the paper’s range 0.10–0.30 leaves a wide margin.',
     show: { settings: { ...L4, alpha: 30 }, x0: 2, steps: 12 },
     run() {
-      return [`x after 40 steps: α = 0.15 → ${fmt(last({ ...L4, alpha: 0.15 }, 2, 40))}; α = 10 → ${fmt(last({ ...L4, alpha: 10 }, 2, 40))}; α = 30 → ${fmt(last({ ...L4, alpha: 30 }, 2, 40))}.`];
+      return [
+        `x after 40 steps: α = 0.15 → ${fmt(last({ ...L4, alpha: 0.15 }, 2, 40))}; α = 10 → ${fmt(last({ ...L4, alpha: 10 }, 2, 40))}; α = 30 → ${fmt(last({ ...L4, alpha: 30 }, 2, 40))}.`,
+      ];
     },
   },
   {
@@ -94,7 +97,9 @@ export const DEMOS: Demo[] = [
     run() {
       const [, second] = run1d({ ...L4, gamma: 1, alpha: 2 }, 2, 2);
       const [, other] = run1d({ ...L4, gamma: 0.9, alpha: 2 }, 2, 2);
-      return [`Step 2 with γ = 1: L = ${fmt(second!.loss)} is a new minimum, so η = ${fmt(second!.eta)}. With γ = 0.9: η = ${fmt(other!.eta)}.`];
+      return [
+        `Step 2 with γ = 1: L = ${fmt(second!.loss)} is a new minimum, so η = ${fmt(second!.eta)}. With γ = 0.9: η = ${fmt(other!.eta)}.`,
+      ];
     },
   },
 ];

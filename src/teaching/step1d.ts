@@ -8,12 +8,18 @@ import { makeRng } from '../lib/rng';
  */
 
 export const FUNCTIONS_1D = {
-  quadratic: { title: '½·a·x²', f: (x: number, a: number) => 0.5 * a * x * x, df: (x: number, a: number) => a * x, fStar: 0, range: [-3, 3] },
+  quadratic: {
+    title: '½·a·x²',
+    f: (x: number, a: number) => 0.5 * a * x * x,
+    df: (x: number, a: number) => a * x,
+    fStar: 0,
+    range: [-3, 3],
+  },
   quartic: { title: 'x⁴/4', f: (x: number) => x ** 4 / 4, df: (x: number) => x ** 3, fStar: 0, range: [-2.2, 2.2] },
   bump: {
     title: 'non-convex bump x²/2 + 1.5·e^{−(x−1)²/0.3}',
     f: (x: number) => 0.5 * x * x + 1.5 * Math.exp(-((x - 1) ** 2) / 0.3),
-    df: (x: number) => x - 1.5 * Math.exp(-((x - 1) ** 2) / 0.3) * (2 * (x - 1)) / 0.3,
+    df: (x: number) => x - (1.5 * Math.exp(-((x - 1) ** 2) / 0.3) * (2 * (x - 1))) / 0.3,
     // The minimum value, found numerically (the minimum sits left of the bump).
     fStar: 0.0787,
     range: [-2.5, 3],
@@ -43,7 +49,20 @@ export interface Step1dSettings {
   readonly noise: number;
 }
 
-export const DEFAULT_1D: Step1dSettings = { fn: 'quadratic', a: 1, rule: 'l4', alpha: 0.15, gamma: 0.9, tau: 1000, gamma0: 0.75, fStar: 0, lr: 0.1, scale: 1, shift: 0, noise: 0 };
+export const DEFAULT_1D: Step1dSettings = {
+  fn: 'quadratic',
+  a: 1,
+  rule: 'l4',
+  alpha: 0.15,
+  gamma: 0.9,
+  tau: 1000,
+  gamma0: 0.75,
+  fStar: 0,
+  lr: 0.1,
+  scale: 1,
+  shift: 0,
+  noise: 0,
+};
 
 /** What one step does, with every number the page shows. */
 export interface Step1d {
@@ -84,7 +103,20 @@ export function step1d(s: Step1dSettings, x: number, lossMin: number, xi = 0): S
   const { loss, g } = lossAt(s, x, xi);
   const gDotV = g * g;
   if (s.rule === 'sgd') {
-    return { x, loss, g, target: null, numerator: null, gDotV, eta: s.lr, next: x - s.lr * g, fullStep: null, lossMinUsed: null, lossMinAfter: null, skipped: null };
+    return {
+      x,
+      loss,
+      g,
+      target: null,
+      numerator: null,
+      gDotV,
+      eta: s.lr,
+      next: x - s.lr * g,
+      fullStep: null,
+      lossMinUsed: null,
+      lossMinAfter: null,
+      skipped: null,
+    };
   }
   let target: number;
   let lossMinUsed: number | null = null;

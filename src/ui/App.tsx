@@ -14,8 +14,8 @@ export function App() {
       <header>
         <h1>L4 Lab</h1>
         <p>
-          Loss-based stepsize adaptation (L4, Rolínek &amp; Martius 2018) against Adam, momentum SGD, SGD and RMSProp, trained
-          in your browser.
+          Loss-based stepsize adaptation (L4, Rolínek &amp; Martius 2018) against Adam, momentum SGD, SGD and RMSProp, trained in your
+          browser.
         </p>
         <p>
           <a href="teach.html">What does a Polyak-style step do? The teaching page →</a>

@@ -74,8 +74,16 @@ export const browserEnv: WorkerEnv = {
       // Files the user dropped into the page come first; Fashion-MNIST can also come from the server.
       const dropped = await droppedSource(dataset);
       if (dataset === 'cifar10') {
-        if (!dropped) throw new Error('CIFAR-10 comes from your own files: drop data_batch_1.bin … data_batch_5.bin and test_batch.bin into the page first.');
-        return { cifar10: await loadCifar10(dropped.read, CIFAR_TRAIN_FILES.filter((f) => dropped.files.includes(f))) };
+        if (!dropped)
+          throw new Error(
+            'CIFAR-10 comes from your own files: drop data_batch_1.bin … data_batch_5.bin and test_batch.bin into the page first.',
+          );
+        return {
+          cifar10: await loadCifar10(
+            dropped.read,
+            CIFAR_TRAIN_FILES.filter((f) => dropped.files.includes(f)),
+          ),
+        };
       }
       return { fashionMnist: await loadMnistLike(dropped ? dropped.read : serverSource('fashion-mnist')) };
     })();

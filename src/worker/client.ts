@@ -21,8 +21,7 @@ export interface WatchdogOptions {
   readonly timeoutMs: number;
 }
 
-export const DEAD_WORKER_REASON =
-  'the worker stopped responding (it was killed, ran out of memory, or lost its GPU device)';
+export const DEAD_WORKER_REASON = 'the worker stopped responding (it was killed, ran out of memory, or lost its GPU device)';
 
 export class RunClient {
   private generation = 0;
@@ -49,7 +48,11 @@ export class RunClient {
     return this.runId;
   }
 
-  start(config: RunConfig, callbacks: RunCallbacks, { paused = false, resume }: { paused?: boolean; resume?: SerializedCheckpoint } = {}): string {
+  start(
+    config: RunConfig,
+    callbacks: RunCallbacks,
+    { paused = false, resume }: { paused?: boolean; resume?: SerializedCheckpoint } = {},
+  ): string {
     this.runId = `${this.name}-${++this.generation}`;
     this.callbacks = callbacks;
     this.send({ type: 'start', v: PROTOCOL_VERSION, runId: this.runId, config, paused, ...(resume ? { resume } : {}) });

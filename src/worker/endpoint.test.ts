@@ -21,11 +21,22 @@ afterEach(() => closers.splice(0).forEach((c) => c()));
 
 function channel() {
   const { port1, port2 } = new MessageChannel();
-  closers.push(serve(port1 as unknown as Endpoint, env), () => port1.close(), () => port2.close());
+  closers.push(
+    serve(port1 as unknown as Endpoint, env),
+    () => port1.close(),
+    () => port2.close(),
+  );
   return port2 as unknown as Endpoint;
 }
 
-const quad: RunConfig = { task: 'functions-2d', taskSettings: { fn: 'quadratic' }, optimizer: 'l4mom', optimizerOptions: {}, seed: 1, steps: 60 };
+const quad: RunConfig = {
+  task: 'functions-2d',
+  taskSettings: { fn: 'quadratic' },
+  optimizer: 'l4mom',
+  optimizerOptions: {},
+  seed: 1,
+  steps: 60,
+};
 
 /** Starts a run and collects everything the worker says about it. */
 function watch(client: RunClient, config: RunConfig, paused = false) {
@@ -105,7 +116,14 @@ describe('worker runtime over a MessageChannel', () => {
   });
 
   it('a diverging run ends as diverged at its step', async () => {
-    const w = watch(new RunClient(channel()), { task: 'regression', taskSettings: {}, optimizer: 'sgd', optimizerOptions: { learningRate: 1 }, seed: 1, steps: 200 });
+    const w = watch(new RunClient(channel()), {
+      task: 'regression',
+      taskSettings: {},
+      optimizer: 'sgd',
+      optimizerOptions: { learningRate: 1 },
+      seed: 1,
+      steps: 200,
+    });
     await w.ended;
     const last = w.statuses.at(-1)!;
     expect(last.status).toBe('diverged');
@@ -150,7 +168,10 @@ describe('worker runtime over a MessageChannel', () => {
 describe('a worker that dies', () => {
   it('fails its run with the reason when it stops answering (killed, out of memory, device lost)', async () => {
     const { port1, port2 } = new MessageChannel();
-    closers.push(() => port1.close(), () => port2.close());
+    closers.push(
+      () => port1.close(),
+      () => port2.close(),
+    );
     // Nobody serves port1: the worker is "dead".
     const client = new RunClient(port2 as unknown as Endpoint, 'x', { pingMs: 10, timeoutMs: 60 });
     const statuses: string[] = [];
@@ -173,7 +194,12 @@ describe('a worker that dies', () => {
   });
 
   it('a backend to avoid is skipped, with the reason', async () => {
-    const w = watch(new RunClient(channel()), { ...quad, steps: 3, backend: 'cpu', avoid: { cpu: 'its device was lost in the last attempt' } });
+    const w = watch(new RunClient(channel()), {
+      ...quad,
+      steps: 3,
+      backend: 'cpu',
+      avoid: { cpu: 'its device was lost in the last attempt' },
+    });
     await w.ended;
     // cpu is the only backend here, so the run fails and names why.
     expect(w.statuses.at(-1)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/not cpu: its device was lost/) });

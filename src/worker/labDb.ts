@@ -25,9 +25,14 @@ export function upgradeLabDb(d: IDBPDatabase<unknown>, oldVersion: number): void
 export type DroppedDataset = 'fashionMnist' | 'cifar10';
 
 /** The dropped files of a dataset (their names, and a reader), for the worker; null when none were dropped. */
-export async function droppedSource(dataset: DroppedDataset): Promise<{ files: string[]; read: (file: string) => Promise<Uint8Array> } | null> {
+export async function droppedSource(
+  dataset: DroppedDataset,
+): Promise<{ files: string[]; read: (file: string) => Promise<Uint8Array> } | null> {
   const db = await openDB(LAB_DB_NAME, LAB_DB_VERSION, { upgrade: upgradeLabDb });
-  const files = (await db.getAllKeys('datasets')).map(String).filter((k) => k.startsWith(`${dataset}/`)).map((k) => k.slice(dataset.length + 1));
+  const files = (await db.getAllKeys('datasets'))
+    .map(String)
+    .filter((k) => k.startsWith(`${dataset}/`))
+    .map((k) => k.slice(dataset.length + 1));
   if (files.length === 0) return null;
   return {
     files,

@@ -28,7 +28,8 @@ describe('repeat-copy', () => {
       const R = Math.round(inp(repeatAt, 5) * s.maxRepeats);
       expect(L).toBeGreaterThanOrEqual(1);
       expect(R).toBeGreaterThanOrEqual(1);
-      for (let r = 0; r < R; r++) for (let t = 0; t < L; t++) for (let c = 0; c < 4; c++) expect(tgt(L + 2 + r * L + t, c)).toBe(inp(1 + t, c));
+      for (let r = 0; r < R; r++)
+        for (let t = 0; t < L; t++) for (let c = 0; c < 4; c++) expect(tgt(L + 2 + r * L + t, c)).toBe(inp(1 + t, c));
       expect(tgt(L + 2 + R * L, 4)).toBe(1); // end flag
       const scored = Array.from({ length: b.time }, (_, t) => b.mask[t * s.batchSize + i]!).reduce((a, x) => a + x);
       expect(scored).toBe(R * L + 1);

@@ -36,7 +36,11 @@ export function adamDirection({ beta1 = 0.9, beta2 = 0.999, epsilon = 1e-4 }: Ad
       const c1 = emaScale(beta1, t);
       const rootC2 = Math.sqrt(emaScale(beta2, t));
       const m = sumDecay(state.m, grads, beta1);
-      const s = sumDecay(state.s, grads.map((g) => tf.square(g)), beta2);
+      const s = sumDecay(
+        state.s,
+        grads.map((g) => tf.square(g)),
+        beta2,
+      );
       const v = m.map((mi, i) => tf.div(mi, tf.add(tf.sqrt(s[i]!), epsilon / rootC2)));
       return { v, vScale: c1 / rootC2, state: { m, s }, gradEma: m, gradEmaScale: c1 };
     },

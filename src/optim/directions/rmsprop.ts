@@ -21,7 +21,11 @@ export function rmspropDirection({ decay = 0.9, epsilon = 1e-7 }: { decay?: numb
     hyper: { decay, epsilon },
     init: (params) => ({ s: params.map((p) => tf.zerosLike(p)) }),
     update: (grads, state) => {
-      const s = sumDecay(state.s, grads.map((g) => tf.square(g)), decay);
+      const s = sumDecay(
+        state.s,
+        grads.map((g) => tf.square(g)),
+        decay,
+      );
       const v = grads.map((g, i) => tf.div(g, tf.add(tf.sqrt(s[i]!), epsilon / root)));
       return { v, vScale: 1 / root, state: { s } };
     },

@@ -14,7 +14,13 @@ const KERNEL = 'L4LabL4Epilogue';
 
 interface WebGLBackendLike {
   runWebGLProgram(
-    program: { name: string; variableNames: string[]; outputShape: number[]; userCode: string; customUniforms: { name: string; type: 'float' }[] },
+    program: {
+      name: string;
+      variableNames: string[];
+      outputShape: number[];
+      userCode: string;
+      customUniforms: { name: string; type: 'float' }[];
+    },
     inputs: TensorInfo[],
     dtype: 'float32',
     uniforms: number[][],
@@ -80,7 +86,12 @@ function hostKernel(backendName: 'wasm' | 'cpu'): void {
 }
 
 interface WebGPUBackendLike {
-  runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: 'float32', uniforms: { type: 'float32' | 'int32'; data: number[] }[]): TensorInfo;
+  runWebGPUProgram(
+    program: object,
+    inputs: TensorInfo[],
+    dtype: 'float32',
+    uniforms: { type: 'float32' | 'int32'; data: number[] }[],
+  ): TensorInfo;
 }
 
 /**
@@ -130,7 +141,9 @@ function webgpuKernel(): void {
         ...UNIFORMS.map((u) => ({ type: 'float32' as const, data: [a[u]] })),
         { type: 'int32' as const, data: [which] },
       ];
-      return [0, 1, 2, 3].map((which) => (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program(), [L, M, D], 'float32', uniforms(which)));
+      return [0, 1, 2, 3].map((which) =>
+        (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program(), [L, M, D], 'float32', uniforms(which)),
+      );
     },
   });
 }
@@ -176,7 +189,12 @@ function register(): void {
           }`,
       };
       const { L, M, D } = inputs as { L: TensorInfo; M: TensorInfo; D: TensorInfo };
-      return (backend as unknown as WebGLBackendLike).runWebGLProgram(program, [L, M, D], 'float32', UNIFORMS.map((u) => [a[u]]));
+      return (backend as unknown as WebGLBackendLike).runWebGLProgram(
+        program,
+        [L, M, D],
+        'float32',
+        UNIFORMS.map((u) => [a[u]]),
+      );
     },
   });
 }

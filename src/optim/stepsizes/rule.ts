@@ -2,15 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { MissingLossError, StepFlags } from '../flags';
 import { sumSquares } from '../tensors';
-import type {
-  Diagnostics,
-  Direction,
-  GradientTransformation,
-  Hyper,
-  OptState,
-  StepInputs,
-  Tensors,
-} from '../types';
+import type { Diagnostics, Direction, GradientTransformation, Hyper, OptState, StepInputs, Tensors } from '../types';
 
 /** The state of a direction wrapped by a stepsize rule. */
 export interface RuleState<DS = unknown, RS = unknown> extends OptState {

@@ -26,7 +26,9 @@ describe('CIFAR-10 binary batches', () => {
     expect(() => parseCifarBatches([{ bytes: batch([1, 2]).subarray(0, 5000), file: 'data_batch_1.bin' }])).toThrow(
       /data_batch_1.bin: is 5000 bytes, not a whole number of 3073-byte CIFAR-10 records/,
     );
-    expect(() => parseCifarBatches([{ bytes: batch([1, 12]), file: 'test_batch.bin' }])).toThrow('test_batch.bin: record 1 has label 12; CIFAR-10 labels are 0–9.');
+    expect(() => parseCifarBatches([{ bytes: batch([1, 12]), file: 'test_batch.bin' }])).toThrow(
+      'test_batch.bin: record 1 has label 12; CIFAR-10 labels are 0–9.',
+    );
     expect(() => parseCifarBatches([{ bytes: new Uint8Array(0), file: 'x.bin' }])).toThrow('x.bin: is empty.');
   });
 });

@@ -44,7 +44,10 @@ export function parseCifarBatches(files: { bytes: Uint8Array; file: string }[]):
 }
 
 /** Loads the training batches (all five unless `trainFiles` names fewer) and the test batch. */
-export async function loadCifar10(source: DataSource, trainFiles: readonly string[] = CIFAR_TRAIN_FILES): Promise<{ train: RgbSet; test: RgbSet }> {
+export async function loadCifar10(
+  source: DataSource,
+  trainFiles: readonly string[] = CIFAR_TRAIN_FILES,
+): Promise<{ train: RgbSet; test: RgbSet }> {
   const read = (file: string) => source(file).then((bytes) => ({ bytes, file }));
   const train = parseCifarBatches(await Promise.all(trainFiles.map(read)));
   const test = parseCifarBatches([await read(CIFAR_TEST_FILE)]);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { DatasetError, encodeIdx, parseIdx, parseImageSet } from './idx';
 
-const images = encodeIdx([3, 2, 2], Uint8Array.from({ length: 12 }, (_, i) => i * 20));
+const images = encodeIdx(
+  [3, 2, 2],
+  Uint8Array.from({ length: 12 }, (_, i) => i * 20),
+);
 const labels = encodeIdx([3], Uint8Array.from([5, 0, 4]));
 
 describe('IDX parser', () => {

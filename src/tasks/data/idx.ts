@@ -10,7 +10,10 @@ export interface IdxArray {
 
 /** A dataset file that is wrong in a way the user can fix; the message names the file and the problem. */
 export class DatasetError extends Error {
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super(`${file}: ${problem}`);
     this.name = 'DatasetError';
   }
@@ -39,7 +42,9 @@ export function parseIdx(bytes: Uint8Array, file: string, expect: { rank: 1 | 3;
     throw new DatasetError(
       file,
       `wrong magic number ${hex(magic)}; IDX ${kind} start with ${hex(want)}` +
-        (magic === 0x800 + (expect.rank === 3 ? 1 : 3) ? ` (this looks like an IDX ${expect.rank === 3 ? 'labels' : 'images'} file).` : '.'),
+        (magic === 0x800 + (expect.rank === 3 ? 1 : 3)
+          ? ` (this looks like an IDX ${expect.rank === 3 ? 'labels' : 'images'} file).`
+          : '.'),
     );
   }
   const rank = magic & 0xff;

@@ -26,7 +26,14 @@ interface ChartSpec {
 const CHARTS: ChartSpec[] = [
   { id: 'loss', title: 'Training loss (dashed: L_min)', column: 'loss', companion: 'lossMin', companionName: 'L_min', log: true },
   { id: 'eta', title: 'Effective learning rate η', column: 'effectiveLr', log: true },
-  { id: 'gdotv', title: 'gᵀv (dashed: numerator L − γ·L_min)', column: 'gDotV', companion: 'numerator', companionName: 'numerator', log: true },
+  {
+    id: 'gdotv',
+    title: 'gᵀv (dashed: numerator L − γ·L_min)',
+    column: 'gDotV',
+    companion: 'numerator',
+    companionName: 'numerator',
+    log: true,
+  },
   { id: 'testAccuracy', title: 'Test accuracy', column: 'testAccuracy', log: false },
   { id: 'testLoss', title: 'Test loss', column: 'testLoss', log: true },
 ];
@@ -59,7 +66,6 @@ function useTracesVersion(ms: number, slot: number, slots: number, paused: boole
   return v;
 }
 
-
 /** Test metrics of the seeds of a run spec, aggregated per evaluation (evaluations are few: no buckets). */
 function evalSeries(runIds: string[], column: 'testAccuracy' | 'testLoss', xMode: XMode, log: boolean): SeriesPoint[] {
   const byStep = new Map<number, { x: number; vals: number[] }>();
@@ -78,7 +84,13 @@ function evalSeries(runIds: string[], column: 'testAccuracy' | 'testLoss', xMode
   const g = log ? Math.exp : (v: number) => v;
   return [...byStep.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([, { x, vals }]) => ({ x, y: g(vals.reduce((a, v) => a + v, 0) / vals.length), lo: g(Math.min(...vals)), hi: g(Math.max(...vals)), n: vals.length }));
+    .map(([, { x, vals }]) => ({
+      x,
+      y: g(vals.reduce((a, v) => a + v, 0) / vals.length),
+      lo: g(Math.min(...vals)),
+      hi: g(Math.max(...vals)),
+      n: vals.length,
+    }));
 }
 
 /** A trace column of the seeds of a run spec, from their step buckets. */
@@ -89,7 +101,9 @@ function columnSeries(runIds: string[], column: TraceColumn, xMode: XMode, steps
 }
 
 function seriesFor(g: { runIds: string[]; stepsPerEpoch: number }, column: ChartSpec['column'], xMode: XMode, log: boolean): SeriesPoint[] {
-  return column === 'testAccuracy' || column === 'testLoss' ? evalSeries(g.runIds, column, xMode, log) : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
+  return column === 'testAccuracy' || column === 'testLoss'
+    ? evalSeries(g.runIds, column, xMode, log)
+    : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
 }
 
 interface ChartView {
@@ -127,7 +141,12 @@ function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
  * x from 0 (or the first positive x on a log axis) to the last point; y over every curve and band, or the
  * 2–98 % range when outliers are ignored. Log axes get whole decades.
  */
-export function domains(drawn: readonly Drawn[], logY: boolean, logX: boolean, ignoreOutliers: boolean): [[number, number], [number, number]] {
+export function domains(
+  drawn: readonly Drawn[],
+  logY: boolean,
+  logX: boolean,
+  ignoreOutliers: boolean,
+): [[number, number], [number, number]] {
   let x0 = Infinity;
   let x1 = -Infinity;
   let lo = Infinity;
@@ -227,7 +246,17 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
     if (xs.length === 0) return;
     const step = e.shiftKey ? 10 : 1;
     const next =
-      e.key === 'ArrowRight' ? Math.min(last, (at ?? -1) + step) : e.key === 'ArrowLeft' ? Math.max(0, (at ?? last + 1) - step) : e.key === 'Home' ? 0 : e.key === 'End' ? 'end' : e.key === 'Escape' ? null : undefined;
+      e.key === 'ArrowRight'
+        ? Math.min(last, (at ?? -1) + step)
+        : e.key === 'ArrowLeft'
+          ? Math.max(0, (at ?? last + 1) - step)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? 'end'
+              : e.key === 'Escape'
+                ? null
+                : undefined;
     if (next === undefined) return;
     e.preventDefault();
     setCursor(next === last && e.key === 'ArrowRight' ? 'end' : next);
@@ -235,36 +264,69 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
   const ref = useRef<HTMLElement>(null);
   const svg = () => ref.current?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
   return (
-    <figure ref={ref} className="chart" data-testid={`chart.${spec.id}`} data-version={version} data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}>
+    <figure
+      ref={ref}
+      className="chart"
+      data-testid={`chart.${spec.id}`}
+      data-version={version}
+      data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}
+    >
       <figcaption>
         {spec.title}{' '}
-        <button type="button" disabled={empty} aria-label={`Export ${spec.id} chart as SVG`} onClick={() => svg() && exportSvg(svg()!, `l4-lab-${spec.id}`)}>
+        <button
+          type="button"
+          disabled={empty}
+          aria-label={`Export ${spec.id} chart as SVG`}
+          onClick={() => svg() && exportSvg(svg()!, `l4-lab-${spec.id}`)}
+        >
           SVG
         </button>
-        <button type="button" disabled={empty} aria-label={`Export ${spec.id} chart as PNG`} onClick={() => svg() && void exportPng(svg()!, `l4-lab-${spec.id}`)}>
+        <button
+          type="button"
+          disabled={empty}
+          aria-label={`Export ${spec.id} chart as PNG`}
+          onClick={() => svg() && void exportPng(svg()!, `l4-lab-${spec.id}`)}
+        >
           PNG
         </button>
       </figcaption>
       {empty ? (
         <p className="empty">No data yet.</p>
       ) : (
-        <div className="plot" tabIndex={0} role="group" aria-label={`${spec.title}: arrow keys read the values`} onKeyDown={onKeyDown} onBlur={() => setCursor(null)}>
-        <ResponsiveContainer width="100%" height={220}>
-          <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-            <XAxis
-              type="number"
-              dataKey="x"
-              scale={logX ? 'log' : 'linear'}
-              domain={xDomain}
-              allowDataOverflow
-              tickFormatter={fmt}
-              label={xAxisLabel}
-            />
-            <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
-            <SeriesLayer drawn={drawn} companionName={spec.companionName} format={fmt} xLabel={xLabel} xDomain={xDomain} yDomain={yDomain} logX={logX} logY={spec.log} cursorX={at === null ? null : xs[at]!.x} />
-          </ComposedChart>
-        </ResponsiveContainer>
+        <div
+          className="plot"
+          tabIndex={0}
+          role="group"
+          aria-label={`${spec.title}: arrow keys read the values`}
+          onKeyDown={onKeyDown}
+          onBlur={() => setCursor(null)}
+        >
+          <ResponsiveContainer width="100%" height={220}>
+            <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
+              <XAxis
+                type="number"
+                dataKey="x"
+                scale={logX ? 'log' : 'linear'}
+                domain={xDomain}
+                allowDataOverflow
+                tickFormatter={fmt}
+                label={xAxisLabel}
+              />
+              <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
+              <SeriesLayer
+                drawn={drawn}
+                companionName={spec.companionName}
+                format={fmt}
+                xLabel={xLabel}
+                xDomain={xDomain}
+                yDomain={yDomain}
+                logX={logX}
+                logY={spec.log}
+                cursorX={at === null ? null : xs[at]!.x}
+              />
+            </ComposedChart>
+          </ResponsiveContainer>
         </div>
       )}
     </figure>
@@ -316,10 +378,24 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
         </label>{' '}
         <label>
           smoothing{' '}
-          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} aria-label="smoothing" onChange={(e) => setSmoothing(Number(e.target.value))} />
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            aria-label="smoothing"
+            onChange={(e) => setSmoothing(Number(e.target.value))}
+          />
         </label>{' '}
         <label>
-          <input type="checkbox" checked={ignoreOutliers} onChange={(e) => setIgnoreOutliers(e.target.checked)} aria-label="ignore outliers" /> ignore outliers
+          <input
+            type="checkbox"
+            checked={ignoreOutliers}
+            onChange={(e) => setIgnoreOutliers(e.target.checked)}
+            aria-label="ignore outliers"
+          />{' '}
+          ignore outliers
         </label>{' '}
         <label title="Freeze the charts (to read them while runs go on); training is not paused">
           <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} aria-label="pause charts" /> pause charts
@@ -345,7 +421,17 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
       </p>
       <div className="chart-grid">
         {CHARTS.map((spec, i) => (
-          <MetricChart key={spec.id} spec={spec} view={view} slot={i} logX={logX} ignoreOutliers={ignoreOutliers} xLabel={xLabel} refreshMs={refreshMs} paused={paused} />
+          <MetricChart
+            key={spec.id}
+            spec={spec}
+            view={view}
+            slot={i}
+            logX={logX}
+            ignoreOutliers={ignoreOutliers}
+            xLabel={xLabel}
+            refreshMs={refreshMs}
+            paused={paused}
+          />
         ))}
       </div>
     </section>

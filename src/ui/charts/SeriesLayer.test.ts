@@ -19,7 +19,11 @@ describe('chart drawing helpers', () => {
     const id = (v: number) => (Number.isFinite(v) ? v : undefined);
     expect(linePath([p(0, 1), p(1, 2), p(2, NaN), p(3, 4)], id, id)).toBe('M0,1L1,2M3,4');
     expect(bandPath([p(0, 2, 1, 3), p(1, 2, 0, 4)], id, id)).toBe('M0,3L1,4L1,0L0,1Z');
-    const svg = seriesSvg([{ specId: 'a', color: '#123456', name: 'a', raw: [p(0, 1), p(1, 2)], smooth: [p(0, 1, 0, 2, 2), p(1, 2, 1, 3, 2)], companion: [] }], id, id);
+    const svg = seriesSvg(
+      [{ specId: 'a', color: '#123456', name: 'a', raw: [p(0, 1), p(1, 2)], smooth: [p(0, 1, 0, 2, 2), p(1, 2, 1, 3, 2)], companion: [] }],
+      id,
+      id,
+    );
     expect(svg.match(/<path /g)).toHaveLength(3); // band, raw, smoothed
   });
 
@@ -33,7 +37,14 @@ describe('chart drawing helpers', () => {
 
   it('axis ends: x to a round number, log y to whole decades, outliers ignored on request', () => {
     expect([niceCeil(3000), niceCeil(3001), niceCeil(0.07), niceCeil(950)]).toEqual([3000, 4000, 0.08, 1000]);
-    const d: Drawn = { specId: 'a', color: 'red', name: 'a', raw: [p(0, 0.5), p(2900, 30)], smooth: [p(0, 0.5, 0.2, 0.9), p(2900, 3)], companion: [] };
+    const d: Drawn = {
+      specId: 'a',
+      color: 'red',
+      name: 'a',
+      raw: [p(0, 0.5), p(2900, 30)],
+      smooth: [p(0, 0.5, 0.2, 0.9), p(2900, 3)],
+      companion: [],
+    };
     expect(domains([d], true, false, false)).toEqual([
       [0, 3000],
       [0.1, 100],

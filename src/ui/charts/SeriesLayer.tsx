@@ -36,7 +36,14 @@ export function affine(scale: (v: number) => number | undefined, domain: readonl
  * Walks a curve in pixels: `move` where a piece starts, `line` to each next point, with gaps where a value
  * cannot be drawn (non-finite, or ≤ 0 on a log axis). The canvas and the SVG export share it.
  */
-function walk(points: readonly SeriesPoint[], x: Scale, y: Scale, key: 'y' | 'lo' | 'hi', move: (px: number, py: number) => void, line: (px: number, py: number) => void): void {
+function walk(
+  points: readonly SeriesPoint[],
+  x: Scale,
+  y: Scale,
+  key: 'y' | 'lo' | 'hi',
+  move: (px: number, py: number) => void,
+  line: (px: number, py: number) => void,
+): void {
   let pen = false;
   for (const p of points) {
     const px = x(p.x);
@@ -102,10 +109,17 @@ export function nearest(points: readonly SeriesPoint[], x: number): SeriesPoint 
 export function seriesSvg(drawn: readonly Drawn[], x: Scale, y: Scale): string {
   const attr = (v: string) => v.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   const out: string[] = [];
-  for (const d of drawn) if (d.smooth.some((p) => p.n > 1)) out.push(`<path d="${bandPath(d.smooth, x, y)}" fill="${attr(d.color)}" fill-opacity="0.15" stroke="none"/>`);
-  for (const d of drawn) out.push(`<path d="${linePath(d.raw, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-opacity="0.25" stroke-width="1"/>`);
+  for (const d of drawn)
+    if (d.smooth.some((p) => p.n > 1))
+      out.push(`<path d="${bandPath(d.smooth, x, y)}" fill="${attr(d.color)}" fill-opacity="0.15" stroke="none"/>`);
+  for (const d of drawn)
+    out.push(`<path d="${linePath(d.raw, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-opacity="0.25" stroke-width="1"/>`);
   for (const d of drawn) out.push(`<path d="${linePath(d.smooth, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="2"/>`);
-  for (const d of drawn) if (d.companion.length) out.push(`<path d="${linePath(d.companion, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
+  for (const d of drawn)
+    if (d.companion.length)
+      out.push(
+        `<path d="${linePath(d.companion, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+      );
   return `<g class="l4-series-vector">${out.join('')}</g>`;
 }
 

@@ -9,7 +9,8 @@ export function svgText(svg: SVGSVGElement): string {
   const live = [...svg.querySelectorAll('foreignObject.l4-series-canvas')];
   [...clone.querySelectorAll('foreignObject.l4-series-canvas')].forEach((fo, i) => {
     const vector = live[i] && vectorOf.get(live[i]);
-    const g = new DOMParser().parseFromString(`<svg xmlns="http://www.w3.org/2000/svg">${vector ? vector() : ''}</svg>`, 'image/svg+xml').documentElement.firstElementChild;
+    const g = new DOMParser().parseFromString(`<svg xmlns="http://www.w3.org/2000/svg">${vector ? vector() : ''}</svg>`, 'image/svg+xml')
+      .documentElement.firstElementChild;
     if (g) fo.replaceWith(document.importNode(g, true));
     else fo.remove();
   });
@@ -45,7 +46,9 @@ export async function exportPng(svg: SVGSVGElement, name: string): Promise<void>
     const ctx = canvas.getContext('2d')!;
     ctx.scale(2, 2);
     ctx.drawImage(img, 0, 0, width, height);
-    const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+    const blob = await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
     saveFile(`${name}.png`, blob);
   } finally {
     URL.revokeObjectURL(url);

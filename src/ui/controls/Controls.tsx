@@ -20,7 +20,11 @@ export function Controls() {
       <button type="button" onClick={() => lab.commandAll('resume')} disabled={!paused}>
         Resume
       </button>{' '}
-      <button type="button" onClick={() => (live ? lab.commandAll({ step: 1 }) : lab.start({ paused: true }))} disabled={running && !paused}>
+      <button
+        type="button"
+        onClick={() => (live ? lab.commandAll({ step: 1 }) : lab.start({ paused: true }))}
+        disabled={running && !paused}
+      >
         Step
       </button>{' '}
       <button type="button" onClick={() => lab.commandAll('stop')} disabled={!live}>

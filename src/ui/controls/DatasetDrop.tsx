@@ -40,7 +40,11 @@ export function DatasetDrop({ dataset }: { dataset: 'fashionMnist' | 'cifar10' }
       </label>
       {busy && <span> Reading and checking…</span>}
       {status && (
-        <p role={status.ok ? 'status' : 'alert'} className={status.ok ? '' : 'error'} data-testid={status.ok ? 'dataset.ok' : 'dataset.error'}>
+        <p
+          role={status.ok ? 'status' : 'alert'}
+          className={status.ok ? '' : 'error'}
+          data-testid={status.ok ? 'dataset.ok' : 'dataset.error'}
+        >
           {status.text}
         </p>
       )}

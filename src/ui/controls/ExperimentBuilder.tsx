@@ -9,7 +9,19 @@ import { DatasetDrop } from './DatasetDrop';
 import { ParamInput } from './ParamInput';
 
 /** A whole number in a range, refused at the control with a message when it is not. */
-function IntField({ label, value, min, max, onChange }: { label: string; value: number; min: number; max: number; onChange(v: number): void }) {
+function IntField({
+  label,
+  value,
+  min,
+  max,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  onChange(v: number): void;
+}) {
   const [text, setText] = useState(String(value));
   const [error, setError] = useState<string | null>(null);
   return (
@@ -72,30 +84,32 @@ export function ExperimentBuilder() {
             ))}
           </select>
         </label>{' '}
-        {(taskSpec(e.task)?.settings ?? []).filter((s) => !s.advanced).map((s) =>
-          isChoice(s) ? (
-            <label key={s.key}>
-              {s.label}{' '}
-              <select
-                aria-label={s.label}
-                value={String(e.taskSettings[s.key] ?? s.default)}
-                onChange={(ev) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: ev.target.value } })}
-              >
-                {s.choices.map((c) => (
-                  <option key={c}>{c}</option>
-                ))}
-              </select>{' '}
-            </label>
-          ) : (
-            <ParamInput
-              key={`${e.task}.${s.key}`}
-              context="task"
-              spec={s}
-              value={Number(e.taskSettings[s.key] ?? s.default)}
-              onChange={(v) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: v } })}
-            />
-          ),
-        )}
+        {(taskSpec(e.task)?.settings ?? [])
+          .filter((s) => !s.advanced)
+          .map((s) =>
+            isChoice(s) ? (
+              <label key={s.key}>
+                {s.label}{' '}
+                <select
+                  aria-label={s.label}
+                  value={String(e.taskSettings[s.key] ?? s.default)}
+                  onChange={(ev) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: ev.target.value } })}
+                >
+                  {s.choices.map((c) => (
+                    <option key={c}>{c}</option>
+                  ))}
+                </select>{' '}
+              </label>
+            ) : (
+              <ParamInput
+                key={`${e.task}.${s.key}`}
+                context="task"
+                spec={s}
+                value={Number(e.taskSettings[s.key] ?? s.default)}
+                onChange={(v) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: v } })}
+              />
+            ),
+          )}
       </p>
       {e.task === 'fashion-convnet' && <DatasetDrop dataset="fashionMnist" />}
       {e.task === 'cifar10-resnet' && <DatasetDrop dataset="cifar10" />}
@@ -103,7 +117,11 @@ export function ExperimentBuilder() {
         {e.runs.map((r, i) => (
           <li key={r.id} data-testid={`spec.${r.id}`}>
             <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> Run {r.id}:{' '}
-            <select aria-label={`optimizer of run ${r.id}`} value={r.optimizer} onChange={(ev) => lab.setRunOptimizer(r.id, ev.target.value)}>
+            <select
+              aria-label={`optimizer of run ${r.id}`}
+              value={r.optimizer}
+              onChange={(ev) => lab.setRunOptimizer(r.id, ev.target.value)}
+            >
               {optimizerSpecs().map((o) => (
                 <option key={o.id} value={o.id}>
                   {o.title}

@@ -16,7 +16,17 @@ const fromSlider = (spec: ParamSpec, t: number) => {
  * (out of range, NaN, text) is refused at the control with a message, and nothing is changed. Parameters
  * with a live range also get a slider, which applies to running runs from their next step.
  */
-export function ParamInput({ spec, value, onChange, context }: { spec: ParamSpec; value: number; onChange(v: number): void; context: string }) {
+export function ParamInput({
+  spec,
+  value,
+  onChange,
+  context,
+}: {
+  spec: ParamSpec;
+  value: number;
+  onChange(v: number): void;
+  context: string;
+}) {
   const [text, setText] = useState(String(value));
   const [error, setError] = useState<string | null>(null);
   const id = useId();

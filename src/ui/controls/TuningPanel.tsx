@@ -46,7 +46,11 @@ export function TuningPanel() {
           <label>
             points <input aria-label="grid points" size={3} value={points} onChange={(e) => setPoints(e.target.value)} />
           </label>{' '}
-          <button type="button" onClick={() => chosen && t.tune(chosen.id, Number(lo), Number(hi), Number(points))} disabled={t.status === 'running'}>
+          <button
+            type="button"
+            onClick={() => chosen && t.tune(chosen.id, Number(lo), Number(hi), Number(points))}
+            disabled={t.status === 'running'}
+          >
             Tune
           </button>{' '}
           <button type="button" onClick={() => t.cancel()} disabled={t.status !== 'running'}>
@@ -63,7 +67,8 @@ export function TuningPanel() {
       {t.results.length > 0 && (
         <p data-testid="tuning.status">
           {t.status === 'running' ? `Tuning: ${doneCount} of ${t.results.length} runs finished.` : `Tuning ${t.status}.`}
-          {t.best && ` Best constant learning rate ${t.best.lr} (final loss ${t.best.score.toExponential(3)}), now used by run ${t.specId}.`}
+          {t.best &&
+            ` Best constant learning rate ${t.best.lr} (final loss ${t.best.score.toExponential(3)}), now used by run ${t.specId}.`}
         </p>
       )}
       {summary.length > 0 && (
@@ -72,7 +77,13 @@ export function TuningPanel() {
           <ResponsiveContainer width="100%" height={180}>
             <LineChart data={summary} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
-              <XAxis dataKey="lr" type="number" scale="log" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => v.toExponential(0)} />
+              <XAxis
+                dataKey="lr"
+                type="number"
+                scale="log"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={(v: number) => v.toExponential(0)}
+              />
               <YAxis type="number" scale="log" domain={['auto', 'auto']} tickFormatter={(v: number) => v.toExponential(1)} width={64} />
               <Tooltip />
               <Line dataKey="score" stroke="#0072B2" dot isAnimationActive={false} connectNulls={false} />
