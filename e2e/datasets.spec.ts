@@ -64,6 +64,6 @@ test('dropped dataset files are checked: a bad file gets a clear error naming it
   const run = (await lab.run('a.1'))!;
   expect(run.backend).not.toBe('wasm'); // WASM cannot train convolutions
   expect(run.fallbackReason).toMatch(/Conv2DBackpropFilter/);
-  expect(Number.isFinite(run.lastLoss!)).toBe(true);
+  expect(Number.isFinite(run.last.loss!)).toBe(true);
   expect(lab.realErrors()).toEqual([]);
 });

@@ -21,7 +21,7 @@ for (const gpu of ['webgl', 'webgpu'] as const)
       await lab.waitStatus('a.1', 'done', 90_000);
       const r = (await lab.run('a.1'))!;
       expect(r.backend).toBe(backend);
-      last[backend] = { loss: r.lastLoss!, eta: r.lastEffectiveLr! };
+      last[backend] = { loss: r.last.loss!, eta: r.last.effectiveLr! };
       await lab.button('Reset').click();
     }
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);

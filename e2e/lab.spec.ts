@@ -11,9 +11,9 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
   const s = await lab.snapshot();
   for (const r of s.runs) {
     expect(r.step).toBe(300);
-    expect(r.lastLoss!).toBeLessThan(24.2); // Rosenbrock starts at 24.2
+    expect(r.last.loss!).toBeLessThan(24.2); // Rosenbrock starts at 24.2
   }
-  expect(s.runs.find((r) => r.id === 'a.1')!.lastLoss!).toBeLessThan(1);
+  expect(s.runs.find((r) => r.id === 'a.1')!.last.loss!).toBeLessThan(1);
   const adapter = await page.evaluate(async () => {
     const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     return gpu ? ((await gpu.requestAdapter()) ? 'adapter' : 'none') : 'none';
@@ -23,7 +23,7 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
     expect(s.runs[0]!.backend).toBe('wasm');
     expect(s.runs[0]!.fallbackReason).toMatch(/SwiftShader/);
   }
-  const eta = page.getByTestId('chart.eta');
+  const eta = page.getByTestId('chart.effectiveLr');
   await expect.poll(async () => Number(await eta.getAttribute('data-points'))).toBeGreaterThan(100);
   // The curves are drawn on a canvas over the plot: raw + smoothed for each of the two runs.
   await expect(eta.locator('canvas')).toHaveAttribute('data-curves', '4');
@@ -61,7 +61,7 @@ test('forcing the WebGPU backend on a small task trains on WebGPU @webgpu', asyn
   expect(run.backend).toBe('webgpu');
   expect(run.fallbackReason).toBeNull();
   expect(run.step).toBe(15);
-  expect(Number.isFinite(run.lastLoss!)).toBe(true);
+  expect(Number.isFinite(run.last.loss!)).toBe(true);
   expect(lab.realErrors()).toEqual([]);
 });
 
@@ -152,8 +152,8 @@ test('export CSV has the trace columns; the JSON bundle imports back', async ({ 
   await page.getByLabel('import JSON bundle').setInputFiles(path);
   await expect(page.getByTestId('import.info')).toContainText('Imported 2 run(s)');
   const after = await lab.snapshot();
-  expect(after.runs.map((r) => [r.id, r.step, r.lastLoss, r.status])).toEqual(
-    before.runs.map((r) => [r.id, r.step, r.lastLoss, 'imported']),
+  expect(after.runs.map((r) => [r.id, r.step, r.last.loss, r.status])).toEqual(
+    before.runs.map((r) => [r.id, r.step, r.last.loss, 'imported']),
   );
   await page
     .getByLabel('import JSON bundle')

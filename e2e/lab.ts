@@ -13,8 +13,8 @@ export interface Snapshot {
     backend: string | null;
     fallbackReason: string | null;
     step: number;
-    lastLoss: number | null;
-    lastEffectiveLr: number | null;
+    /** The last value of the loss and of each diagnostic, by column name. */
+    last: Record<string, number>;
     divergedAt: number | null;
     hyper: Record<string, number>;
   }[];

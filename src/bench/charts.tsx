@@ -24,7 +24,7 @@ export interface ChartBenchResult {
 
 /** Synthetic trace rows [from, from + n): a noisy decaying loss and an L4-like η. */
 function synthetic(run: number, from: number, n: number): TraceChunk {
-  const c = allocChunk(n);
+  const c = allocChunk(n, ['effectiveLr', 'updateNorm', 'flags', 'lossMin', 'gDotV', 'numerator']);
   let seed = (run + 1) * 7919 + from;
   const noise = () => {
     seed = (seed * 16807) % 2147483647;
@@ -35,12 +35,12 @@ function synthetic(run: number, from: number, n: number): TraceChunk {
     const loss = 10 * Math.exp(-s / (20_000 + 3_000 * run)) * (0.7 + 0.6 * noise()) + 1e-3;
     c.columns.step[i] = s;
     c.columns.loss[i] = loss;
-    c.columns.lossMin[i] = loss * 0.8;
-    c.columns.effectiveLr[i] = 1e-3 * (0.2 + 2 * noise());
-    c.columns.gDotV[i] = loss * (0.5 + noise());
-    c.columns.numerator[i] = loss * 0.2;
-    c.columns.updateNorm[i] = 0.01;
-    c.columns.flags[i] = 0;
+    c.columns.lossMin![i] = loss * 0.8;
+    c.columns.effectiveLr![i] = 1e-3 * (0.2 + 2 * noise());
+    c.columns.gDotV![i] = loss * (0.5 + noise());
+    c.columns.numerator![i] = loss * 0.2;
+    c.columns.updateNorm![i] = 0.01;
+    c.columns.flags![i] = 0;
     c.columns.wallTime[i] = s * 2;
   }
   return c;

@@ -160,7 +160,7 @@ async function fig3(o: ReproduceOptions): Promise<void> {
         const l = r.trace.columns.loss.subarray(ep * spe, (ep + 1) * spe);
         return Math.log(l.reduce((a, b) => a + b, 0) / l.length);
       });
-      const eta = Array.from(results[0]!.trace.columns.effectiveLr.subarray(ep * spe, (ep + 1) * spe)).sort((a, b) => a - b);
+      const eta = Array.from(results[0]!.trace.columns.effectiveLr!.subarray(ep * spe, (ep + 1) * spe)).sort((a, b) => a - b);
       perEpoch.push(
         `epoch ${ep + 1}: ${Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length).toExponential(2)} (η ${eta[eta.length >> 1]!.toExponential(1)})`,
       );
@@ -204,7 +204,7 @@ async function fig6(o: ReproduceOptions): Promise<void> {
       });
       cols.push(Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length).toExponential(2));
     }
-    const eta = Array.from(results[0]!.trace.columns.effectiveLr.filter((x) => x > 0)).sort((a, b) => a - b);
+    const eta = Array.from(results[0]!.trace.columns.effectiveLr!.filter((x) => x > 0)).sort((a, b) => a - b);
     const q = (p: number) => (eta.length ? eta[Math.floor(p * (eta.length - 1))]!.toExponential(1) : '—');
     const diverged = results.filter((r) => r.status === 'diverged').length;
     out(

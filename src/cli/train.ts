@@ -1,6 +1,6 @@
 import { drive } from '../engine/drive';
 import { Runner, type RunStatus } from '../engine/runner';
-import { concatChunks, type EvalPoint, type HyperEvent, type TraceChunk, TRACE_COLUMNS } from '../engine/trace';
+import { concatChunks, unionColumns, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
 import { toCsv } from '../lib/csv';
 import { existsSync } from 'node:fs';
 import { FASHION_MNIST_DEBIAN_DIR, folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
@@ -148,10 +148,9 @@ export function toJson(spec: TrainSpec, results: RunResult[], meta: Record<strin
         divergedAt: r.divergedAt,
         seconds: r.seconds,
         trace: Object.fromEntries(
-          TRACE_COLUMNS.filter((c) => c !== 'flags' || r.trace.columns.flags.some((x) => x !== 0)).map((c) => [
-            c,
-            Array.from(r.trace.columns[c]).map((x) => (Number.isFinite(x) ? x : null)),
-          ]),
+          Object.entries(r.trace.columns)
+            .filter(([c, values]) => c !== 'flags' || values.some((x) => x !== 0))
+            .map(([c, values]) => [c, Array.from(values, (x) => (Number.isFinite(x) ? x : null))]),
         ),
         testMetrics: r.evals,
         hyperChanges: r.events,
@@ -164,13 +163,14 @@ export function toJson(spec: TrainSpec, results: RunResult[], meta: Record<strin
 
 /** The CSV `lab train --out x.csv` writes: one row per step (and run), test metrics on the step they follow. */
 export function toCsvDoc(results: RunResult[]): string {
-  const header = ['seed', ...TRACE_COLUMNS, 'epoch', 'testAccuracy', 'testLoss'];
+  const columns = unionColumns(results.map((r) => r.trace));
+  const header = ['seed', ...columns, 'epoch', 'testAccuracy', 'testLoss'];
   const rows: (number | string | undefined)[][] = [];
   for (const r of results) {
     const byStep = new Map(r.evals.map((e) => [e.step - 1, e]));
     for (let i = 0; i < r.trace.length; i++) {
       const e = byStep.get(i);
-      rows.push([r.seed, ...TRACE_COLUMNS.map((c) => r.trace.columns[c][i]), e?.epoch, e?.testAccuracy, e?.testLoss]);
+      rows.push([r.seed, ...columns.map((c) => r.trace.columns[c]?.[i]), e?.epoch, e?.testAccuracy, e?.testLoss]);
     }
   }
   return toCsv(header, rows);

@@ -32,18 +32,36 @@ describe('Runner', () => {
     expect(Array.from(trace.columns.step.subarray(0, 3))).toEqual([0, 1, 2]);
     const loss = trace.columns.loss;
     expect(loss[199]!).toBeLessThan(loss[0]! / 10);
-    expect(trace.columns.lossMin[0]).toBeCloseTo(loss[0]! * 0.75 * 1.001, 0);
-    expect(trace.columns.effectiveLr.every((x) => x >= 0 && Number.isFinite(x))).toBe(true);
+    expect(trace.columns.lossMin![0]).toBeCloseTo(loss[0]! * 0.75 * 1.001, 0);
+    expect(trace.columns.effectiveLr!.every((x) => x >= 0 && Number.isFinite(x))).toBe(true);
     expect(trace.columns.wallTime[199]!).toBeGreaterThan(trace.columns.wallTime[0]!);
     runner.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('baselines have NaN in the L4-only columns', async () => {
+  it('a trace has the columns its optimizer declares: baselines have no L4 columns, L4 has its own', async () => {
     const { runner, trace } = await train('regression', { kappa: 1e5 }, 'adam', { learningRate: 1e-3 }, 5);
-    expect(Number.isNaN(trace.columns.lossMin[0]!)).toBe(true);
-    expect(trace.columns.effectiveLr[0]).toBeCloseTo(1e-3, 7);
+    expect(Object.keys(trace.columns)).toEqual(['step', 'loss', 'effectiveLr', 'updateNorm', 'flags', 'wallTime']);
+    expect(trace.columns.lossMin).toBeUndefined();
+    expect(trace.columns.effectiveLr![0]).toBeCloseTo(1e-3, 7);
     runner.dispose();
+    // Polyak's own diagnostics reach the trace (they used to be dropped).
+    const p = await train('functions-2d', { fn: 'quadratic' }, 'polyak', { maxLr: 0.05 }, 5);
+    expect(Object.keys(p.trace.columns)).toEqual([
+      'step',
+      'loss',
+      'effectiveLr',
+      'updateNorm',
+      'flags',
+      'uncappedLr',
+      'capped',
+      'gDotV',
+      'numerator',
+      'wallTime',
+    ]);
+    expect(Array.from(p.trace.columns.capped!)).toEqual([1, 1, 1, 1, 1].map((x, i) => (p.trace.columns.uncappedLr![i]! > 0.05 ? x : 0)));
+    expect(p.trace.columns.effectiveLr!.every((x) => x <= 0.05 + 1e-9)).toBe(true);
+    p.runner.dispose();
   });
 
   it('a diverging run ends as diverged at the first non-finite loss', async () => {
@@ -175,7 +193,7 @@ describe('checkpoints as data (resume after a reload)', () => {
     const again = (await resumed.flush())!;
     expect(Array.from(again.columns.step)).toEqual(Array.from(rest.columns.step));
     expect(Array.from(again.columns.loss)).toEqual(Array.from(rest.columns.loss));
-    expect(Array.from(again.columns.lossMin)).toEqual(Array.from(rest.columns.lossMin));
+    expect(Array.from(again.columns.lossMin!)).toEqual(Array.from(rest.columns.lossMin!));
     original.dispose();
     resumed.dispose();
     expect(tf.memory().numTensors).toBe(before);

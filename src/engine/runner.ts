@@ -1,12 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyStep, disposeState, makeOptimizer, setHyper, type Transform } from '../optim';
+import {
+  applyStep,
+  columnSpec,
+  diagnosticsOf,
+  disposeState,
+  makeOptimizer,
+  optimizerSpec,
+  setHyper,
+  type DiagnosticSpec,
+  type Transform,
+} from '../optim';
 import type { RuleState } from '../optim/stepsizes';
 import { tensorsIn } from '../optim/tensors';
 import type { Task } from '../tasks';
 import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
-import { allocChunk, DIAGNOSTIC_COLUMNS, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
+import { allocChunk, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
 
 /** How a run ends, or where it stands. */
+/**
+ * The diagnostics a transform records, in the catalogue's order when it is a catalogued optimizer; any the
+ * state has beyond those (a hand-built `l4(direction)`, say) follow under their own names.
+ */
+export function diagnosticsOfTransform(name: string, inState: readonly string[]): DiagnosticSpec[] {
+  const declared = optimizerSpec(name) ? diagnosticsOf(name).filter((d) => inState.includes(d.key)) : [];
+  const rest = inState.filter((k) => !declared.some((d) => d.key === k)).map((k) => columnSpec(k));
+  return [...declared, ...rest];
+}
+
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'stopped' | 'failed';
 
 export interface RunnerOptions {
@@ -40,6 +60,8 @@ export class Runner {
   flushedStep = 0;
   divergedAt: number | null = null;
   private state: RuleState;
+  /** The diagnostics this run records, one trace column each, as its optimizer declares them (optim/catalogue.ts). */
+  readonly diagnostics: readonly DiagnosticSpec[];
   private readonly diagNames: string[];
   /** Parameters recorded per step (tiny tasks only), else 0. */
   readonly thetaDim: number;
@@ -59,7 +81,8 @@ export class Runner {
   ) {
     this.transform = typeof optimizer === 'string' ? makeOptimizer(optimizer, optimizerOptions) : optimizer;
     this.state = this.transform.init(task.params);
-    this.diagNames = DIAGNOSTIC_COLUMNS.filter((n) => n in this.state.diagnostics);
+    this.diagnostics = diagnosticsOfTransform(this.transform.config.name, Object.keys(this.state.diagnostics));
+    this.diagNames = this.diagnostics.map((d) => d.key);
     const size = task.params.reduce((a, p) => a + p.size, 0);
     this.thetaDim = size <= 4 ? size : 0;
     this.evalEvery = options.evalEvery ?? (task.evaluate && task.stepsPerEpoch > 1 ? task.stepsPerEpoch : 0);
@@ -140,14 +163,14 @@ export class Runner {
         break;
       }
     }
-    const chunk = allocChunk(n);
+    const chunk = allocChunk(n, this.diagNames);
     const c = chunk.columns;
     for (let i = 0; i < n; i++) {
       c.step[i] = this.flushedStep + i;
       c.loss[i] = values[i * width]!;
       c.wallTime[i] = wall[i]!;
       this.diagNames.forEach((name, j) => {
-        (c as Record<string, Float64Array>)[name]![i] = values[i * width + 1 + j]!;
+        c[name]![i] = values[i * width + 1 + j]!;
       });
     }
     if (this.thetaDim) {

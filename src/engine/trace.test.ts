@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocChunk, beforeStep, compact, concatChunks } from './trace';
 
 const ramp = (n: number, from = 0) => {
-  const c = allocChunk(n);
+  const c = allocChunk(n, []);
   for (let i = 0; i < n; i++) {
     c.columns.step[i] = from + i;
     c.columns.loss[i] = 1000 - (from + i);

@@ -1,9 +1,30 @@
-/** The per-step columns of a trace, in the order they are stored and streamed. */
-export const TRACE_COLUMNS = ['step', 'loss', 'effectiveLr', 'lossMin', 'gDotV', 'numerator', 'updateNorm', 'flags', 'wallTime'] as const;
-export type TraceColumn = (typeof TRACE_COLUMNS)[number];
+/**
+ * A trace's columns: the loop's own (`step`, `loss`, `wallTime`) and one per diagnostic the run's optimizer
+ * declares (optim/catalogue.ts: `effectiveLr`, `updateNorm`, `flags`, then the rule's own, such as L4's
+ * `lossMin`, `gDotV`, `numerator` or Polyak's `uncappedLr`, `capped`). Everything downstream (the trace store,
+ * the step buckets, the charts, the run table, the exports) iterates the columns a chunk has.
+ */
+export interface TraceColumns {
+  readonly step: Float64Array;
+  readonly loss: Float64Array;
+  /** Milliseconds since the run started. */
+  readonly wallTime: Float64Array;
+  readonly [diagnostic: string]: Float64Array;
+}
 
-/** The optimizer diagnostics that become trace columns (the rest of the columns come from the loop). */
-export const DIAGNOSTIC_COLUMNS = ['effectiveLr', 'lossMin', 'gDotV', 'numerator', 'updateNorm', 'flags'] as const;
+/** The columns of a run whose optimizer records `diagnostics`, in the order they are stored and exported. */
+export const traceColumnNames = (diagnostics: readonly string[]): string[] => ['step', 'loss', ...diagnostics, 'wallTime'];
+
+/** A chunk's column names, in order. */
+export const columnNames = (c: { readonly columns: TraceColumns }): string[] => Object.keys(c.columns);
+
+/** The names of several chunks' columns, each once, in the order they first appear. */
+export function unionColumns(chunks: readonly { readonly columns: TraceColumns }[]): string[] {
+  const seen = new Set<string>();
+  for (const c of chunks) for (const n of Object.keys(c.columns)) seen.add(n);
+  const names = [...seen].filter((n) => n !== 'wallTime');
+  return seen.has('wallTime') ? [...names, 'wallTime'] : names;
+}
 
 /** A held-out evaluation at a step. */
 export interface EvalPoint {
@@ -24,7 +45,7 @@ export interface HyperEvent {
  * threads without copying. Missing diagnostics (lossMin for Adam, say) are NaN.
  */
 export interface TraceChunk {
-  readonly columns: { readonly [K in TraceColumn]: Float64Array };
+  readonly columns: TraceColumns;
   readonly length: number;
   readonly evals: EvalPoint[];
   readonly events: HyperEvent[];
@@ -38,21 +59,24 @@ export interface TraceChunk {
 
 /** The buffers of a chunk, for `postMessage(msg, transfer)`. */
 export function transferables(chunk: TraceChunk): ArrayBuffer[] {
-  const buffers = TRACE_COLUMNS.map((c) => chunk.columns[c].buffer as ArrayBuffer);
+  const buffers = Object.values(chunk.columns).map((c) => c.buffer as ArrayBuffer);
   if (chunk.theta) buffers.push(chunk.theta.buffer as ArrayBuffer);
   return buffers;
 }
 
-/** An empty chunk with room for n rows. */
-export function allocChunk(n: number): TraceChunk {
-  const columns = Object.fromEntries(TRACE_COLUMNS.map((c) => [c, new Float64Array(n).fill(NaN)])) as TraceChunk['columns'];
+/** An empty chunk (every value NaN) with room for n rows of the named columns. */
+export function allocChunk(n: number, names: readonly string[]): TraceChunk {
+  const diagnostics = names.filter((c) => c !== 'step' && c !== 'loss' && c !== 'wallTime');
+  const columns = Object.fromEntries(
+    traceColumnNames(diagnostics).map((c) => [c, new Float64Array(n).fill(NaN)]),
+  ) as unknown as TraceColumns;
   return { columns, length: n, evals: [], events: [] };
 }
 
 /** Concatenates chunks (the CLI keeps whole traces this way). */
 export function concatChunks(chunks: TraceChunk[]): TraceChunk {
   const n = chunks.reduce((a, c) => a + c.length, 0);
-  const out = allocChunk(n);
+  const out = allocChunk(n, unionColumns(chunks));
   let at = 0;
   const dim = chunks.find((c) => c.thetaDim)?.thetaDim;
   if (dim) {
@@ -60,7 +84,7 @@ export function concatChunks(chunks: TraceChunk[]): TraceChunk {
     out.thetaDim = dim;
   }
   for (const c of chunks) {
-    for (const col of TRACE_COLUMNS) out.columns[col].set(c.columns[col].subarray(0, c.length), at);
+    for (const [col, values] of Object.entries(c.columns)) out.columns[col]!.set(values.subarray(0, c.length), at);
     if (dim && c.theta && c.thetaDim === dim) out.theta!.set(c.theta.subarray(0, c.length * dim), at * dim);
     out.evals.push(...c.evals);
     out.events.push(...c.events);
@@ -71,10 +95,9 @@ export function concatChunks(chunks: TraceChunk[]): TraceChunk {
 
 /** The rows of a chunk picked by index (columns, θ), with all its evaluations and events. */
 export function selectRows(c: TraceChunk, rows: ArrayLike<number>): TraceChunk {
-  const out = allocChunk(rows.length);
-  for (const col of TRACE_COLUMNS) {
-    const src = c.columns[col];
-    const dst = out.columns[col];
+  const out = allocChunk(rows.length, columnNames(c));
+  for (const [col, src] of Object.entries(c.columns)) {
+    const dst = out.columns[col]!;
     for (let i = 0; i < rows.length; i++) dst[i] = src[rows[i]!]!;
   }
   if (c.theta && c.thetaDim) {

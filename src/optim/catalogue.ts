@@ -23,9 +23,9 @@ export const RECIPE_OPTIONS = ['weightDecay'] as const;
 
 /** Every optimizer records these. */
 export const COMMON_DIAGNOSTICS: readonly DiagnosticSpec[] = [
-  { key: 'effectiveLr', label: 'effective stepsize η', log: true },
-  { key: 'updateNorm', label: 'step length ‖Δθ‖', log: true },
-  { key: 'flags', label: 'flags', log: false },
+  { key: 'effectiveLr', label: 'Effective learning rate η', symbol: 'η', log: true },
+  { key: 'updateNorm', label: 'Step length ‖Δθ‖', symbol: '‖Δθ‖', log: true },
+  { key: 'flags', label: 'Flags of skipped steps', symbol: 'flags', log: false, plot: false },
 ];
 
 const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider: [1e-6, 1] });
@@ -46,17 +46,19 @@ export const L4_SETTINGS: readonly ParamSpec[] = [
   paramSpec('gradTimescale', 'gradient timescale', 'τm', L4_DEFAULTS.gradTimescale, 1, Infinity, { minOpen: false, advanced: true }),
 ];
 
-const L4_DIAGNOSTICS: readonly DiagnosticSpec[] = [
-  { key: 'lossMin', label: 'L_min', log: true },
-  { key: 'numerator', label: 'L − γ·L_min', log: true },
-  { key: 'gDotV', label: 'gᵀv', log: true },
+/** What L4 records per step (stepsizes/l4.ts). */
+export const L4_DIAGNOSTICS: readonly DiagnosticSpec[] = [
+  { key: 'lossMin', label: 'L_min', symbol: 'L_min', log: true, companionOf: 'loss' },
+  { key: 'gDotV', label: 'gᵀv', symbol: 'gᵀv', log: true },
+  { key: 'numerator', label: 'numerator L − γ·L_min', symbol: 'L − γ·L_min', log: true, companionOf: 'gDotV' },
 ];
 
-const POLYAK_DIAGNOSTICS: readonly DiagnosticSpec[] = [
-  { key: 'uncappedLr', label: 'uncapped η', log: true },
-  { key: 'capped', label: 'cap bound', log: false },
-  { key: 'numerator', label: 'L − f*', log: true },
-  { key: 'gDotV', label: 'gᵀv', log: true },
+/** What the Polyak family records per step (stepsizes/polyak.ts). */
+export const POLYAK_DIAGNOSTICS: readonly DiagnosticSpec[] = [
+  { key: 'uncappedLr', label: 'uncapped η', symbol: 'uncapped η', log: true, companionOf: 'effectiveLr' },
+  { key: 'capped', label: 'Cap bound (1) or not (0)', symbol: 'capped', log: false },
+  { key: 'gDotV', label: 'gᵀv', symbol: 'gᵀv', log: true },
+  { key: 'numerator', label: 'numerator L − f*', symbol: 'L − f*', log: true, companionOf: 'gDotV' },
 ];
 
 const beta = (key: string, label: string, symbol: string, def: number) =>
@@ -178,6 +180,20 @@ export const hasLearningRate = (id: string): boolean => registry.get(id)?.settin
 
 /** Every diagnostic an optimizer records: the common ones, then its rule's. */
 export const diagnosticsOf = (id: string): readonly DiagnosticSpec[] => [...COMMON_DIAGNOSTICS, ...(registry.get(id)?.diagnostics ?? [])];
+
+/** The loop's own column, charted like a diagnostic. */
+export const LOSS_COLUMN: DiagnosticSpec = { key: 'loss', label: 'Training loss', symbol: 'loss', log: true };
+
+/**
+ * How a column is shown, from the first optimizer that declares it (a key means the same thing in every
+ * optimizer that records it); a column no one declares is shown under its name on a log axis.
+ */
+export function columnSpec(key: string): DiagnosticSpec {
+  if (key === 'loss') return LOSS_COLUMN;
+  for (const d of COMMON_DIAGNOSTICS) if (d.key === key) return d;
+  for (const o of registry.values()) for (const d of o.diagnostics) if (d.key === key) return d;
+  return { key, label: key, symbol: key, log: true };
+}
 
 /** The sentence for an unknown optimizer, naming the known ones. */
 export const unknownOptimizer = (id: string): string => `Unknown optimizer "${id}". Known: ${optimizerIds().join(', ')}.`;

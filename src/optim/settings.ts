@@ -49,9 +49,16 @@ export const isLive = (s: SettingSpec): boolean => !isChoice(s) && s.slider !== 
 /** A value a run records per step beyond the loss, and how to show it. */
 export interface DiagnosticSpec {
   readonly key: string;
+  /** A chart's title. */
   readonly label: string;
-  /** Plotted on a log axis. */
+  /** Short, for a table's header or a legend. */
+  readonly symbol: string;
+  /** Plotted (and averaged over seeds) on a log axis. */
   readonly log: boolean;
+  /** Drawn dashed on the chart of this other column (L_min on the loss's, the numerator on gᵀv's). */
+  readonly companionOf?: string;
+  /** False for bookkeeping that is exported but not charted (the flags). */
+  readonly plot?: boolean;
 }
 
 /** A numeric setting: log-scaled, open below and closed above unless `o` says otherwise. */

@@ -19,17 +19,16 @@ const meta = (id: string): RunMeta => ({
   tfjs: '4.22.0',
   adapter: 'google swiftshader (fallback)',
   step: 3,
-  lastLoss: 1,
+  last: { loss: 1, effectiveLr: 0.1 },
   bestLoss: 1,
-  lastEta: 0.1,
   stepsPerSecond: 10,
 });
 
 const trace = () => {
-  const t = allocChunk(3);
+  const t = allocChunk(3, ['effectiveLr']);
   t.columns.step.set([0, 1, 2]);
   t.columns.loss.set([3, 2, 1]);
-  t.columns.effectiveLr.set([0.1, 0.2, 0.1]);
+  t.columns.effectiveLr!.set([0.1, 0.2, 0.1]);
   t.events.push({ step: 1, patch: { alpha: 0.3 } });
   return t;
 };
@@ -41,9 +40,15 @@ describe('run bundles', () => {
     expect(doc.runs[0]).toMatchObject({ tfjs: '4.22.0', backend: 'wasm', adapter: 'google swiftshader (fallback)', seed: 1 });
     const back = readBundle(text);
     expect(back.experiment).toEqual(DEFAULT_EXPERIMENT);
-    expect(back.runs[0]!.meta).toMatchObject({ id: 'a.1', status: 'imported', lastLoss: 1, bestLoss: 1, backend: 'wasm' });
+    expect(back.runs[0]!.meta).toMatchObject({
+      id: 'a.1',
+      status: 'imported',
+      last: { loss: 1, effectiveLr: 0.1 },
+      bestLoss: 1,
+      backend: 'wasm',
+    });
     expect(Array.from(back.runs[0]!.trace.columns.loss)).toEqual([3, 2, 1]);
-    expect(Number.isNaN(back.runs[0]!.trace.columns.lossMin[0]!)).toBe(true);
+    expect(Object.keys(back.runs[0]!.trace.columns)).toEqual(['step', 'loss', 'effectiveLr', 'wallTime']);
     expect(back.runs[0]!.trace.events).toEqual([{ step: 1, patch: { alpha: 0.3 } }]);
   });
 
@@ -63,7 +68,7 @@ describe('run bundles', () => {
     const csv = tracesToCsv([meta('a.1')], () => trace())
       .trim()
       .split('\n');
-    expect(csv[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime');
-    expect(csv[2]).toBe('a.1,a,l4adam,1,1,2,0.2,,,,,,');
+    expect(csv[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,wallTime');
+    expect(csv[2]).toBe('a.1,a,l4adam,1,1,2,0.2,');
   });
 });

@@ -1,23 +1,23 @@
-import { allocChunk, TRACE_COLUMNS, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
+import { allocChunk, unionColumns, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
 import { toCsv } from '../lib/csv';
 import { sanitizeExperiment, type Experiment } from './experiment';
-import type { RunMeta } from './runs';
+import { lastRow, type RunMeta } from './runs';
 
 export const BUNDLE_KIND = 'l4-lab-run-bundle';
 export const BUNDLE_VERSION = 1;
 
-/** The columns of an exported CSV: one row per run and step. */
-export const CSV_COLUMNS = ['run', 'spec', 'optimizer', 'seed', ...TRACE_COLUMNS] as const;
+/** What identifies a row of an exported CSV; the trace columns of every run follow (empty where a run has none). */
+export const CSV_KEY_COLUMNS = ['run', 'spec', 'optimizer', 'seed'] as const;
 
+/** One row per run and step: the key columns, then the union of the runs' trace columns. */
 export function tracesToCsv(runs: RunMeta[], traceOf: (id: string) => TraceChunk | null): string {
-  const rows: (string | number)[][] = [];
-  for (const r of runs) {
-    const t = traceOf(r.id);
-    if (!t) continue;
-    for (let i = 0; i < t.length; i++)
-      rows.push([r.id, r.specId, r.config.optimizer, r.seed, ...TRACE_COLUMNS.map((c) => t.columns[c][i]!)]);
+  const traced = runs.map((r) => [r, traceOf(r.id)] as const).filter((x): x is readonly [RunMeta, TraceChunk] => x[1] !== null);
+  const columns = unionColumns(traced.map(([, t]) => t));
+  const rows: (string | number | undefined)[][] = [];
+  for (const [r, t] of traced) {
+    for (let i = 0; i < t.length; i++) rows.push([r.id, r.specId, r.config.optimizer, r.seed, ...columns.map((c) => t.columns[c]?.[i])]);
   }
-  return toCsv(CSV_COLUMNS, rows);
+  return toCsv([...CSV_KEY_COLUMNS, ...columns], rows);
 }
 
 interface BundleRun {
@@ -55,7 +55,9 @@ export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id
       status: r.status,
       divergedAt: r.divergedAt,
       stepsPerEpoch: r.stepsPerEpoch,
-      trace: Object.fromEntries(TRACE_COLUMNS.map((c) => [c, t ? Array.from(t.columns[c], (x) => (Number.isFinite(x) ? x : null)) : []])),
+      trace: t
+        ? Object.fromEntries(Object.entries(t.columns).map(([c, v]) => [c, Array.from(v, (x) => (Number.isFinite(x) ? x : null))]))
+        : { step: [], loss: [] },
       evals: t?.evals ?? [],
       events: t?.events ?? [],
     };
@@ -99,14 +101,14 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
     if (!r.trace || typeof r.trace !== 'object') throw new BundleError(`${where} has no trace.`);
     const n = Array.isArray(r.trace.step) ? r.trace.step.length : -1;
     if (n < 0) throw new BundleError(`${where}'s trace has no step column.`);
-    const chunk = allocChunk(n);
-    for (const c of TRACE_COLUMNS) {
+    const names = Object.keys(r.trace).filter((c) => /^[A-Za-z][\w]{0,40}$/.test(c));
+    const chunk = allocChunk(n, names);
+    for (const c of names) {
       const col = r.trace[c];
-      if (col === undefined) continue;
       if (!Array.isArray(col) || col.length !== n) throw new BundleError(`${where}'s column "${c}" does not have ${n} values.`);
       col.forEach((v, k) => {
         if (v !== null && typeof v !== 'number') throw new BundleError(`${where}'s column "${c}" holds a non-number at row ${k}.`);
-        chunk.columns[c][k] = v === null ? NaN : v;
+        chunk.columns[c]![k] = v === null ? NaN : v;
       });
     }
     const evals = Array.isArray(r.evals) ? r.evals.filter((e) => e && typeof e.step === 'number' && typeof e.testLoss === 'number') : [];
@@ -139,9 +141,8 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         description: '',
         stepsPerEpoch: typeof r.stepsPerEpoch === 'number' && r.stepsPerEpoch > 0 ? r.stepsPerEpoch : 1,
         step: n,
-        lastLoss: n > 0 ? chunk.columns.loss[last]! : null,
+        last: lastRow(chunk),
         bestLoss: Number.isFinite(best) ? best : null,
-        lastEta: n > 0 ? chunk.columns.effectiveLr[last]! : null,
         stepsPerSecond: null,
         testAccuracy: lastEval?.testAccuracy ?? null,
         testLoss: lastEval?.testLoss ?? null,

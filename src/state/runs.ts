@@ -22,9 +22,9 @@ export interface RunMeta {
   readonly description: string;
   readonly stepsPerEpoch: number;
   readonly step: number;
-  readonly lastLoss: number | null;
+  /** The last value of every series column (the loss and each diagnostic the run records), by its name. */
+  readonly last: Readonly<Record<string, number>>;
   readonly bestLoss: number | null;
-  readonly lastEta: number | null;
   readonly stepsPerSecond: number | null;
   readonly testAccuracy: number | null;
   readonly testLoss: number | null;
@@ -66,6 +66,14 @@ interface RunsState {
 }
 
 export { createWorker, setWorkerFactory, type WorkerLike } from '../worker/spawn';
+
+/** The last row of a chunk: every series column (not the step or the wall time) by its name. */
+export function lastRow(c: TraceChunk): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (c.length === 0) return out;
+  for (const [name, values] of Object.entries(c.columns)) if (name !== 'step' && name !== 'wallTime') out[name] = values[c.length - 1]!;
+  return out;
+}
 
 const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
 const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: StartOptions }[] = [];
@@ -112,9 +120,8 @@ export const blankRun = (id: string, specId: string, seed: number, config: RunCo
   description: '',
   stepsPerEpoch: 1,
   step: 0,
-  lastLoss: null,
+  last: {},
   bestLoss: null,
-  lastEta: null,
   stepsPerSecond: null,
   testAccuracy: null,
   testLoss: null,
@@ -187,8 +194,7 @@ export const useRuns = create<RunsState>()((set, get) => {
         let best = r.bestLoss ?? Infinity;
         for (let i = 0; i < c.length; i++) if (c.columns.loss[i]! < best) best = c.columns.loss[i]!;
         p.step = c.columns.step[last]! + 1;
-        p.lastLoss = c.columns.loss[last]!;
-        p.lastEta = c.columns.effectiveLr[last]!;
+        p.last = lastRow(c);
         p.bestLoss = Number.isFinite(best) ? best : null;
         const dt = (c.columns.wallTime[last]! - c.columns.wallTime[0]!) / 1000;
         if (c.length > 1 && dt > 0) p.stepsPerSecond = (c.length - 1) / dt;

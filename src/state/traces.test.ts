@@ -4,7 +4,7 @@ import { aggregateBuckets } from '../lib/buckets';
 import { bucketsOf, clearTrace, FULL_ROWS, appendChunk, setTrace, traceOf } from './traces';
 
 const chunk = (from: number, n: number) => {
-  const c = allocChunk(n);
+  const c = allocChunk(n, []);
   for (let i = 0; i < n; i++) {
     c.columns.step[i] = from + i;
     c.columns.loss[i] = 1 / (1 + from + i);

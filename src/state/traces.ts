@@ -1,5 +1,6 @@
-import { compact, TRACE_COLUMNS, type TraceChunk, type TraceColumn } from '../engine/trace';
-import { StepBuckets, type BucketColumn } from '../lib/buckets';
+import { compact, type TraceChunk, type TraceColumns } from '../engine/trace';
+import { StepBuckets } from '../lib/buckets';
+import { columnSpec } from '../optim/catalogue';
 
 /**
  * Rows kept at full resolution per run; older rows are thinned (see `compact`), so a million-step run holds
@@ -8,41 +9,44 @@ import { StepBuckets, type BucketColumn } from '../lib/buckets';
  */
 export const FULL_ROWS = 50_000;
 
-/** The columns the live charts draw, kept as streaming step buckets per run (see lib/buckets). */
-export const CHART_COLUMNS: readonly (BucketColumn & { name: TraceColumn })[] = [
-  { name: 'loss', log: true },
-  { name: 'lossMin', log: true },
-  { name: 'effectiveLr', log: true },
-  { name: 'gDotV', log: true },
-  { name: 'numerator', log: true },
-];
+/** Columns that are the x axis, not a series: not bucketed. */
+const AXIS_COLUMNS = new Set(['step', 'wallTime']);
 
 /**
  * A run's trace in growable column buffers: appending a chunk copies only the chunk (capacity doubles), and
  * once the rows pass 3·FULL_ROWS the older ones are thinned back (`compact`), so memory stays bounded.
  */
 class StoredTrace {
-  columns: Record<TraceColumn, Float64Array>;
+  /** The run's columns, as its first chunk has them (every chunk of a run has the same). */
+  columns: Record<string, Float64Array> = {};
   length = 0;
   readonly evals: TraceChunk['evals'] = [];
   readonly events: TraceChunk['events'] = [];
   theta?: Float64Array;
   thetaDim?: number;
-  readonly buckets = new StepBuckets(CHART_COLUMNS);
+  /** Every series column, bucketed on its own axis scale (columnSpec: the one declaration of each column). */
+  buckets: StepBuckets | null = null;
 
-  constructor(capacity = 1024) {
-    this.columns = Object.fromEntries(TRACE_COLUMNS.map((c) => [c, new Float64Array(capacity)])) as Record<TraceColumn, Float64Array>;
+  constructor(private capacity = 1024) {}
+
+  /** Adds the columns of `c` this trace does not have yet, NaN for the rows before. */
+  private adopt(c: TraceChunk): void {
+    const names = Object.keys(c.columns).filter((n) => !(n in this.columns));
+    if (names.length === 0) return;
+    for (const n of names) this.columns[n] = new Float64Array(this.capacity).fill(NaN);
+    // The buckets follow the first chunk's columns; a run's chunks all have the same ones.
+    this.buckets ??= new StepBuckets(names.filter((n) => !AXIS_COLUMNS.has(n)).map((n) => ({ name: n, log: columnSpec(n).log })));
   }
 
   private grow(need: number): void {
-    const cap = this.columns.step.length;
-    if (need <= cap) return;
-    const next = Math.max(need, cap * 2);
-    for (const c of TRACE_COLUMNS) {
-      const a = new Float64Array(next);
-      a.set(this.columns[c].subarray(0, this.length));
+    if (need <= this.capacity) return;
+    const next = Math.max(need, this.capacity * 2);
+    for (const [c, values] of Object.entries(this.columns)) {
+      const a = new Float64Array(next).fill(NaN);
+      a.set(values.subarray(0, this.length));
       this.columns[c] = a;
     }
+    this.capacity = next;
     if (this.theta && this.thetaDim) {
       const t = new Float64Array(next * this.thetaDim);
       t.set(this.theta.subarray(0, this.length * this.thetaDim));
@@ -53,10 +57,11 @@ class StoredTrace {
   append(c: TraceChunk): void {
     if (c.thetaDim && c.theta && this.thetaDim === undefined && this.length === 0) {
       this.thetaDim = c.thetaDim;
-      this.theta = new Float64Array(this.columns.step.length * c.thetaDim).fill(NaN);
+      this.theta = new Float64Array(this.capacity * c.thetaDim).fill(NaN);
     }
+    this.adopt(c);
     this.grow(this.length + c.length);
-    for (const col of TRACE_COLUMNS) this.columns[col].set(c.columns[col].subarray(0, c.length), this.length);
+    for (const [col, values] of Object.entries(c.columns)) this.columns[col]!.set(values.subarray(0, c.length), this.length);
     if (this.theta && this.thetaDim) {
       if (c.theta && c.thetaDim === this.thetaDim)
         this.theta.set(c.theta.subarray(0, c.length * this.thetaDim), this.length * this.thetaDim);
@@ -65,10 +70,10 @@ class StoredTrace {
     this.length += c.length;
     this.evals.push(...c.evals);
     this.events.push(...c.events);
-    this.buckets.add({ length: c.length, step: c.columns.step, wallTime: c.columns.wallTime, values: c.columns });
+    this.buckets?.add({ length: c.length, step: c.columns.step, wallTime: c.columns.wallTime, values: c.columns });
     if (this.length > 3 * FULL_ROWS) {
       const kept = compact(this.view(), FULL_ROWS);
-      for (const col of TRACE_COLUMNS) this.columns[col].set(kept.columns[col].subarray(0, kept.length));
+      for (const [col, values] of Object.entries(kept.columns)) this.columns[col]!.set(values.subarray(0, kept.length));
       if (this.theta && kept.theta) this.theta.set(kept.theta);
       this.length = kept.length;
     }
@@ -77,7 +82,7 @@ class StoredTrace {
   /** The rows so far as a chunk (views on the buffers: read it now, do not keep it). */
   view(): TraceChunk {
     const n = this.length;
-    const columns = Object.fromEntries(TRACE_COLUMNS.map((c) => [c, this.columns[c].subarray(0, n)])) as TraceChunk['columns'];
+    const columns = Object.fromEntries(Object.entries(this.columns).map(([c, v]) => [c, v.subarray(0, n)])) as unknown as TraceColumns;
     const out: TraceChunk = { columns, length: n, evals: this.evals, events: this.events };
     if (this.theta && this.thetaDim) {
       out.theta = this.theta.subarray(0, n * this.thetaDim);

@@ -125,9 +125,9 @@ export function Explainer2D() {
                   ...p,
                   path: path.length > 4000 ? path.slice(-4000) : path,
                   loss: c.columns.loss[last]!,
-                  eta: c.columns.effectiveLr[last]!,
-                  lossMin: c.columns.lossMin[last]!,
-                  gDotV: c.columns.gDotV[last]!,
+                  eta: c.columns.effectiveLr?.[last] ?? NaN,
+                  lossMin: c.columns.lossMin?.[last] ?? NaN,
+                  gDotV: c.columns.gDotV?.[last] ?? NaN,
                   steps: c.columns.step[last]! + 1,
                 },
               };

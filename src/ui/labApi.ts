@@ -22,8 +22,8 @@ export function snapshot() {
         backend: r.backend,
         fallbackReason: r.fallbackReason,
         step: r.step,
-        lastLoss: r.lastLoss,
-        lastEffectiveLr: r.lastEta,
+        /** The last value of the loss and of every diagnostic, by column name (`last.effectiveLr`: η). */
+        last: { ...r.last },
         divergedAt: r.divergedAt,
         hyper: { ...r.hyper },
         traceLength: traceOf(id)?.length ?? 0,

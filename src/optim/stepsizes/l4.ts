@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { HyperparameterError } from '../flags';
-import { L4_SETTINGS } from '../catalogue';
+import { L4_DIAGNOSTICS, L4_SETTINGS } from '../catalogue';
 import { checkParam } from '../settings';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
@@ -57,7 +57,7 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
   const hyper = { ...L4_DEFAULTS, ...opts };
   return {
     name: 'l4',
-    diagnostics: ['lossMin', 'numerator', 'gDotV'],
+    diagnostics: L4_DIAGNOSTICS.map((d) => d.key),
     needsLoss: true,
     hyper,
     validateHyper: validateL4Hyper,

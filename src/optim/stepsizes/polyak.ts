@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
 import { dot } from '../tensors';
+import { POLYAK_DIAGNOSTICS } from '../catalogue';
 import type { Hyper } from '../types';
 import type { StepsizeRule } from './rule';
 
@@ -25,7 +26,7 @@ interface PolyakKind {
 function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
   return {
     name: kind.rule,
-    diagnostics: ['uncappedLr', 'capped', 'numerator', 'gDotV'],
+    diagnostics: POLYAK_DIAGNOSTICS.map((d) => d.key),
     needsLoss: true,
     hyper: kind.hyper,
     validateHyper: kind.validate,

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import type { TraceColumn } from '../../engine/trace';
 import { aggregateBuckets, type StepBuckets } from '../../lib/buckets';
 import { robustRange, smooth, type SeriesPoint } from '../../lib/series';
 import { optimizerTitle } from '../../optim/catalogue';
+import { taskSpec } from '../../tasks/catalogue';
+import { chartsFor, type ChartSpec, type EvalColumn } from './chartSpecs';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { bucketsOf, subscribeTraces, traceOf, tracesVersion } from '../../state/traces';
@@ -12,31 +13,6 @@ import { exportPng, exportSvg } from './exportChart';
 import { SeriesLayer, type Drawn } from './SeriesLayer';
 
 type XMode = 'step' | 'epoch' | 'time';
-
-interface ChartSpec {
-  readonly id: string;
-  readonly title: string;
-  /** Solid series, and an optional dashed companion (L_min with the loss, the numerator with gᵀv). */
-  readonly column: TraceColumn | 'testAccuracy' | 'testLoss';
-  readonly companion?: TraceColumn;
-  readonly companionName?: string;
-  readonly log: boolean;
-}
-
-const CHARTS: ChartSpec[] = [
-  { id: 'loss', title: 'Training loss (dashed: L_min)', column: 'loss', companion: 'lossMin', companionName: 'L_min', log: true },
-  { id: 'eta', title: 'Effective learning rate η', column: 'effectiveLr', log: true },
-  {
-    id: 'gdotv',
-    title: 'gᵀv (dashed: numerator L − γ·L_min)',
-    column: 'gDotV',
-    companion: 'numerator',
-    companionName: 'numerator',
-    log: true,
-  },
-  { id: 'testAccuracy', title: 'Test accuracy', column: 'testAccuracy', log: false },
-  { id: 'testLoss', title: 'Test loss', column: 'testLoss', log: true },
-];
 
 /**
  * Re-renders when traces change, at most every `ms` (traces stream ~10×/s per run), in the time slot
@@ -67,7 +43,7 @@ function useTracesVersion(ms: number, slot: number, slots: number, paused: boole
 }
 
 /** Test metrics of the seeds of a run spec, aggregated per evaluation (evaluations are few: no buckets). */
-function evalSeries(runIds: string[], column: 'testAccuracy' | 'testLoss', xMode: XMode, log: boolean): SeriesPoint[] {
+function evalSeries(runIds: string[], column: EvalColumn, xMode: XMode, log: boolean): SeriesPoint[] {
   const byStep = new Map<number, { x: number; vals: number[] }>();
   for (const id of runIds) {
     const t = traceOf(id);
@@ -94,16 +70,20 @@ function evalSeries(runIds: string[], column: 'testAccuracy' | 'testLoss', xMode
 }
 
 /** A trace column of the seeds of a run spec, from their step buckets. */
-function columnSeries(runIds: string[], column: TraceColumn, xMode: XMode, stepsPerEpoch: number, log: boolean): SeriesPoint[] {
+function columnSeries(runIds: string[], column: string, xMode: XMode, stepsPerEpoch: number, log: boolean): SeriesPoint[] {
   const seeds = runIds.map(bucketsOf).filter((b): b is StepBuckets => b !== null);
   const pts = aggregateBuckets(seeds, column, xMode === 'time' ? 'time' : 'step', log);
   return xMode === 'epoch' ? pts.map((p) => ({ ...p, x: p.x / stepsPerEpoch })) : pts;
 }
 
-function seriesFor(g: { runIds: string[]; stepsPerEpoch: number }, column: ChartSpec['column'], xMode: XMode, log: boolean): SeriesPoint[] {
-  return column === 'testAccuracy' || column === 'testLoss'
-    ? evalSeries(g.runIds, column, xMode, log)
-    : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
+function seriesFor(
+  g: { runIds: string[]; stepsPerEpoch: number },
+  column: string,
+  evals: boolean,
+  xMode: XMode,
+  log: boolean,
+): SeriesPoint[] {
+  return evals ? evalSeries(g.runIds, column as EvalColumn, xMode, log) : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
 }
 
 interface ChartView {
@@ -120,8 +100,8 @@ function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
   view.specs.forEach((rs, i) => {
     const g = view.groups.get(rs.id);
     if (!g || view.hidden.has(rs.id)) return;
-    const agg = seriesFor(g, spec.column, view.xMode, spec.log);
-    const comp = spec.companion ? seriesFor(g, spec.companion, view.xMode, spec.log) : [];
+    const agg = seriesFor(g, spec.column, spec.evals === true, view.xMode, spec.log);
+    const comp = spec.companion ? seriesFor(g, spec.companion, false, view.xMode, spec.log) : [];
     // Frozen arrays: recharts keeps chart data in an immer store, which would otherwise walk (and freeze)
     // every point on every redraw.
     drawn.push({
@@ -215,6 +195,7 @@ export function niceCeil(v: number): number {
 
 interface MetricChartProps {
   spec: ChartSpec;
+  slots: number;
   view: ChartView;
   slot: number;
   logX: boolean;
@@ -224,8 +205,8 @@ interface MetricChartProps {
   paused: boolean;
 }
 
-function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs, paused }: MetricChartProps) {
-  const version = useTracesVersion(refreshMs, slot, CHARTS.length, paused);
+function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, refreshMs, paused }: MetricChartProps) {
+  const version = useTracesVersion(refreshMs, slot, slots, paused);
   // `version` changes whenever chunks have arrived.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const drawn = useMemo(() => drawnFor(spec, view), [spec, view, version]);
@@ -340,6 +321,9 @@ function MetricChart({ spec, view, slot, logX, ignoreOutliers, xLabel, refreshMs
  */
 export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   const specs = useLab((s) => s.experiment.runs);
+  const task = useLab((s) => s.experiment.task);
+  const optimizersKey = specs.map((r) => r.optimizer).join(',');
+  const charts = useMemo(() => chartsFor(optimizersKey.split(','), taskSpec(task)?.hasTest ?? true), [optimizersKey, task]);
   const runsKey = useRuns((s) => s.order.map((id) => `${id}:${s.runs[id]!.specId}:${s.runs[id]!.stepsPerEpoch}`).join(','));
   const [xMode, setXMode] = useState<XMode>('step');
   const [logX, setLogX] = useState(false);
@@ -420,10 +404,11 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
         ))}
       </p>
       <div className="chart-grid">
-        {CHARTS.map((spec, i) => (
+        {charts.map((spec, i) => (
           <MetricChart
             key={spec.id}
             spec={spec}
+            slots={charts.length}
             view={view}
             slot={i}
             logX={logX}

@@ -1,4 +1,5 @@
-import { optimizerTitle } from '../../optim/catalogue';
+import { columnSpec, optimizerTitle } from '../../optim/catalogue';
+import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
 import { useRuns, type RunMeta } from '../../state/runs';
@@ -22,6 +23,11 @@ export function statusText(r: RunMeta): string {
 export function RunTable() {
   const order = useRuns((s) => s.order);
   const runs = useRuns((s) => s.runs);
+  const hasTest = useLab((s) => taskSpec(s.experiment.task)?.hasTest ?? true);
+  // The last value of every plotted diagnostic any run records (the loss has its own columns).
+  const diagnostics = [...new Set(order.flatMap((id) => Object.keys(runs[id]!.last)))]
+    .map(columnSpec)
+    .filter((d) => d.key !== 'loss' && d.plot !== false);
   if (order.length === 0) return <p data-testid="runs.empty">No runs yet: press Start.</p>;
   return (
     <table data-testid="runs" className="runs">
@@ -37,8 +43,12 @@ export function RunTable() {
           <th scope="col">Steps/s</th>
           <th scope="col">Last loss</th>
           <th scope="col">Best loss</th>
-          <th scope="col">η</th>
-          <th scope="col">Test acc.</th>
+          {diagnostics.map((d) => (
+            <th key={d.key} scope="col" title={d.label}>
+              {d.symbol}
+            </th>
+          ))}
+          {hasTest && <th scope="col">Test acc.</th>}
         </tr>
       </thead>
       <tbody>
@@ -76,10 +86,14 @@ export function RunTable() {
               </td>
               <td data-testid={`runs.${id}.step`}>{r.step}</td>
               <td>{fmt(r.stepsPerSecond)}</td>
-              <td data-testid={`runs.${id}.loss`}>{fmt(r.lastLoss)}</td>
+              <td data-testid={`runs.${id}.loss`}>{fmt(r.last.loss ?? null)}</td>
               <td>{fmt(r.bestLoss)}</td>
-              <td data-testid={`runs.${id}.eta`}>{fmt(r.lastEta)}</td>
-              <td>{r.testAccuracy === null ? '—' : `${(100 * r.testAccuracy).toFixed(2)} %`}</td>
+              {diagnostics.map((d) => (
+                <td key={d.key} data-testid={`runs.${id}.${d.key}`}>
+                  {fmt(r.last[d.key] ?? null)}
+                </td>
+              ))}
+              {hasTest && <td>{r.testAccuracy === null ? '—' : `${(100 * r.testAccuracy).toFixed(2)} %`}</td>}
             </tr>
           );
         })}
