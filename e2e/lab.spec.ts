@@ -142,7 +142,7 @@ test('export CSV has the trace columns; the JSON bundle imports back', async ({ 
   const [csv] = await Promise.all([page.waitForEvent('download'), lab.button('Export CSV').click()]);
   const text = await (await csv.createReadStream()).toArray().then((b) => Buffer.concat(b).toString('utf8'));
   const lines = text.trim().split('\n');
-  expect(lines[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,lossMin,gDotV,numerator,updateNorm,flags,wallTime');
+  expect(lines[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,updateNorm,flags,lossMin,gDotV,numerator,wallTime');
   expect(lines).toHaveLength(1 + 80);
   const [json] = await Promise.all([page.waitForEvent('download'), lab.button('Export JSON').click()]);
   const path = await json.path();

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { webglDots, webglDotsAvailable } from '../optim/webglDots';
-import { webgpuDots, webgpuDotsAvailable } from '../optim/webgpuDots';
+import { webglDots, webglDotsAvailable } from '../optim/kernels/webglDots';
+import { webgpuDots, webgpuDotsAvailable } from '../optim/kernels/webgpuDots';
 
 export const DOT_SHAPES: number[][][] = [
   [[7], [10], [3, 5], [4, 6]],

@@ -6,7 +6,7 @@ import { decodeFlags, MissingLossError, StepFlags } from './flags';
 import { l4, l4Adam, l4Mom, sgd, type Transform } from './recipes';
 import { feed as feedSteps } from './testing/feed';
 import { quadratic, runProblem } from './testing/problems';
-import { setFusedEpilogue } from './stepsizes/l4Fused';
+import { setFusedEpilogue } from './kernels/l4Epilogue';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
-import { webglDots, webglDotsAvailable } from './webglDots';
-import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
+import { webglDots, webglDotsAvailable } from './kernels/webglDots';
+import { webgpuDots, webgpuDotsAvailable } from './kernels/webgpuDots';
 
 /** a ← d·a + x for every tensor: the undivided running sum behind an EMA (two passes, not three). */
 export function sumDecay(prev: Tensors, xs: Tensors, decay: number): Tensors {

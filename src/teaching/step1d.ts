@@ -1,4 +1,6 @@
 import { makeRng } from '../lib/rng';
+import { StepFlags } from '../optim/flags';
+import { l4Epilogue } from '../optim/stepsizes/l4Formula';
 
 /**
  * The 1-D explainer's arithmetic, in float64 and free of tfjs (the teaching page loads instantly and works
@@ -118,33 +120,54 @@ export function step1d(s: Step1dSettings, x: number, lossMin: number, xi = 0): S
       skipped: null,
     };
   }
-  let target: number;
-  let lossMinUsed: number | null = null;
-  let lossMinAfter: number | null = null;
   if (s.rule === 'l4') {
-    lossMinUsed = Number.isFinite(lossMin) ? Math.min(lossMin, loss) : s.gamma0 * loss;
-    target = s.gamma * lossMinUsed;
-    lossMinAfter = lossMinUsed * (1 + 1 / s.tau);
-  } else target = s.fStar;
-  const numerator = loss - target;
-  let skipped: string | null = null;
-  if (loss < (s.rule === 'polyak' ? s.fStar : 0)) skipped = s.rule === 'polyak' ? 'the loss is below f*' : 'the loss is negative';
-  else if (!(gDotV > 0)) skipped = 'the slope is zero (gᵀv = 0)';
-  const eta = skipped ? 0 : (s.alpha * numerator) / (gDotV + EPSILON);
+    // The library's own L4 formula, in float64.
+    const e = l4Epilogue(loss, lossMin, gDotV, { alpha: s.alpha, gamma: s.gamma, gamma0: s.gamma0, epsilon: EPSILON, tau: s.tau });
+    const target = Number.isFinite(e.lossMinUsed) ? s.gamma * e.lossMinUsed : null;
+    return {
+      x,
+      loss,
+      g,
+      target,
+      numerator: target === null ? null : e.numerator,
+      gDotV,
+      eta: e.effectiveLr,
+      next: x - e.effectiveLr * g,
+      fullStep: target !== null && g !== 0 ? x - e.numerator / g : null,
+      lossMinUsed: Number.isFinite(e.lossMinUsed) ? e.lossMinUsed : null,
+      lossMinAfter: e.lossMin,
+      skipped: skipReason(e.flags, 'the loss is negative'),
+    };
+  }
+  // Classic Polyak: η = α·(L − f*)/(g² + ε).
+  const numerator = loss - s.fStar;
+  const flags =
+    (Number.isFinite(loss) ? 0 : StepFlags.nonFiniteLoss) +
+    (numerator < 0 ? StepFlags.lossBelowFloor : 0) +
+    (gDotV > 0 ? 0 : StepFlags.badDenominator);
+  const eta = flags ? 0 : (s.alpha * numerator) / (gDotV + EPSILON);
   return {
     x,
     loss,
     g,
-    target,
+    target: s.fStar,
     numerator,
     gDotV,
     eta,
     next: x - eta * g,
     fullStep: g !== 0 ? x - numerator / g : null,
-    lossMinUsed,
-    lossMinAfter: skipped && s.rule === 'l4' && loss < 0 ? lossMin : lossMinAfter,
-    skipped,
+    lossMinUsed: null,
+    lossMinAfter: null,
+    skipped: skipReason(flags, 'the loss is below f*'),
   };
+}
+
+/** Why a step was skipped, from its flags, in words. */
+function skipReason(flags: number, belowFloor: string): string | null {
+  if (flags & StepFlags.nonFiniteLoss) return 'the loss is not finite';
+  if (flags & StepFlags.lossBelowFloor) return belowFloor;
+  if (flags & StepFlags.badDenominator) return 'the slope is zero (gᵀv = 0)';
+  return null;
 }
 
 /** `n` steps from x0: the path and each step's numbers. Noise comes from a seeded stream. */

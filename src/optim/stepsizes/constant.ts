@@ -18,9 +18,9 @@ export function constantRule({ learningRate }: { learningRate: number }): Stepsi
     init: () => null,
     stepsize: ({ loss, hyper }) => {
       const lr = hyper.learningRate as number;
-      if (loss === undefined) return { eta: tf.scalar(lr), flags: tf.scalar(0), state: null, diagnostics: {} };
+      if (loss === undefined) return { effectiveLr: tf.scalar(lr), flags: tf.scalar(0), state: null, diagnostics: {} };
       const ok = finite(loss);
-      return { eta: tf.mul(ok, lr) as Scalar, flags: tf.sub(1, ok) as Scalar, state: null, diagnostics: {} };
+      return { effectiveLr: tf.mul(ok, lr) as Scalar, flags: tf.sub(1, ok) as Scalar, state: null, diagnostics: {} };
     },
   };
 }

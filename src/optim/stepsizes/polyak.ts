@@ -44,14 +44,14 @@ function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
       const denomOk = tf.logicalAnd(tf.isFinite(denominator), tf.greater(gDotV, 0));
       const ok = tf.logicalAnd(tf.logicalAnd(lossFinite, tf.logicalNot(belowFloor)), denomOk);
       const capped = tf.cast(tf.logicalAnd(ok, tf.greater(uncapped, cap)), 'float32') as Scalar;
-      const eta = tf.where(ok, tf.minimum(uncapped, cap), tf.zerosLike(L)) as Scalar;
+      const effectiveLr = tf.where(ok, tf.minimum(uncapped, cap), tf.zerosLike(L)) as Scalar;
       const flags = tf.addN([
         tf.cast(tf.logicalNot(lossFinite), 'float32'),
         tf.mul(tf.cast(belowFloor, 'float32'), 2),
         tf.mul(tf.cast(tf.logicalNot(denomOk), 'float32'), 4),
       ]) as Scalar;
       return {
-        eta,
+        effectiveLr,
         flags,
         state: null,
         diagnostics: { uncappedLr: uncapped, capped, numerator, gDotV },

@@ -31,7 +31,8 @@ export interface StepContext<RS> {
 
 /** What a stepsize rule returns: η (the update is −η·vScale·v) and its own bookkeeping. */
 export interface StepResult<RS> {
-  readonly eta: Scalar;
+  /** η. */
+  readonly effectiveLr: Scalar;
   readonly state: RS;
   /** Bitmask of `StepFlags`; η must already be 0 when any bit is set. */
   readonly flags: Scalar;
@@ -113,7 +114,7 @@ export function withStepsize<DS, RS>(
       const directionFinite = tf.isFinite(vNormSq);
       const flags = tf.add(res.flags, tf.mul(tf.cast(tf.logicalNot(directionFinite), 'float32'), StepFlags.nonFiniteDirection)) as Scalar;
       const ok = tf.equal(flags, 0);
-      const eta = tf.where(ok, res.eta, 0) as Scalar;
+      const eta = tf.where(ok, res.effectiveLr, 0) as Scalar;
       const etaV = tf.mul(eta, out.vScale);
       const negEtaV = tf.neg(etaV);
       const updates = out.v.map((x) => tf.where(ok, tf.mul(x, negEtaV), 0));

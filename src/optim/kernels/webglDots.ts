@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
-import type { Tensors } from './types';
-import { groupByInputs, inputNamer, pairInputs, pairsFromInputs } from './gpuGroups';
+import type { Tensors } from '../types';
+import { groupByInputs, inputNamer, pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
+import { internalsUsable, registerOurKernel, runOurKernel } from './internals';
 
 /**
  * Several inner products of parameter lists, Σ_i sum(a_i ⊙ b_i) for each pair (a, b), in two WebGL dispatches.
@@ -15,22 +16,6 @@ import { groupByInputs, inputNamer, pairInputs, pairsFromInputs } from './gpuGro
  */
 const PARTIALS = 'L4LabDotPartials';
 const ROWS = 'L4LabRowSums';
-
-interface Program {
-  /** Only for `npm run bench:browser -- --programs`; tfjs ignores it. */
-  name: string;
-  variableNames: string[];
-  outputShape: number[];
-  userCode: string;
-  packedInputs?: boolean;
-  packedOutput?: boolean;
-  customUniforms?: { name: string; type: 'float' }[];
-}
-
-interface WebGLBackendLike {
-  runWebGLProgram(program: Program, inputs: TensorInfo[], dtype: 'float32', uniforms?: number[][]): TensorInfo;
-  disposeIntermediateTensorInfo(info: TensorInfo): void;
-}
 
 /** A texel's four elements, of which those past an odd edge are padding (not guaranteed to be zero). */
 function sumOf(prod: string, shape: readonly number[]): string {
@@ -159,15 +144,11 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: PARTIALS,
-    backendName: 'webgl',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { pairs, scales } = attrs as unknown as { pairs: number; scales: number[] };
+  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales }) => {
+    {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const shapes = Array.from({ length: count }, (_, i) => tensor(0, 0, i).shape);
       const width = blockWidth(shapes.reduce((n, shape) => n + packedTexels(shape), 0));
-      const gl = backend as unknown as WebGLBackendLike;
       // One program per group of tensors within the texture units; each writes its own partials.
       const groups = groupsOf(count, pairs, (p, side, i) => tensor(p, side, i).dataId);
       const partials = groups.map((g) => {
@@ -218,7 +199,7 @@ function register(): void {
       );
       for (const p of partials) gl.disposeIntermediateTensorInfo(p.info);
       return out;
-    },
+    }
   });
 }
 
@@ -237,6 +218,7 @@ function groupsOf(count: number, pairs: number, idOf: (p: number, side: 0 | 1, i
 export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[]): boolean {
   const ok =
     tf.getBackend() === 'webgl' &&
+    internalsUsable() &&
     pairs.length > 0 &&
     pairs.length <= 2 &&
     pairs.every(([a]) => a.length === pairs[0]![0].length && a.every((t, i) => tf.util.arraysEqual(t.shape, pairs[0]![0][i]!.shape))) &&
@@ -255,9 +237,7 @@ export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scale
   const inputs = pairInputs(pairs);
   // In a tidy: the kernel's vector and the slices are intermediates, only the scalars are returned.
   return tf.tidy(() => {
-    const out = tf
-      .engine()
-      .runKernel(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
+    const out = runOurKernel<DotsAttrs, tf.Tensor1D>(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] });
     if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
     // Continuous slices of a WebGL tensor are views, not dispatches.
     return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);

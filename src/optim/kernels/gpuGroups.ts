@@ -56,3 +56,9 @@ export function inputNamer<T extends { dataId: object }>(): { readonly inputs: T
     },
   };
 }
+
+/** The attributes of the inner-product kernels: how many pairs of lists, and each pair's scale. */
+export interface DotsAttrs {
+  readonly pairs: number;
+  readonly scales: readonly number[];
+}

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
-import type { Tensors } from './types';
-import { groupByInputs, inputNamer, pairInputs, pairsFromInputs } from './gpuGroups';
+import type { Tensors } from '../types';
+import { groupByInputs, inputNamer, pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
+import { internalsUsable, registerOurKernel, runOurKernel } from './internals';
 
 /**
  * The WebGPU counterpart of webglDots.ts: scale_p · Σ_i sum(a_i ⊙ b_i) for one or two pairs of parameter lists
@@ -19,18 +20,6 @@ const THREADS = 256;
  * is the costly part on software adapters, and tfjs's own sum uses one workgroup per tensor.
  */
 const BLOCK = THREADS * 128;
-
-interface WebGPUBackendLike {
-  runWebGPUProgram(
-    program: object,
-    inputs: TensorInfo[],
-    dtype: 'float32',
-    uniforms?: { type: 'float32' | 'int32'; data: number[] }[],
-    output?: TensorInfo,
-  ): TensorInfo;
-  makeTensorInfo(shape: number[], dtype: 'float32'): TensorInfo;
-  disposeData(dataId: object): void;
-}
 
 /**
  * WebGPU guarantees 8 storage buffers per shader stage, one of them the output: a program reads at most 7
@@ -128,16 +117,12 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { pairs, scales } = attrs as unknown as { pairs: number; scales: number[] };
+  registerOurKernel<'webgpu', DotsAttrs>(KERNEL, 'webgpu', (inputs, gpu, { pairs, scales }) => {
+    {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const tensorsOf = (i: number) => Array.from({ length: pairs }, (_, p) => [tensor(p, 0, i), tensor(p, 1, i)] as const);
       const sizes = Array.from({ length: count }, (_, i) => tf.util.sizeFromShape(tensor(0, 0, i).shape));
       const totalBlocks = sizes.reduce((n, size) => n + Math.ceil(size / BLOCK), 0);
-      const gpu = backend as unknown as WebGPUBackendLike;
       const partials = gpu.makeTensorInfo([pairs, totalBlocks], 'float32');
       // Groups of tensors whose distinct inputs fit one program (‖v‖² reads v once).
       const firstBlocks = sizes.map((_, i) => sizes.slice(0, i).reduce((n, size) => n + Math.ceil(size / BLOCK), 0));
@@ -176,7 +161,7 @@ function register(): void {
       );
       gpu.disposeData(partials.dataId);
       return out;
-    },
+    }
   });
 }
 
@@ -184,6 +169,7 @@ function register(): void {
 export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[]): boolean {
   return (
     tf.getBackend() === 'webgpu' &&
+    internalsUsable() &&
     pairs.length > 0 &&
     pairs.length <= 2 &&
     pairs[0]![0].length > 0 &&
@@ -199,7 +185,5 @@ export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors]
 export function webgpuDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
   register();
   const inputs = pairInputs(pairs);
-  return tf
-    .engine()
-    .runKernel(KERNEL, inputs, { pairs: pairs.length, scales: [...scales] } as unknown as tf.NamedAttrMap) as unknown as Scalar[];
+  return runOurKernel<DotsAttrs, Scalar[]>(KERNEL, inputs, { pairs: pairs.length, scales: [...scales] });
 }
