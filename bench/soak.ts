@@ -1,5 +1,5 @@
 /**
- * `npm run soak` (part of `npm test`): a million steps of a 2-D task through the engine (Runner + drive, as
+ * `npm run soak` (part of `npm test`): a million steps of a 2-D task through the engine (Runner + runLoop, as
  * the worker runs it), every chunk also kept in the page's trace store (as the lab keeps it), sampling the
  * tensor count and the JS heap plus typed-array memory (after a forced GC) as it goes. Fails if the tensor
  * count moves or memory grows after the warm-up (the store reaches its bound of 3·FULL_ROWS rows by 15 %).
@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/engine/nodeBackend';
-import { drive } from '../src/engine/drive';
+import { runLoop } from '../src/engine/loop';
 import { Runner } from '../src/engine/runner';
 import { appendChunk, traceOf } from '../src/state/traces';
 import { createTask } from '../src/tasks';
@@ -24,7 +24,7 @@ const samples: { step: number; tensors: number; heapMB: number; rows: number }[]
 const every = Math.max(1, Math.floor(steps / 20));
 let next = every;
 const t0 = performance.now();
-await drive(runner, {
+await runLoop(runner, {
   flushMs: 100,
   onChunk: (c) => {
     void appendChunk('soak', c);

@@ -1,4 +1,4 @@
-import { drive } from '../engine/drive';
+import { runLoop } from '../engine/loop';
 import { Runner, type RunStatus } from '../engine/runner';
 import { concatChunks, unionColumns, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
 import { toCsv } from '../lib/csv';
@@ -93,7 +93,7 @@ export async function train(spec: TrainSpec, progress?: Progress): Promise<RunRe
     const chunks: TraceChunk[] = [];
     const t0 = performance.now();
     try {
-      await drive(runner, {
+      await runLoop(runner, {
         flushMs: 250,
         onChunk: (c) => {
           chunks.push(c);
@@ -107,17 +107,6 @@ export async function train(spec: TrainSpec, progress?: Progress): Promise<RunRe
             });
         },
       });
-      // Test metrics for the end of the run, when the last epoch boundary did not fall on it.
-      if (
-        task.evaluate &&
-        runner.divergedAt === null &&
-        runner.flushedStep > 0 &&
-        !chunks.some((c) => c.evals.some((ev) => ev.step === runner.flushedStep))
-      ) {
-        await runner.evaluate();
-        const last = await runner.flush();
-        if (last) chunks.push(last);
-      }
       const trace = concatChunks(chunks);
       results.push({
         seed,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask } from '../tasks';
-import { drive } from './drive';
+import { runLoop } from './loop';
 import { Runner } from './runner';
 import { concatChunks, type TraceChunk } from './trace';
 
@@ -19,7 +19,7 @@ async function train(
 ) {
   const runner = new Runner(createTask(task, settings, seed), optimizer, options, { steps });
   const chunks: TraceChunk[] = [];
-  await drive(runner, { onChunk: (c) => chunks.push(c), flushMs: 0 });
+  await runLoop(runner, { onChunk: (c) => chunks.push(c), flushMs: 0 });
   return { runner, trace: concatChunks(chunks) };
 }
 
@@ -89,24 +89,28 @@ describe('Runner', () => {
     runner.dispose();
   });
 
-  it('rewinding to a checkpoint and replaying gives the same trajectory; branching changes it', async () => {
+  it('restoring a serialized checkpoint and replaying gives the same trajectory; branching changes it', async () => {
     const before = tf.memory().numTensors;
-    const runner = new Runner(createTask('functions-2d', { fn: 'rosenbrock' }, 1), 'l4adam', {}, { steps: 40, checkpointEvery: 10 });
-    for (let i = 0; i < 30; i++) runner.trainStep();
-    const first = (await runner.flush())!;
-    expect(runner.checkpointSteps).toEqual([10, 20, 30]);
-    runner.rewind(10);
-    expect(runner.checkpointSteps).toEqual([10]);
-    for (let i = 0; i < 20; i++) runner.trainStep();
-    const replay = (await runner.flush())!;
-    expect(Array.from(replay.columns.step.subarray(0, 1))).toEqual([10]);
-    expect(Array.from(replay.columns.loss)).toEqual(Array.from(first.columns.loss.subarray(10, 30)));
-    runner.rewind(10);
-    runner.setHyper({ alpha: 0.05 });
-    for (let i = 0; i < 20; i++) runner.trainStep();
-    const branch = (await runner.flush())!;
-    expect(branch.columns.loss[19]).not.toBe(first.columns.loss[29]);
-    runner.dispose();
+    const make = () => new Runner(createTask('functions-2d', { fn: 'rosenbrock' }, 1), 'l4adam', {}, { steps: 40 });
+    const steps = async (r: Runner, n: number) => {
+      for (let i = 0; i < n; i++) r.trainStep();
+      return (await r.flush())!;
+    };
+    const runner = make();
+    await steps(runner, 10);
+    const cp = await runner.exportCheckpoint();
+    const first = await steps(runner, 20);
+    const replay = make();
+    replay.restoreCheckpoint(cp);
+    const again = await steps(replay, 20);
+    expect(Array.from(again.columns.step.subarray(0, 1))).toEqual([10]);
+    expect(Array.from(again.columns.loss)).toEqual(Array.from(first.columns.loss));
+    const branch = make();
+    branch.restoreCheckpoint(cp);
+    branch.setHyper({ alpha: 0.05 });
+    const other = await steps(branch, 20);
+    expect(other.columns.loss[19]).not.toBe(first.columns.loss[19]);
+    for (const r of [runner, replay, branch]) r.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -142,8 +146,8 @@ describe('paired runs', () => {
       // Train b with SGD and a with L4Adam; the batch of step 7 is the same for both (the loss at equal weights).
       const ra = new Runner(a, 'l4adam', {}, { steps: 7 });
       const rb = new Runner(b, 'sgd', { learningRate: 1e-6 }, { steps: 7 });
-      await drive(ra);
-      await drive(rb);
+      await runLoop(ra);
+      await runLoop(rb);
       const probe = createTask(task, settings, 5);
       const l7 = tf.tidy(() => probe.batchLoss(7)());
       const l7again = tf.tidy(() => probe.batchLoss(7)());
@@ -161,7 +165,7 @@ describe('trajectories of tiny tasks', () => {
   it('records θ after every step for ≤ 4 parameters, and not for larger tasks', async () => {
     const chunks: TraceChunk[] = [];
     const r2 = new Runner(createTask('functions-2d', { fn: 'quadratic', kappa: 1 }, 1), 'sgd', { learningRate: 0.1 }, { steps: 2 });
-    await drive(r2, { onChunk: (c) => chunks.push(c), flushMs: 0 });
+    await runLoop(r2, { onChunk: (c) => chunks.push(c), flushMs: 0 });
     const t = concatChunks(chunks);
     expect(t.thetaDim).toBe(2);
     // ½(x² + y²) from (1.5, −2) with lr 0.1: θ ← 0.9·θ.

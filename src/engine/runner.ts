@@ -11,7 +11,6 @@ import {
   type Transform,
 } from '../optim';
 import type { RuleState } from '../optim/stepsizes';
-import { tensorsIn } from '../optim/tensors';
 import type { Task } from '../tasks';
 import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
 import { allocChunk, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
@@ -34,16 +33,6 @@ export interface RunnerOptions {
   readonly steps: number;
   /** Evaluate on held-out data every this many steps (0: never). Defaults to once per epoch for tasks with an epoch. */
   readonly evalEvery?: number;
-  /** Keep a checkpoint (parameters + optimizer state) every this many steps (0: never). */
-  readonly checkpointEvery?: number;
-  /** How many checkpoints to keep (the oldest go first). */
-  readonly maxCheckpoints?: number;
-}
-
-interface Checkpoint {
-  readonly step: number;
-  readonly params: tf.Tensor[];
-  readonly state: RuleState;
 }
 
 /**
@@ -69,7 +58,8 @@ export class Runner {
   private pendingWall: number[] = [];
   private events: HyperEvent[] = [];
   private evals: EvalPoint[] = [];
-  private checkpoints: Checkpoint[] = [];
+  /** The step of the last evaluation on held-out data, or −1. */
+  lastEvaluatedStep = -1;
   private readonly t0 = performance.now();
   readonly evalEvery: number;
 
@@ -89,7 +79,7 @@ export class Runner {
   }
 
   get finished(): boolean {
-    return this.step >= this.options.steps || this.status === 'diverged' || this.status === 'stopped' || this.status === 'failed';
+    return this.step >= this.options.steps || this.divergedAt !== null;
   }
 
   get hyper(): Readonly<Record<string, number>> {
@@ -118,8 +108,6 @@ export class Runner {
     this.pending.push(row);
     this.pendingWall.push(performance.now() - this.t0);
     this.step = k + 1;
-    const every = this.options.checkpointEvery ?? 0;
-    if (every > 0 && this.step % every === 0) this.checkpoint();
   }
 
   /** Whether an evaluation is due once the steps queued so far are flushed. */
@@ -127,11 +115,17 @@ export class Runner {
     return this.evalEvery > 0 && this.step > 0 && this.step % this.evalEvery === 0;
   }
 
+  /** Whether the task has held-out data to evaluate on. */
+  get canEvaluate(): boolean {
+    return this.task.evaluate !== undefined;
+  }
+
   /** Evaluates on held-out data now (one readback) and records it. */
   async evaluate(): Promise<EvalPoint | null> {
     if (!this.task.evaluate) return null;
     const e = await this.task.evaluate();
     const point = { step: this.flushedStep, epoch: this.flushedStep / this.task.stepsPerEpoch, ...e };
+    this.lastEvaluatedStep = this.flushedStep;
     this.evals.push(point);
     return point;
   }
@@ -159,7 +153,6 @@ export class Runner {
       if (!Number.isFinite(values[i * width]!)) {
         n = i + 1;
         this.divergedAt = this.flushedStep + i;
-        this.status = 'diverged';
         break;
       }
     }
@@ -191,40 +184,6 @@ export class Runner {
   setHyper(patch: Record<string, number>): void {
     this.state = setHyper(this.transform, this.state, patch);
     this.events.push({ step: this.step, patch: { ...patch } });
-  }
-
-  /** Keeps a copy of the parameters and the optimizer state at the current step. */
-  checkpoint(): void {
-    const params = this.task.params.map((p) => tf.keep(tf.clone(p)));
-    const state = cloneState(this.state);
-    this.checkpoints.push({ step: this.step, params, state });
-    const max = this.options.maxCheckpoints ?? 20;
-    while (this.checkpoints.length > max) disposeCheckpoint(this.checkpoints.shift()!);
-  }
-
-  /** The steps that have a checkpoint. */
-  get checkpointSteps(): number[] {
-    return this.checkpoints.map((c) => c.step);
-  }
-
-  /**
-   * Rewinds to a checkpoint so the run can branch (e.g. with other hyperparameters). Queued steps are
-   * dropped; the trace continues from that step.
-   */
-  rewind(step: number): void {
-    const cp = this.checkpoints.find((c) => c.step === step);
-    if (!cp) throw new Error(`No checkpoint at step ${step} (have ${this.checkpointSteps.join(', ') || 'none'}).`);
-    tf.dispose(this.pending);
-    this.pending = [];
-    this.pendingWall = [];
-    this.task.params.forEach((p, i) => p.assign(cp.params[i]!));
-    disposeState(this.state);
-    this.state = cloneState(cp.state);
-    this.step = step;
-    this.flushedStep = step;
-    this.divergedAt = null;
-    if (this.status === 'diverged' || this.status === 'done') this.status = 'paused';
-    this.checkpoints = this.checkpoints.filter((c) => (c.step <= step ? true : (disposeCheckpoint(c), false)));
   }
 
   /**
@@ -265,26 +224,6 @@ export class Runner {
     tf.dispose(this.pending);
     this.pending = [];
     disposeState(this.state);
-    this.checkpoints.forEach(disposeCheckpoint);
-    this.checkpoints = [];
     this.task.dispose();
   }
-}
-
-/** A copy of a state whose tensors are clones (cheap in tfjs: they share data until written). */
-function cloneState(state: RuleState): RuleState {
-  const map = new Map<number, tf.Tensor>();
-  for (const t of tensorsIn(state)) if (!map.has(t.id)) map.set(t.id, tf.keep(tf.clone(t)));
-  const copy = (v: unknown): unknown => {
-    if (v instanceof tf.Tensor) return map.get(v.id);
-    if (Array.isArray(v)) return v.map(copy);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
-    return v;
-  };
-  return copy(state) as RuleState;
-}
-
-function disposeCheckpoint(c: Checkpoint): void {
-  tf.dispose(c.params);
-  disposeState(c.state);
 }

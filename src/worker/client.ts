@@ -96,9 +96,6 @@ export class RunClient {
   setHyper(patch: Record<string, number>): void {
     this.command({ type: 'setHyper', patch });
   }
-  rewind(step: number): void {
-    this.command({ type: 'rewind', step });
-  }
   /** The share of a core the worker may use (0, 1]. */
   share(share: number): void {
     this.command({ type: 'share', share });

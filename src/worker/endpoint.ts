@@ -1,9 +1,9 @@
 import { version as tfVersion } from '@tensorflow/tfjs';
 import { chooseBackend, type BackendProbe } from '../engine/backend';
 import { checkpointBuffers, type SerializedCheckpoint } from '../engine/snapshot';
+import { runLoop, RunControl } from '../engine/loop';
 import { Runner } from '../engine/runner';
 import { transferables } from '../engine/trace';
-import { yieldToEventLoop } from '../lib/yield';
 import { createTask, datasetOf, taskSpec, type TaskData } from '../tasks';
 import { PROTOCOL_VERSION, type Endpoint, type FromWorker, type RunConfig, type ToWorker } from './protocol';
 
@@ -58,17 +58,11 @@ export function serve(ep: Endpoint, env: WorkerEnv): () => void {
   };
 }
 
-/** Training slice length when a run may use less than a whole core (ms). */
-const SLICE_MS = 20;
-
+/** One run in this worker: builds the runner, then hands it to the engine's loop (engine/loop.ts). */
 class ActiveRun {
   readonly abort = new AbortController();
   private runner: Runner | null = null;
-  private paused: boolean;
-  private budget = 0;
-  private wake: (() => void) | null = null;
-  /** The share of a core this run may use (see the protocol's `share`). */
-  private share = 1;
+  private readonly control: RunControl;
 
   constructor(
     readonly runId: string,
@@ -78,7 +72,7 @@ class ActiveRun {
     startPaused: boolean,
     private readonly resume?: SerializedCheckpoint,
   ) {
-    this.paused = startPaused;
+    this.control = new RunControl({ paused: startPaused });
   }
 
   async start(): Promise<void> {
@@ -92,7 +86,6 @@ class ActiveRun {
       this.runner = new Runner(task, config.optimizer, config.optimizerOptions, {
         steps: config.steps,
         ...(config.evalEvery !== undefined ? { evalEvery: config.evalEvery } : {}),
-        ...(config.checkpointEvery !== undefined ? { checkpointEvery: config.checkpointEvery } : {}),
       });
       if (this.resume) this.runner.restoreCheckpoint(this.resume);
       this.post({
@@ -106,7 +99,16 @@ class ActiveRun {
         tfjs: tfVersion.tfjs,
         adapter: (await this.env.probe.describeAdapter?.().catch(() => null)) ?? null,
       });
-      await this.loop();
+      const r = this.runner;
+      await runLoop(r, {
+        flushMs: this.env.flushMs ?? 100,
+        checkpointMs: this.env.checkpointMs ?? 5000,
+        signal: this.abort.signal,
+        control: this.control,
+        onChunk: (chunk) => this.post({ type: 'chunk', runId, chunk }, transferables(chunk)),
+        onStatus: (status) => this.status(status),
+        onCheckpoint: (checkpoint) => this.post({ type: 'checkpoint', runId, checkpoint }, checkpointBuffers(checkpoint)),
+      });
     } catch (e) {
       this.status('failed', e instanceof Error ? e.message : String(e));
     } finally {
@@ -116,43 +118,24 @@ class ActiveRun {
   }
 
   command(msg: Exclude<ToWorker, { type: 'start' } | { type: 'ping' }>): void {
-    const r = this.runner;
     switch (msg.type) {
       case 'pause':
-        this.paused = true;
-        this.budget = 0;
-        break;
+        return this.control.pause();
       case 'resume':
-        this.paused = false;
-        break;
+        return this.control.resume();
       case 'step':
-        this.budget += Math.max(0, Math.floor(msg.n));
-        break;
+        return this.control.step(msg.n);
       case 'stop':
-        this.abort.abort();
-        break;
+        return this.abort.abort();
+      case 'share':
+        return this.control.setShare(msg.share);
       case 'setHyper':
         try {
-          r?.setHyper(msg.patch);
+          this.runner?.setHyper(msg.patch);
         } catch (e) {
           this.post({ type: 'error', runId: this.runId, message: (e as Error).message });
         }
-        break;
-      case 'share':
-        this.share = Number.isFinite(msg.share) ? Math.min(1, Math.max(0.05, msg.share)) : 1;
-        break;
-      case 'rewind':
-        if (r) {
-          try {
-            r.rewind(msg.step);
-            this.paused = true;
-          } catch (e) {
-            this.post({ type: 'error', runId: this.runId, message: (e as Error).message });
-          }
-        }
-        break;
     }
-    this.wake?.();
   }
 
   private status(status: Runner['status'], reason?: string): void {
@@ -165,77 +148,5 @@ class ActiveRun {
       divergedAt: r?.divergedAt ?? null,
       ...(reason !== undefined ? { reason } : {}),
     });
-  }
-
-  /** Posts what has been computed, then lets incoming commands (pause, setHyper …) be handled. */
-  private async flush(): Promise<void> {
-    const chunk = await this.runner!.flush();
-    if (chunk) this.post({ type: 'chunk', runId: this.runId, chunk }, transferables(chunk));
-    await yieldToEventLoop();
-  }
-
-  private async loop(): Promise<void> {
-    const r = this.runner!;
-    const flushMs = this.env.flushMs ?? 100;
-    const checkpointMs = this.env.checkpointMs ?? 5000;
-    let last = performance.now();
-    let lastCheckpoint = performance.now();
-    const maybeCheckpoint = async () => {
-      if (checkpointMs <= 0 || performance.now() - lastCheckpoint < checkpointMs || r.divergedAt !== null) return;
-      lastCheckpoint = performance.now();
-      const checkpoint = await r.exportCheckpoint();
-      this.post({ type: 'checkpoint', runId: this.runId, checkpoint }, checkpointBuffers(checkpoint));
-    };
-    let reported: string | null = null;
-    const report = () => {
-      const s = this.abort.signal.aborted ? 'stopped' : this.paused && this.budget === 0 ? 'paused' : 'running';
-      if (s !== reported) {
-        r.status = s;
-        this.status(s);
-        reported = s;
-      }
-    };
-    // Below a full share of a core, train in slices of SLICE_MS and rest in proportion after each.
-    let slice = performance.now();
-    // Only called below a full share: a run with a whole core pays nothing per step.
-    const rest = async () => {
-      const busy = performance.now() - slice;
-      if (busy < SLICE_MS) return;
-      // A slice stretched by other threads is not charged in full (the rest would then waste a core).
-      await new Promise((resolve) => setTimeout(resolve, Math.min(busy, 1.5 * SLICE_MS) * (1 / this.share - 1)));
-      // A pause that came in during the rest: send the steps before it first, so "paused" follows them.
-      if (this.paused && this.budget === 0) await this.flush();
-      slice = performance.now();
-    };
-    while (!r.finished && !this.abort.signal.aborted) {
-      report();
-      if (this.paused && this.budget === 0) {
-        await this.flush();
-        // Commands that arrived during the flush may already have resumed or stopped the run.
-        if (this.paused && this.budget === 0 && !this.abort.signal.aborted) {
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = null;
-        }
-        slice = performance.now();
-        continue;
-      }
-      r.trainStep();
-      if (this.budget > 0) this.budget--;
-      if (r.evalDue) {
-        await this.flush();
-        if (r.divergedAt === null) await r.evaluate();
-        await this.flush();
-        last = performance.now();
-      } else if (performance.now() - last >= flushMs || (this.paused && this.budget === 0)) {
-        await this.flush();
-        await maybeCheckpoint();
-        last = performance.now();
-      }
-      if (this.share < 1) await rest();
-    }
-    await this.flush();
-    const end = this.abort.signal.aborted ? 'stopped' : r.status === 'diverged' ? 'diverged' : 'done';
-    r.status = end;
-    this.status(end);
   }
 }

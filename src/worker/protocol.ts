@@ -7,7 +7,7 @@ import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import type { Settings } from '../tasks/types';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 import type { BackendChoice, BackendName } from '../engine/backend';
 
@@ -23,7 +23,6 @@ export interface RunConfig {
   readonly seed: number;
   readonly steps: number;
   readonly evalEvery?: number;
-  readonly checkpointEvery?: number;
   readonly backend?: BackendChoice;
   /** Backends not to use, with the reason (e.g. the one whose device was lost in this run's last attempt). */
   readonly avoid?: Readonly<Partial<Record<BackendName, string>>>;
@@ -46,7 +45,6 @@ export type ToWorker =
   | { readonly type: 'step'; readonly runId: string; readonly n: number }
   | { readonly type: 'stop'; readonly runId: string }
   | { readonly type: 'setHyper'; readonly runId: string; readonly patch: Readonly<Record<string, number>> }
-  | { readonly type: 'rewind'; readonly runId: string; readonly step: number }
   /**
    * The share of one core this worker may use, in (0, 1]: below 1 it trains in ~20 ms slices and rests in
    * between, so that more workers than cores leave the page's main thread room to respond.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drive } from '../drive';
+import { runLoop } from '../loop';
 import { Runner } from '../runner';
 import { makeRng } from '../../lib/rng';
 import type { RgbSet } from '../../tasks/data/cifar';
@@ -42,7 +42,7 @@ describe('cifar10-resnet', () => {
     const task = createTask('cifar10-resnet', { depth: 8, width: 4, batchSize: 8, weightDecay: 2e-4 }, 1, { cifar10 });
     const runner = new Runner(task, 'l4mom', {}, { steps: 12 });
     const losses: number[] = [];
-    await drive(runner, { onChunk: (c) => losses.push(...c.columns.loss) });
+    await runLoop(runner, { onChunk: (c) => losses.push(...c.columns.loss) });
     expect(losses).toHaveLength(12);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(Math.min(...losses.slice(-4))).toBeLessThan(losses[0]!);

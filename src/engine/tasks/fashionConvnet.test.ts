@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../nodeBackend';
-import { drive } from '../drive';
+import { runLoop } from '../loop';
 import { Runner } from '../runner';
 import { makeRng } from '../../lib/rng';
 import type { ImageSet } from '../../tasks/data/idx';
@@ -52,7 +52,7 @@ describe('fashion-convnet', () => {
     tf.dispose([a, b]);
     twin.dispose();
     const runner = new Runner(task, 'l4mom', {}, { steps: 60 });
-    await drive(runner);
+    await runLoop(runner);
     const e = await task.evaluate!();
     expect(e.testAccuracy!).toBeGreaterThanOrEqual(0.8); // chance is 0.1
     runner.dispose();

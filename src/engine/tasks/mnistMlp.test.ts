@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../nodeBackend';
 import { Runner } from '../runner';
-import { drive } from '../drive';
+import { runLoop } from '../loop';
 import { loadMnistLike, type MnistLike } from '../../tasks/data/mnist';
 import { mnistPackageSource } from '../../tasks/data/nodeSource';
 import { createMnistMlp } from '../../tasks/mnistMlp';
@@ -53,7 +53,7 @@ describe('mnist-mlp', () => {
     expect(start.testAccuracy!).toBeLessThan(0.3);
     const runner = new Runner(task, 'l4adam', {}, { steps: 150 });
     const losses: number[] = [];
-    await drive(runner, { onChunk: (c) => losses.push(...c.columns.loss) });
+    await runLoop(runner, { onChunk: (c) => losses.push(...c.columns.loss) });
     const after = await task.evaluate!();
     expect(losses).toHaveLength(150);
     expect(losses.slice(-20).reduce((x, y) => x + y) / 20).toBeLessThan(losses[0]! / 3);

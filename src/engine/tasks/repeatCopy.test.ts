@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../nodeBackend';
-import { drive } from '../drive';
+import { runLoop } from '../loop';
 import { Runner } from '../runner';
 import { createTask } from '../../tasks';
 import { repeatCopyBatch } from '../../tasks/repeatCopy';
@@ -44,7 +44,7 @@ describe('repeat-copy', () => {
     const task = createTask('repeat-copy', { hidden: 32 }, 2);
     const runner = new Runner(task, 'l4adam', {}, { steps: 300 });
     const losses: number[] = [];
-    await drive(runner, { onChunk: (c) => losses.push(...c.columns.loss) });
+    await runLoop(runner, { onChunk: (c) => losses.push(...c.columns.loss) });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // Guessing every bit costs ln 2 per scored bit: ~ (R·L·4 + 1)·0.69 ≈ 7 nats on average here.
     expect(mean(losses.slice(0, 10))).toBeGreaterThan(4);

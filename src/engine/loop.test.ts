@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTask, type Task } from '../tasks';
+import { RunControl, runLoop } from './loop';
+import { Runner, type RunStatus } from './runner';
+import { concatChunks, type TraceChunk } from './trace';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** A 2-D task with a held-out "test loss" (the loss at the current point), so that evaluations can be seen. */
+function evaluating(steps: number, settings: Record<string, number | string> = { fn: 'quadratic' }): Runner {
+  const base = createTask('functions-2d', settings, 1);
+  const evaluate = async () => {
+    const loss = tf.tidy(base.batchLoss(0));
+    const [testLoss] = await loss.data();
+    loss.dispose();
+    return { testLoss: testLoss! };
+  };
+  const task: Task = { ...base, evaluate };
+  return new Runner(task, 'l4adam', {}, { steps });
+}
+
+describe('the one training loop (engine/loop.ts)', () => {
+  it('runs to the end, reports each status once, and evaluates at the end as the CLI and the page both see it', async () => {
+    const before = tf.memory().numTensors;
+    const runner = evaluating(25);
+    const statuses: RunStatus[] = [];
+    const chunks: TraceChunk[] = [];
+    expect(await runLoop(runner, { flushMs: 0, onChunk: (c) => chunks.push(c), onStatus: (s) => statuses.push(s) })).toBe('done');
+    expect(statuses).toEqual(['running', 'done']);
+    const t = concatChunks(chunks);
+    expect(t.length).toBe(25);
+    expect(t.evals.map((e) => e.step)).toEqual([25]);
+    expect(t.evals[0]!.testLoss).toBeLessThan(t.columns.loss[0]!);
+    runner.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('holds while paused, takes single steps, resumes, and a stop ends it as stopped (no final evaluation)', async () => {
+    const runner = evaluating(1_000_000);
+    const control = new RunControl({ paused: true });
+    const abort = new AbortController();
+    const statuses: RunStatus[] = [];
+    let rows = 0;
+    const done = runLoop(runner, {
+      flushMs: 0,
+      control,
+      signal: abort.signal,
+      onStatus: (s) => statuses.push(s),
+      onChunk: (c) => (rows += c.length),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rows).toBe(0);
+    control.step(3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rows).toBe(3);
+    control.resume();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rows).toBeGreaterThan(3);
+    abort.abort();
+    expect(await done).toBe('stopped');
+    expect(statuses[0]).toBe('paused');
+    expect(statuses).toContain('running');
+    expect(statuses.at(-1)).toBe('stopped');
+    expect(runner.lastEvaluatedStep).toBe(-1);
+    runner.dispose();
+  });
+
+  it('a stop while paused wakes the loop', async () => {
+    const runner = evaluating(100);
+    const abort = new AbortController();
+    const done = runLoop(runner, { control: new RunControl({ paused: true }), signal: abort.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    expect(await done).toBe('stopped');
+    runner.dispose();
+  });
+
+  it('a non-finite loss ends the run as diverged at that step, without a final evaluation', async () => {
+    const runner = new Runner(createTask('functions-2d', { fn: 'quadratic', kappa: 100 }, 1), 'sgd', { learningRate: 5 }, { steps: 500 });
+    const statuses: RunStatus[] = [];
+    expect(await runLoop(runner, { flushMs: 0, onStatus: (s) => statuses.push(s) })).toBe('diverged');
+    expect(statuses).toEqual(['running', 'diverged']);
+    expect(runner.divergedAt).toBeGreaterThan(0);
+    runner.dispose();
+  });
+});
