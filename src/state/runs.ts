@@ -2,9 +2,8 @@ import { create } from 'zustand';
 import type { RunStatus } from '../engine/runner';
 import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
-import { DEAD_WORKER_REASON, RunClient } from '../worker/client';
 import type { BackendName, FromWorker, RunConfig } from '../worker/protocol';
-import { createWorker, type WorkerLike } from '../worker/spawn';
+import { defaultPoolSize, WorkerPool } from '../worker/pool';
 import { appendChunk, clearTrace, setTrace, whenVisible } from './traces';
 
 /** What the page shows about a run (its trace lives in state/traces, outside React). */
@@ -65,7 +64,8 @@ interface RunsState {
   removeAll(): void;
 }
 
-export { createWorker, setWorkerFactory, type WorkerLike } from '../worker/spawn';
+export { setWorkerFactory, type WorkerLike } from '../worker/spawn';
+export { workerShare } from '../worker/pool';
 
 /** The last row of a chunk: every series column (not the step or the wall time) by its name. */
 export function lastRow(c: TraceChunk): Record<string, number> {
@@ -75,22 +75,12 @@ export function lastRow(c: TraceChunk): Record<string, number> {
   return out;
 }
 
-const clients = new Map<string, { client: RunClient; worker: WorkerLike }>();
-const queue: { id: string; specId: string; seed: number; config: RunConfig; opts: StartOptions }[] = [];
+/** The lab's one worker pool: its runs and the tuning grid (state/tuning.ts) share it. */
+export const labPool = new WorkerPool();
 
-/**
- * Workers that may train at once: the machine's cores (at least 2, at most 8). More workers than cores
- * cost more than they give: on 2 cores, 8 runs took 19.0 s through 4 workers against 15.7 s through 2 and
- * 17.6 s one after another (`npm run bench:page`). The rest wait as "queued".
- */
-export function maxConcurrentRuns(): number {
-  // `?pool=N` in the page's address overrides it (the parallel-runs benchmark compares N = 1 with the default).
-  const asked = Number(new URLSearchParams(globalThis.location?.search ?? '').get('pool'));
-  if (Number.isInteger(asked) && asked >= 1 && asked <= 16) return asked;
-  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  return Math.max(2, Math.min(8, cores));
-}
-const lastFailure = new Map<string, { backend: BackendName; reason: string }>();
+/** Workers that may train at once (see `defaultPoolSize`). */
+export const maxConcurrentRuns = defaultPoolSize;
+
 const checkpointListeners = new Set<(id: string, cp: SerializedCheckpoint) => void>();
 
 /** Called with every checkpoint a worker sends (persistence saves the latest per run). */
@@ -101,9 +91,7 @@ export function onCheckpoint(listener: (id: string, cp: SerializedCheckpoint) =>
 
 /** Fault injection for tests: kills a run's worker without telling anyone, as an out-of-memory kill would. */
 export function killWorker(id: string): boolean {
-  const c = clients.get(id);
-  c?.worker.terminate();
-  return c !== undefined;
+  return labPool.kill(id);
 }
 
 /** A run's metadata before its worker has said anything. */
@@ -131,16 +119,6 @@ export const blankRun = (id: string, specId: string, seed: number, config: RunCo
   hyper: {},
   resumableFrom: null,
 });
-
-/**
- * The share of a core each training worker may use: with more busy workers than cores, all of them (and
- * the page) would compete for the CPU and every main-thread task would stretch several-fold. Workers
- * together leave half a core to the page; with cores to spare each gets a whole one.
- */
-export function workerShare(busyWorkers: number, cores = globalThis.navigator?.hardwareConcurrency ?? 2): number {
-  if (busyWorkers <= 0) return 1;
-  return Math.min(1, Math.max(0.1, (cores - 0.5) / busyWorkers));
-}
 
 /** How often streamed statistics reach the run table (ms). */
 const STATS_MS = 250;
@@ -208,77 +186,32 @@ export const useRuns = create<RunsState>()((set, get) => {
       return p;
     });
   };
-  /** Starts queued runs while there is room in the pool. */
-  /** Tells every live worker its share of the CPU (after a run starts, ends, pauses or resumes). */
-  const rebalance = () => {
-    const share = workerShare([...clients.keys()].filter((id) => get().runs[id]?.status !== 'paused').length);
-    for (const { client } of clients.values()) client.share(share);
-  };
-  const pump = () => {
-    while (queue.length > 0 && clients.size < maxConcurrentRuns()) {
-      const next = queue.shift()!;
-      if (get().runs[next.id]?.status !== 'queued') continue;
-      get().startRun(next.id, next.specId, next.seed, next.config, next.opts);
-    }
-  };
   return {
     runs: {},
     order: [],
     startAll(list, opts = {}) {
-      for (const r of list) {
-        get().removeRun(r.id);
-        queue.push({ ...r, opts });
-        set((s) => ({
-          order: [...s.order, r.id],
-          runs: { ...s.runs, [r.id]: { ...blankRun(r.id, r.specId, r.seed, r.config), status: 'queued' } },
-        }));
-      }
-      pump();
+      for (const r of list) get().startRun(r.id, r.specId, r.seed, r.config, opts);
     },
     startRun(id, specId, seed, config, opts = {}) {
       const at = get().order.indexOf(id);
       get().removeRun(id);
-      // After a failure (a lost device, a killed worker), the restarted run avoids the backend it failed on.
-      const failed = lastFailure.get(id);
-      if (failed && config.backend !== failed.backend) {
-        config = {
-          ...config,
-          avoid: { ...config.avoid, [failed.backend]: `the last attempt of this run failed on it (${failed.reason})` },
-        };
-      }
-      lastFailure.delete(id);
-      const worker = createWorker();
-      const client = new RunClient(worker, id);
-      clients.set(id, { client, worker });
-      // A queued run keeps its place in the table.
+      // A restarted run keeps its place in the table; it waits as "queued" until the pool has a worker for it.
       set((s) => {
         const order = [...s.order];
         order.splice(at >= 0 ? at : order.length, 0, id);
-        return { order, runs: { ...s.runs, [id]: blankRun(id, specId, seed, config) } };
+        return { order, runs: { ...s.runs, [id]: { ...blankRun(id, specId, seed, config), status: 'queued' } } };
       });
       if (opts.resume && opts.trace) {
         setTrace(id, opts.trace, { fromStorage: true });
         patch(id, { step: opts.resume.step });
       }
-      const onStatus = (m: Extract<FromWorker, { type: 'status' }>) => {
-        patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null });
-        const backend = get().runs[id]?.backend;
-        if (m.status === 'failed' && backend && (m.reason === DEAD_WORKER_REASON || /device|lost/i.test(m.reason ?? ''))) {
-          lastFailure.set(id, { backend, reason: m.reason ?? 'it failed' });
-        }
-        // A finished run's worker has nothing left to do: free it, and let a queued run start.
-        if (['done', 'diverged', 'stopped', 'failed'].includes(m.status)) {
-          const c = clients.get(id);
-          c?.client.dispose();
-          c?.worker.terminate();
-          clients.delete(id);
-          pump();
-        }
-        rebalance();
-      };
-      client.start(
+      labPool.submit({
+        id,
         config,
-        {
+        ...(opts.paused !== undefined ? { paused: opts.paused } : {}),
+        ...(opts.resume ? { resume: opts.resume } : {}),
+        onLaunch: () => patch(id, { status: 'starting' }),
+        callbacks: {
           onStarted: (m) =>
             patch(id, {
               backend: m.backend,
@@ -291,15 +224,14 @@ export const useRuns = create<RunsState>()((set, get) => {
             }),
           onChunk: (c) => onChunk(id, c),
           // A status follows the chunks sent before it: show it once they are visible.
-          onStatus: (m) => void whenVisible(id).then(() => onStatus(m)),
+          onStatus: (m) =>
+            void whenVisible(id).then(() => patch(id, { status: m.status, divergedAt: m.divergedAt, reason: m.reason ?? null })),
           onError: (message) => patch(id, (r) => ({ errors: [...r.errors, message] })),
           onCheckpoint: (cp) => {
             for (const l of checkpointListeners) l(id, cp);
           },
         },
-        { ...(opts.paused !== undefined ? { paused: opts.paused } : {}), ...(opts.resume ? { resume: opts.resume } : {}) },
-      );
-      rebalance();
+      });
     },
     addImported(meta, trace, opts = {}) {
       get().removeRun(meta.id);
@@ -307,26 +239,12 @@ export const useRuns = create<RunsState>()((set, get) => {
       set((s) => ({ order: [...s.order, meta.id], runs: { ...s.runs, [meta.id]: { ...meta, errors: [] } } }));
     },
     command(id, cmd) {
-      if (cmd === 'stop' && get().runs[id]?.status === 'queued') {
-        patch(id, { status: 'stopped' });
-        return;
-      }
-      const c = clients.get(id)?.client;
-      if (!c) return;
-      if (cmd === 'pause') c.pause();
-      else if (cmd === 'resume') c.resume();
-      else if (cmd === 'stop') c.stop();
-      else if ('step' in cmd) c.step(cmd.step);
-      else c.setHyper(cmd.setHyper);
+      const queued = labPool.isQueued(id);
+      labPool.command(id, cmd);
+      if (cmd === 'stop' && queued) patch(id, { status: 'stopped' });
     },
     removeRun(id) {
-      const c = clients.get(id);
-      c?.client.dispose();
-      c?.worker.terminate();
-      clients.delete(id);
-      rebalance();
-      const q = queue.findIndex((x) => x.id === id);
-      if (q >= 0) queue.splice(q, 1);
+      labPool.cancel(id);
       pendingStats.delete(id);
       if (!get().runs[id]) return;
       clearTrace(id);

@@ -1,8 +1,7 @@
 import { create } from 'zustand';
-import { RunClient } from '../worker/client';
 import { hasLearningRate, optimizerSpecs, shownDefaults } from '../optim/catalogue';
 import { useLab } from './lab';
-import { createWorker, type WorkerLike } from './runs';
+import { labPool } from './runs';
 
 /** One grid point × seed of a tuning sweep. */
 export interface TuneResult {
@@ -55,14 +54,11 @@ export function summarize(results: readonly TuneResult[]): TuneSummary[] {
     .sort((a, b) => a.lr - b.lr);
 }
 
-let active: { client: RunClient; worker: WorkerLike }[] = [];
+const TUNE_PREFIX = 'tune:';
 
+/** Drops every tuning job from the lab's pool. */
 function stopAll(): void {
-  for (const a of active) {
-    a.client.dispose();
-    a.worker.terminate();
-  }
-  active = [];
+  labPool.cancelAll((id) => id.startsWith(TUNE_PREFIX));
 }
 
 export const useTuning = create<TuningState>()((set, get) => ({
@@ -95,9 +91,6 @@ export const useTuning = create<TuningState>()((set, get) => ({
     set({ specId, status: 'running', error: null, best: null, results: jobs.map((j) => ({ ...j, status: 'queued', final: null })) });
     const tail = Math.max(1, Math.floor(e.steps / 10));
     const defaults = shownDefaults(spec.optimizer);
-    // A pool sized to the machine: more workers than cores only slows every run down.
-    const pool = Math.max(1, Math.min(jobs.length, globalThis.navigator?.hardwareConcurrency ?? 2));
-    let next = 0;
     const update = (i: number, patch: Partial<TuneResult>) =>
       set((s) => ({ results: s.results.map((r, k) => (k === i ? { ...r, ...patch } : r)) }));
     const finish = () => {
@@ -108,26 +101,16 @@ export const useTuning = create<TuningState>()((set, get) => ({
       if (best) useLab.getState().setRunOption(specId, 'learningRate', best.lr);
       else set({ error: 'Every learning rate in the grid diverged; try lower rates.' });
     };
-    const launch = () => {
-      if (get().status !== 'running' || next >= jobs.length) return;
-      const i = next++;
-      const job = jobs[i]!;
-      const worker = createWorker();
-      const client = new RunClient(worker, `tune${i}`);
-      const handle = { client, worker };
-      active.push(handle);
+    // Every grid point × seed goes to the lab's one pool, which runs as many at once as the machine has cores.
+    jobs.forEach((job, i) => {
       const losses: number[] = [];
       const done = (status: TuneResult['status'], final: number | null) => {
         update(i, { status, final });
-        client.dispose();
-        worker.terminate();
-        active = active.filter((a) => a !== handle);
-        launch();
         finish();
       };
-      update(i, { status: 'running' });
-      client.start(
-        {
+      labPool.submit({
+        id: `${TUNE_PREFIX}${i}`,
+        config: {
           task: e.task,
           taskSettings: e.taskSettings,
           optimizer: spec.optimizer,
@@ -136,7 +119,8 @@ export const useTuning = create<TuningState>()((set, get) => ({
           steps: e.steps,
           backend: e.backend,
         },
-        {
+        onLaunch: () => update(i, { status: 'running' }),
+        callbacks: {
           onChunk: (c) => {
             for (let k = 0; k < c.length; k++) losses.push(c.columns.loss[k]!);
             if (losses.length > tail) losses.splice(0, losses.length - tail);
@@ -150,8 +134,7 @@ export const useTuning = create<TuningState>()((set, get) => ({
             }
           },
         },
-      );
-    };
-    for (let k = 0; k < pool; k++) launch();
+      });
+    });
   },
 }));

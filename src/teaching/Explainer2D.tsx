@@ -1,9 +1,8 @@
 import { contours } from 'd3-contour';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { FORMULAS_2D, NUMBERS } from '../lib/functions2d';
-import { createWorker, type WorkerLike } from '../worker/spawn';
 import { colorOf } from '../ui/charts/colors';
-import { RunClient } from '../worker/client';
+import { WorkerPool } from '../worker/pool';
 
 const SIZE = 420;
 const GRID = 100;
@@ -45,6 +44,9 @@ function toPath(coords: number[][][][], scale: number): string {
     .join('');
 }
 
+/** The lab's worker pool, sized so that every optimizer of the explainer steps at once (they share the CPU). */
+const teachPool = new WorkerPool(() => OPTIMIZERS.length);
+
 /**
  * The 2-D explainer: contours of a test function and the trajectories of several optimizers from a draggable
  * start point, stepping together (each in its own worker, on the lab's engine), with each one's step
@@ -57,7 +59,6 @@ export function Explainer2D() {
   const [noise, setNoise] = useState(false);
   const [live, setLive] = useState<Record<string, Live>>({});
   const [running, setRunning] = useState(false);
-  const clients = useRef<{ id: string; client: RunClient; worker: WorkerLike }[]>([]);
   const [vx0, vx1, vy0, vy1] = spec.view;
   const sx = (x: number) => ((x - vx0) / (vx1 - vx0)) * SIZE;
   const sy = (y: number) => SIZE - ((y - vy0) / (vy1 - vy0)) * SIZE;
@@ -85,11 +86,7 @@ export function Explainer2D() {
   }, [fn]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const stop = () => {
-    for (const c of clients.current) {
-      c.client.dispose();
-      c.worker.terminate();
-    }
-    clients.current = [];
+    teachPool.cancelAll();
     setRunning(false);
   };
   useEffect(() => stop, []);
@@ -99,11 +96,10 @@ export function Explainer2D() {
     const init: Record<string, Live> = {};
     for (const o of OPTIMIZERS) {
       init[o.id] = { path: [...from], loss: null, eta: null, lossMin: null, gDotV: null, steps: 0, status: 'starting' };
-      const worker = createWorker();
-      const client = new RunClient(worker, `teach-${o.id}`);
-      clients.current.push({ id: o.id, client, worker });
-      client.start(
-        {
+      teachPool.submit({
+        id: o.id,
+        paused,
+        config: {
           task: 'functions-2d',
           taskSettings: { fn, kappa: 10, noise: noise ? 0.1 : 0, x0: from[0], y0: from[1] },
           optimizer: o.optimizer,
@@ -112,7 +108,7 @@ export function Explainer2D() {
           steps: 5000,
           backend: 'auto',
         },
-        {
+        callbacks: {
           onChunk: (c) =>
             setLive((prev) => {
               const p = prev[o.id]!;
@@ -139,8 +135,7 @@ export function Explainer2D() {
                 : prev,
             ),
         },
-        { paused },
-      );
+      });
     }
     setLive(init);
     setRunning(!paused);
@@ -203,8 +198,8 @@ export function Explainer2D() {
         <button
           type="button"
           onClick={() => {
-            if (clients.current.length === 0) restart(start, true);
-            for (const c of clients.current) c.client.step(1);
+            if (!OPTIMIZERS.some((o) => teachPool.isLive(o.id))) restart(start, true);
+            for (const o of OPTIMIZERS) teachPool.command(o.id, { step: 1 });
           }}
         >
           Step together
@@ -213,7 +208,7 @@ export function Explainer2D() {
           type="button"
           disabled={!running}
           onClick={() => {
-            for (const c of clients.current) c.client.pause();
+            for (const o of OPTIMIZERS) teachPool.command(o.id, 'pause');
             setRunning(false);
           }}
         >

@@ -115,6 +115,18 @@ describe('worker runtime over a MessageChannel', () => {
     expect(w.errors).toEqual([expect.stringMatching(/alpha must be in \(0, 100\], got -2/)]);
   });
 
+  it('a change made while paused reaches the page at once, before any further step', async () => {
+    const client = new RunClient(channel());
+    const w = watch(client, { ...quad, steps: 30 }, true);
+    await until(() => w.statuses.some((s) => s.status === 'paused'));
+    client.setHyper({ alpha: 0.2 });
+    await until(() => w.rows().events.length === 1);
+    expect(w.rows().events).toEqual([{ step: 0, patch: { alpha: 0.2 } }]);
+    expect(w.rows().length).toBe(0);
+    client.stop();
+    await w.ended;
+  });
+
   it('a diverging run ends as diverged at its step', async () => {
     const w = watch(new RunClient(channel()), {
       task: 'regression',

@@ -132,6 +132,8 @@ class ActiveRun {
       case 'setHyper':
         try {
           this.runner?.setHyper(msg.patch);
+          // A paused loop wakes to send the change (recorded in the trace) at once.
+          this.control.notify();
         } catch (e) {
           this.post({ type: 'error', runId: this.runId, message: (e as Error).message });
         }
