@@ -28,19 +28,28 @@ export const COMMON_DIAGNOSTICS: readonly DiagnosticSpec[] = [
   { key: 'flags', label: 'Flags of skipped steps', symbol: 'flags', log: false, plot: false },
 ];
 
-const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider: [1e-6, 1] });
+const lr = (def: number) => paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider: [1e-6, 1], live: true });
 const eps = (def: number, label = 'epsilon', key = 'epsilon', symbol = 'ε') =>
   paramSpec(key, label, symbol, def, 0, Infinity, { minOpen: false, advanced: true });
 
 /** L4's settings (Sec. 2.4), with the paper's defaults. α above 1 overshoots the linearised target (the teaching page shows it). */
 export const L4_SETTINGS: readonly ParamSpec[] = [
-  paramSpec('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 100, { slider: [0.01, 1], help: 'fraction of the linearised step taken (eq. 3)' }),
+  paramSpec('alpha', 'alpha', 'α', L4_DEFAULTS.alpha, 0, 100, {
+    slider: [0.01, 1],
+    live: true,
+    help: 'fraction of the linearised step taken (eq. 3)',
+  }),
   paramSpec('gamma', 'gamma', 'γ', L4_DEFAULTS.gamma, 0, 1, {
     log: false,
     slider: [0.5, 1],
+    live: true,
     help: 'fraction of L_min believed achievable (eq. 6)',
   }),
-  paramSpec('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, Infinity, { slider: [10, 1e5], help: 'timescale of forgetting L_min (eq. 5)' }),
+  paramSpec('tau', 'tau', 'τ', L4_DEFAULTS.tau, 0, Infinity, {
+    slider: [10, 1e5],
+    live: true,
+    help: 'timescale of forgetting L_min (eq. 5)',
+  }),
   paramSpec('gamma0', 'gamma0', 'γ₀', L4_DEFAULTS.gamma0, 0, 1, { log: false, help: 'L_min starts at γ₀ times the first loss' }),
   eps(L4_DEFAULTS.epsilon),
   paramSpec('gradTimescale', 'gradient timescale', 'τm', L4_DEFAULTS.gradTimescale, 1, Infinity, { minOpen: false, advanced: true }),
@@ -117,8 +126,8 @@ const BUILTIN = [
     title: 'Polyak',
     summary: 'Classic Polyak stepsize over SGD with a known f*: η = α·(L − f*)/(‖g‖² + ε).',
     settings: [
-      paramSpec('fStar', 'f star', 'f*', 0, -Infinity, Infinity, { log: false, minOpen: true, maxOpen: true }),
-      paramSpec('alpha', 'alpha', 'α', 1, 0, 100),
+      paramSpec('fStar', 'f star', 'f*', 0, -Infinity, Infinity, { log: false, minOpen: true, maxOpen: true, live: true }),
+      paramSpec('alpha', 'alpha', 'α', 1, 0, 100, { live: true }),
       paramSpec('maxLr', 'max learning rate', 'max_lr', Infinity, 0, Infinity, { advanced: true }),
       eps(1e-12),
     ],
@@ -129,8 +138,8 @@ const BUILTIN = [
     title: 'SPS_max',
     summary: 'SPS_max over SGD (Loizou et al. 2021): η = min((L − f*)/(c·‖g‖²), γ_b).',
     settings: [
-      paramSpec('gammaB', 'gamma b', 'γ_b', 1, 0, Infinity),
-      paramSpec('c', 'c', 'c', 0.5, 0, Infinity, { maxOpen: true }),
+      paramSpec('gammaB', 'gamma b', 'γ_b', 1, 0, Infinity, { live: true }),
+      paramSpec('c', 'c', 'c', 0.5, 0, Infinity, { maxOpen: true, live: true }),
       paramSpec('fStar', 'f star', 'f*', 0, -Infinity, Infinity, { log: false, maxOpen: true, advanced: true }),
     ],
     diagnostics: POLYAK_DIAGNOSTICS,
@@ -139,7 +148,7 @@ const BUILTIN = [
     id: 'ali-g',
     title: 'ALI-G',
     summary: 'ALI-G over SGD (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr).',
-    settings: [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, Infinity), eps(1e-5, 'delta', 'delta', 'δ')],
+    settings: [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, Infinity, { live: true }), eps(1e-5, 'delta', 'delta', 'δ')],
     diagnostics: POLYAK_DIAGNOSTICS,
   },
 ] as const satisfies readonly OptimizerSpec[];

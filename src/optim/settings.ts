@@ -18,8 +18,10 @@ export interface ParamSpec {
   /** Shown and swept on a log axis. */
   readonly log: boolean;
   readonly integer?: boolean;
-  /** The live slider's range; a setting with one may change while a run trains. */
+  /** The range of a slider beside the number field. */
   readonly slider?: readonly [number, number];
+  /** May change while a run trains (from its next step; the trace records it): the rule's own settings. */
+  readonly live?: boolean;
   /** Accepted everywhere, but not shown in the experiment builder (library-level detail such as ε). */
   readonly advanced?: boolean;
   /** No default: absent means "the owner decides" (e.g. a start point that depends on the function). */
@@ -44,7 +46,7 @@ export type SettingSpec = ParamSpec | ChoiceSpec;
 export const isChoice = (s: SettingSpec): s is ChoiceSpec => 'choices' in s;
 
 /** Whether a setting may change while a run trains. */
-export const isLive = (s: SettingSpec): boolean => !isChoice(s) && s.slider !== undefined;
+export const isLive = (s: SettingSpec): boolean => !isChoice(s) && s.live === true;
 
 /** A value a run records per step beyond the loss, and how to show it. */
 export interface DiagnosticSpec {

@@ -9,7 +9,8 @@ import {
   type OptimizerName,
   type RunSpec,
 } from './experiment';
-import { shownDefaults } from '../optim/catalogue';
+import { optimizerSpec, shownDefaults } from '../optim/catalogue';
+import { isLive } from '../optim/settings';
 import { taskSpec } from '../tasks/catalogue';
 import { maxConcurrentRuns, useRuns, type RunCommand } from './runs';
 
@@ -85,10 +86,11 @@ export const useLab = create<LabState>()((set, get) => {
       const live = useRuns.getState();
       for (const runId of live.order) {
         const m = live.runs[runId]!;
-        // Only the stepsize rule's settings change live (α, γ, τ, a learning rate); the others, such as
-        // a momentum coefficient, apply from the next Start.
+        // Only settings declared live change live (the rule's own: α, γ, τ, a learning rate); the others,
+        // such as a momentum coefficient, apply from the next Start.
         const going = m.status === 'running' || m.status === 'paused' || m.status === 'starting';
-        if (m.specId === id && going && key in m.hyper) live.command(runId, { setHyper: { [key]: value } });
+        const spec = optimizerSpec(m.config.optimizer)?.settings.find((s) => s.key === key);
+        if (m.specId === id && going && spec && isLive(spec)) live.command(runId, { setHyper: { [key]: value } });
       }
     },
     setRunOptimizer: (id, optimizer) => withRun(id, (r) => ({ ...r, optimizer, options: {} })),
