@@ -94,3 +94,16 @@ export function runOurKernel<A extends object, T extends Tensor | Tensor[]>(
 ): T {
   return tf.engine().runKernel(kernelName, inputs, attrs as unknown as NamedAttrMap) as unknown as T;
 }
+
+/**
+ * A scalar's value when the active backend keeps it in host memory (cpu, WASM: read in place, as the host
+ * kernels do), else null. Never waits for a device.
+ */
+export function readHostScalar(t: Tensor): number | null {
+  if (!internalsUsable()) return null;
+  const name = tf.getBackend();
+  if (name !== 'cpu' && name !== 'wasm') return null;
+  const b = tf.backend() as unknown as HostBackendView;
+  const info = { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as TensorInfo;
+  return name === 'wasm' ? b.typedArrayFromHeap!(info)[0]! : Number(b.data!.get(t.dataId).values[0]);
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { MissingLossError, StepFlags } from '../flags';
+import { scaleOrZero } from '../kernels/scaleOrZero';
 import { sumSquares } from '../tensors';
 import type { Diagnostics, Direction, GradientTransformation, Hyper, OptState, StepInputs, Tensors } from '../types';
 
@@ -116,8 +117,8 @@ export function withStepsize<DS, RS>(
       const ok = tf.equal(flags, 0);
       const eta = tf.where(ok, res.effectiveLr, 0) as Scalar;
       const etaV = tf.mul(eta, out.vScale);
-      const negEtaV = tf.neg(etaV);
-      const updates = out.v.map((x) => tf.where(ok, tf.mul(x, negEtaV), 0));
+      const negEtaV = tf.neg(etaV) as Scalar;
+      const updates = out.v.map((x) => scaleOrZero(x, negEtaV));
       const updateNorm = tf.where(ok, tf.mul(tf.sqrt(vNormSq), etaV), 0) as Scalar;
       return {
         updates,
