@@ -12,6 +12,7 @@ export interface Snapshot {
     status: string;
     backend: string | null;
     fallbackReason: string | null;
+    adapter: string | null;
     step: number;
     /** The last value of the loss and of each diagnostic, by column name. */
     last: Record<string, number>;

@@ -194,10 +194,16 @@ export const useRuns = create<RunsState>()((set, get) => {
     },
     startRun(id, specId, seed, config, opts = {}) {
       const at = get().order.indexOf(id);
-      get().removeRun(id);
+      // A resumed run stays what it was, in storage too (its saved trace is already cut at the checkpoint):
+      // it is replaced in place, never removed. Any other start replaces the run and its trace.
+      if (opts.resume) {
+        labPool.cancel(id);
+        pendingStats.delete(id);
+        clearTrace(id);
+      } else get().removeRun(id);
       // A restarted run keeps its place in the table; it waits as "queued" until the pool has a worker for it.
       set((s) => {
-        const order = [...s.order];
+        const order = s.order.filter((x) => x !== id);
         order.splice(at >= 0 ? at : order.length, 0, id);
         return { order, runs: { ...s.runs, [id]: { ...blankRun(id, specId, seed, config), status: 'queued' } } };
       });

@@ -21,6 +21,8 @@ export function snapshot() {
         status: r.status,
         backend: r.backend,
         fallbackReason: r.fallbackReason,
+        /** The WebGPU adapter the worker saw ("… (fallback)" for a software one), or null. */
+        adapter: r.adapter,
         step: r.step,
         /** The last value of the loss and of every diagnostic, by column name (`last.effectiveLr`: η). */
         last: { ...r.last },

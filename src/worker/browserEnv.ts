@@ -32,21 +32,26 @@ async function requestAdapter(): Promise<GpuAdapterLike | null> {
   return gpu ? gpu.requestAdapter().catch(() => null) : null;
 }
 
+/** Hardware, or a software fallback (flagged as one, or named like SwiftShader or llvmpipe). */
+function kindOf(adapter: GpuAdapterLike): 'hardware' | 'fallback' {
+  const i = adapter.info ?? {};
+  const software = /swiftshader|llvmpipe|software/i.test(`${i.vendor ?? ''} ${i.architecture ?? ''} ${i.description ?? ''}`);
+  return i.isFallbackAdapter || adapter.isFallbackAdapter || software ? 'fallback' : 'hardware';
+}
+
 export const browserProbe: BackendProbe = {
   registered: ['webgpu', 'webgl', 'wasm', 'cpu'],
+  /** The adapter in words; "(fallback)" at the end exactly when `webgpuAdapter` says 'fallback'. */
   async describeAdapter() {
     const adapter = await requestAdapter();
     if (!adapter) return null;
     const i = adapter.info ?? {};
     const text = [i.vendor, i.architecture, i.description].filter(Boolean).join(' ');
-    return `${text || 'unknown adapter'}${i.isFallbackAdapter || adapter.isFallbackAdapter ? ' (fallback)' : ''}`;
+    return `${text || 'unknown adapter'}${kindOf(adapter) === 'fallback' ? ' (fallback)' : ''}`;
   },
   async webgpuAdapter() {
     const adapter = await requestAdapter();
-    if (!adapter) return 'none';
-    const info = adapter.info ?? {};
-    const software = /swiftshader|llvmpipe|software/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`);
-    return info.isFallbackAdapter || adapter.isFallbackAdapter || software ? 'fallback' : 'hardware';
+    return adapter ? kindOf(adapter) : 'none';
   },
 };
 

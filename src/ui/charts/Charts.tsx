@@ -86,7 +86,7 @@ function seriesFor(
   return evals ? evalSeries(g.runIds, column as EvalColumn, xMode, log) : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
 }
 
-interface ChartView {
+export interface ChartView {
   readonly groups: Map<string, { runIds: string[]; stepsPerEpoch: number }>;
   readonly specs: readonly { id: string; optimizer: string }[];
   readonly xMode: XMode;
@@ -95,7 +95,7 @@ interface ChartView {
 }
 
 /** The series one chart draws, aggregated over seeds, bucketed and smoothed. */
-function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
+export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
   const drawn: Drawn[] = [];
   view.specs.forEach((rs, i) => {
     const g = view.groups.get(rs.id);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { allocChunk } from '../../engine/trace';
+import { appendChunk, clearTrace } from '../../state/traces';
+import { chartsFor } from './chartSpecs';
+import { domains, drawnFor, niceCeil, type ChartView } from './Charts';
+
+/** Seed `seed` of a run: loss = 10·seed·0.9^step, L_min = half of it, and a test evaluation at step 4. */
+async function seedRun(id: string, seed: number): Promise<void> {
+  const c = allocChunk(5, ['effectiveLr', 'lossMin']);
+  for (let i = 0; i < 5; i++) {
+    c.columns.step[i] = i;
+    c.columns.loss[i] = 10 * seed * 0.9 ** i;
+    c.columns.lossMin![i] = 5 * seed * 0.9 ** i;
+    c.columns.effectiveLr![i] = 0.1 * seed;
+    c.columns.wallTime[i] = 100 * i;
+  }
+  c.evals.push({ step: 4, epoch: 4, testLoss: seed, testAccuracy: 0.5 + 0.1 * seed });
+  await appendChunk(id, c);
+}
+
+describe('chart data', () => {
+  it('a chart draws each run spec as the log-space mean of its seeds with the min–max band, its companion dashed', async () => {
+    await seedRun('a.1', 1);
+    await seedRun('a.2', 4);
+    const view: ChartView = {
+      groups: new Map([['a', { runIds: ['a.1', 'a.2'], stepsPerEpoch: 1 }]]),
+      specs: [{ id: 'a', optimizer: 'l4adam' }],
+      xMode: 'step',
+      smoothing: 0,
+      hidden: new Set(),
+    };
+    const loss = chartsFor(['l4adam'], true).find((c) => c.id === 'loss')!;
+    const [d] = drawnFor(loss, view);
+    expect(d!.name).toBe('a: L4Adam');
+    expect(d!.raw.map((p) => p.x)).toEqual([0, 1, 2, 3, 4]);
+    // Geometric mean of 10 and 40 is 20; the band spans the seeds.
+    expect(d!.raw[0]!.y).toBeCloseTo(20, 10);
+    expect(d!.raw[0]!.lo).toBeCloseTo(10, 10);
+    expect(d!.raw[0]!.hi).toBeCloseTo(40, 10);
+    expect(d!.companion[0]!.y).toBeCloseTo(10, 10);
+    // Test metrics come from the evaluations; wall time in seconds on the x axis.
+    const acc = chartsFor(['l4adam'], true).find((c) => c.id === 'testAccuracy')!;
+    const [t] = drawnFor(acc, { ...view, xMode: 'time' });
+    expect(t!.raw).toHaveLength(1);
+    expect(t!.raw[0]!.x).toBeCloseTo(0.3, 10); // the row before the evaluation, at 300 ms
+    expect(t!.raw[0]!.y).toBeCloseTo(0.5 + 0.25, 10); // linear mean of 0.6 and 0.9
+    // A hidden run draws nothing; smoothing keeps the first point (debiased).
+    expect(drawnFor(loss, { ...view, hidden: new Set(['a']) })).toEqual([]);
+    expect(drawnFor(loss, { ...view, smoothing: 0.9 })[0]!.smooth[0]!.y).toBeCloseTo(20, 10);
+    clearTrace('a.1');
+    clearTrace('a.2');
+  });
+
+  it('axes: log axes get whole decades, linear ones start at zero, outliers can be ignored', () => {
+    const pts = (ys: number[]) => ys.map((y, x) => ({ x, y, lo: y, hi: y, n: 1 }));
+    const drawn = [{ specId: 'a', color: '#000', name: 'a', raw: pts([3, 0.02, 700]), smooth: [], companion: [] }];
+    expect(domains(drawn, true, false, false)).toEqual([
+      [0, 2],
+      [0.01, 1000],
+    ]);
+    expect(domains(drawn, false, false, false)).toEqual([
+      [0, 2],
+      [0, 700],
+    ]);
+    expect(niceCeil(7.3)).toBe(8);
+    expect(niceCeil(101)).toBe(120);
+  });
+});
