@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyStep, disposeState, setHyper } from './apply';
 import { diagnosticsOf, optimizerIds, optimizerSpec } from './catalogue';
-import { makeOptimizer } from './recipes';
+import { adamDirection } from './directions';
+import { adam, makeOptimizer } from './recipes';
+import { l4Rule, polyakRule } from './stepsizes';
 import { isLive, SettingsError } from './settings';
 
 beforeAll(async () => {
@@ -38,4 +40,20 @@ describe('the optimizer catalogue and the library agree (every optimizer of the 
       if (first.min > -Infinity) expect(() => makeOptimizer(id, { [first.key]: first.min - 1 })).toThrow(/must be in/);
     });
   }
+});
+
+describe('typed settings: an unknown key is a type error in code and a sentence at run time', () => {
+  it('in rules, directions and recipes alike', () => {
+    // @ts-expect-error — not an L4 setting
+    expect(() => l4Rule({ alpah: 0.2 })).toThrow('L4 has no setting "alpah". Valid: alpha, gamma, tau, gamma0, epsilon, gradTimescale.');
+    // @ts-expect-error — not a Polyak setting
+    expect(() => polyakRule({ fstar: 1 })).toThrow('Polyak has no setting "fstar". Valid: fStar, alpha, maxLr, epsilon.');
+    // @ts-expect-error — not an Adam direction setting
+    expect(() => adamDirection({ betta2: 0.9 })).toThrow('The Adam direction has no setting "betta2". Valid: beta1, beta2, epsilon.');
+    // @ts-expect-error — not an Adam setting
+    expect(() => adam({ learningRat: 5 })).toThrow(
+      /^Adam has no setting "learningRat"\. Valid: learningRate, beta1, beta2, epsilon, weightDecay\.$/,
+    );
+    expect(() => adam({ learningRate: 5 })).not.toThrow();
+  });
 });

@@ -29,7 +29,7 @@ import {
   type BuiltinOptimizer,
   type OptimizerSpec,
 } from './catalogue';
-import { resolveSettings, SettingsError } from './settings';
+import { refuseUnknown, resolveSettings, SettingsError } from './settings';
 import { withWeightDecay } from './weightDecay';
 
 /** Options every recipe accepts. */
@@ -67,7 +67,9 @@ function finish<DS, RS>(t: GradientTransformation<RuleState<DS, RS>>, o: RecipeO
 
 /** The catalogue's defaults for a recipe, overridden by the options given. */
 function withDefaults<O extends object>(id: BuiltinOptimizer, o: O): Required<Pick<O, Exclude<keyof O, 'weightDecay'>>> & O {
-  const d = Object.fromEntries((optimizerSpec(id) as OptimizerSpec).settings.map((s) => [s.key, s.default]));
+  const spec = optimizerSpec(id) as OptimizerSpec;
+  refuseUnknown(spec.title, o, [...spec.settings.map((s) => s.key), 'weightDecay']);
+  const d = Object.fromEntries(spec.settings.map((s) => [s.key, s.default]));
   return { ...d, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as never;
 }
 

@@ -123,6 +123,18 @@ export class SettingsError extends Error {
   }
 }
 
+/**
+ * Throws a `SettingsError` when `given` has a key outside `valid` (a misspelt option that would otherwise be
+ * dropped without a word), naming the valid ones.
+ */
+export function refuseUnknown(owner: string, given: object, valid: readonly string[]): void {
+  const bad = Object.keys(given).filter((k) => !valid.includes(k) && (given as Record<string, unknown>)[k] !== undefined);
+  if (bad.length > 0)
+    throw new SettingsError(
+      `${owner} has no setting${bad.length > 1 ? 's' : ''} ${bad.map((k) => `"${k}"`).join(', ')}. Valid: ${valid.join(', ')}.`,
+    );
+}
+
 /** The sentence for a key that `owner` does not have, naming the valid ones; null when every key is known. */
 export function unknownKeys(
   owner: string,

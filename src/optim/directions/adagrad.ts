@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
+import { refuseUnknown } from '../settings';
 import type { Direction, Tensors } from '../types';
 
 export interface AdagradState {
@@ -7,10 +8,9 @@ export interface AdagradState {
 }
 
 /** AdaGrad (Duchi et al.): s ← s + g², v = g / (√s + ε); s starts at `initialAccumulator` as in tfjs. */
-export function adagradDirection({
-  initialAccumulator = 0.1,
-  epsilon = 1e-7,
-}: { initialAccumulator?: number; epsilon?: number } = {}): Direction<AdagradState> {
+export function adagradDirection(options: { initialAccumulator?: number; epsilon?: number } = {}): Direction<AdagradState> {
+  refuseUnknown('The AdaGrad direction', options, ['initialAccumulator', 'epsilon']);
+  const { initialAccumulator = 0.1, epsilon = 1e-7 } = options;
   checkRange('adagrad', 'initialAccumulator', initialAccumulator, 0, Infinity, { loOpen: false });
   checkRange('adagrad', 'epsilon', epsilon, 0, Infinity, { loOpen: false });
   return {

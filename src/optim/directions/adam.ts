@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
+import { refuseUnknown } from '../settings';
 import { emaScale, sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
 
@@ -23,7 +24,9 @@ export interface AdamDirectionOptions {
  * With m̂ = c1·m and ŝ = c2·s (c = (1−β)/(1−β^t), host numbers), v = (c1/√c2) · m / (√s + ε/√c2): the
  * bias corrections cost no pass over the parameters. m̂ is the gradient EMA that L4Adam reuses as g.
  */
-export function adamDirection({ beta1 = 0.9, beta2 = 0.999, epsilon = 1e-4 }: AdamDirectionOptions = {}): Direction<AdamState> {
+export function adamDirection(options: AdamDirectionOptions = {}): Direction<AdamState> {
+  refuseUnknown('The Adam direction', options, ['beta1', 'beta2', 'epsilon']);
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-4 } = options;
   checkRange('adam', 'beta1', beta1, 0, 1, { loOpen: false });
   checkRange('adam', 'beta2', beta2, 0, 1, { loOpen: false });
   checkRange('adam', 'epsilon', epsilon, 0, Infinity, { loOpen: false });

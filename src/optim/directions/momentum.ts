@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
+import { refuseUnknown } from '../settings';
 import { decayOf, emaScale, sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
 
@@ -9,7 +10,9 @@ export interface MomentumState {
 }
 
 /** Heavy-ball momentum: acc ← μ·acc + g, v = acc (tf.train.momentum, the paper's mSGD baseline). */
-export function heavyBallDirection({ momentum = 0.9 }: { momentum?: number } = {}): Direction<MomentumState> {
+export function heavyBallDirection(options: { momentum?: number } = {}): Direction<MomentumState> {
+  refuseUnknown('The momentum direction', options, ['momentum']);
+  const { momentum = 0.9 } = options;
   checkRange('momentum', 'momentum', momentum, 0, 1, { loOpen: false });
   return {
     name: 'momentum',
@@ -28,7 +31,9 @@ export function heavyBallDirection({ momentum = 0.9 }: { momentum?: number } = {
  * is (1−d)/(1−d^t)·a: the same two passes as heavy ball. It is its own gradient estimate, so L4Mom
  * computes it once.
  */
-export function emaMomentumDirection({ timescale = 10 }: { timescale?: number } = {}): Direction<MomentumState> {
+export function emaMomentumDirection(options: { timescale?: number } = {}): Direction<MomentumState> {
+  refuseUnknown('The EMA momentum direction', options, ['timescale']);
+  const { timescale = 10 } = options;
   checkRange('momentum-ema', 'timescale', timescale, 1, Infinity, { loOpen: false });
   const d = decayOf(timescale);
   return {

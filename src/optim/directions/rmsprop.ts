@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
+import { refuseUnknown } from '../settings';
 import { sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
 
@@ -12,7 +13,9 @@ export interface RmsPropState {
  * RMSProp (Tieleman & Hinton): ms ← ρ·ms + (1−ρ)·g², v = g / (√ms + ε), no bias correction (as in Keras).
  * Kept as s with ms = (1−ρ)·s, so v = (1/√(1−ρ)) · g / (√s + ε/√(1−ρ)).
  */
-export function rmspropDirection({ decay = 0.9, epsilon = 1e-7 }: { decay?: number; epsilon?: number } = {}): Direction<RmsPropState> {
+export function rmspropDirection(options: { decay?: number; epsilon?: number } = {}): Direction<RmsPropState> {
+  refuseUnknown('The RMSProp direction', options, ['decay', 'epsilon']);
+  const { decay = 0.9, epsilon = 1e-7 } = options;
   checkRange('rmsprop', 'decay', decay, 0, 1, { loOpen: false });
   checkRange('rmsprop', 'epsilon', epsilon, 0, Infinity, { loOpen: false });
   const root = Math.sqrt(1 - decay);

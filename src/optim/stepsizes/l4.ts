@@ -4,26 +4,19 @@ import { L4_DIAGNOSTICS, L4_SETTINGS } from '../catalogue';
 import { L4_DEFAULTS } from '../defaults';
 import { HyperparameterError } from '../flags';
 import { l4EpilogueOnDevice } from '../kernels/l4Epilogue';
-import { checkParam } from '../settings';
+import { checkParam, refuseUnknown } from '../settings';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
 import type { StepsizeRule } from './rule';
 
-/** L4's settings, named as in the paper (Sec. 2.4); domains and defaults in catalogue.ts (`L4_SETTINGS`). */
-export interface L4Options {
-  /** Fraction of the linearised step taken (eq. 3). Default 0.15; the relevant range is 0.10–0.30. */
-  alpha?: number;
-  /** Fraction of the lowest seen loss believed achievable (eq. 6). Default 0.9. */
-  gamma?: number;
-  /** Timescale over which L_min is forgotten (eq. 5). Default 1000. */
-  tau?: number;
-  /** L_min starts at γ0·L of the first loss. Default 0.75. */
-  gamma0?: number;
-  /** Regulariser of the denominator gᵀv (eq. 6). Default 1e-12. */
-  epsilon?: number;
-  /** Timescale τm of the gradient EMA used as the estimate g (eq. 7). Default 10. */
-  gradTimescale?: number;
-}
+/** L4's settings as the rule holds them, named as in the paper (Sec. 2.4). */
+export type L4Hyper = { readonly [K in keyof typeof L4_DEFAULTS]: number };
+
+/**
+ * L4's options: α (eq. 3), γ (eq. 6), τ (eq. 5), γ0, ε (eq. 6) and the gradient timescale τm (eq. 7); each one's
+ * meaning, default and domain is in catalogue.ts (`L4_SETTINGS`, which `npm run lab -- --help` prints).
+ */
+export type L4Options = Partial<L4Hyper>;
 
 export interface L4State {
   /** L_min after forgetting; +Inf until the first valid loss is seen. */
@@ -46,8 +39,13 @@ export function validateL4Hyper(h: Hyper): void {
  * run on the device by kernels/l4Epilogue.ts. g is the bias-corrected gradient EMA with timescale τm (eq. 7),
  * which keeps gᵀv ≥ 0 for the Adam and momentum directions.
  */
-export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
-  const hyper = { ...L4_DEFAULTS, ...opts };
+export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State, L4Hyper> {
+  refuseUnknown(
+    'L4',
+    opts,
+    L4_SETTINGS.map((s) => s.key),
+  );
+  const hyper: L4Hyper = { ...L4_DEFAULTS, ...opts };
   return {
     name: 'l4',
     diagnostics: L4_DIAGNOSTICS.map((d) => d.key),
@@ -59,7 +57,7 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State> {
       gradEma: sameTimescale(direction.gradEmaTimescale, hyper.gradTimescale) ? null : params.map((p) => tf.zerosLike(p)),
     }),
     stepsize: ({ grads, v, vScale, gradEma, gradEmaScale, gradEmaTimescale, loss, hyper: h, count, state }) => {
-      const { alpha, gamma, tau, gamma0, epsilon, gradTimescale } = h as typeof L4_DEFAULTS;
+      const { alpha, gamma, tau, gamma0, epsilon, gradTimescale } = h;
       // g = gScale·gBase: reuse the direction's EMA when it is the same average (Adam's m̂, the EMA
       // momentum), else keep our own running sum.
       let gBase: Tensors;

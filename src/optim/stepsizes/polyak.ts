@@ -3,6 +3,7 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
 import { dot } from '../tensors';
 import { POLYAK_DIAGNOSTICS } from '../catalogue';
+import { refuseUnknown } from '../settings';
 import type { Hyper } from '../types';
 import type { StepsizeRule } from './rule';
 
@@ -15,15 +16,15 @@ import type { StepsizeRule } from './rule';
  * A loss below f* takes no step and sets the `lossBelowFloor` flag; so do a non-finite loss and gᵀv ≤ 0.
  * Diagnostics: `uncappedLr`, `capped` (1 when the cap bound), `numerator` (L − f*) and `gDotV`.
  */
-interface PolyakKind {
+interface PolyakKind<H extends Hyper> {
   readonly rule: string;
-  readonly hyper: Hyper;
-  /** Maps the hyperparameters to the formula's pieces. */
-  readonly pieces: (h: Hyper) => { fStar: number; scale: number; c: number; delta: number; cap: number };
-  readonly validate: (h: Hyper) => void;
+  readonly hyper: H;
+  /** Maps the settings to the formula's pieces. */
+  readonly pieces: (h: H) => { fStar: number; scale: number; c: number; delta: number; cap: number };
+  readonly validate: (h: H) => void;
 }
 
-function polyakFamily(kind: PolyakKind): StepsizeRule<null> {
+function polyakFamily<H extends Hyper>(kind: PolyakKind<H>): StepsizeRule<null, H> {
   return {
     name: kind.rule,
     diagnostics: POLYAK_DIAGNOSTICS.map((d) => d.key),
@@ -73,16 +74,18 @@ export interface PolyakOptions {
 }
 
 /** Classic Polyak stepsize with a known f*: η = α·(L − f*)/(gᵀv + ε). */
-export function polyakRule({ fStar = 0, alpha = 1, maxLr = Infinity, epsilon = 1e-12 }: PolyakOptions = {}): StepsizeRule<null> {
+export function polyakRule(options: PolyakOptions = {}): StepsizeRule<null, Required<Readonly<PolyakOptions>>> {
+  refuseUnknown('Polyak', options, ['fStar', 'alpha', 'maxLr', 'epsilon']);
+  const { fStar = 0, alpha = 1, maxLr = Infinity, epsilon = 1e-12 } = options;
   return polyakFamily({
     rule: 'polyak',
     hyper: { fStar, alpha, maxLr, epsilon },
-    pieces: (h) => ({ fStar: h.fStar!, scale: h.alpha!, c: 1, delta: h.epsilon!, cap: h.maxLr! }),
+    pieces: (h) => ({ fStar: h.fStar, scale: h.alpha, c: 1, delta: h.epsilon, cap: h.maxLr }),
     validate: (h) => {
-      checkRange('Polyak', 'fStar', h.fStar as number, -Infinity, Infinity);
-      checkRange('Polyak', 'alpha', h.alpha as number, 0, Infinity);
-      checkRange('Polyak', 'maxLr', h.maxLr as number, 0, Infinity, { hiOpen: false });
-      checkRange('Polyak', 'epsilon', h.epsilon as number, 0, Infinity, { loOpen: false });
+      checkRange('Polyak', 'fStar', h.fStar, -Infinity, Infinity);
+      checkRange('Polyak', 'alpha', h.alpha, 0, Infinity);
+      checkRange('Polyak', 'maxLr', h.maxLr, 0, Infinity, { hiOpen: false });
+      checkRange('Polyak', 'epsilon', h.epsilon, 0, Infinity, { loOpen: false });
     },
   });
 }
@@ -97,15 +100,17 @@ export interface SpsMaxOptions {
 }
 
 /** SPS_max (Loizou et al. 2021): η = min((L − f*)/(c·‖g‖²), γ_b). */
-export function spsMaxRule({ c = 0.5, gammaB = 1, fStar = 0 }: SpsMaxOptions = {}): StepsizeRule<null> {
+export function spsMaxRule(options: SpsMaxOptions = {}): StepsizeRule<null, Required<Readonly<SpsMaxOptions>>> {
+  refuseUnknown('SPS_max', options, ['c', 'gammaB', 'fStar']);
+  const { c = 0.5, gammaB = 1, fStar = 0 } = options;
   return polyakFamily({
     rule: 'sps-max',
     hyper: { c, gammaB, fStar },
-    pieces: (h) => ({ fStar: h.fStar!, scale: 1, c: h.c!, delta: 1e-12, cap: h.gammaB! }),
+    pieces: (h) => ({ fStar: h.fStar, scale: 1, c: h.c, delta: 1e-12, cap: h.gammaB }),
     validate: (h) => {
-      checkRange('SPS_max', 'c', h.c as number, 0, Infinity);
-      checkRange('SPS_max', 'gammaB', h.gammaB as number, 0, Infinity, { hiOpen: false });
-      checkRange('SPS_max', 'fStar', h.fStar as number, -Infinity, Infinity);
+      checkRange('SPS_max', 'c', h.c, 0, Infinity);
+      checkRange('SPS_max', 'gammaB', h.gammaB, 0, Infinity, { hiOpen: false });
+      checkRange('SPS_max', 'fStar', h.fStar, -Infinity, Infinity);
     },
   });
 }
@@ -118,14 +123,16 @@ export interface AliGOptions {
 }
 
 /** ALI-G (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr). */
-export function aliGRule({ maxLr = 0.1, delta = 1e-5 }: AliGOptions = {}): StepsizeRule<null> {
+export function aliGRule(options: AliGOptions = {}): StepsizeRule<null, Required<Readonly<AliGOptions>>> {
+  refuseUnknown('ALI-G', options, ['maxLr', 'delta']);
+  const { maxLr = 0.1, delta = 1e-5 } = options;
   return polyakFamily({
     rule: 'ali-g',
     hyper: { maxLr, delta },
-    pieces: (h) => ({ fStar: 0, scale: 1, c: 1, delta: h.delta!, cap: h.maxLr! }),
+    pieces: (h) => ({ fStar: 0, scale: 1, c: 1, delta: h.delta, cap: h.maxLr }),
     validate: (h) => {
-      checkRange('ALI-G', 'maxLr', h.maxLr as number, 0, Infinity, { hiOpen: false });
-      checkRange('ALI-G', 'delta', h.delta as number, 0, Infinity, { loOpen: false });
+      checkRange('ALI-G', 'maxLr', h.maxLr, 0, Infinity, { hiOpen: false });
+      checkRange('ALI-G', 'delta', h.delta, 0, Infinity, { loOpen: false });
     },
   });
 }

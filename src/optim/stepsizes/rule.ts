@@ -11,8 +11,8 @@ export interface RuleState<DS = unknown, RS = unknown> extends OptState {
   readonly rule: RS;
 }
 
-/** What a stepsize rule sees at one step. */
-export interface StepContext<RS> {
+/** What a stepsize rule sees at one step; `H` is its own typed settings. */
+export interface StepContext<RS, H extends Hyper = Hyper> {
   readonly grads: Tensors;
   readonly params: Tensors;
   /** The direction's proposal is vScale · v. */
@@ -24,7 +24,7 @@ export interface StepContext<RS> {
   readonly gradEmaTimescale: number | undefined;
   /** The loss, present whenever the rule declares `needsLoss` (or the caller passed one). */
   readonly loss: Scalar | undefined;
-  readonly hyper: Hyper;
+  readonly hyper: H;
   /** Updates taken before this one (0 at the first step). */
   readonly count: number;
   readonly state: RS;
@@ -44,25 +44,26 @@ export interface StepResult<RS> {
 }
 
 /** A stepsize rule: how large a step to take along the direction's v. */
-export interface StepsizeRule<RS> {
+export interface StepsizeRule<RS, H extends Hyper = Hyper> {
   readonly name: string;
   readonly needsLoss: boolean;
-  readonly hyper: Hyper;
+  /** Its typed settings (a type alias of named numbers), live-changeable through `setHyper`. */
+  readonly hyper: H;
   /** The names of the extra diagnostics `stepsize` returns (present, as 0, from `init` on). */
   readonly diagnostics: readonly string[];
-  validateHyper(hyper: Hyper): void;
+  validateHyper(hyper: H): void;
   init(params: Tensors, direction: Direction<unknown>): RS;
-  stepsize(ctx: StepContext<RS>): StepResult<RS>;
+  stepsize(ctx: StepContext<RS, H>): StepResult<RS>;
 }
 
 /**
  * Composes a direction and a stepsize rule into one pure transform (optax's `chain`): the update is
  * Δθ = −η·v (v = vScale·v₀ as the direction returns it), and every optimizer reports `effectiveLr` (η), `updateNorm` (‖Δθ‖ = |η|·‖v‖) and `flags`.
  */
-export function withStepsize<DS, RS>(
+export function withStepsize<DS, RS, H extends Hyper>(
   recipe: string,
   direction: Direction<DS>,
-  rule: StepsizeRule<RS>,
+  rule: StepsizeRule<RS, H>,
 ): GradientTransformation<RuleState<DS, RS>> {
   rule.validateHyper(rule.hyper);
   return {
@@ -75,7 +76,8 @@ export function withStepsize<DS, RS>(
       weightDecay: null,
     },
     needsLoss: rule.needsLoss,
-    validateHyper: (h) => rule.validateHyper(h),
+    // The state holds the rule's own settings (setHyper refuses any other key), so they are its H.
+    validateHyper: (h) => rule.validateHyper(h as H),
     init(params) {
       const zero = tf.scalar(0);
       return {
@@ -104,7 +106,7 @@ export function withStepsize<DS, RS>(
         gradEmaScale: out.gradEmaScale,
         gradEmaTimescale: direction.gradEmaTimescale,
         loss: inputs.loss,
-        hyper: state.hyper,
+        hyper: state.hyper as H,
         count: state.count,
         state: state.rule,
       });
