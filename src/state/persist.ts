@@ -2,8 +2,8 @@ import type { IDBPDatabase } from 'idb';
 import { openLabDb, type LabDb } from './db';
 import { beforeStep, compact, concatChunks, type TraceChunk } from '../engine/trace';
 import { useLab } from './lab';
-import { onCheckpoint, useRuns } from './runs';
-import { FULL_ROWS, onTraceImported, setAppendGate, traceOf } from './traces';
+import { onCheckpoint, setChunkSaver, useRuns } from './runs';
+import { FULL_ROWS, onTraceImported, traceOf } from './traces';
 
 /**
  * Nothing lost on reload: the experiment, every run's metadata and every trace chunk go to IndexedDB as
@@ -141,7 +141,7 @@ export function startPersistence(): () => void {
       );
   };
   // Streamed chunks show only once saved; imported traces are saved as one chunk.
-  setAppendGate(save);
+  setChunkSaver(save);
   const unsubChunks = onTraceImported((runId, trace) => void save(runId, trace));
   const unsubCheckpoints = onCheckpoint((id, cp) => write((d) => d.put('checkpoints', cp, id)));
   const quota = setInterval(() => void checkQuota(), 30_000);
@@ -149,7 +149,7 @@ export function startPersistence(): () => void {
     unsubLab();
     unsubRuns();
     unsubChunks();
-    setAppendGate(null);
+    setChunkSaver(null);
     unsubCheckpoints();
     clearInterval(quota);
   };

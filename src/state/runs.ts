@@ -4,7 +4,7 @@ import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import type { BackendName, FromWorker, RunConfig } from '../worker/protocol';
 import { defaultPoolSize, WorkerPool } from '../worker/pool';
-import { appendChunk, clearTrace, setTrace, whenVisible } from './traces';
+import { appendChunk, clearTrace, setTrace } from './traces';
 
 /** What the page shows about a run (its trace lives in state/traces, outside React). */
 export interface RunMeta {
@@ -94,6 +94,21 @@ export function killWorker(id: string): boolean {
   return labPool.kill(id);
 }
 
+/** Saves a streamed chunk; persistence (state/persist.ts) installs it, and without it nothing is saved. */
+type ChunkSaver = (runId: string, chunk: TraceChunk) => Promise<void>;
+let saveChunk: ChunkSaver | null = null;
+export function setChunkSaver(save: ChunkSaver | null): void {
+  saveChunk = save;
+}
+
+/** Per run, the promise that its chunks so far are saved and shown; a removed run's later chunks are dropped. */
+const shown = new Map<string, Promise<void>>();
+const generation = new Map<string, number>();
+const forget = (id: string) => {
+  generation.set(id, (generation.get(id) ?? 0) + 1);
+  shown.delete(id);
+};
+
 /** A run's metadata before its worker has said anything. */
 export const blankRun = (id: string, specId: string, seed: number, config: RunConfig): RunMeta => ({
   id,
@@ -163,7 +178,25 @@ export const useRuns = create<RunsState>()((set, get) => {
       return { runs: { ...s.runs, [id]: { ...r, ...(typeof p === 'function' ? p(r) : p) } } };
     });
   };
-  const onChunk = (id: string, c: TraceChunk) => void appendChunk(id, c).then(() => onVisible(id, c));
+  /**
+   * A chunk from a worker: saved first, then shown, in order per run, so that every point the page has shown
+   * survives a reload. (A failed save still shows the chunk; persistence turns the failure into a notice.)
+   */
+  const onChunk = (id: string, c: TraceChunk) => {
+    const gen = generation.get(id) ?? 0;
+    const next = (shown.get(id) ?? Promise.resolve())
+      .then(() => saveChunk?.(id, c))
+      .catch(() => undefined)
+      .then(() => {
+        if ((generation.get(id) ?? 0) !== gen) return;
+        if (shown.get(id) === next) shown.delete(id);
+        appendChunk(id, c);
+        onVisible(id, c);
+      });
+    shown.set(id, next);
+  };
+  /** Resolves once every chunk received so far for the run is shown. */
+  const whenVisible = (id: string) => shown.get(id) ?? Promise.resolve();
   const onVisible = (id: string, c: TraceChunk) => {
     patchStats(id, (r) => {
       const p: Partial<Mutable<RunMeta>> = {};
@@ -199,6 +232,7 @@ export const useRuns = create<RunsState>()((set, get) => {
       if (opts.resume) {
         labPool.cancel(id);
         pendingStats.delete(id);
+        forget(id);
         clearTrace(id);
       } else get().removeRun(id);
       // A restarted run keeps its place in the table; it waits as "queued" until the pool has a worker for it.
@@ -252,6 +286,7 @@ export const useRuns = create<RunsState>()((set, get) => {
     removeRun(id) {
       labPool.cancel(id);
       pendingStats.delete(id);
+      forget(id);
       if (!get().runs[id]) return;
       clearTrace(id);
       set((s) => {

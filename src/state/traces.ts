@@ -115,50 +115,18 @@ function notify(): void {
 
 const importListeners = new Set<(runId: string, trace: TraceChunk) => void>();
 
-/** Called for every trace imported from a bundle (persistence saves it; streamed chunks go through the gate). */
+/** Called for every trace imported from a bundle (persistence saves it; streamed chunks are saved by state/runs.ts). */
 export function onTraceImported(listener: (runId: string, trace: TraceChunk) => void): () => void {
   importListeners.add(listener);
   return () => importListeners.delete(listener);
 }
 
-/**
- * Persistence installs a gate: a chunk becomes visible only once it is saved, so every point the page has
- * shown survives a reload. (A failed save still shows the chunk; the failure becomes a notice.)
- */
-let gate: ((runId: string, chunk: TraceChunk) => Promise<void>) | null = null;
-const queues = new Map<string, Promise<void>>();
-export function setAppendGate(g: typeof gate): void {
-  gate = g;
-}
-
-/** Bumped when a run's trace is cleared, so a save that completes afterwards does not bring it back. */
-const generation = new Map<string, number>();
-
-function insert(runId: string, chunk: TraceChunk): void {
+/** Adds a chunk to a run's trace, visible at once (state/runs.ts saves it first, when persistence is on). */
+export function appendChunk(runId: string, chunk: TraceChunk): void {
   let t = traces.get(runId);
   if (!t) traces.set(runId, (t = new StoredTrace()));
   t.append(chunk);
   notify();
-}
-
-/** Adds a chunk to a run's trace; resolves when it is visible (after it is saved, when persistence is on). */
-export function appendChunk(runId: string, chunk: TraceChunk): Promise<void> {
-  if (!gate) {
-    insert(runId, chunk);
-    return Promise.resolve();
-  }
-  const g = gate;
-  const gen = generation.get(runId) ?? 0;
-  // Chunks of one run become visible in order, each after its own save.
-  const next: Promise<void> = (queues.get(runId) ?? Promise.resolve())
-    .then(() => g(runId, chunk))
-    .catch(() => undefined)
-    .then(() => {
-      if (queues.get(runId) === next) queues.delete(runId);
-      if ((generation.get(runId) ?? 0) === gen) insert(runId, chunk);
-    });
-  queues.set(runId, next);
-  return next;
 }
 
 /**
@@ -175,11 +143,6 @@ export function bucketsOf(runId: string): StepBuckets | null {
   return traces.get(runId)?.buckets ?? null;
 }
 
-/** Resolves once every chunk appended so far for the run is visible (saved, when persistence is on). */
-export function whenVisible(runId: string): Promise<void> {
-  return queues.get(runId) ?? Promise.resolve();
-}
-
 /** Replaces a run's trace: an imported bundle (saved like any chunk) or a run restored from storage (not saved again). */
 export function setTrace(runId: string, trace: TraceChunk, { fromStorage = false } = {}): void {
   const t = new StoredTrace(Math.max(1024, Math.min(trace.length, 3 * FULL_ROWS)));
@@ -191,8 +154,6 @@ export function setTrace(runId: string, trace: TraceChunk, { fromStorage = false
 
 export function clearTrace(runId: string): void {
   traces.delete(runId);
-  generation.set(runId, (generation.get(runId) ?? 0) + 1);
-  queues.delete(runId);
   notify();
 }
 
