@@ -7,22 +7,15 @@ import { parseArgs } from 'node:util';
 import { optimizerIds, optimizerSpec, optimizerSpecs, unknownOptimizer } from '../optim/catalogue';
 import { describeSettings, parseSettingValue, resolveSettings, SettingsError, type SettingSpec } from '../optim/settings';
 import { taskIds, taskSettings, taskSpec, taskSpecs, unknownTask } from '../tasks/catalogue';
+import type { TrainSpec } from './train';
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
 
 export type CliBackend = 'wasm' | 'cpu';
 
-export interface TrainArgs {
-  readonly task: string;
-  readonly taskSettings: Record<string, number | string>;
-  readonly optimizer: string;
-  readonly optimizerOptions: Record<string, number>;
-  readonly seed: number;
-  readonly restarts: number;
-  readonly steps?: number;
-  readonly epochs?: number;
-  readonly dataDir?: string;
+/** What `lab train` runs (train.ts), with where and on which backend. */
+export interface TrainArgs extends TrainSpec {
   readonly backend: CliBackend;
   readonly out?: string;
 }

@@ -1,26 +1,14 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { allocChunk, type TraceChunk } from '../engine/trace';
-import type { FromWorker, RunConfig, ToWorker } from '../worker/protocol';
-import { setWorkerFactory } from '../worker/spawn';
+import type { RunConfig } from '../worker/protocol';
+import { runIdOf, installFakeWorkers } from '../worker/testing/fakeWorkers';
 import { openLabDb } from './db';
 import { restoreRuns, resumeRun, startPersistence } from './persist';
 import { useRuns } from './runs';
 import { clearTrace, traceOf } from './traces';
 
-/** Fake workers that record what they are told and say what the test tells them to. */
-const fakes: { got: ToWorker[]; say(msg: FromWorker): void }[] = [];
-setWorkerFactory(() => {
-  const listeners = new Set<(e: { data: unknown }) => void>();
-  const fake = { got: [] as ToWorker[], say: (msg: FromWorker) => listeners.forEach((l) => l({ data: msg })) };
-  fakes.push(fake);
-  return {
-    postMessage: (msg: unknown) => fake.got.push(msg as ToWorker),
-    addEventListener: (type: string, l: (e: { data: unknown }) => void) => void (type === 'message' && listeners.add(l)),
-    removeEventListener: (_: string, l: (e: { data: unknown }) => void) => void listeners.delete(l),
-    terminate: () => undefined,
-  };
-});
+const fakes = installFakeWorkers();
 
 const config: RunConfig = {
   task: 'functions-2d',
@@ -56,7 +44,7 @@ describe('nothing lost: persistence in IndexedDB', () => {
     const stop = startPersistence();
     useRuns.getState().startRun('a.1', 'a', 1, config);
     const worker = fakes.at(-1)!;
-    const runId = (worker.got.find((m) => m.type === 'start') as { runId: string }).runId;
+    const runId = runIdOf(worker);
     worker.say({
       type: 'started',
       runId,

@@ -1,34 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEAD_WORKER_REASON } from './client';
 import { WorkerPool } from './pool';
-import type { FromWorker, RunConfig, ToWorker } from './protocol';
+import type { FromWorker, RunConfig } from './protocol';
+import { runIdOf, installFakeWorkers, type FakeWorker } from './testing/fakeWorkers';
 import { setWorkerFactory } from './spawn';
 
-/** Fake workers that record what they were told and answer as the test says. */
-interface Fake {
-  readonly got: ToWorker[];
-  say(msg: FromWorker): void;
-  terminated: boolean;
-}
-let fakes: Fake[] = [];
-function useFakes(): void {
-  fakes = [];
-  setWorkerFactory(() => {
-    const listeners = new Set<(e: { data: unknown }) => void>();
-    const fake: Fake = { got: [], terminated: false, say: (msg) => listeners.forEach((l) => l({ data: msg })) };
-    fakes.push(fake);
-    return {
-      postMessage: (msg: unknown) => fake.got.push(msg as ToWorker),
-      addEventListener: (type: string, l: (e: { data: unknown }) => void) => void (type === 'message' && listeners.add(l)),
-      removeEventListener: (_: 'message', l: (e: { data: unknown }) => void) => listeners.delete(l),
-      terminate: () => (fake.terminated = true),
-    };
-  });
-}
+let fakes: FakeWorker[] = [];
+const installFakes = () => {
+  fakes = installFakeWorkers();
+};
 
 const config: RunConfig = { task: 'functions-2d', taskSettings: {}, optimizer: 'sgd', optimizerOptions: {}, seed: 1, steps: 10 };
-const runIdOf = (f: Fake) => (f.got.find((m) => m.type === 'start') as { runId: string }).runId;
-const status = (f: Fake, s: 'done' | 'paused' | 'running' | 'failed', reason?: string): FromWorker => ({
+const status = (f: FakeWorker, s: 'done' | 'paused' | 'running' | 'failed', reason?: string): FromWorker => ({
   type: 'status',
   runId: runIdOf(f),
   status: s,
@@ -41,7 +24,7 @@ afterEach(() => setWorkerFactory(() => ({ postMessage() {}, addEventListener() {
 
 describe('the worker pool (lab runs, tuning grid and teaching page alike)', () => {
   it('runs at most size() jobs, starts queued ones in order as others finish, and frees finished workers', () => {
-    useFakes();
+    installFakes();
     const pool = new WorkerPool(() => 2);
     const launched: string[] = [];
     for (const id of ['a', 'b', 'c', 'd']) pool.submit({ id, config, callbacks: {}, onLaunch: () => launched.push(id) });
@@ -59,10 +42,10 @@ describe('the worker pool (lab runs, tuning grid and teaching page alike)', () =
   });
 
   it('tells live workers their share of the CPU; a paused run does not count', () => {
-    useFakes();
+    installFakes();
     const pool = new WorkerPool(() => 8);
     for (const id of ['a', 'b', 'c', 'd']) pool.submit({ id, config, callbacks: {} });
-    const lastShare = (f: Fake) => (f.got.filter((m) => m.type === 'share').at(-1) as { share: number }).share;
+    const lastShare = (f: FakeWorker) => (f.got.filter((m) => m.type === 'share').at(-1) as { share: number }).share;
     // navigator.hardwareConcurrency is absent in Node: 2 cores, so four busy workers get (2 − 0.5)/4 each.
     expect(lastShare(fakes[0]!)).toBeCloseTo(0.375, 12);
     fakes[3]!.say(status(fakes[3]!, 'paused'));
@@ -71,7 +54,7 @@ describe('the worker pool (lab runs, tuning grid and teaching page alike)', () =
   });
 
   it('a run restarted after its worker died avoids the backend it died on', async () => {
-    useFakes();
+    installFakes();
     const pool = new WorkerPool(() => 2, { pingMs: 5, timeoutMs: 20 });
     const statuses: string[] = [];
     pool.submit({ id: 'a', config, callbacks: { onStatus: (m) => statuses.push(`${m.status}: ${m.reason ?? ''}`) } });
