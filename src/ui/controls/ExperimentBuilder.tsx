@@ -53,6 +53,7 @@ function IntField({
 /** Task, runs to compare (optimizer + hyperparameters), seeds, budget and presets. */
 export function ExperimentBuilder() {
   const e = useLab((s) => s.experiment);
+  const dataset = taskSpec(e.task)?.dataset;
   const lab = useLab.getState();
   return (
     <section aria-labelledby="builder-h" data-testid="builder">
@@ -111,8 +112,8 @@ export function ExperimentBuilder() {
             ),
           )}
       </p>
-      {e.task === 'fashion-convnet' && <DatasetDrop dataset="fashionMnist" />}
-      {e.task === 'cifar10-resnet' && <DatasetDrop dataset="cifar10" />}
+      {/* A task whose data the user may supply (its spec names the dataset) gets a drop zone for the files. */}
+      {(dataset === 'fashionMnist' || dataset === 'cifar10') && <DatasetDrop dataset={dataset} />}
       <ul className="runs-spec">
         {e.runs.map((r, i) => (
           <li key={r.id} data-testid={`spec.${r.id}`}>
