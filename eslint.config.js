@@ -21,6 +21,16 @@ const onlyTfjsCore = {
   message: 'optim imports only @tensorflow/tfjs-core.',
 };
 
+/** The page's main thread never loads tfjs: only the tfjs-free catalogues and settings of optim and tasks. */
+const noTfjsOnMainThread = [
+  { group: ['@tensorflow/*'], message: 'the page’s main thread does not load tfjs (it trains in workers).' },
+  {
+    regex:
+      '^(\\.\\./)+(optim|tasks)(/index)?$|^(\\.\\./)+optim/(recipes|stepsizes(/(index|l4|rule|constant|polyak))?$|directions|kernels|apply|adapter|tensors|weightDecay)',
+    message: 'loads tfjs on the page’s main thread: import the tfjs-free catalogue or settings instead.',
+  },
+];
+
 const OTHERS_THAN_OPTIM = ['tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'lib', 'bench'];
 const OPTIM_TESTS = ['src/optim/**/*.test.ts', 'src/optim/testing/**'];
 
@@ -40,7 +50,9 @@ export default tseslint.config(
   restrict('engine', ['worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
   restrict('worker', ['state', 'ui', 'teaching', 'cli', 'bench']),
   restrict('cli', ['worker', 'state', 'ui', 'teaching', 'bench']),
-  restrict('state', ['ui', 'teaching', 'cli', 'bench']),
-  restrict('teaching', ['state', 'cli', 'bench']),
-  restrict('ui', ['teaching', 'cli', 'bench']),
+  restrict('state', ['ui', 'teaching', 'cli', 'bench'], noTfjsOnMainThread, { ignores: ['src/state/**/*.test.ts'] }),
+  restrict('state', ['ui', 'teaching', 'cli', 'bench'], [], { files: ['src/state/**/*.test.ts'] }),
+  restrict('teaching', ['state', 'cli', 'bench'], noTfjsOnMainThread, { ignores: ['src/teaching/**/*.test.ts'] }),
+  restrict('teaching', ['state', 'cli', 'bench'], [], { files: ['src/teaching/**/*.test.ts'] }),
+  restrict('ui', ['teaching', 'cli', 'bench'], noTfjsOnMainThread, { ignores: ['src/ui/**/*.test.ts'] }),
 );
