@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { MissingLossError, StepFlags } from '../flags';
+import { MissingLossError } from '../flags';
+import { stepEpilogue } from '../kernels/stepEpilogue';
 import { scaleOrZero } from '../kernels/scaleOrZero';
 import { sumSquares } from '../tensors';
 import type { Diagnostics, Direction, GradientTransformation, Hyper, OptState, StepInputs, Tensors } from '../types';
@@ -112,16 +113,10 @@ export function withStepsize<DS, RS, H extends Hyper>(
       });
       // Every rule's η is ≥ 0 (a flagged step has η = 0), so ‖Δθ‖ = η·vScale·‖v‖.
       const vNormSq = res.vNormSq ?? sumSquares(out.v);
-      // A flagged step, or a direction that is not finite (NaN or ±Inf in the gradients), takes no step. η = 0
-      // alone is not enough: 0·NaN = NaN would still reach the parameters, so the update is selected.
-      const directionFinite = tf.isFinite(vNormSq);
-      const flags = tf.add(res.flags, tf.mul(tf.cast(tf.logicalNot(directionFinite), 'float32'), StepFlags.nonFiniteDirection)) as Scalar;
-      const ok = tf.equal(flags, 0);
-      const eta = tf.where(ok, res.effectiveLr, 0) as Scalar;
-      const etaV = tf.mul(eta, out.vScale);
-      const negEtaV = tf.neg(etaV) as Scalar;
-      const updates = out.v.map((x) => scaleOrZero(x, negEtaV));
-      const updateNorm = tf.where(ok, tf.mul(tf.sqrt(vNormSq), etaV), 0) as Scalar;
+      // A flagged step, or a direction that is not finite, takes no step (kernels/stepEpilogue.ts); a zero scale
+      // writes zeros, not 0·NaN (kernels/scaleOrZero.ts).
+      const end = stepEpilogue(res.effectiveLr, res.flags, vNormSq, out.vScale);
+      const updates = out.v.map((x) => scaleOrZero(x, end.scale));
       return {
         updates,
         state: {
@@ -129,7 +124,7 @@ export function withStepsize<DS, RS, H extends Hyper>(
           hyper: state.hyper,
           direction: out.state,
           rule: res.state,
-          diagnostics: { ...res.diagnostics, effectiveLr: eta, updateNorm, flags },
+          diagnostics: { ...res.diagnostics, effectiveLr: end.effectiveLr, updateNorm: end.updateNorm, flags: end.flags },
         },
       };
     },

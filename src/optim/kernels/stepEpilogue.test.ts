@@ -1,0 +1,44 @@
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { optimizerIds } from '../catalogue';
+import { makeOptimizer } from '../recipes';
+import { feed } from '../testing/feed';
+import { setInternalsUsable } from './internals';
+
+const require = createRequire(import.meta.url);
+setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+
+/** Ordinary steps, a NaN gradient, a non-finite loss, a zero gradient and ordinary steps again. */
+const STEPS = [
+  { loss: 8, grad: [1, -2] },
+  { loss: 6, grad: [0.5, -1] },
+  { loss: 5, grad: [NaN, 1] },
+  { loss: Infinity, grad: [0.5, -1] },
+  { loss: 4, grad: [0, 0] },
+  { loss: 3, grad: [Infinity, 1] },
+  { loss: 2.5, grad: [0.1, 0.1] },
+];
+
+afterEach(() => setInternalsUsable(null));
+
+describe('the end of every step: read in host memory on cpu and WASM, the same numbers as the ops', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: every optimizer's diagnostics and parameters, bit for bit`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      for (const id of optimizerIds()) {
+        const host = await feed(makeOptimizer(id), [2, -1], STEPS);
+        setInternalsUsable(false);
+        const ops = await feed(makeOptimizer(id), [2, -1], STEPS);
+        setInternalsUsable(null);
+        expect(host, id).toEqual(ops);
+        // The NaN and ±Inf gradients took no step.
+        expect(host[2]!.theta, id).toEqual(host[1]!.theta);
+        expect(host[5]!.theta, id).toEqual(host[4]!.theta);
+      }
+    });
+  }
+});
