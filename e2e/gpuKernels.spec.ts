@@ -36,11 +36,14 @@ for (const gpu of ['webgl', 'webgpu'] as const)
  * (src/bench/dotsCheck.ts).
  */
 for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
-  test(`${target} inner-product kernel matches float64 sums on every layout${target === 'webgpu' ? ' @webgpu' : ''}`, async ({ page }) => {
+  test(`${target} inner-product kernel matches float64 sums on every layout, and the step's scale-or-zero is exact${target === 'webgpu' ? ' @webgpu' : ''}`, async ({
+    page,
+  }) => {
     await page.goto(`/bench.html?dots=${target}`);
     await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 60_000 });
     const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
       ok: boolean;
+      scaleOrZero: boolean;
       error?: string;
       backend: string;
       webglVersion: number;
@@ -50,6 +53,8 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     expect(r.error).toBeUndefined();
     expect(r.backend).toBe(target === 'webgpu' ? 'webgpu' : 'webgl');
     expect(r.webglVersion).toBe({ webgl2: 2, webgl1: 1, webgpu: 0 }[target]);
+    // A skipped step writes exact zeros even where the direction is not finite; a taken one is s·x exactly.
+    expect(r.scaleOrZero).toBe(true);
     expect(r.ok).toBe(true);
     expect(r.cases).toHaveLength(5);
     for (const c of r.cases) {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { webglDots, webglDotsAvailable } from '../optim/kernels/webglDots';
 import { webgpuDots, webgpuDotsAvailable } from '../optim/kernels/webgpuDots';
+import { scaleOrZero } from '../optim/kernels/scaleOrZero';
 
 export const DOT_SHAPES: number[][][] = [
   [[7], [10], [3, 5], [4, 6]],
@@ -33,7 +34,7 @@ interface DotsCase {
 
 export async function runDotsCheck(
   target: 'webgl1' | 'webgl2' | 'webgpu',
-): Promise<{ ok: boolean; backend: string; webglVersion: number; cases: DotsCase[]; leaked: number }> {
+): Promise<{ ok: boolean; scaleOrZero: boolean; backend: string; webglVersion: number; cases: DotsCase[]; leaked: number }> {
   // WebGL 1 (GLSL ES 1.00, stricter loops and no integer min) where tfjs falls back to it on older devices.
   if (target !== 'webgpu') tf.env().set('WEBGL_VERSION', target === 'webgl1' ? 1 : 2);
   const backend = target === 'webgpu' ? 'webgpu' : 'webgl';
@@ -44,6 +45,7 @@ export async function runDotsCheck(
   const before = tf.memory().numTensors;
   const cases: DotsCase[] = [];
   let ok = tf.getBackend() === backend;
+  let scaleOk = true;
   for (const [k, shapes] of DOT_SHAPES.entries()) {
     // Packed tensors, as the optimizers' element-wise ops produce them. A packed exp computes its padding too
     // (exp(0) = 1): the kernel must leave it out (without the masks these sums are off by up to 26 %).
@@ -83,8 +85,23 @@ export async function runDotsCheck(
     const wantSingle = av.reduce((s, x) => s + float64Dot(x, x), 0);
     rel.push(Math.abs(single - wantSingle) / wantSingle);
     cases.push({ shapes: JSON.stringify(shapes), rel, got: [...got, single], want: [...want, wantSingle] });
+    // The step's scale-or-zero on the same packed tensors: s·x exactly, and exact zeros for s = 0 where x is ±Inf.
+    for (const [i, x] of a.entries()) {
+      const [scaled, skipped] = await read([
+        tf.tidy(() => scaleOrZero(x, tf.scalar(-0.5))),
+        tf.tidy(() => scaleOrZero(tf.div(x, 0), tf.scalar(0))),
+      ]);
+      if (!scaled!.every((v, j) => v === -0.5 * av[i]![j]!) || !skipped!.every((v) => v === 0)) scaleOk = false;
+    }
     tf.dispose([...a, ...b]);
   }
   const leaked = tf.memory().numTensors - before;
-  return { ok, backend: tf.getBackend(), webglVersion: backend === 'webgl' ? tf.env().getNumber('WEBGL_VERSION') : 0, cases, leaked };
+  return {
+    ok: ok && scaleOk,
+    scaleOrZero: scaleOk,
+    backend: tf.getBackend(),
+    webglVersion: backend === 'webgl' ? tf.env().getNumber('WEBGL_VERSION') : 0,
+    cases,
+    leaked,
+  };
 }

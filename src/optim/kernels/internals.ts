@@ -31,6 +31,8 @@ export interface WebGLProgram {
   readonly userCode: string;
   readonly packedInputs?: boolean;
   readonly packedOutput?: boolean;
+  /** Inputs of other shapes are broadcast to the output's (tfjs's binary ops set it). */
+  readonly supportsBroadcasting?: boolean;
   readonly customUniforms?: { name: string; type: 'float' }[];
 }
 
