@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocChunk } from '../../engine/trace';
 import { appendChunk, clearTrace } from '../../state/traces';
 import { chartsFor } from './chartSpecs';
-import { domains, drawnFor, niceCeil, type ChartView } from './Charts';
+import { domains, drawnFor, niceCeil, type ChartView } from './chartData';
 
 /** Seed `seed` of a run: loss = 10·seed·0.9^step, L_min = half of it, and a test evaluation at step 4. */
 async function seedRun(id: string, seed: number): Promise<void> {

@@ -1,0 +1,155 @@
+import { aggregateBuckets, type StepBuckets } from '../../lib/buckets';
+import { robustRange, smooth, type SeriesPoint } from '../../lib/series';
+import { optimizerTitle } from '../../optim/catalogue';
+import { bucketsOf, traceOf } from '../../state/traces';
+import type { ChartSpec, EvalColumn } from './chartSpecs';
+import { colorOf } from './colors';
+import type { Drawn } from './SeriesLayer';
+
+/**
+ * What the charts draw, from the page's trace store: each run spec's seeds aggregated (log-space mean and
+ * min–max band, from the step buckets), smoothed, on a step, epoch or wall-time axis, and the axes' domains.
+ * Pure functions of the store; Charts.tsx draws them.
+ */
+export type XMode = 'step' | 'epoch' | 'time';
+
+/** Test metrics of the seeds of a run spec, aggregated per evaluation (evaluations are few: no buckets). */
+function evalSeries(runIds: string[], column: EvalColumn, xMode: XMode, log: boolean): SeriesPoint[] {
+  const byStep = new Map<number, { x: number; vals: number[] }>();
+  for (const id of runIds) {
+    const t = traceOf(id);
+    if (!t) continue;
+    for (const e of t.evals) {
+      const y = e[column];
+      if (y === undefined || !Number.isFinite(y) || (log && y <= 0)) continue;
+      const x = xMode === 'epoch' ? e.epoch : xMode === 'time' ? (t.columns.wallTime[Math.max(0, e.step - 1)] ?? NaN) / 1000 : e.step;
+      const at = byStep.get(e.step) ?? { x, vals: [] };
+      at.vals.push(log ? Math.log(y) : y);
+      byStep.set(e.step, at);
+    }
+  }
+  const g = log ? Math.exp : (v: number) => v;
+  return [...byStep.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, { x, vals }]) => ({
+      x,
+      y: g(vals.reduce((a, v) => a + v, 0) / vals.length),
+      lo: g(Math.min(...vals)),
+      hi: g(Math.max(...vals)),
+      n: vals.length,
+    }));
+}
+
+/** A trace column of the seeds of a run spec, from their step buckets. */
+function columnSeries(runIds: string[], column: string, xMode: XMode, stepsPerEpoch: number, log: boolean): SeriesPoint[] {
+  const seeds = runIds.map(bucketsOf).filter((b): b is StepBuckets => b !== null);
+  const pts = aggregateBuckets(seeds, column, xMode === 'time' ? 'time' : 'step', log);
+  return xMode === 'epoch' ? pts.map((p) => ({ ...p, x: p.x / stepsPerEpoch })) : pts;
+}
+
+function seriesFor(
+  g: { runIds: string[]; stepsPerEpoch: number },
+  column: string,
+  evals: boolean,
+  xMode: XMode,
+  log: boolean,
+): SeriesPoint[] {
+  return evals ? evalSeries(g.runIds, column as EvalColumn, xMode, log) : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
+}
+
+export interface ChartView {
+  readonly groups: Map<string, { runIds: string[]; stepsPerEpoch: number }>;
+  readonly specs: readonly { id: string; optimizer: string }[];
+  readonly xMode: XMode;
+  readonly smoothing: number;
+  readonly hidden: ReadonlySet<string>;
+}
+
+/** The series one chart draws, aggregated over seeds, bucketed and smoothed. */
+export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
+  const drawn: Drawn[] = [];
+  view.specs.forEach((rs, i) => {
+    const g = view.groups.get(rs.id);
+    if (!g || view.hidden.has(rs.id)) return;
+    const agg = seriesFor(g, spec.column, spec.evals === true, view.xMode, spec.log);
+    const comp = spec.companion ? seriesFor(g, spec.companion, false, view.xMode, spec.log) : [];
+    // Frozen arrays: recharts keeps chart data in an immer store, which would otherwise walk (and freeze)
+    // every point on every redraw.
+    drawn.push({
+      specId: rs.id,
+      color: colorOf(i),
+      name: `${rs.id}: ${optimizerTitle(rs.optimizer)}`,
+      raw: Object.freeze(agg),
+      smooth: Object.freeze(smooth(agg, view.smoothing, spec.log)),
+      companion: Object.freeze(smooth(comp, view.smoothing, spec.log)),
+    });
+  });
+  return drawn.filter((d) => d.raw.length > 0 || d.companion.length > 0);
+}
+
+/**
+ * Axis ranges from the drawn points (the series are drawn by SeriesLayer, so recharts does not see them):
+ * x from 0 (or the first positive x on a log axis) to the last point; y over every curve and band, or the
+ * 2–98 % range when outliers are ignored. Log axes get whole decades.
+ */
+export function domains(
+  drawn: readonly Drawn[],
+  logY: boolean,
+  logX: boolean,
+  ignoreOutliers: boolean,
+): [[number, number], [number, number]] {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const ys: number[] = [];
+  const see = (v: number) => {
+    if (!Number.isFinite(v) || (logY && v <= 0)) return;
+    if (ignoreOutliers) ys.push(v);
+    else {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  };
+  for (const d of drawn) {
+    for (const list of [d.raw, d.smooth, d.companion]) {
+      const band = list === d.smooth;
+      for (const p of list) {
+        if (Number.isFinite(p.x) && (!logX || p.x > 0)) {
+          if (p.x < x0) x0 = p.x;
+          if (p.x > x1) x1 = p.x;
+        }
+        see(p.y);
+        if (band) {
+          see(p.lo);
+          see(p.hi);
+        }
+      }
+    }
+  }
+  if (!(x1 >= x0)) [x0, x1] = logX ? [1, 10] : [0, 1];
+  if (!logX) x0 = Math.min(0, x0);
+  if (x1 === x0) x1 = logX ? x0 * 10 : x0 + 1;
+  if (x1 > 0) x1 = niceCeil(x1);
+  if (logX) x0 = 10 ** Math.floor(Math.log10(x0));
+  let [y0, y1] = (ignoreOutliers ? robustRange(ys, 0.02) : hi >= lo ? [lo, hi] : null) ?? (logY ? [0.1, 1] : [0, 1]);
+  if (logY) {
+    y0 = 10 ** Math.floor(Math.log10(y0));
+    y1 = 10 ** Math.ceil(Math.log10(y1));
+    if (y1 <= y0) y1 = y0 * 10;
+  } else {
+    y0 = Math.min(0, y0);
+    if (y1 <= y0) y1 = y0 + 1;
+  }
+  return [
+    [x0, x1],
+    [y0, y1],
+  ];
+}
+
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above v (v > 0): an axis end that moves only now and then. */
+export function niceCeil(v: number): number {
+  const e = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * e >= v * (1 - 1e-12)) return m * e;
+  return 10 * e;
+}
