@@ -95,6 +95,18 @@ export async function runDotsCheck(
     }
     tf.dispose([...a, ...b]);
   }
+  // A tensor larger than one pass of WebGPU's workgroups (4096 × 64 elements), so that its loop wraps.
+  const big = tf.tidy(() => tf.exp(tf.mul(tf.randomNormal([1000, 600], 0, 1, 'float32', 99), 0.5)));
+  const bigValues = (await big.data()) as Float32Array;
+  const [bigScaled, bigSkipped] = await Promise.all(
+    [tf.tidy(() => scaleOrZero(big, tf.scalar(-0.5))), tf.tidy(() => scaleOrZero(tf.div(big, 0), tf.scalar(0)))].map(async (t) => {
+      const v = (await t.data()) as Float32Array;
+      t.dispose();
+      return v;
+    }),
+  );
+  if (!bigScaled!.every((v, j) => v === -0.5 * bigValues[j]!) || !bigSkipped!.every((v) => v === 0)) scaleOk = false;
+  big.dispose();
   const leaked = tf.memory().numTensors - before;
   return {
     ok: ok && scaleOk,

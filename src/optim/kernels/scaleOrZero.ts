@@ -7,16 +7,19 @@ const SCALE_OR_ZERO = 'L4LabScaleOrZero';
 /**
  * s·x, except that a zero s gives exactly zero even where x is NaN or ±Inf (0·NaN = NaN would otherwise write
  * NaN into the parameters of a step that was skipped). On WASM and cpu the scalar lives in host memory: it is
- * read in place, a skipped step costs a fill and a taken one is the plain multiply. On WebGL it is one shader in
- * place of the multiply (a select per element costs ~9 programs per tensor there: the scalar's broadcasts and
- * the packing around the select); elsewhere a select per element.
+ * read in place, a skipped step costs a fill and a taken one is the plain multiply. On WebGL and WebGPU it is one
+ * program in place of the multiply (a select per element costs ~9 WebGL programs per tensor: the scalar's
+ * broadcasts and the packing around the select); elsewhere a select per element.
  */
 export function scaleOrZero(x: Tensor, s: Scalar): Tensor {
   const host = readHostScalar(s);
   if (host !== null) return host === 0 ? tf.zerosLike(x) : tf.mul(x, s);
-  if (tf.getBackend() === 'webgl' && internalsUsable() && x.dtype === 'float32') {
+  const backend = tf.getBackend();
+  if ((backend === 'webgl' || backend === 'webgpu') && internalsUsable() && x.dtype === 'float32' && x.size > 0) {
     register();
-    return runOurKernel<Record<string, never>, Tensor>(SCALE_OR_ZERO, { A: x, B: s }, {});
+    const out = runOurKernel<Record<string, never>, Tensor>(SCALE_OR_ZERO, { A: x, B: s }, {});
+    // WebGPU's program writes a flat vector; a reshape is a view there, not a dispatch.
+    return backend === 'webgpu' ? tf.reshape(out, x.shape) : out;
   }
   return tf.where(tf.notEqual(s, 0), tf.mul(x, s), 0);
 }
@@ -46,4 +49,34 @@ function register(): void {
       'float32',
     ),
   );
+  registerOurKernel<'webgpu', Record<string, never>>(SCALE_OR_ZERO, 'webgpu', ({ A, B }, gpu) =>
+    gpu.runWebGPUProgram(webgpuProgram(A!.shape.reduce((n, d) => n * d, 1)), [A!, B!], 'float32'),
+  );
+}
+
+const THREADS = 64;
+/** At most this many workgroups along x (WebGPU's limit is 65535); larger tensors loop. */
+const MAX_GROUPS = 4096;
+
+/** WebGPU: each invocation walks the flat tensor with a stride; s is read once. */
+function webgpuProgram(size: number) {
+  const groups = Math.min(MAX_GROUPS, Math.ceil(size / THREADS));
+  return {
+    name: SCALE_OR_ZERO,
+    variableNames: ['A', 'B'],
+    outputShape: [size],
+    shaderKey: `${SCALE_OR_ZERO}_${size}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [groups, 1, 1],
+    workgroupSize: [THREADS, 1, 1],
+    getUserCode: () => `
+      fn main(index : i32) {
+        // tfjs binds the uniforms buffer to every program; an unused one would be left out of the layout.
+        _ = uniforms.NAN;
+        let s = B[0];
+        for (var i = i32(workgroupId.x) * ${THREADS} + i32(localId.x); i < ${size}; i = i + ${groups * THREADS}) {
+          if (s == 0.0) { setOutputAtIndex(i, 0.0); } else { setOutputAtIndex(i, A[i] * s); }
+        }
+      }`,
+  };
 }
