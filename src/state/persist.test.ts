@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { allocChunk, type TraceChunk } from '../engine/trace';
 import type { RunConfig } from '../worker/protocol';
-import { runIdOf, installFakeWorkers } from '../worker/testing/fakeWorkers';
+import { runIdOf, started, installFakeWorkers } from '../worker/testing/fakeWorkers';
 import { openLabDb } from './db';
 import { restoreRuns, resumeRun, startPersistence } from './persist';
 import { useRuns } from './runs';
@@ -45,17 +45,7 @@ describe('nothing lost: persistence in IndexedDB', () => {
     useRuns.getState().startRun('a.1', 'a', 1, config);
     const worker = fakes.at(-1)!;
     const runId = runIdOf(worker);
-    worker.say({
-      type: 'started',
-      runId,
-      backend: 'cpu',
-      fallbackReason: null,
-      description: '',
-      stepsPerEpoch: 1,
-      hyper: {},
-      tfjs: '4.22.0',
-      adapter: null,
-    });
+    worker.say(started(worker, 'cpu'));
     worker.say({ type: 'status', runId, status: 'running', step: 0, divergedAt: null });
     worker.say({ type: 'chunk', runId, chunk: rows(0, 10) });
     // Save, then show: when the points are on the page they are in storage.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEAD_WORKER_REASON } from './client';
 import { WorkerPool } from './pool';
 import type { FromWorker, RunConfig } from './protocol';
-import { runIdOf, installFakeWorkers, type FakeWorker } from './testing/fakeWorkers';
+import { runIdOf, started, installFakeWorkers, type FakeWorker } from './testing/fakeWorkers';
 import { setWorkerFactory } from './spawn';
 
 let fakes: FakeWorker[] = [];
@@ -59,17 +59,7 @@ describe('the worker pool (lab runs, tuning grid and teaching page alike)', () =
     const statuses: string[] = [];
     pool.submit({ id: 'a', config, callbacks: { onStatus: (m) => statuses.push(`${m.status}: ${m.reason ?? ''}`) } });
     const first = fakes[0]!;
-    first.say({
-      type: 'started',
-      runId: runIdOf(first),
-      backend: 'webgl',
-      fallbackReason: null,
-      description: '',
-      stepsPerEpoch: 1,
-      hyper: {},
-      tfjs: '4.22.0',
-      adapter: null,
-    });
+    first.say(started(first, 'webgl'));
     // The worker goes silent: the watchdog fails the run.
     await new Promise((r) => setTimeout(r, 60));
     expect(statuses).toEqual([`failed: ${DEAD_WORKER_REASON}`]);

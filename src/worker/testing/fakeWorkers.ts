@@ -27,3 +27,16 @@ export function installFakeWorkers(): FakeWorker[] {
 
 /** The run id a fake was started with. */
 export const runIdOf = (f: FakeWorker): string => (f.got.find((m) => m.type === 'start') as { runId: string }).runId;
+
+/** The "started" message a worker sends once its backend is up, for the run a fake was started with. */
+export const started = (f: FakeWorker, backend: 'cpu' | 'wasm' | 'webgl' | 'webgpu'): FromWorker => ({
+  type: 'started',
+  runId: runIdOf(f),
+  backend,
+  fallbackReason: null,
+  description: '',
+  stepsPerEpoch: 1,
+  hyper: {},
+  tfjs: '4.22.0',
+  adapter: null,
+});
