@@ -8,9 +8,10 @@ import {
   optimizerSpec,
   setHyper,
   type DiagnosticSpec,
+  type Hyper,
   type Transform,
 } from '../optim';
-import type { RuleState } from '../optim/stepsizes';
+import type { OptState } from '../optim';
 import type { Task } from '../tasks';
 import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
 import { allocChunk, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
@@ -48,7 +49,7 @@ export class Runner {
   /** Steps whose values have been read back. */
   flushedStep = 0;
   divergedAt: number | null = null;
-  private state: RuleState;
+  private state: OptState;
   /** The diagnostics this run records, one trace column each, as its optimizer declares them (optim/catalogue.ts). */
   readonly diagnostics: readonly DiagnosticSpec[];
   private readonly diagNames: string[];
@@ -82,7 +83,7 @@ export class Runner {
     return this.step >= this.options.steps || this.divergedAt !== null;
   }
 
-  get hyper(): Readonly<Record<string, number>> {
+  get hyper(): Hyper {
     return this.state.hyper;
   }
 
@@ -213,7 +214,7 @@ export class Runner {
       p.assign(t);
       t.dispose();
     });
-    const restored = deserialize(cp.state) as RuleState;
+    const restored = deserialize(cp.state) as OptState;
     disposeState(this.state);
     this.state = restored;
     this.step = cp.step;

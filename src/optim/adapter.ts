@@ -10,8 +10,19 @@ import { applyStep, disposeState, setHyper } from './apply';
 import { LossDomainError, StepFlags } from './flags';
 import { adam, l4Adam, l4Mom, momentum, rmsprop, sgd, type Transform } from './recipes';
 import type { L4Options } from './stepsizes';
-import type { RuleState } from './stepsizes';
-import type { Hyper, StepInputs } from './types';
+import {
+  dadaptAdam,
+  dog,
+  prodigy,
+  scheduleFreeAdamW,
+  scheduleFreeSGD,
+  type DAdaptAdamSettings,
+  type DoGSettings,
+  type ProdigySettings,
+  type ScheduleFreeAdamWSettings,
+  type ScheduleFreeSGDSettings,
+} from './peers';
+import type { Hyper, OptState, StepInputs, Tensors } from './types';
 
 type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
 
@@ -27,7 +38,7 @@ type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
 export class TransformOptimizer extends tf.Optimizer {
   static className = 'L4LabTransform';
   readonly transform: Transform;
-  private state: RuleState | null = null;
+  private state: OptState | null = null;
   private names: string[] | null = null;
   private domainError: Error | null = null;
   private pending: Promise<void> = Promise.resolve();
@@ -40,6 +51,18 @@ export class TransformOptimizer extends tf.Optimizer {
   /** The last step's diagnostics, on the device; valid until the next step. Empty before the first step. */
   get diagnostics(): Record<string, Scalar> {
     return this.state?.diagnostics ?? {};
+  }
+
+  /**
+   * Where to evaluate and checkpoint the model when that is not the trained parameters (Schedule-Free's x,
+   * DoG's average), one tensor per variable in the order the first step received them (`minimize`'s `varList`);
+   * null for optimizers that evaluate at their parameters, and before the first step. Owned by the optimizer:
+   * valid until the next step; do not dispose.
+   */
+  evalParams(): Tensors | null {
+    const point = this.transform.evalPoint;
+    if (!point || !this.state || !this.names) return null;
+    return point.params(this.state, this.variables(this.names));
   }
 
   /** The live hyperparameters. */
@@ -117,7 +140,7 @@ export class TransformOptimizer extends tf.Optimizer {
       if (g == null) throw new Error(`${this.transform.config.name}: no gradient for variable "${n}".`);
       return g;
     });
-    this.state = applyStep(this.transform, vars, grads, this.state as RuleState, loss ? { loss } : {});
+    this.state = applyStep(this.transform, vars, grads, this.state as OptState, loss ? { loss } : {});
     this.incrementIterations();
     if (this.transform.needsLoss) this.watchFlags(this.state.diagnostics.flags as Scalar, this.iterations - 1);
   }
@@ -208,4 +231,64 @@ export class RMSProp extends TransformOptimizer {
   }
 }
 
-for (const cls of [L4Adam, L4Mom, Adam, Momentum, SGD, RMSProp]) tf.serialization.registerClass(cls);
+/** Prodigy (Mishchenko & Defazio 2023), prodigyopt 1.1's defaults; settings named as there. */
+export class Prodigy extends TransformOptimizer {
+  static override className = 'L4LabProdigy';
+  constructor(settings: Partial<ProdigySettings> = {}) {
+    super(prodigy(settings));
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper } as ConfigDict;
+  }
+}
+
+/** D-Adaptation, Adam form (Defazio & Mishchenko 2023), dadaptation 3.x's defaults. */
+export class DAdaptAdam extends TransformOptimizer {
+  static override className = 'L4LabDAdaptAdam';
+  constructor(settings: Partial<DAdaptAdamSettings> = {}) {
+    super(dadaptAdam(settings));
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper } as ConfigDict;
+  }
+}
+
+/** DoG (Ivgi, Hinder & Carmon 2023), global form; evaluate at `averagedParams()`, as its authors do. */
+export class DoG extends TransformOptimizer {
+  static override className = 'L4LabDoG';
+  constructor(settings: Partial<DoGSettings> = {}) {
+    super(dog(settings));
+  }
+  /** The polynomial-decay average of the iterates (γ = 8), in the order of the variables; see `evalParams`. */
+  averagedParams(): Tensors | null {
+    return this.evalParams();
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper } as ConfigDict;
+  }
+}
+
+/** Schedule-Free AdamW (Defazio et al. 2024), schedule_free 1.3+; trains at y, evaluate at `evalParams()` (x). */
+export class ScheduleFreeAdamW extends TransformOptimizer {
+  static override className = 'L4LabScheduleFreeAdamW';
+  constructor(settings: Partial<ScheduleFreeAdamWSettings> = {}) {
+    super(scheduleFreeAdamW(settings));
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper } as ConfigDict;
+  }
+}
+
+/** Schedule-Free SGD (Defazio et al. 2024); trains at y, evaluate at `evalParams()` (x). */
+export class ScheduleFreeSGD extends TransformOptimizer {
+  static override className = 'L4LabScheduleFreeSGD';
+  constructor(settings: Partial<ScheduleFreeSGDSettings> = {}) {
+    super(scheduleFreeSGD(settings));
+  }
+  override getConfig(): ConfigDict {
+    return { ...this.hyper } as ConfigDict;
+  }
+}
+
+for (const cls of [L4Adam, L4Mom, Adam, Momentum, SGD, RMSProp, Prodigy, DAdaptAdam, DoG, ScheduleFreeAdamW, ScheduleFreeSGD])
+  tf.serialization.registerClass(cls);

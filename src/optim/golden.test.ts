@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, L4Adam, L4Mom, Momentum, type TransformOptimizer } from './index';
+import { goldenLoss as lossFn } from './testing/goldenProblems';
 
 /** The float64 reference traces of ../shared/golden (see __fixtures__/golden/README.md). */
 interface Golden {
@@ -32,40 +33,6 @@ function optimizerFor(g: Golden): TransformOptimizer {
     case 'momentum':
       return new Momentum({ learningRate: h.lr, momentum: h.momentum });
   }
-}
-
-/** The problem's loss at step t, as the README's description defines it. */
-function lossFn(g: Golden, vars: tf.Variable[]): { batchLoss: (t: number) => () => tf.Scalar; data: tf.Tensor[] } {
-  if (g.problem === 'linreg') {
-    const X = tf.tensor2d(g.data.X);
-    const Y = tf.tidy(() => tf.matMul(tf.tensor2d(g.data.A!), X));
-    const n = g.data.X[0]!.length;
-    const [W1, W2] = vars as [tf.Variable, tf.Variable];
-    const loss = () => tf.div(tf.sum(tf.square(tf.sub(tf.matMul(tf.matMul(W1, W2), X), Y))), n) as tf.Scalar;
-    return { batchLoss: () => loss, data: [X, Y] };
-  }
-  const X = g.data.X;
-  const y = g.data.y!;
-  const B = g.data.batch!;
-  const N = X.length;
-  const [W1, b1, W2, b2] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
-  const batchLoss = (t: number) => {
-    const rows = Array.from({ length: B }, (_, i) => (t * B + i) % N);
-    const xb = tf.tensor2d(rows.map((r) => X[r]!));
-    const yb = tf.oneHot(
-      tf.tensor1d(
-        rows.map((r) => y[r]!),
-        'int32',
-      ),
-      b2.shape[0]!,
-    );
-    return () => {
-      const h = tf.tanh(tf.add(tf.matMul(xb, W1), b1));
-      const logits = tf.add(tf.matMul(h, W2), b2);
-      return tf.neg(tf.mean(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-    };
-  };
-  return { batchLoss, data: [] };
 }
 
 function relErr(a: number, b: number): number {

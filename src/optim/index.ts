@@ -9,8 +9,10 @@ export type {
   Diagnostics,
   Direction,
   DirectionOutput,
+  EvalAt,
   GradientTransformation,
   Hyper,
+  HyperValue,
   OptState,
   OptimizerConfig,
   StepInputs,
@@ -48,6 +50,20 @@ export {
 export { withWeightDecay } from './weightDecay';
 export { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
 export { checkRange, decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
-export { Adam, L4Adam, L4Mom, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';
+export {
+  Adam,
+  DAdaptAdam,
+  DoG,
+  L4Adam,
+  L4Mom,
+  Momentum,
+  Prodigy,
+  RMSProp,
+  ScheduleFreeAdamW,
+  ScheduleFreeSGD,
+  SGD,
+  TransformOptimizer,
+} from './adapter';
+export * from './peers';
 export * from './catalogue';
 export * from './settings';

@@ -20,7 +20,7 @@ import {
   type RuleState,
   type SpsMaxOptions,
 } from './stepsizes';
-import type { Direction, GradientTransformation, WeightDecayConfig } from './types';
+import type { Direction, GradientTransformation, OptState, WeightDecayConfig } from './types';
 import {
   optimizerSpec,
   registerOptimizerSpec,
@@ -37,7 +37,8 @@ export interface RecipeOptions {
   weightDecay?: WeightDecayConfig;
 }
 
-export type Transform = GradientTransformation<RuleState>;
+/** Any optimizer of the lab, its state erased to what every one has. */
+export type Transform = GradientTransformation<OptState>;
 
 /** Typed options of each recipe: an unknown key is a type error (and a sentence at run time). */
 export interface SgdOptions extends RecipeOptions {

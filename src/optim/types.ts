@@ -15,8 +15,13 @@ export interface StepInputs {
  */
 export type Diagnostics = Record<string, Scalar>;
 
-/** Hyperparameters are plain numbers so that live changes are a value replacement. */
-export type Hyper = Readonly<Record<string, number>>;
+/**
+ * A transform's settings as the engine stores them: plain values (numbers; for the learning-rate-free peers also
+ * switches and `null` for "unbounded" or "not set"), so that a live change is a value replacement. Each rule and
+ * optimizer has its own typed settings (`L4Hyper`, `ProdigySettings`, …); this is their common erased form.
+ */
+export type HyperValue = number | boolean | null;
+export type Hyper = Readonly<Record<string, HyperValue>>;
 
 /** State shared by every transform: the step count, the live hyperparameters and the diagnostics. */
 export interface OptState {
@@ -62,6 +67,19 @@ export interface GradientTransformation<S extends OptState = OptState> {
   update(grads: Tensors, state: S, params: Tensors, inputs: StepInputs): { updates: Tensors; state: S };
   /** Checks a set of hyperparameters, throwing a sentence naming the bad one. */
   validateHyper(hyper: Hyper): void;
+  /**
+   * Where the model is evaluated and checkpointed when that is not the parameters it trains with: Schedule-Free's
+   * averaged iterate x, DoG's polynomial-decay average. Absent: the trained parameters themselves.
+   */
+  readonly evalPoint?: EvalAt<S>;
+}
+
+/** A second point to evaluate a run at, besides its raw iterate. */
+export interface EvalAt<S> {
+  /** What the point is, for labels: 'x' (Schedule-Free) or 'average' (DoG). */
+  readonly name: string;
+  /** The point's tensors in the order of the parameters, owned by the state (do not dispose). */
+  params(state: S, params: Tensors): Tensors;
 }
 
 /** The update direction v of a step (before any stepsize is applied). */

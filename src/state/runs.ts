@@ -30,7 +30,7 @@ export interface RunMeta {
   readonly divergedAt: number | null;
   readonly reason: string | null;
   readonly errors: readonly string[];
-  readonly hyper: Readonly<Record<string, number>>;
+  readonly hyper: Readonly<Record<string, number | boolean | null>>;
   /** For an interrupted run: the step of the checkpoint it can resume from, or null. */
   readonly resumableFrom: number | null;
 }

@@ -62,7 +62,7 @@ export type FromWorker =
       readonly fallbackReason: string | null;
       readonly description: string;
       readonly stepsPerEpoch: number;
-      readonly hyper: Readonly<Record<string, number>>;
+      readonly hyper: Readonly<Record<string, number | boolean | null>>;
       /** The tfjs version that runs the training. */
       readonly tfjs: string;
       /** The GPU adapter, as the browser describes it, or null. */

@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { checkRange } from '../flags';
+import { stepEpilogue } from '../kernels/stepEpilogue';
+import { scaleOrZero } from '../kernels/scaleOrZero';
+import { refuseUnknown } from '../settings';
+import { sumSquares } from '../tensors';
+import type { Diagnostics, EvalAt, GradientTransformation, Hyper, OptState, Tensors } from '../types';
+
+/**
+ * The learning-rate-free peers of L4 (Prodigy, D-Adaptation, DoG, Schedule-Free): each is one pure transform
+ * with its own state, written from `../shared/golden-peers/README.md` (the behaviour of the official code).
+ * They do not split into a direction and a stepsize rule (Prodigy's direction depends on its own d), so they
+ * share only this: settings resolved against their defaults, the common diagnostics, and the guard every
+ * optimizer's step ends with.
+ */
+export interface PeerState<H extends Hyper> extends OptState {
+  readonly hyper: H;
+}
+
+/** Settings as the golden files write them: the defaults, overridden by what is given; unknown keys refused. */
+export function resolvePeerSettings<H extends Hyper>(title: string, defaults: H, given: Partial<H>): H {
+  refuseUnknown(title, given, Object.keys(defaults));
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = v;
+  return out as H;
+}
+
+/** Range checks for the settings every peer shares (a sentence naming the setting). */
+export const checks = {
+  positive: (owner: string, name: string, x: number) => checkRange(owner, name, x, 0, Infinity),
+  nonNegative: (owner: string, name: string, x: number) => checkRange(owner, name, x, 0, Infinity, { loOpen: false }),
+  beta: (owner: string, name: string, x: number) => checkRange(owner, name, x, 0, 1, { loOpen: false }),
+  flag: (owner: string, name: string, x: unknown) => {
+    if (typeof x !== 'boolean') throw new TypeError(`${owner}: ${name} must be true or false, got ${String(x)}.`);
+  },
+  /** A number, or null for "unbounded" / "not set". */
+  optional: (owner: string, name: string, x: number | null, check: (o: string, n: string, v: number) => void) => {
+    if (x !== null) check(owner, name, x);
+  },
+};
+
+/** What the end of a peer's step reports. */
+export interface GuardedUpdate {
+  /** Δθ: exactly 0 for a skipped step. */
+  readonly updates: Tensors;
+  readonly diagnostics: Diagnostics;
+}
+
+/**
+ * The end every step shares with the lab's other optimizers (kernels/stepEpilogue.ts): Δθ = −m·u, except that a
+ * flagged step, or a direction that is not finite (NaN or ±Inf gradients), takes no step and writes zeros.
+ * `eta` is the step size the run reports (it differs from the multiplier `m` when the direction already holds
+ * it, as D-Adaptation's first moment does); it is 0 for a skipped step. `uNormSq` = ‖u‖² when the caller has it.
+ */
+export function guardedUpdate(u: Tensors, m: Scalar, eta: Scalar, flags: Scalar, uNormSq?: Scalar): GuardedUpdate {
+  const end = stepEpilogue(m, flags, uNormSq ?? sumSquares(u), 1);
+  const updates = u.map((x) => scaleOrZero(x, end.scale));
+  const effectiveLr = eta === m ? end.effectiveLr : (tf.where(tf.equal(end.flags, 0), eta, 0) as Scalar);
+  return { updates, diagnostics: { effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
+}
+
+/** The parts of a peer that differ; `peerTransform` adds the config, the common diagnostics and validation. */
+export interface PeerDefinition<H extends Hyper, S extends PeerState<H>> {
+  readonly name: string;
+  readonly hyper: H;
+  validate(hyper: H): void;
+  /** Its own diagnostics, beyond effectiveLr, updateNorm and flags (0 before the first step). */
+  readonly diagnostics: readonly string[];
+  /** The state before the first step, without count, hyper and diagnostics. */
+  init(params: Tensors): Omit<S, keyof PeerState<H>>;
+  update(grads: Tensors, state: S, params: Tensors): { updates: Tensors; state: S };
+  readonly evalPoint?: EvalAt<S>;
+}
+
+export function peerTransform<H extends Hyper, S extends PeerState<H>>(def: PeerDefinition<H, S>): GradientTransformation<S> {
+  def.validate(def.hyper);
+  return {
+    config: { name: def.name, direction: def.name, directionHyper: {}, rule: def.name, hyper: def.hyper, weightDecay: null },
+    needsLoss: false,
+    validateHyper: (h) => def.validate(h as H),
+    init(params) {
+      const zero = tf.scalar(0);
+      const diagnostics = Object.fromEntries([...def.diagnostics, 'effectiveLr', 'updateNorm', 'flags'].map((n) => [n, zero]));
+      return { ...def.init(params), count: 0, hyper: def.hyper, diagnostics } as S;
+    },
+    update: (grads, state, params) => def.update(grads, state, params),
+    ...(def.evalPoint ? { evalPoint: def.evalPoint } : {}),
+  };
+}
+
+/** a ← b·a + c·x for every tensor (c a number or a device scalar). */
+export function ema(a: Tensors, x: Tensors, b: number, c: number | Scalar): Tensors {
+  return a.map((ai, i) => tf.add(tf.mul(ai, b), tf.mul(x[i]!, c)));
+}
+
+/** Σ_i sum(|a_i|): the L1 norm of a parameter list, as one device scalar. */
+export function sumAbs(a: Tensors): Scalar {
+  const parts = a.map((x) => tf.sum(tf.abs(x)));
+  return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
+}
