@@ -5,6 +5,7 @@
  * (typed, so a spec without a maker does not compile).
  */
 import { L4_DEFAULTS } from './defaults';
+import { DADAPT_ADAM_DEFAULTS, DOG_DEFAULTS, PRODIGY_DEFAULTS, SF_ADAMW_DEFAULTS, SF_SGD_DEFAULTS } from './peers/defaults';
 import { paramSpec, type DiagnosticSpec, type ParamSpec } from './settings';
 
 export interface OptimizerSpec {
@@ -72,6 +73,38 @@ export const POLYAK_DIAGNOSTICS: readonly DiagnosticSpec[] = [
 
 const beta = (key: string, label: string, symbol: string, def: number) =>
   paramSpec(key, label, symbol, def, 0, 1, { log: false, minOpen: false, maxOpen: true, advanced: true });
+
+/** What Prodigy and D-Adaptation record: the distance estimate d (η = d·lr) and the raw estimate of this step. */
+export const D_ADAPT_DIAGNOSTICS: readonly DiagnosticSpec[] = [
+  { key: 'd', label: 'Distance estimate d', symbol: 'd', log: true },
+  { key: 'dHat', label: 'raw estimate d̂', symbol: 'd̂', log: true, companionOf: 'd' },
+];
+
+/**
+ * The learning-rate-free peers' settings as the lab shows them: the rate is `learningRate` as for every optimizer
+ * (the class API and the golden files call it `lr`); the others keep their official names. Their own weight decay
+ * and switches (decouple, bias correction, safeguard warm-up) are the classes'; in the lab weight decay is the
+ * recipe option every optimizer takes.
+ */
+const peerLr = (def: number, slider: readonly [number, number]) =>
+  paramSpec('learningRate', 'learning rate', 'lr', def, 0, Infinity, { slider, live: true });
+const d0 = (def: number) => paramSpec('d0', 'initial d', 'd₀', def, 0, Infinity, { advanced: true, help: 'the first distance estimate' });
+const growth = paramSpec('growthRate', 'growth rate', 'growth', Infinity, 0, Infinity, {
+  optional: true,
+  advanced: true,
+  help: 'the most d may grow per step (unbounded when unset)',
+});
+const warmup = (def: number) =>
+  paramSpec('warmupSteps', 'warm-up steps', 'warm-up', def, 0, Infinity, { minOpen: false, log: false, integer: true, advanced: true });
+const sfAveraging = [
+  paramSpec('r', 'averaging power r', 'r', SF_ADAMW_DEFAULTS.r, 0, Infinity, { minOpen: false, log: false, advanced: true }),
+  paramSpec('weightLrPower', 'weight lr power', 'p', SF_ADAMW_DEFAULTS.weightLrPower, 0, Infinity, {
+    minOpen: false,
+    log: false,
+    advanced: true,
+  }),
+];
+const peerEps = (def: number) => eps(def, 'epsilon', 'eps');
 
 const BUILTIN = [
   {
@@ -150,6 +183,90 @@ const BUILTIN = [
     summary: 'ALI-G over SGD (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr).',
     settings: [paramSpec('maxLr', 'max learning rate', 'max_lr', 0.1, 0, Infinity, { live: true }), eps(1e-5, 'delta', 'delta', 'δ')],
     diagnostics: POLYAK_DIAGNOSTICS,
+  },
+  {
+    id: 'prodigy',
+    title: 'Prodigy',
+    summary: 'Prodigy (Mishchenko & Defazio 2023): Adam at η = d·lr, d estimated from the distance travelled.',
+    settings: [
+      peerLr(PRODIGY_DEFAULTS.lr, [0.01, 10]),
+      beta('beta1', 'beta1', 'β1', PRODIGY_DEFAULTS.beta1),
+      beta('beta2', 'beta2', 'β2', PRODIGY_DEFAULTS.beta2),
+      paramSpec('beta3', 'beta3', 'β3', Math.sqrt(PRODIGY_DEFAULTS.beta2), 0, 1, {
+        log: false,
+        minOpen: false,
+        optional: true,
+        advanced: true,
+        help: '√β2 when unset',
+      }),
+      peerEps(PRODIGY_DEFAULTS.eps),
+      d0(PRODIGY_DEFAULTS.d0),
+      paramSpec('dCoef', 'd coefficient', 'd_coef', PRODIGY_DEFAULTS.dCoef, 0, Infinity, { advanced: true }),
+      growth,
+    ],
+    diagnostics: D_ADAPT_DIAGNOSTICS,
+  },
+  {
+    id: 'dadapt-adam',
+    title: 'D-Adapt Adam',
+    summary: 'D-Adaptation in Adam form (Defazio & Mishchenko 2023): η = d·lr, d a lower bound on the distance to a solution.',
+    settings: [
+      peerLr(DADAPT_ADAM_DEFAULTS.lr, [0.01, 10]),
+      beta('beta1', 'beta1', 'β1', DADAPT_ADAM_DEFAULTS.beta1),
+      beta('beta2', 'beta2', 'β2', DADAPT_ADAM_DEFAULTS.beta2),
+      peerEps(DADAPT_ADAM_DEFAULTS.eps),
+      d0(DADAPT_ADAM_DEFAULTS.d0),
+      growth,
+    ],
+    diagnostics: D_ADAPT_DIAGNOSTICS,
+  },
+  {
+    id: 'dog',
+    title: 'DoG',
+    summary: 'DoG (Ivgi et al. 2023): SGD at η = r̄/√Σ‖g‖², r̄ the largest distance from the start; evaluated at its average.',
+    settings: [
+      peerLr(DOG_DEFAULTS.lr, [0.01, 10]),
+      paramSpec('repsRel', 'initial distance (relative)', 'r_ε', DOG_DEFAULTS.repsRel, 0, Infinity, {
+        advanced: true,
+        help: 'r̄ starts at r_ε·(1 + ‖x₀‖)',
+      }),
+      peerEps(DOG_DEFAULTS.eps),
+      paramSpec('initEta', 'first step size', 'η₀', 1e-6, 0, Infinity, {
+        optional: true,
+        advanced: true,
+        help: 'the first step’s η, when set',
+      }),
+    ],
+    diagnostics: [
+      { key: 'rbar', label: 'Distance from the start r̄', symbol: 'r̄', log: true },
+      { key: 'G', label: 'Gradient sum G = Σ‖g‖²', symbol: 'G', log: true },
+    ],
+  },
+  {
+    id: 'sf-adamw',
+    title: 'Schedule-Free AdamW',
+    summary: 'Schedule-Free AdamW (Defazio et al. 2024): trains at y, evaluated at the average x; no schedule.',
+    settings: [
+      peerLr(SF_ADAMW_DEFAULTS.lr, [1e-4, 0.1]),
+      beta('beta1', 'beta1', 'β1', SF_ADAMW_DEFAULTS.beta1),
+      beta('beta2', 'beta2', 'β2', SF_ADAMW_DEFAULTS.beta2),
+      peerEps(SF_ADAMW_DEFAULTS.eps),
+      warmup(SF_ADAMW_DEFAULTS.warmupSteps),
+      ...sfAveraging,
+    ],
+    diagnostics: [{ key: 'ckp1', label: 'Averaging weight c', symbol: 'c', log: true }],
+  },
+  {
+    id: 'sf-sgd',
+    title: 'Schedule-Free SGD',
+    summary: 'Schedule-Free SGD (Defazio et al. 2024): trains at y, evaluated at the average x; no schedule.',
+    settings: [
+      peerLr(SF_SGD_DEFAULTS.lr, [1e-3, 10]),
+      paramSpec('momentum', 'momentum', 'β', SF_SGD_DEFAULTS.momentum, 0, 1, { minOpen: false, maxOpen: true, log: false }),
+      warmup(SF_SGD_DEFAULTS.warmupSteps),
+      ...sfAveraging,
+    ],
+    diagnostics: [{ key: 'ckp1', label: 'Averaging weight c', symbol: 'c', log: true }],
   },
 ] as const satisfies readonly OptimizerSpec[];
 

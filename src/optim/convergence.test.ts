@@ -8,7 +8,9 @@ import { PROBLEMS, runProblem } from './testing/problems';
  * One convergence table for every recipe (optax's alias_test): each row declares its settings, its step
  * budget and the loss it must reach. All three problems have minimum value 0. Constant-rate methods use a
  * learning rate that suits the problem; the loss-based rules run at their defaults, except SPS_max's cap γ_b,
- * which acts as a maximum learning rate (with γ_b = 1 it needs ~4000 steps on Rosenbrock).
+ * which acts as a maximum learning rate (with γ_b = 1 it needs ~4000 steps on Rosenbrock). The learning-rate-free
+ * peers run at their defaults where those converge; Schedule-Free's default rates (0.0025 for AdamW, 1 for SGD) are
+ * set for deep networks and are too small or too large here.
  */
 type Row = [string, Record<string, number>, number /* steps */, number /* f below */];
 const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
@@ -23,6 +25,11 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['polyak', {}, 300, 1e-10],
     ['sps-max', {}, 300, 1e-10],
     ['ali-g', {}, 300, 1e-7],
+    ['prodigy', {}, 300, 1e-10],
+    ['dadapt-adam', {}, 300, 1e-10],
+    ['dog', {}, 300, 1e-10],
+    ['sf-adamw', { learningRate: 0.1 }, 2000, 1e-10],
+    ['sf-sgd', {}, 300, 1e-10],
   ],
   illConditioned: [
     ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
@@ -35,6 +42,11 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['polyak', {}, 300, 1e-10],
     ['sps-max', {}, 300, 1e-10],
     ['ali-g', {}, 300, 1e-7],
+    ['prodigy', {}, 300, 1e-10],
+    ['dadapt-adam', {}, 300, 1e-10],
+    ['dog', {}, 2000, 1e-2],
+    ['sf-adamw', { learningRate: 0.1 }, 2000, 1e-10],
+    ['sf-sgd', { learningRate: 0.1 }, 2000, 1e-10],
   ],
   rosenbrock: [
     ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
@@ -47,6 +59,12 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['polyak', {}, 2000, 1e-9],
     ['sps-max', { gammaB: 0.5 }, 2000, 1e-9],
     ['ali-g', {}, 2000, 1e-6],
+    ['prodigy', {}, 2000, 1e-6],
+    ['dadapt-adam', {}, 2000, 1e-2],
+    // DoG at its defaults creeps along the valley (f ≈ 2.5 after 2000 steps); a larger start distance helps.
+    ['dog', { repsRel: 1e-3 }, 2000, 0.1],
+    ['sf-adamw', { learningRate: 0.1 }, 2000, 1e-2],
+    ['sf-sgd', { learningRate: 0.002 }, 2000, 1e-2],
   ],
 };
 

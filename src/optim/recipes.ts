@@ -20,7 +20,7 @@ import {
   type RuleState,
   type SpsMaxOptions,
 } from './stepsizes';
-import type { Direction, GradientTransformation, OptState, WeightDecayConfig } from './types';
+import type { Direction, GradientTransformation, Hyper, OptState, WeightDecayConfig } from './types';
 import {
   optimizerSpec,
   registerOptimizerSpec,
@@ -31,6 +31,18 @@ import {
 } from './catalogue';
 import { refuseUnknown, resolveSettings, SettingsError } from './settings';
 import { withWeightDecay } from './weightDecay';
+import {
+  dadaptAdam as dadaptAdamPeer,
+  dog as dogPeer,
+  prodigy as prodigyPeer,
+  scheduleFreeAdamW,
+  scheduleFreeSGD,
+  type DAdaptAdamSettings,
+  type DoGSettings,
+  type ProdigySettings,
+  type ScheduleFreeAdamWSettings,
+  type ScheduleFreeSGDSettings,
+} from './peers';
 
 /** Options every recipe accepts. */
 export interface RecipeOptions {
@@ -61,7 +73,7 @@ export interface L4AdamOptions extends L4Options, RecipeOptions {
   adamEpsilon?: number;
 }
 
-function finish<DS, RS>(t: GradientTransformation<RuleState<DS, RS>>, o: RecipeOptions): Transform {
+function finish<S extends OptState>(t: GradientTransformation<S>, o: RecipeOptions): Transform {
   const out = o.weightDecay ? withWeightDecay(t, o.weightDecay) : t;
   return out as unknown as Transform;
 }
@@ -70,7 +82,7 @@ function finish<DS, RS>(t: GradientTransformation<RuleState<DS, RS>>, o: RecipeO
 function withDefaults<O extends object>(id: BuiltinOptimizer, o: O): Required<Pick<O, Exclude<keyof O, 'weightDecay'>>> & O {
   const spec = optimizerSpec(id) as OptimizerSpec;
   refuseUnknown(spec.title, o, [...spec.settings.map((s) => s.key), 'weightDecay']);
-  const d = Object.fromEntries(spec.settings.map((s) => [s.key, s.default]));
+  const d = Object.fromEntries(spec.settings.filter((s) => !s.optional).map((s) => [s.key, s.default]));
   return { ...d, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as never;
 }
 
@@ -144,6 +156,50 @@ export function aliG(o: AliGOptions & RecipeOptions = {}): Transform {
   return finish(withStepsize('ali-g', sgdDirection(), aliGRule(p)), { weightDecay });
 }
 
+/**
+ * A learning-rate-free peer's options in the lab: its settings as the catalogue names them (`learningRate` for the
+ * class's `lr`), without the switches the lab does not show, plus the recipe options.
+ */
+export type PeerOptions<H> = Partial<Omit<H, 'lr' | 'weightDecay' | 'decouple' | 'useBiasCorrection' | 'safeguardWarmup'>> & SgdOptions;
+
+function peer<H>(id: BuiltinOptimizer, make: (s: Partial<H>) => GradientTransformation<OptState>, o: PeerOptions<H>): Transform {
+  const { learningRate, weightDecay, ...rest } = withDefaults(id, o) as PeerOptions<H>;
+  // The catalogue writes "unset" as absent; the classes as null.
+  const settings = { ...rest, lr: learningRate } as Record<string, unknown>;
+  for (const s of optimizerSpec(id)!.settings) if (s.optional) settings[s.key] ??= null;
+  return finish(labNames(make(settings as Partial<H>)), { weightDecay });
+}
+
+/**
+ * The lab names every optimizer's rate `learningRate` (the URL, the CLI's `--lr`, the tuning grid, live changes);
+ * the peers' classes and the golden files name it `lr`. This view renames it in the state's settings and back for
+ * the peer's own update.
+ */
+function labNames<S extends OptState>(t: GradientTransformation<S>): GradientTransformation<S> {
+  const toLab = ({ lr, ...rest }: Hyper): Hyper => ({ learningRate: lr ?? null, ...rest });
+  const toOwn = ({ learningRate, ...rest }: Hyper): Hyper => ({ lr: learningRate ?? null, ...rest });
+  return {
+    ...t,
+    config: { ...t.config, hyper: toLab(t.config.hyper) },
+    validateHyper: (h) => t.validateHyper(toOwn(h)),
+    init: (params) => {
+      const s = t.init(params);
+      return { ...s, hyper: toLab(s.hyper) };
+    },
+    update: (grads, state, params, inputs) => {
+      const out = t.update(grads, { ...state, hyper: toOwn(state.hyper) }, params, inputs);
+      return { updates: out.updates, state: { ...out.state, hyper: state.hyper } };
+    },
+  };
+}
+
+export const prodigy = (o: PeerOptions<ProdigySettings> = {}) => peer<ProdigySettings>('prodigy', prodigyPeer, o);
+export const dadaptAdam = (o: PeerOptions<DAdaptAdamSettings> = {}) => peer<DAdaptAdamSettings>('dadapt-adam', dadaptAdamPeer, o);
+export const dog = (o: PeerOptions<DoGSettings> = {}) => peer<DoGSettings>('dog', dogPeer, o);
+export const sfAdamW = (o: PeerOptions<ScheduleFreeAdamWSettings> = {}) =>
+  peer<ScheduleFreeAdamWSettings>('sf-adamw', scheduleFreeAdamW, o);
+export const sfSgd = (o: PeerOptions<ScheduleFreeSGDSettings> = {}) => peer<ScheduleFreeSGDSettings>('sf-sgd', scheduleFreeSGD, o);
+
 /** A recipe's maker: its typed options in, a transform out. */
 type Maker = (o: never) => Transform;
 
@@ -159,6 +215,11 @@ export const RECIPES = {
   polyak,
   'sps-max': spsMax,
   'ali-g': aliG,
+  prodigy,
+  'dadapt-adam': dadaptAdam,
+  dog,
+  'sf-adamw': sfAdamW,
+  'sf-sgd': sfSgd,
 } as const satisfies Record<BuiltinOptimizer, Maker>;
 
 export type RecipeName = keyof typeof RECIPES;

@@ -4,32 +4,7 @@ import { StepFlags } from '../flags';
 import { dot } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { checks, ema, guardedUpdate, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
-
-/** D-Adaptation Adam's settings, named as the golden files (and dadaptation 3.x) name them. */
-export type DAdaptAdamSettings = {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly decouple: boolean;
-  readonly useBiasCorrection: boolean;
-  readonly d0: number;
-  /** null: unbounded. */
-  readonly growthRate: number | null;
-};
-
-export const DADAPT_ADAM_DEFAULTS: DAdaptAdamSettings = {
-  lr: 1,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  weightDecay: 0,
-  decouple: false,
-  useBiasCorrection: false,
-  d0: 1e-6,
-  growthRate: null,
-};
+import { DADAPT_ADAM_DEFAULTS, type DAdaptAdamSettings } from './defaults';
 
 export interface DAdaptAdamState extends PeerState<DAdaptAdamSettings> {
   readonly d: Scalar;

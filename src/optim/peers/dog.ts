@@ -3,21 +3,7 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import { sumSquares } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { checks, guardedUpdate, peerTransform, resolvePeerSettings, type PeerState } from './common';
-
-/** DoG's settings, named as the golden files (and formll/dog) name them. */
-export type DoGSettings = {
-  readonly lr: number;
-  readonly repsRel: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  /** null: not set (the first step uses r̄ = repsRel·(1 + ‖x₀‖)). */
-  readonly initEta: number | null;
-};
-
-export const DOG_DEFAULTS: DoGSettings = { lr: 1, repsRel: 1e-6, eps: 1e-8, weightDecay: 0, initEta: null };
-
-/** The weight γ of DoG's polynomial-decay average: w_t = (γ + 1)/(γ + t). */
-export const DOG_AVERAGE_GAMMA = 8;
+import { DOG_AVERAGE_GAMMA, DOG_DEFAULTS, type DoGSettings } from './defaults';
 
 export interface DoGState extends PeerState<DoGSettings> {
   /** r̄ = max(r̄, ‖x − x₀‖) and G = ε + Σ‖g‖² (device scalars). */

@@ -62,7 +62,7 @@ describe('the learning-rate-free peers', () => {
   it('settings change live and are validated: Schedule-Free SGD’s lr set after step 1 is the η of step 2', async () => {
     const opt = new ScheduleFreeSGD({ lr: 0.1 });
     const a = tf.variable(tf.tensor1d([3]), true, 'peer_live');
-    const step = () => tf.tidy(() => opt.minimize(() => tf.sum(tf.square(a)) as tf.Scalar, false, [a]));
+    const step = () => tf.tidy(() => void opt.minimize(() => tf.sum(tf.square(a)) as tf.Scalar, false, [a]));
     step();
     expect(() => opt.setHyper({ lr: -1 })).toThrow(/lr must be in/);
     expect((await opt.diagnostics.effectiveLr!.data())[0]).toBeCloseTo(0.1, 7);
@@ -82,7 +82,7 @@ describe('the learning-rate-free peers', () => {
       const a = tf.variable(tf.tensor1d([3, -2, 7]), true, `peer_d_${key}_${opt.getClassName()}`);
       const seen: number[] = [];
       for (let t = 0; t < 30; t++) {
-        tf.tidy(() => opt.minimize(() => tf.sum(tf.square(a)) as tf.Scalar, false, [a]));
+        tf.tidy(() => void opt.minimize(() => tf.sum(tf.square(a)) as tf.Scalar, false, [a]));
         seen.push((await opt.diagnostics[key]!.data())[0]!);
       }
       expect(seen[29]!, `${opt.getClassName()} ${key}`).toBeGreaterThan(100 * seen[0]!);

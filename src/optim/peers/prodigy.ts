@@ -4,40 +4,7 @@ import { StepFlags } from '../flags';
 import { dot } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { checks, ema, guardedUpdate, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
-
-/** Prodigy's settings, named as the golden files (and prodigyopt 1.1) name them. */
-export type ProdigySettings = {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  /** null: √beta2. */
-  readonly beta3: number | null;
-  readonly eps: number;
-  readonly weightDecay: number;
-  /** Decoupled (AdamW-style) decay when true, L2 in the gradient when false. */
-  readonly decouple: boolean;
-  readonly useBiasCorrection: boolean;
-  readonly safeguardWarmup: boolean;
-  readonly d0: number;
-  readonly dCoef: number;
-  /** null: unbounded. */
-  readonly growthRate: number | null;
-};
-
-export const PRODIGY_DEFAULTS: ProdigySettings = {
-  lr: 1,
-  beta1: 0.9,
-  beta2: 0.999,
-  beta3: null,
-  eps: 1e-8,
-  weightDecay: 0,
-  decouple: true,
-  useBiasCorrection: false,
-  safeguardWarmup: false,
-  d0: 1e-6,
-  dCoef: 1,
-  growthRate: null,
-};
+import { PRODIGY_DEFAULTS, type ProdigySettings } from './defaults';
 
 export interface ProdigyState extends PeerState<ProdigySettings> {
   /** The distance estimate d, its running maximum and the numerator r of d̂ = r/‖s‖₁ (device scalars). */

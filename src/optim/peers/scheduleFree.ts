@@ -1,41 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, Tensors } from '../types';
 import { checks, guardedUpdate, peerTransform, resolvePeerSettings, type PeerState } from './common';
-
-/** Schedule-Free AdamW's settings, named as the golden files (and schedule_free 1.3+) name them. */
-export type ScheduleFreeAdamWSettings = {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly warmupSteps: number;
-  readonly r: number;
-  readonly weightLrPower: number;
-};
-
-/** Schedule-Free SGD's settings. */
-export type ScheduleFreeSGDSettings = {
-  readonly lr: number;
-  readonly momentum: number;
-  readonly weightDecay: number;
-  readonly warmupSteps: number;
-  readonly r: number;
-  readonly weightLrPower: number;
-};
-
-export const SF_ADAMW_DEFAULTS: ScheduleFreeAdamWSettings = {
-  lr: 0.0025,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  weightDecay: 0,
-  warmupSteps: 0,
-  r: 0,
-  weightLrPower: 2,
-};
-
-export const SF_SGD_DEFAULTS: ScheduleFreeSGDSettings = { lr: 1, momentum: 0.9, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2 };
+import { SF_ADAMW_DEFAULTS, SF_SGD_DEFAULTS, type ScheduleFreeAdamWSettings, type ScheduleFreeSGDSettings } from './defaults';
 
 type SFSettings = ScheduleFreeAdamWSettings | ScheduleFreeSGDSettings;
 
