@@ -33,10 +33,17 @@ async function main(argv: string[]): Promise<number> {
     bar.done();
     for (const r of results) {
       const last = r.trace.columns.loss[r.trace.length - 1];
-      const acc = r.evals.at(-1)?.testAccuracy;
+      const e = r.evals.at(-1);
+      const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+      const acc =
+        e?.testAccuracy === undefined
+          ? ''
+          : e.at && e.raw?.testAccuracy !== undefined
+            ? `, test accuracy ${pct(e.testAccuracy)} at ${e.at} (${pct(e.raw.testAccuracy)} at the trained parameters)`
+            : `, test accuracy ${pct(e.testAccuracy)}`;
       process.stdout.write(
         `seed ${r.seed}: ${r.status === 'diverged' ? `diverged at step ${r.divergedAt}` : r.status} after ${r.steps} steps` +
-          `, last loss ${last?.toPrecision(5)}${acc !== undefined ? `, test accuracy ${(100 * acc).toFixed(2)} %` : ''} (${r.seconds.toFixed(1)} s)\n`,
+          `, last loss ${last?.toPrecision(5)}${acc} (${r.seconds.toFixed(1)} s)\n`,
       );
     }
     if (out) {

@@ -150,16 +150,28 @@ export function toJson(spec: TrainSpec, results: RunResult[], meta: Record<strin
   );
 }
 
-/** The CSV `lab train --out x.csv` writes: one row per step (and run), test metrics on the step they follow. */
+/**
+ * The CSV `lab train --out x.csv` writes: one row per step (and run), test metrics on the step they follow (for
+ * Schedule-Free and DoG taken at x or the average, with the trained parameters' figures as raw… columns).
+ */
 export function toCsvDoc(results: RunResult[]): string {
   const columns = unionColumns(results.map((r) => r.trace));
-  const header = ['seed', ...columns, 'epoch', 'testAccuracy', 'testLoss'];
+  const raw = results.some((r) => r.evals.some((e) => e.raw));
+  const header = [
+    'seed',
+    ...columns,
+    'epoch',
+    'testAccuracy',
+    'testLoss',
+    ...(raw ? ['evaluatedAt', 'rawTestAccuracy', 'rawTestLoss'] : []),
+  ];
   const rows: (number | string | undefined)[][] = [];
   for (const r of results) {
     const byStep = new Map(r.evals.map((e) => [e.step - 1, e]));
     for (let i = 0; i < r.trace.length; i++) {
       const e = byStep.get(i);
-      rows.push([r.seed, ...columns.map((c) => r.trace.columns[c]?.[i]), e?.epoch, e?.testAccuracy, e?.testLoss]);
+      const extra = raw ? [e?.at, e?.raw?.testAccuracy, e?.raw?.testLoss] : [];
+      rows.push([r.seed, ...columns.map((c) => r.trace.columns[c]?.[i]), e?.epoch, e?.testAccuracy, e?.testLoss, ...extra]);
     }
   }
   return toCsv(header, rows);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTask } from '../tasks';
+import { createTask, type Task } from '../tasks';
 import { runLoop } from './loop';
 import { Runner } from './runner';
 import { concatChunks, type TraceChunk } from './trace';
@@ -207,5 +207,58 @@ describe('checkpoints as data (resume after a reload)', () => {
     const other = new Runner(createTask('functions-2d', {}, 1), 'l4adam', {}, { steps: 1 });
     expect(() => other.restoreCheckpoint(copy)).toThrow(/does not fit this task/);
     other.dispose();
+  });
+});
+
+describe('Runner: the optimizer’s own evaluation point', () => {
+  /** A one-parameter task whose "test loss" is its parameter itself, so an evaluation shows where it was taken. */
+  function probeTask(): Task {
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([4]), true, `probe_${Math.random()}`));
+    return {
+      id: 'probe',
+      description: 'w², evaluated as w',
+      settings: {},
+      params: [w],
+      stepsPerEpoch: 5,
+      batchLoss: () => () => tf.sum(tf.square(w)) as tf.Scalar,
+      evaluate: async () => ({ testLoss: (await w.data())[0]! }),
+      dispose: () => w.dispose(),
+    };
+  }
+
+  for (const [optimizer, at, options] of [
+    ['sf-sgd', 'x', { learningRate: 0.1 }],
+    ['dog', 'average', { repsRel: 0.1 }],
+  ] as const) {
+    it(`${optimizer}: evaluations are taken at its ${at}, the trained parameters reported beside, and left as they were`, async () => {
+      const before = tf.memory().numTensors;
+      const task = probeTask();
+      const runner = new Runner(task, optimizer, options, { steps: 10 });
+      const chunks: TraceChunk[] = [];
+      await runLoop(runner, { onChunk: (c) => chunks.push(c), flushMs: 0 });
+      const evals = concatChunks(chunks).evals;
+      expect(evals.map((e) => e.step)).toEqual([5, 10]);
+      const w = (await task.params[0]!.data())[0]!;
+      const point = (await runner.transform.evalPoint!.params((runner as unknown as { state: never }).state, task.params)[0]!.data())[0]!;
+      const last = evals.at(-1)!;
+      expect(last.at).toBe(at);
+      expect(last.raw!.testLoss).toBe(w);
+      expect(last.testLoss).toBe(point);
+      expect(Math.abs(point - w)).toBeGreaterThan(1e-3);
+      runner.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('an optimizer without one evaluates at its parameters and reports no raw figures', async () => {
+    const task = probeTask();
+    const runner = new Runner(task, 'adam', { learningRate: 0.1 }, { steps: 5 });
+    const chunks: TraceChunk[] = [];
+    await runLoop(runner, { onChunk: (c) => chunks.push(c), flushMs: 0 });
+    const last = concatChunks(chunks).evals.at(-1)!;
+    expect(last.testLoss).toBe((await task.params[0]!.data())[0]);
+    expect(last.at).toBeUndefined();
+    expect(last.raw).toBeUndefined();
+    runner.dispose();
   });
 });

@@ -12,7 +12,7 @@ import {
   type Transform,
 } from '../optim';
 import type { OptState } from '../optim';
-import type { Task } from '../tasks';
+import type { Evaluation, Task } from '../tasks';
 import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
 import { allocChunk, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
 
@@ -121,14 +121,33 @@ export class Runner {
     return this.task.evaluate !== undefined;
   }
 
-  /** Evaluates on held-out data now (one readback) and records it. */
+  /**
+   * Evaluates on held-out data now (one readback) and records it: at the optimizer's evaluation point when it has
+   * one (Schedule-Free's x, DoG's average), with the trained parameters' figures beside it as `raw`.
+   */
   async evaluate(): Promise<EvalPoint | null> {
     if (!this.task.evaluate) return null;
-    const e = await this.task.evaluate();
-    const point = { step: this.flushedStep, epoch: this.flushedStep / this.task.stepsPerEpoch, ...e };
+    const raw = await this.task.evaluate();
+    const point: EvalPoint = { step: this.flushedStep, epoch: this.flushedStep / this.task.stepsPerEpoch, ...raw };
+    const at = this.transform.evalPoint;
+    if (at && this.state.count > 0)
+      Object.assign(point, await this.evaluateAt(at.params(this.state, this.task.params)), { at: at.name, raw });
     this.lastEvaluatedStep = this.flushedStep;
     this.evals.push(point);
     return point;
+  }
+
+  /** The task's evaluation with its parameters set to `point` for the while, then put back. */
+  private async evaluateAt(point: readonly tf.Tensor[]): Promise<Evaluation> {
+    const params = this.task.params;
+    const saved = params.map((p) => tf.clone(p));
+    params.forEach((p, i) => p.assign(point[i]!));
+    try {
+      return await this.task.evaluate!();
+    } finally {
+      params.forEach((p, i) => p.assign(saved[i]!));
+      tf.dispose(saved);
+    }
   }
 
   /**

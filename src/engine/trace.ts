@@ -26,12 +26,17 @@ export function unionColumns(chunks: readonly { readonly columns: TraceColumns }
   return seen.has('wallTime') ? [...names, 'wallTime'] : names;
 }
 
-/** A held-out evaluation at a step. */
+/**
+ * A held-out evaluation at a step. For an optimizer with its own evaluation point (Schedule-Free's x, DoG's
+ * average) `testLoss`/`testAccuracy` are taken there, `at` names the point and `raw` holds the trained parameters'.
+ */
 export interface EvalPoint {
   readonly step: number;
   readonly epoch: number;
   readonly testLoss: number;
   readonly testAccuracy?: number;
+  readonly at?: string;
+  readonly raw?: { readonly testLoss: number; readonly testAccuracy?: number };
 }
 
 /** A live hyperparameter change, applied from `step` on. */
