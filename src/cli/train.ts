@@ -13,7 +13,7 @@ export interface TrainSpec {
   readonly task: string;
   readonly taskSettings: Settings;
   readonly optimizer: string;
-  readonly optimizerOptions: Record<string, number>;
+  readonly optimizerOptions: Record<string, number | string>;
   readonly seed: number;
   readonly restarts: number;
   /** Steps per run; derived from epochs when given. */

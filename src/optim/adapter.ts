@@ -8,7 +8,19 @@ interface NamedTensor {
 }
 import { applyStep, disposeState, setHyper } from './apply';
 import { LossDomainError, StepFlags } from './flags';
-import { adam, l4Adam, l4Mom, momentum, rmsprop, sgd, type Transform } from './recipes';
+import {
+  adam,
+  l4Adam,
+  l4Mom,
+  momentum,
+  rmsprop,
+  sgd,
+  type AdamOptions,
+  type MomentumOptions,
+  type RmsPropOptions,
+  type SgdOptions,
+  type Transform,
+} from './recipes';
 import type { L4Options } from './stepsizes';
 import {
   dadaptAdam,
@@ -199,10 +211,10 @@ export class L4Mom extends TransformOptimizer {
   }
 }
 
-/** Adam (defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4, the paper's baseline). */
+/** Adam (defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4, the paper's baseline; `epsilonForm: 'tensorflow'` as the paper ran it). */
 export class Adam extends TransformOptimizer {
   static override className = 'L4LabAdam';
-  constructor(opts: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+  constructor(opts: AdamOptions = {}) {
     super(adam(opts));
   }
 }
@@ -210,7 +222,7 @@ export class Adam extends TransformOptimizer {
 /** Heavy-ball momentum: acc ← μ·acc + g, θ ← θ − lr·acc. */
 export class Momentum extends TransformOptimizer {
   static override className = 'L4LabMomentum';
-  constructor(opts: { learningRate?: number; momentum?: number } = {}) {
+  constructor(opts: MomentumOptions = {}) {
     super(momentum(opts));
   }
 }
@@ -218,15 +230,15 @@ export class Momentum extends TransformOptimizer {
 /** Plain SGD. */
 export class SGD extends TransformOptimizer {
   static override className = 'L4LabSGD';
-  constructor(opts: { learningRate?: number } = {}) {
+  constructor(opts: SgdOptions = {}) {
     super(sgd(opts));
   }
 }
 
-/** RMSProp: v = g/(√s + ε), s the EMA of g² with decay ρ. */
+/** RMSProp: v = g/(√s + ε), s the EMA of g² with decay ρ; `form: 'tf1'` is TensorFlow 1's (s from 1, ε inside the root). */
 export class RMSProp extends TransformOptimizer {
   static override className = 'L4LabRMSProp';
-  constructor(opts: { learningRate?: number; decay?: number; epsilon?: number } = {}) {
+  constructor(opts: RmsPropOptions = {}) {
     super(rmsprop(opts));
   }
 }

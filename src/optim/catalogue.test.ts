@@ -5,7 +5,7 @@ import { diagnosticsOf, optimizerIds, optimizerSpec } from './catalogue';
 import { adamDirection } from './directions';
 import { adam, makeOptimizer } from './recipes';
 import { l4Rule, polyakRule } from './stepsizes';
-import { isLive, SettingsError } from './settings';
+import { isChoice, isLive, SettingsError } from './settings';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -16,7 +16,10 @@ describe('the optimizer catalogue and the library agree (every optimizer of the 
     const spec = optimizerSpec(id)!;
     it(`${id}: every declared setting is accepted, live ones change live, and the diagnostics are the declared ones`, async () => {
       const before = tf.memory().numTensors;
-      for (const s of spec.settings) if (Number.isFinite(s.default)) expect(() => makeOptimizer(id, { [s.key]: s.default })).not.toThrow();
+      for (const s of spec.settings) {
+        if (isChoice(s)) for (const c of s.choices) expect(() => makeOptimizer(id, { [s.key]: c })).not.toThrow();
+        else if (Number.isFinite(s.default)) expect(() => makeOptimizer(id, { [s.key]: s.default })).not.toThrow();
+      }
       const t = makeOptimizer(id);
       const w = tf.tidy(() => tf.variable(tf.tensor1d([1, -2]), true, `cat_${id}`));
       let state = t.init([w]);
@@ -36,8 +39,10 @@ describe('the optimizer catalogue and the library agree (every optimizer of the 
     it(`${id}: a misspelt or out-of-domain option is refused with a sentence naming the valid ones`, () => {
       expect(() => makeOptimizer(id, { learningRat: 5 })).toThrow(SettingsError);
       expect(() => makeOptimizer(id, { learningRat: 5 })).toThrow(`Valid: ${spec.settings.map((s) => s.key).join(', ')}.`);
-      const first = spec.settings[0]!;
-      if (first.min > -Infinity) expect(() => makeOptimizer(id, { [first.key]: first.min - 1 })).toThrow(/must be in/);
+      for (const s of spec.settings) {
+        if (isChoice(s)) expect(() => makeOptimizer(id, { [s.key]: 'nonsense' })).toThrow(`must be one of ${s.choices.join(', ')}`);
+        else if (s.min > -Infinity) expect(() => makeOptimizer(id, { [s.key]: s.min - 1 })).toThrow(/must be in/);
+      }
     });
   }
 });
@@ -49,10 +54,12 @@ describe('typed settings: an unknown key is a type error in code and a sentence 
     // @ts-expect-error — not a Polyak setting
     expect(() => polyakRule({ fstar: 1 })).toThrow('Polyak has no setting "fstar". Valid: fStar, alpha, maxLr, epsilon.');
     // @ts-expect-error — not an Adam direction setting
-    expect(() => adamDirection({ betta2: 0.9 })).toThrow('The Adam direction has no setting "betta2". Valid: beta1, beta2, epsilon.');
+    expect(() => adamDirection({ betta2: 0.9 })).toThrow(
+      'The Adam direction has no setting "betta2". Valid: beta1, beta2, epsilon, epsilonForm.',
+    );
     // @ts-expect-error — not an Adam setting
     expect(() => adam({ learningRat: 5 })).toThrow(
-      /^Adam has no setting "learningRat"\. Valid: learningRate, beta1, beta2, epsilon, weightDecay\.$/,
+      /^Adam has no setting "learningRat"\. Valid: learningRate, beta1, beta2, epsilon, epsilonForm, clipNorm, weightDecay\.$/,
     );
     expect(() => adam({ learningRate: 5 })).not.toThrow();
   });

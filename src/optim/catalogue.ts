@@ -6,13 +6,22 @@
  */
 import { L4_DEFAULTS } from './defaults';
 import { DADAPT_ADAM_DEFAULTS, DOG_DEFAULTS, PRODIGY_DEFAULTS, SF_ADAMW_DEFAULTS, SF_SGD_DEFAULTS } from './peers/defaults';
-import { paramSpec, type DiagnosticSpec, type ParamSpec } from './settings';
+import {
+  choiceSpec,
+  isChoice,
+  paramSpec,
+  type ChoiceSpec,
+  type DiagnosticSpec,
+  type ParamSpec,
+  type SettingSpec,
+  type SettingValue,
+} from './settings';
 
 export interface OptimizerSpec {
   readonly id: string;
   readonly title: string;
-  /** Numeric settings; `advanced` ones are accepted everywhere but not shown in the builder. */
-  readonly settings: readonly ParamSpec[];
+  /** Its settings (numbers, or a choice of forms); `advanced` ones are accepted everywhere but not shown in the builder. */
+  readonly settings: readonly SettingSpec[];
   /** What the rule records per step beyond `COMMON_DIAGNOSTICS`. */
   readonly diagnostics: readonly DiagnosticSpec[];
   /** One sentence on what it is. */
@@ -71,6 +80,13 @@ export const POLYAK_DIAGNOSTICS: readonly DiagnosticSpec[] = [
   { key: 'numerator', label: 'numerator L − f*', symbol: 'L − f*', log: true, companionOf: 'gDotV' },
 ];
 
+/** Gradient clipping to a global norm (TensorFlow's `clip_by_global_norm`; Fig. 6's baselines clip at 50). */
+const clip = paramSpec('clipNorm', 'gradient clip norm', 'clip', 50, 0, Infinity, {
+  optional: true,
+  advanced: true,
+  help: 'clip the gradients to this global norm first (unset: no clipping)',
+});
+
 const beta = (key: string, label: string, symbol: string, def: number) =>
   paramSpec(key, label, symbol, def, 0, 1, { log: false, minOpen: false, maxOpen: true, advanced: true });
 
@@ -124,23 +140,42 @@ const BUILTIN = [
   {
     id: 'adam',
     title: 'Adam',
-    summary: 'Adam with a constant learning rate (the paper’s baseline: β1 0.9, β2 0.999, ε 1e-4).',
-    settings: [lr(1e-3), beta('beta1', 'beta1', 'β1', 0.9), beta('beta2', 'beta2', 'β2', 0.999), eps(1e-4)],
+    summary: 'Adam with a constant learning rate (the paper’s baseline: β1 0.9, β2 0.999, ε 1e-4; the paper ran TensorFlow’s ε form).',
+    settings: [
+      lr(1e-3),
+      beta('beta1', 'beta1', 'β1', 0.9),
+      beta('beta2', 'beta2', 'β2', 0.999),
+      eps(1e-4),
+      choiceSpec('epsilonForm', 'epsilon form', ['corrected', 'tensorflow'], {
+        labels: { tensorflow: 'TensorFlow ε' },
+        help: 'corrected: √ŝ + ε (Kingma & Ba); tensorflow: ε added before the bias correction, as TensorFlow’s AdamOptimizer',
+      }),
+      clip,
+    ],
     diagnostics: [],
   },
   {
     id: 'momentum',
     title: 'Momentum SGD',
     summary: 'Heavy-ball momentum: acc ← μ·acc + g, Δθ = −lr·acc.',
-    settings: [lr(0.01), paramSpec('momentum', 'momentum', 'μ', 0.9, 0, 1, { minOpen: false, maxOpen: true, log: false })],
+    settings: [lr(0.01), paramSpec('momentum', 'momentum', 'μ', 0.9, 0, 1, { minOpen: false, maxOpen: true, log: false }), clip],
     diagnostics: [],
   },
-  { id: 'sgd', title: 'SGD', summary: 'Δθ = −lr·g.', settings: [lr(0.01)], diagnostics: [] },
+  { id: 'sgd', title: 'SGD', summary: 'Δθ = −lr·g.', settings: [lr(0.01), clip], diagnostics: [] },
   {
     id: 'rmsprop',
     title: 'RMSProp',
-    summary: 's ← ρ·s + (1−ρ)·g², Δθ = −lr·g/(√s + ε).',
-    settings: [lr(1e-3), beta('decay', 'decay', 'ρ', 0.9), eps(1e-7)],
+    summary: 's ← ρ·s + (1−ρ)·g², Δθ = −lr·g/(√s + ε); TensorFlow 1’s form (Fig. 6): s from 1, Δθ = −lr·g/√(s + ε).',
+    settings: [
+      lr(1e-3),
+      beta('decay', 'decay', 'ρ', 0.9),
+      eps(1e-7),
+      choiceSpec('form', 'form', ['keras', 'tf1'], {
+        labels: { tf1: 'TensorFlow 1' },
+        help: 'keras: mean square from 0, ε outside the root; tf1: from 1, ε inside (use ε 1e-10 as the paper)',
+      }),
+      clip,
+    ],
     diagnostics: [],
   },
   {
@@ -296,10 +331,31 @@ export const optimizerSpec = (id: string): OptimizerSpec | undefined => registry
 export const optimizerTitle = (id: string): string => registry.get(id)?.title ?? id;
 
 /** The settings shown in the builder (the rest are `advanced`). */
-export const shownSettings = (id: string): readonly ParamSpec[] => registry.get(id)?.settings.filter((s) => !s.advanced) ?? [];
+export const shownSettings = (id: string): readonly SettingSpec[] => registry.get(id)?.settings.filter((s) => !s.advanced) ?? [];
 
 /** The defaults of the settings shown in the builder: what a run records besides the options it changed. */
-export const shownDefaults = (id: string): Record<string, number> => Object.fromEntries(shownSettings(id).map((s) => [s.key, s.default]));
+export const shownDefaults = (id: string): Record<string, SettingValue> =>
+  Object.fromEntries(shownSettings(id).map((s) => [s.key, s.default]));
+
+/** A numeric setting of an optimizer (throws when it has none of that name, or it is a choice). */
+export function numericSetting(id: string, key: string): ParamSpec {
+  const s = registry.get(id)?.settings.find((x) => x.key === key);
+  if (!s || isChoice(s)) throw new Error(`${optimizerTitle(id)} has no numeric setting "${key}".`);
+  return s;
+}
+
+/**
+ * A run's name for legends and tables: the optimizer's title, with each choice that differs from its default
+ * (so a run says which form of Adam or RMSProp ran: "Adam (TensorFlow ε)").
+ */
+export function optimizerLabel(id: string, options: Readonly<Record<string, unknown>> = {}): string {
+  const spec = registry.get(id);
+  if (!spec) return id;
+  const forms = spec.settings
+    .filter((s): s is ChoiceSpec => isChoice(s) && options[s.key] !== undefined && options[s.key] !== s.default)
+    .map((s) => s.labels?.[options[s.key] as string] ?? `${s.label} ${String(options[s.key])}`);
+  return forms.length ? `${spec.title} (${forms.join(', ')})` : spec.title;
+}
 
 /** Whether an optimizer has a learning rate to tune on a grid. */
 export const hasLearningRate = (id: string): boolean => registry.get(id)?.settings.some((s) => s.key === 'learningRate') ?? false;

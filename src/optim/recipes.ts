@@ -6,7 +6,9 @@ import {
   rmspropDirection,
   sgdDirection,
   type AdamDirectionOptions,
+  type RmsPropDirectionOptions,
 } from './directions';
+import { withClipping } from './clipping';
 import {
   aliGRule,
   constantRule,
@@ -55,15 +57,14 @@ export type Transform = GradientTransformation<OptState>;
 /** Typed options of each recipe: an unknown key is a type error (and a sentence at run time). */
 export interface SgdOptions extends RecipeOptions {
   learningRate?: number;
+  /** Clip the gradients to this global norm first (`withClipping`); unset: no clipping. */
+  clipNorm?: number;
 }
 export interface MomentumOptions extends SgdOptions {
   momentum?: number;
 }
 export interface AdamOptions extends SgdOptions, AdamDirectionOptions {}
-export interface RmsPropOptions extends SgdOptions {
-  decay?: number;
-  epsilon?: number;
-}
+export interface RmsPropOptions extends SgdOptions, RmsPropDirectionOptions {}
 export interface AdagradOptions extends SgdOptions {
   initialAccumulator?: number;
   epsilon?: number;
@@ -73,8 +74,10 @@ export interface L4AdamOptions extends L4Options, RecipeOptions {
   adamEpsilon?: number;
 }
 
-function finish<S extends OptState>(t: GradientTransformation<S>, o: RecipeOptions): Transform {
-  const out = o.weightDecay ? withWeightDecay(t, o.weightDecay) : t;
+/** The recipe options every optimizer takes: gradient clipping first, then weight decay around it (an L2 term is part of the gradient that is clipped, as with TensorFlow's loss-side decay). */
+function finish<S extends OptState>(t: GradientTransformation<S>, o: RecipeOptions & { clipNorm?: number }): Transform {
+  const clipped = o.clipNorm === undefined ? t : withClipping(t, o.clipNorm);
+  const out = o.weightDecay ? withWeightDecay(clipped, o.weightDecay) : clipped;
   return out as unknown as Transform;
 }
 
@@ -101,14 +104,14 @@ export function momentum(o: MomentumOptions = {}): Transform {
 /** Adam with the paper's baseline settings by default: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4. */
 export function adam(o: AdamOptions = {}): Transform {
   const s = withDefaults('adam', o);
-  const dir = adamDirection({ beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon });
+  const dir = adamDirection({ beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, epsilonForm: s.epsilonForm });
   return finish(withStepsize('adam', dir, constantRule({ learningRate: s.learningRate })), o);
 }
 
 /** RMSProp: s ← ρ·s + (1−ρ)·g², Δθ = −lr·g/(√s + ε). */
 export function rmsprop(o: RmsPropOptions = {}): Transform {
   const s = withDefaults('rmsprop', o);
-  const dir = rmspropDirection({ decay: s.decay, epsilon: s.epsilon });
+  const dir = rmspropDirection({ decay: s.decay, epsilon: s.epsilon, form: s.form });
   return finish(withStepsize('rmsprop', dir, constantRule({ learningRate: s.learningRate })), o);
 }
 

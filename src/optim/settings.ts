@@ -36,6 +36,8 @@ export interface ChoiceSpec {
   readonly label: string;
   readonly choices: readonly string[];
   readonly default: string;
+  /** How a run's label names a choice other than the default ("TensorFlow ε"). */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly advanced?: boolean;
   readonly optional?: boolean;
   readonly help?: string;
@@ -43,10 +45,13 @@ export interface ChoiceSpec {
 
 export type SettingSpec = ParamSpec | ChoiceSpec;
 
+/** A setting's value: a number, or the name of a choice. */
+export type SettingValue = number | string;
+
 export const isChoice = (s: SettingSpec): s is ChoiceSpec => 'choices' in s;
 
 /** Whether a setting may change while a run trains. */
-export const isLive = (s: SettingSpec): boolean => !isChoice(s) && s.live === true;
+export const isLive = (s: SettingSpec): s is ParamSpec => !isChoice(s) && s.live === true;
 
 /** A value a run records per step beyond the loss, and how to show it. */
 export interface DiagnosticSpec {

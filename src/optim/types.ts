@@ -52,6 +52,8 @@ export interface OptimizerConfig {
   readonly rule: string;
   readonly hyper: Hyper;
   readonly weightDecay: WeightDecayConfig | null;
+  /** The global norm the gradients are clipped to (`withClipping`), when they are. */
+  readonly clipNorm?: number;
 }
 
 /**

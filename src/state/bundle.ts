@@ -25,7 +25,7 @@ interface BundleRun {
   specId: string;
   seed: number;
   optimizer: string;
-  options: Record<string, number>;
+  options: Record<string, number | string>;
   backend: string | null;
   fallbackReason: string | null;
   tfjs: string | null;

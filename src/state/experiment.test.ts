@@ -51,6 +51,20 @@ describe('the experiment as a value', () => {
     expect(notices.join('\n')).toMatch(/Unknown backend "quantum"/);
   });
 
+  it('a choice of form travels as its name; an unknown one is a notice and the default', () => {
+    const { experiment, notices } = sanitizeExperiment({
+      ...DEFAULT_EXPERIMENT,
+      runs: [
+        { id: 'a', optimizer: 'adam', options: { epsilonForm: 'tensorflow', learningRate: 1e-3 } },
+        { id: 'b', optimizer: 'rmsprop', options: { form: 'tf2' } },
+      ],
+    });
+    expect(experiment.runs[0]!.options).toEqual({ epsilonForm: 'tensorflow', learningRate: 1e-3 });
+    expect(experiment.runs[1]!.options).toEqual({});
+    expect(notices).toEqual(['Run 2 (RMSProp): form must be one of keras, tf1, got "tf2". Using keras.']);
+    expect(decodeExperiment(`#${encodeExperiment(experiment)}`)!.experiment).toEqual(experiment);
+  });
+
   it('something that is not an object at all gives the default', () => {
     expect(sanitizeExperiment('x').experiment).toEqual(DEFAULT_EXPERIMENT);
     expect(sanitizeExperiment([1, 2]).notices).toHaveLength(1);

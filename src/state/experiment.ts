@@ -15,7 +15,7 @@ export const EXPERIMENT_VERSION = 1;
 export interface RunSpec {
   readonly id: string;
   readonly optimizer: OptimizerName;
-  readonly options: Readonly<Record<string, number>>;
+  readonly options: Readonly<Record<string, number | string>>;
 }
 
 export interface Experiment {
@@ -169,7 +169,7 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
       continue;
     }
     const optimizer = oSpec.id;
-    const options: Record<string, number> = {};
+    const options: Record<string, number | string> = {};
     const given = it.options && typeof it.options === 'object' ? (it.options as Record<string, unknown>) : {};
     for (const k of Object.keys(given).filter((k) => !oSpec.settings.some((s) => s.key === k))) {
       notices.push(
@@ -181,7 +181,7 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
       if (v === undefined) continue;
       const problem = checkSetting(spec, v);
       if (problem) notices.push(`Run ${i + 1} (${optimizerTitle(optimizer)}): ${problem} Using ${spec.default}.`);
-      else options[spec.key] = v as number;
+      else options[spec.key] = v as number | string;
     }
     const id = typeof it.id === 'string' && /^[a-z0-9]{1,8}$/.test(it.id) && !runs.some((x) => x.id === it.id) ? it.id : nextRunId(runs);
     runs.push({ id, optimizer, options });

@@ -23,7 +23,7 @@ interface LabState {
   loadPreset(name: keyof typeof PRESETS): void;
   addRun(optimizer: OptimizerName): void;
   removeRunSpec(id: string): void;
-  setRunOption(id: string, key: string, value: number): void;
+  setRunOption(id: string, key: string, value: number | string): void;
   setRunOptimizer(id: string, optimizer: OptimizerName): void;
   dismissNotices(): void;
   setNotices(notices: readonly string[]): void;
@@ -90,7 +90,8 @@ export const useLab = create<LabState>()((set, get) => {
         // such as a momentum coefficient, apply from the next Start.
         const going = m.status === 'running' || m.status === 'paused' || m.status === 'starting';
         const spec = optimizerSpec(m.config.optimizer)?.settings.find((s) => s.key === key);
-        if (m.specId === id && going && spec && isLive(spec)) live.command(runId, { setHyper: { [key]: value } });
+        if (m.specId === id && going && spec && isLive(spec) && typeof value === 'number')
+          live.command(runId, { setHyper: { [key]: value } });
       }
     },
     setRunOptimizer: (id, optimizer) => withRun(id, (r) => ({ ...r, optimizer, options: {} })),

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { L4_SETTINGS, optimizerSpec } from '../optim/catalogue';
+import { L4_SETTINGS, numericSetting } from '../optim/catalogue';
 import { checkParam, type ParamSpec } from '../optim/settings';
 import { ParamInput } from '../ui/controls/ParamInput';
 import { parseClassroom, type Hideable, type LessonStep } from './classroom';
@@ -13,8 +13,8 @@ const setting = (list: readonly ParamSpec[], key: string) => list.find((s) => s.
 const ALPHA = setting(L4_SETTINGS, 'alpha');
 const GAMMA = setting(L4_SETTINGS, 'gamma');
 const TAU = setting(L4_SETTINGS, 'tau');
-const FSTAR = setting(optimizerSpec('polyak')!.settings, 'fStar');
-const LR = setting(optimizerSpec('sgd')!.settings, 'learningRate');
+const FSTAR = numericSetting('polyak', 'fStar');
+const LR = numericSetting('sgd', 'learningRate');
 
 const fmt = (v: number | null) =>
   v === null

@@ -19,7 +19,7 @@ export interface RunConfig {
   readonly taskSettings: Settings;
   /** A recipe name (see optim RECIPES). */
   readonly optimizer: string;
-  readonly optimizerOptions: Readonly<Record<string, number>>;
+  readonly optimizerOptions: Readonly<Record<string, number | string>>;
   readonly seed: number;
   readonly steps: number;
   readonly evalEvery?: number;

@@ -1,23 +1,50 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkRange } from '../flags';
-import { refuseUnknown } from '../settings';
+import { refuseUnknown, SettingsError } from '../settings';
 import { sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
 
 export interface RmsPropState {
-  /** Σ_k ρ^(t−k)·g_k²: the running mean square is (1−ρ)·s. */
+  /** 'keras': Σ_k ρ^(t−k)·g_k², the running mean square being (1−ρ)·s. 'tf1': the mean square itself. */
   readonly s: Tensors;
 }
 
 /**
- * RMSProp (Tieleman & Hinton): ms ← ρ·ms + (1−ρ)·g², v = g / (√ms + ε), no bias correction (as in Keras).
- * Kept as s with ms = (1−ρ)·s, so v = (1/√(1−ρ)) · g / (√s + ε/√(1−ρ)).
+ * 'keras' (the lab's default): the mean square starts at 0 and ε is added outside the root, v = g/(√ms + ε).
+ * 'tf1' (TensorFlow 1's RMSPropOptimizer, which Fig. 6's DNC training used): the mean square starts at 1 and ε is
+ * inside the root, v = g/√(ms + ε).
  */
-export function rmspropDirection(options: { decay?: number; epsilon?: number } = {}): Direction<RmsPropState> {
-  refuseUnknown('The RMSProp direction', options, ['decay', 'epsilon']);
-  const { decay = 0.9, epsilon = 1e-7 } = options;
+export type RmsPropForm = 'keras' | 'tf1';
+export const RMSPROP_FORMS: readonly RmsPropForm[] = ['keras', 'tf1'];
+
+export interface RmsPropDirectionOptions {
+  decay?: number;
+  epsilon?: number;
+  form?: RmsPropForm;
+}
+
+/**
+ * RMSProp (Tieleman & Hinton): ms ← ρ·ms + (1−ρ)·g², no bias correction. In the Keras form v = g/(√ms + ε), kept as
+ * s with ms = (1−ρ)·s, so v = (1/√(1−ρ))·g/(√s + ε/√(1−ρ)); in TensorFlow 1's form (ms from 1) v = g/√(ms + ε).
+ */
+export function rmspropDirection(options: RmsPropDirectionOptions = {}): Direction<RmsPropState> {
+  refuseUnknown('The RMSProp direction', options, ['decay', 'epsilon', 'form']);
+  const { decay = 0.9, epsilon = 1e-7, form = 'keras' } = options;
   checkRange('rmsprop', 'decay', decay, 0, 1, { loOpen: false });
   checkRange('rmsprop', 'epsilon', epsilon, 0, Infinity, { loOpen: false });
+  if (!RMSPROP_FORMS.includes(form))
+    throw new SettingsError(`RMSProp: form must be one of ${RMSPROP_FORMS.join(', ')}, got ${JSON.stringify(form)}.`);
+  if (form === 'tf1') {
+    return {
+      name: 'rmsprop-tf1',
+      hyper: { decay, epsilon },
+      init: (params) => ({ s: params.map((p) => tf.onesLike(p)) }),
+      update: (grads, state) => {
+        const s = state.s.map((ms, i) => tf.add(tf.mul(ms, decay), tf.mul(tf.square(grads[i]!), 1 - decay)));
+        return { v: grads.map((g, i) => tf.div(g, tf.sqrt(tf.add(s[i]!, epsilon)))), vScale: 1, state: { s } };
+      },
+    };
+  }
   const root = Math.sqrt(1 - decay);
   return {
     name: 'rmsprop',

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
-import { optimizerTitle } from '../../optim/catalogue';
+import { optimizerLabel } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
@@ -256,7 +256,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
                 setHidden(next);
               }}
             />{' '}
-            {rs.id}: {optimizerTitle(rs.optimizer)}
+            {rs.id}: {optimizerLabel(rs.optimizer, rs.options)}
           </label>
         ))}
       </p>

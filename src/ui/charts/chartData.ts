@@ -1,6 +1,6 @@
 import { aggregateBuckets, type StepBuckets } from '../../lib/buckets';
 import { robustRange, smooth, type SeriesPoint } from '../../lib/series';
-import { optimizerTitle } from '../../optim/catalogue';
+import { optimizerLabel } from '../../optim/catalogue';
 import { bucketsOf, traceOf } from '../../state/traces';
 import type { ChartSpec, EvalColumn } from './chartSpecs';
 import { colorOf } from './colors';
@@ -59,7 +59,7 @@ function seriesFor(
 
 export interface ChartView {
   readonly groups: Map<string, { runIds: string[]; stepsPerEpoch: number }>;
-  readonly specs: readonly { id: string; optimizer: string }[];
+  readonly specs: readonly { id: string; optimizer: string; options?: Readonly<Record<string, unknown>> }[];
   readonly xMode: XMode;
   readonly smoothing: number;
   readonly hidden: ReadonlySet<string>;
@@ -78,7 +78,7 @@ export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
     drawn.push({
       specId: rs.id,
       color: colorOf(i),
-      name: `${rs.id}: ${optimizerTitle(rs.optimizer)}`,
+      name: `${rs.id}: ${optimizerLabel(rs.optimizer, rs.options)}`,
       raw: Object.freeze(agg),
       smooth: Object.freeze(smooth(agg, view.smoothing, spec.log)),
       companion: Object.freeze(smooth(comp, view.smoothing, spec.log)),

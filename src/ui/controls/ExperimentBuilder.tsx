@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { optimizerSpecs, shownSettings } from '../../optim/catalogue';
-import { isChoice } from '../../optim/settings';
 import { PRESETS } from '../../state/experiment';
 import { taskSpec, taskSpecs } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { colorOf } from '../charts/colors';
 import { DatasetDrop } from './DatasetDrop';
-import { ParamInput } from './ParamInput';
+import { SettingInput } from './ParamInput';
 
 /** A whole number in a range, refused at the control with a message when it is not. */
 function IntField({
@@ -87,30 +86,15 @@ export function ExperimentBuilder() {
         </label>{' '}
         {(taskSpec(e.task)?.settings ?? [])
           .filter((s) => !s.advanced)
-          .map((s) =>
-            isChoice(s) ? (
-              <label key={s.key}>
-                {s.label}{' '}
-                <select
-                  aria-label={s.label}
-                  value={String(e.taskSettings[s.key] ?? s.default)}
-                  onChange={(ev) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: ev.target.value } })}
-                >
-                  {s.choices.map((c) => (
-                    <option key={c}>{c}</option>
-                  ))}
-                </select>{' '}
-              </label>
-            ) : (
-              <ParamInput
-                key={`${e.task}.${s.key}`}
-                context="task"
-                spec={s}
-                value={Number(e.taskSettings[s.key] ?? s.default)}
-                onChange={(v) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: v } })}
-              />
-            ),
-          )}
+          .map((s) => (
+            <SettingInput
+              key={`${e.task}.${s.key}`}
+              context="task"
+              spec={s}
+              value={e.taskSettings[s.key]}
+              onChange={(v) => lab.update({ taskSettings: { ...e.taskSettings, [s.key]: v } })}
+            />
+          ))}
       </p>
       {/* A task whose data the user may supply (its spec names the dataset) gets a drop zone for the files. */}
       {(dataset === 'fashionMnist' || dataset === 'cifar10') && <DatasetDrop dataset={dataset} />}
@@ -130,11 +114,11 @@ export function ExperimentBuilder() {
               ))}
             </select>{' '}
             {shownSettings(r.optimizer).map((spec) => (
-              <ParamInput
+              <SettingInput
                 key={spec.key}
                 context={`run ${r.id}`}
                 spec={spec}
-                value={r.options[spec.key] ?? spec.default}
+                value={r.options[spec.key]}
                 onChange={(v) => lab.setRunOption(r.id, spec.key, v)}
               />
             ))}{' '}

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { checkParam, type ParamSpec } from '../../optim/settings';
+import { checkParam, isChoice, type ParamSpec, type SettingSpec } from '../../optim/settings';
 
 const toSlider = (spec: ParamSpec, v: number) => {
   const [lo, hi] = spec.slider!;
@@ -74,5 +74,37 @@ export function ParamInput({
         </span>
       )}
     </span>
+  );
+}
+
+/**
+ * Any setting of a spec: a number field (`ParamInput`) or, for a choice of forms, a select. An absent value shows
+ * the default.
+ */
+export function SettingInput({
+  spec,
+  value,
+  onChange,
+  context,
+}: {
+  spec: SettingSpec;
+  value: number | string | boolean | undefined;
+  onChange(v: number | string): void;
+  context: string;
+}) {
+  if (!isChoice(spec)) return <ParamInput spec={spec} value={Number(value ?? spec.default)} onChange={onChange} context={context} />;
+  return (
+    <label>
+      {spec.label}{' '}
+      <select
+        aria-label={context === 'task' ? spec.label : `${spec.label} of ${context}`}
+        value={String(value ?? spec.default)}
+        onChange={(ev) => onChange(ev.target.value)}
+      >
+        {spec.choices.map((c) => (
+          <option key={c}>{c}</option>
+        ))}
+      </select>{' '}
+    </label>
   );
 }

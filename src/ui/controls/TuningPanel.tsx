@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { hasLearningRate, optimizerTitle } from '../../optim/catalogue';
+import { hasLearningRate, optimizerLabel } from '../../optim/catalogue';
 import { useLab } from '../../state/lab';
 import { summarize, useTuning } from '../../state/tuning';
 
@@ -32,7 +32,7 @@ export function TuningPanel() {
             <select aria-label="run to tune" value={chosen?.id} onChange={(e) => setSpecId(e.target.value)}>
               {tunable.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.id}: {optimizerTitle(r.optimizer)}
+                  {r.id}: {optimizerLabel(r.optimizer, r.options)}
                 </option>
               ))}
             </select>

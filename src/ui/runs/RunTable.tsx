@@ -1,4 +1,4 @@
-import { columnSpec, optimizerTitle } from '../../optim/catalogue';
+import { columnSpec, optimizerLabel } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
@@ -57,7 +57,7 @@ export function RunTable() {
           return (
             <tr key={id} data-testid={`runs.${id}`}>
               <th scope="row">{id}</th>
-              <td>{optimizerTitle(r.config.optimizer)}</td>
+              <td>{optimizerLabel(r.config.optimizer, r.config.optimizerOptions)}</td>
               <td>{r.seed}</td>
               <td data-testid={`runs.${id}.status`}>
                 {statusText(r)}

@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { checkRange } from './flags';
+import { sumSquares } from './tensors';
+import type { GradientTransformation, OptState } from './types';
+
+/**
+ * Clips the gradients to a global norm before any transform sees them, as TensorFlow's `clip_by_global_norm`
+ * (the DNC training of Fig. 6 clips at 50): g ← g·c/max(‖g‖, c), ‖g‖ over every parameter together. The factor
+ * stays on the device. Non-finite gradients stay non-finite, so the step's guard skips them.
+ */
+export function withClipping<S extends OptState>(inner: GradientTransformation<S>, clipNorm: number): GradientTransformation<S> {
+  checkRange(`${inner.config.name} gradient clipping`, 'clipNorm', clipNorm, 0, Infinity);
+  return {
+    ...inner,
+    config: { ...inner.config, clipNorm },
+    update(grads, state, params, inputs) {
+      const factor = tf.div(clipNorm, tf.maximum(tf.sqrt(sumSquares(grads)), clipNorm)) as Scalar;
+      return inner.update(
+        grads.map((g) => tf.mul(g, factor)),
+        state,
+        params,
+        inputs,
+      );
+    },
+  };
+}
