@@ -48,6 +48,8 @@ export function usage(reproductions: readonly string[]): string {
   npm run lab -- train --task <task> --optimizer <name> [options]
   npm run lab -- reproduce <${reproductions.join('|')}> [--seeds N] [--epochs N] [--steps N] [--backend wasm|cpu]
   npm run lab -- reproduce fig2 --float64 [--seeds N]   the same seeds in float64, outside the engine
+  npm run lab -- reproduce peers --task <regression|mnist-mlp|repeat-copy> [--seeds N] [--epochs N] [--steps N]
+                         L4 against Prodigy, D-Adapt, DoG, Schedule-Free and Adam at the paper's rate
   npm run lab -- --help   this text
 
 train options:

@@ -64,7 +64,9 @@ export function lossAndGrads(p: Problem64, [W1, W2]: readonly Float64Array[]): {
 }
 
 export type Spec64 =
-  | { readonly kind: 'sgd' | 'momentum' | 'adam'; readonly lr: number }
+  | { readonly kind: 'sgd' | 'momentum'; readonly lr: number }
+  /** `tensorflowEpsilon`: ε added to the uncorrected √s, as TensorFlow's AdamOptimizer (the paper's baseline). */
+  | { readonly kind: 'adam'; readonly lr: number; readonly tensorflowEpsilon?: boolean }
   | {
       readonly kind: 'l4adam' | 'l4mom';
       readonly alpha?: number;
@@ -112,7 +114,9 @@ export function optimizer64(
         m[i]![j] = b1 * m[i]![j]! + (1 - b1) * gr[j]!;
         s[i]![j] = b2 * s[i]![j]! + (1 - b2) * gr[j]! * gr[j]!;
         gi[j] = m[i]![j]! / c1;
-        vi[j] = adamDir ? gi[j]! / (Math.sqrt(s[i]![j]! / c2) + epsAdam) : gi[j]!;
+        // TensorFlow: lr·√c2/c1 · m/(√s + ε) = lr · ĝ/(√(s/c2) + ε/√c2).
+        const eps = spec.kind === 'adam' && spec.tensorflowEpsilon ? epsAdam / Math.sqrt(c2) : epsAdam;
+        vi[j] = adamDir ? gi[j]! / (Math.sqrt(s[i]![j]! / c2) + eps) : gi[j]!;
       }
       g.push(gi);
       v.push(vi);

@@ -8,6 +8,7 @@ import { num, parseTrain, usage, UsageError } from './args';
 import { startNodeBackend, tfjsVersion } from '../engine/nodeBackend';
 import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
+import { PEERS_TASKS } from '../tasks/lineups';
 import { toCsvDoc, toJson, train } from './train';
 
 const USAGE = (): string => usage(Object.keys(REPRODUCTIONS));
@@ -64,11 +65,15 @@ async function main(argv: string[]): Promise<number> {
         steps: { type: 'string' },
         backend: { type: 'string' },
         float64: { type: 'boolean' },
+        task: { type: 'string' },
       },
     });
     const which = positionals[0];
     if (!which || !(which in REPRODUCTIONS)) throw new UsageError(`reproduce needs one of ${Object.keys(REPRODUCTIONS).join(', ')}.`);
     if (values.float64 && which !== 'fig2') throw new UsageError('--float64 applies to reproduce fig2 only.');
+    if (values.task !== undefined && which !== 'peers') throw new UsageError('--task applies to reproduce peers only.');
+    if (which === 'peers' && values.task !== undefined && !(PEERS_TASKS as readonly string[]).includes(values.task))
+      throw new UsageError(`reproduce peers --task must be one of ${PEERS_TASKS.join(', ')}, got "${values.task}".`);
     const backend = (values.backend ?? 'wasm') as BackendChoice;
     if (!['wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be wasm or cpu, got "${values.backend}".`);
     await startNodeBackend(backend);
@@ -77,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
       epochs: num('epochs', values.epochs),
       steps: num('steps', values.steps, true),
       float64: values.float64,
+      task: values.task,
     });
     return 0;
   }

@@ -1,6 +1,7 @@
 import { progressBar } from './progress';
 import { train, type RunResult, type TrainSpec } from './train';
 import { regressionProblem, run64, type Spec64 } from './float64';
+import { peers } from './reproducePeers';
 
 export interface ReproduceOptions {
   seeds?: number | undefined;
@@ -8,6 +9,8 @@ export interface ReproduceOptions {
   steps?: number | undefined;
   /** fig2 only: run the float64 reference (float64.ts) instead of the engine. */
   float64?: boolean | undefined;
+  /** peers only: the task (regression, mnist-mlp or repeat-copy). */
+  task?: string | undefined;
 }
 
 const bar = progressBar(process.stderr);
@@ -32,6 +35,9 @@ function aggregate(finals: number[]): { logMean: number; min: number; max: numbe
 }
 
 const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : 'diverged');
+
+/** Every row that stands for the paper's Adam runs TensorFlow's ε form, as the paper did. */
+const TF_EPSILON = 'tensorflow';
 const pad = (s: string, n: number) => s.padEnd(n);
 
 /**
@@ -47,11 +53,15 @@ async function fig2(o: ReproduceOptions): Promise<void> {
   );
   const problems = o.float64 ? Array.from({ length: seeds }, (_, i) => regressionProblem(base.seed + i, 1e10)) : [];
   const setting = async (label: string, optimizer: string, options: { learningRate?: number; alpha?: number }) => {
-    if (!o.float64) return finalLoss(await runSetting(label, { ...base, optimizer, optimizerOptions: options }));
+    // The paper's Adam is TensorFlow's (ε before the bias correction).
+    const opts = optimizer === 'adam' ? { ...options, epsilonForm: TF_EPSILON } : options;
+    if (!o.float64) return finalLoss(await runSetting(label, { ...base, optimizer, optimizerOptions: opts }));
     const spec: Spec64 =
       optimizer === 'l4adam' || optimizer === 'l4mom'
         ? { kind: optimizer, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) }
-        : { kind: optimizer as 'sgd' | 'adam', lr: options.learningRate! };
+        : optimizer === 'adam'
+          ? { kind: 'adam', lr: options.learningRate!, tensorflowEpsilon: true }
+          : { kind: optimizer as 'sgd', lr: options.learningRate! };
     return aggregate(
       problems.map(({ problem, init }, i) => {
         bar(label, i / seeds, `seed ${base.seed + i}`);
@@ -94,7 +104,7 @@ async function fig2(o: ReproduceOptions): Promise<void> {
   out('Paper: both L4 optimizers beat SGD and Adam at their best rates; at α = 0.25 they pass below 1e-6 (float32 floors it near 1e-10).');
 }
 
-/** Table 2: MNIST MLP test accuracy after N epochs (default 1), L4Adam at its defaults against Adam (1e-3, ε 1e-4). */
+/** Table 2: MNIST MLP test accuracy after N epochs (default 1), L4Adam at its defaults against Adam (1e-3, ε 1e-4, TensorFlow's form). */
 async function table2(o: ReproduceOptions): Promise<void> {
   const seeds = o.seeds ?? 5;
   const epochs = o.epochs ?? 1;
@@ -104,8 +114,8 @@ async function table2(o: ReproduceOptions): Promise<void> {
     l4adam: { 1: '95.9 ± 0.7', 10: '98.4 ± 0.1', 30: '98.4 ± 0.1' },
     l4mom: { 1: '95.4 ± 0.5', 10: '98.3 ± 0.1', 30: '98.4 ± 0.1' },
   };
-  const settings: [string, Record<string, number>][] = [
-    ['adam', { learningRate: 1e-3 }],
+  const settings: [string, Record<string, number | string>][] = [
+    ['adam', { learningRate: 1e-3, epsilonForm: TF_EPSILON }],
     ['momentum', { learningRate: 0.05 }],
     ['l4adam', {}],
     ['l4mom', {}],
@@ -136,8 +146,8 @@ async function fig3(o: ReproduceOptions): Promise<void> {
   const seeds = o.seeds ?? 2;
   const epochs = o.epochs ?? 2;
   out(`Fig. 3 — MNIST training loss per epoch (log-mean over ${seeds} seeds of the epoch's mean batch loss), and median η`);
-  const settings: [string, Record<string, number>][] = [
-    ['adam', { learningRate: 1e-3 }],
+  const settings: [string, Record<string, number | string>][] = [
+    ['adam', { learningRate: 1e-3, epsilonForm: TF_EPSILON }],
     ['momentum', { learningRate: 0.05 }],
     ['l4adam', {}],
     ['l4mom', {}],
@@ -170,16 +180,18 @@ async function fig3(o: ReproduceOptions): Promise<void> {
 }
 
 /**
- * Fig. 6: repeat-copy. L4Adam and L4Mom at their defaults against RMSProp (0.005) and Adam (0.01), the
- * paper's best constant rates. The paper's controller is a DNC and its baselines clip gradients; ours is an
- * LSTM without clipping (see the task).
+ * Fig. 6: repeat-copy. L4Adam and L4Mom at their defaults against RMSProp (0.005), Adam (0.01) and momentum SGD
+ * (1.2), the paper's best constant rates, run as the paper ran them: TensorFlow 1's RMSProp (mean square from 1,
+ * ε 1e-10 inside the root), TensorFlow's Adam, every baseline clipping its gradients to a global norm of 50. The
+ * paper's controller is a DNC; ours is still an LSTM (see the task).
  */
 async function fig6(o: ReproduceOptions): Promise<void> {
   const seeds = o.seeds ?? 3;
   const steps = o.steps ?? 3000;
-  const settings: [string, Record<string, number>][] = [
-    ['rmsprop', { learningRate: 0.005 }],
-    ['adam', { learningRate: 0.01 }],
+  const settings: [string, Record<string, number | string>][] = [
+    ['rmsprop', { learningRate: 0.005, form: 'tf1', epsilon: 1e-10, clipNorm: 50 }],
+    ['adam', { learningRate: 0.01, epsilonForm: TF_EPSILON, clipNorm: 50 }],
+    ['momentum', { learningRate: 1.2, clipNorm: 50 }],
     ['l4adam', {}],
     ['l4mom', {}],
   ];
@@ -214,7 +226,13 @@ async function fig6(o: ReproduceOptions): Promise<void> {
   out('Paper: both L4 optimizers match or beat RMSProp; L4Adam’s η spans orders of magnitude and settles near 1e3.');
 }
 
-export const REPRODUCTIONS = { table2, fig2, fig3, fig6 } as const;
+export const REPRODUCTIONS = {
+  table2,
+  fig2,
+  fig3,
+  fig6,
+  peers: (o: ReproduceOptions) => peers(o, runSetting, out),
+} as const;
 
 export async function reproduce(which: keyof typeof REPRODUCTIONS, o: ReproduceOptions): Promise<void> {
   await REPRODUCTIONS[which](o);

@@ -1,6 +1,7 @@
 import { optimizerIds, optimizerSpec, optimizerTitle } from '../optim/catalogue';
 import { checkSetting } from '../optim/settings';
 import { taskSpec, taskTitle } from '../tasks/catalogue';
+import { PEERS_TASKS, peersLineup } from '../tasks/lineups';
 import type { BackendChoice } from '../worker/protocol';
 
 export { checkParam, type ParamSpec } from '../optim/settings';
@@ -62,7 +63,7 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
         { id: 'b', optimizer: 'l4mom', options: { alpha: 0.25 } },
         { id: 'c', optimizer: 'l4adam', options: {} },
         { id: 'd', optimizer: 'sgd', options: { learningRate: 4e-5 } },
-        { id: 'e', optimizer: 'adam', options: { learningRate: 1e-3 } },
+        { id: 'e', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
       ],
       seeds: 3,
       steps: 3000,
@@ -77,7 +78,7 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
       runs: [
         { id: 'a', optimizer: 'l4adam', options: {} },
         { id: 'b', optimizer: 'l4mom', options: {} },
-        { id: 'c', optimizer: 'adam', options: { learningRate: 1e-3 } },
+        { id: 'c', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
         { id: 'd', optimizer: 'momentum', options: { learningRate: 0.05 } },
       ],
       seeds: 2,
@@ -92,7 +93,7 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
       taskSettings: { batchSize: 64 },
       runs: [
         { id: 'a', optimizer: 'l4adam', options: {} },
-        { id: 'b', optimizer: 'adam', options: { learningRate: 1e-3 } },
+        { id: 'b', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
       ],
       seeds: 5,
       steps: 937,
@@ -107,13 +108,30 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
       runs: [
         { id: 'a', optimizer: 'l4adam', options: {} },
         { id: 'b', optimizer: 'l4mom', options: {} },
-        { id: 'c', optimizer: 'rmsprop', options: { learningRate: 0.005 } },
-        { id: 'd', optimizer: 'adam', options: { learningRate: 0.01 } },
+        { id: 'c', optimizer: 'rmsprop', options: { learningRate: 0.005, form: 'tf1', epsilon: 1e-10, clipNorm: 50 } },
+        { id: 'd', optimizer: 'adam', options: { learningRate: 0.01, epsilonForm: 'tensorflow', clipNorm: 50 } },
+        { id: 'e', optimizer: 'momentum', options: { learningRate: 1.2, clipNorm: 50 } },
       ],
       seeds: 3,
       steps: 3000,
     },
   },
+  ...Object.fromEntries(
+    PEERS_TASKS.map((task) => [
+      `peers-${task}`,
+      {
+        title: `L4 vs learning-rate-free, ${task}: L4Adam and L4Mom against Prodigy, D-Adapt, DoG, Schedule-Free AdamW and Adam at the paper’s rate, on ${taskSpec(task)!.shortTitle}`,
+        experiment: {
+          ...DEFAULT_EXPERIMENT,
+          task,
+          taskSettings: {},
+          runs: peersLineup(task).map((r, i) => ({ id: String.fromCharCode(97 + i), ...r })),
+          seeds: task === 'mnist-mlp' ? 1 : 2,
+          steps: taskSpec(task)!.defaultSteps,
+        },
+      },
+    ]),
+  ),
 };
 
 const MAX_RUNS = 8;

@@ -9,5 +9,6 @@ export const mnistMlpInfo = defineTask({
   dataset: 'mnist',
   defaultSteps: 937,
   memoryMB: 160,
+  paperAdamLr: 1e-3,
   hasTest: true,
 });

@@ -12,5 +12,6 @@ export const regressionInfo = defineTask({
   dataset: null,
   defaultSteps: 3000,
   memoryMB: 40,
+  paperAdamLr: 1e-3,
   hasTest: false,
 });

@@ -20,5 +20,6 @@ export const repeatCopyInfo = defineTask({
   dataset: null,
   defaultSteps: 2000,
   memoryMB: 50,
+  paperAdamLr: 0.01,
   hasTest: false,
 });

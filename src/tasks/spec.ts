@@ -25,6 +25,8 @@ export interface TaskSpec {
   readonly memoryMB: number;
   /** Whether the task has held-out data: test charts and the final evaluation apply only then. */
   readonly hasTest: boolean;
+  /** The Adam learning rate the paper ran on this task (its tuned baseline), where it ran one. */
+  readonly paperAdamLr?: number;
   /** Backends that cannot train this task, each with the reason (shown when the choice falls back). */
   readonly unsupportedBackends?: Readonly<Partial<Record<BackendName, string>>>;
 }

@@ -1,0 +1,34 @@
+/**
+ * Line-ups that compare optimizers on a task, shared by the page's presets and `lab reproduce`. Free of tfjs.
+ */
+import { taskSpec } from './catalogue';
+
+export interface LineupEntry {
+  readonly optimizer: string;
+  readonly options: Readonly<Record<string, number | string>>;
+}
+
+/** The tasks the paper ran Adam on, where "L4 against the learning-rate-free peers" has its baseline. */
+export const PEERS_TASKS = ['regression', 'mnist-mlp', 'repeat-copy'] as const;
+
+/**
+ * L4 against today's learning-rate-free optimizers: L4Adam and L4Mom at their defaults, Prodigy, D-Adapt Adam and DoG
+ * at theirs, Schedule-Free AdamW at its default rate, and Adam at the paper's rate for the task in TensorFlow's ε
+ * form (as the paper ran it). `withSfSgd` adds Schedule-Free SGD at its default rate (the page's runs are capped at
+ * eight per experiment; the CLI has room).
+ */
+export function peersLineup(task: string, { withSfSgd = false } = {}): LineupEntry[] {
+  const lr = taskSpec(task)?.paperAdamLr;
+  if (lr === undefined)
+    throw new Error(`The paper ran no Adam baseline on "${task}"; the comparison has one on ${PEERS_TASKS.join(', ')}.`);
+  return [
+    { optimizer: 'l4adam', options: {} },
+    { optimizer: 'l4mom', options: {} },
+    { optimizer: 'prodigy', options: {} },
+    { optimizer: 'dadapt-adam', options: {} },
+    { optimizer: 'dog', options: {} },
+    { optimizer: 'sf-adamw', options: {} },
+    ...(withSfSgd ? [{ optimizer: 'sf-sgd', options: {} }] : []),
+    { optimizer: 'adam', options: { learningRate: lr, epsilonForm: 'tensorflow' } },
+  ];
+}
