@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { optimizerSpecs, shownSettings } from '../../optim/catalogue';
 import { PRESETS } from '../../state/experiment';
 import { taskSpec, taskSpecs } from '../../tasks/catalogue';
@@ -23,6 +23,11 @@ function IntField({
 }) {
   const [text, setText] = useState(String(value));
   const [error, setError] = useState<string | null>(null);
+  // A preset, a link or an import changes the value from outside: show it (it used to keep the old text).
+  useEffect(() => {
+    setText(String(value));
+    setError(null);
+  }, [value]);
   return (
     <label>
       {label[0]!.toUpperCase() + label.slice(1)}{' '}

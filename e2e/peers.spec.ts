@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { Lab } from './lab';
+
+test('the preset "L4 vs learning-rate-free" trains every line-up run with its curves live: η, d, r̄, G and c', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.button('L4 vs learning-rate-free, regression').click();
+  let s = await lab.snapshot();
+  expect(s.experiment.task).toBe('regression');
+  expect(s.experiment.runs.map((r) => r.optimizer)).toEqual(['l4adam', 'l4mom', 'prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'adam']);
+  expect(s.experiment.runs[6]!.options).toEqual({ learningRate: 1e-3, epsilonForm: 'tensorflow' });
+  // The fields show the preset's values (they used to keep the previous experiment's text).
+  await expect(page.getByLabel('seeds', { exact: true })).toHaveValue('2');
+  await expect(page.getByLabel('steps', { exact: true })).toHaveValue('3000');
+  await page.getByLabel('seeds', { exact: true }).fill('1');
+  await lab.setSteps(400);
+  await lab.button('Start').click();
+  // Live: while the runs train, each method's own estimate has its chart and points.
+  for (const column of ['effectiveLr', 'd', 'rbar', 'G', 'ckp1']) {
+    const chart = page.getByTestId(`chart.${column}`);
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(20);
+  }
+  for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) await lab.waitStatus(`${id}.1`, 'done', 90_000);
+  s = await lab.snapshot();
+  expect(s.runs.map((r) => r.id).sort()).toEqual(['a.1', 'b.1', 'c.1', 'd.1', 'e.1', 'f.1', 'g.1']);
+  const by = (spec: string) => s.runs.find((r) => r.spec === spec)!;
+  for (const r of s.runs) {
+    expect(r.step).toBe(400);
+    expect(r.last.effectiveLr!).toBeGreaterThan(0);
+  }
+  // Prodigy's and D-Adapt's d rise from d0 = 1e-6; η = d·lr follows. DoG's r̄ grows with the distance travelled.
+  expect(by('c').last.d!).toBeGreaterThan(1e-4);
+  expect(by('c').last.effectiveLr!).toBeCloseTo(by('c').last.d!, 6);
+  expect(by('d').last.d!).toBeGreaterThan(1e-6);
+  expect(by('e').last.rbar!).toBeGreaterThan(1e-4);
+  // Schedule-Free AdamW: a flat lr (no warm-up) and the averaging weight c = 1/(k+1).
+  expect(by('f').last.effectiveLr!).toBeCloseTo(0.0025, 6);
+  expect(by('f').last.ckp1!).toBeCloseTo(1 / 400, 6);
+  await expect(page.getByTestId('runs.g.1')).toContainText('Adam (TensorFlow ε)');
+  expect(lab.realErrors()).toEqual([]);
+});
