@@ -5,7 +5,10 @@
  * block by block so that the machine's drift hits both alike.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adam, applyStep, disposeState, l4Adam, l4Mom, momentum, type Transform } from '../optim';
+import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../optim';
+
+/** The learning-rate-free peers the MLP benchmark times against Adam. */
+export const PEER_IDS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
 
 export interface Trainer {
   readonly name: string;
@@ -232,11 +235,15 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     [() => ours('Adam', adam({ learningRate: 1e-3 }), model), () => ours('L4Adam', l4Adam(), model)],
     [() => ours('Momentum', momentum({ learningRate: 0.05 }), model), () => ours('L4Mom', l4Mom(), model)],
   ];
-  if (model === 'mlp')
+  if (model === 'mlp') {
     pairs.push([
       () => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)),
       () => ours('Adam (ours)', adam({ learningRate: 1e-3 })),
     ]);
+    // The learning-rate-free peers, each over Adam (goal: Prodigy, D-Adapt and DoG ≤ 1.10, Schedule-Free ≤ 1.05).
+    for (const id of PEER_IDS)
+      pairs.push([() => ours('Adam', adam({ learningRate: 1e-3 })), () => ours(optimizerTitle(id), makeOptimizer(id))]);
+  }
   return pairs;
 }
 

@@ -239,7 +239,9 @@ describe('Runner: the optimizer’s own evaluation point', () => {
       const evals = concatChunks(chunks).evals;
       expect(evals.map((e) => e.step)).toEqual([5, 10]);
       const w = (await task.params[0]!.data())[0]!;
-      const point = (await runner.transform.evalPoint!.params((runner as unknown as { state: never }).state, task.params)[0]!.data())[0]!;
+      const at0 = runner.transform.evalPoint!.params((runner as unknown as { state: never }).state, task.params);
+      const point = (await at0[0]!.data())[0]!;
+      tf.dispose(at0);
       const last = evals.at(-1)!;
       expect(last.at).toBe(at);
       expect(last.raw!.testLoss).toBe(w);

@@ -130,8 +130,14 @@ export class Runner {
     const raw = await this.task.evaluate();
     const point: EvalPoint = { step: this.flushedStep, epoch: this.flushedStep / this.task.stepsPerEpoch, ...raw };
     const at = this.transform.evalPoint;
-    if (at && this.state.count > 0)
-      Object.assign(point, await this.evaluateAt(at.params(this.state, this.task.params)), { at: at.name, raw });
+    if (at && this.state.count > 0) {
+      const params = at.params(this.state, this.task.params);
+      try {
+        Object.assign(point, await this.evaluateAt(params), { at: at.name, raw });
+      } finally {
+        tf.dispose(params);
+      }
+    }
     this.lastEvaluatedStep = this.flushedStep;
     this.evals.push(point);
     return point;

@@ -68,8 +68,7 @@ export class TransformOptimizer extends tf.Optimizer {
   /**
    * Where to evaluate and checkpoint the model when that is not the trained parameters (Schedule-Free's x,
    * DoG's average), one tensor per variable in the order the first step received them (`minimize`'s `varList`);
-   * null for optimizers that evaluate at their parameters, and before the first step. Owned by the optimizer:
-   * valid until the next step; do not dispose.
+   * null for optimizers that evaluate at their parameters, and before the first step. New tensors: dispose them.
    */
   evalParams(): Tensors | null {
     const point = this.transform.evalPoint;

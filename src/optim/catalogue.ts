@@ -283,7 +283,8 @@ const BUILTIN = [
     summary: 'Schedule-Free AdamW (Defazio et al. 2024): trains at y, evaluated at the average x; no schedule.',
     settings: [
       peerLr(SF_ADAMW_DEFAULTS.lr, [1e-4, 0.1]),
-      beta('beta1', 'beta1', 'β1', SF_ADAMW_DEFAULTS.beta1),
+      // β > 0: x is recovered from y and z by dividing by β.
+      { ...beta('beta1', 'beta1', 'β1', SF_ADAMW_DEFAULTS.beta1), minOpen: true },
       beta('beta2', 'beta2', 'β2', SF_ADAMW_DEFAULTS.beta2),
       peerEps(SF_ADAMW_DEFAULTS.eps),
       warmup(SF_ADAMW_DEFAULTS.warmupSteps),
@@ -297,7 +298,7 @@ const BUILTIN = [
     summary: 'Schedule-Free SGD (Defazio et al. 2024): trains at y, evaluated at the average x; no schedule.',
     settings: [
       peerLr(SF_SGD_DEFAULTS.lr, [1e-3, 10]),
-      paramSpec('momentum', 'momentum', 'β', SF_SGD_DEFAULTS.momentum, 0, 1, { minOpen: false, maxOpen: true, log: false }),
+      paramSpec('momentum', 'momentum', 'β', SF_SGD_DEFAULTS.momentum, 0, 1, { maxOpen: true, log: false }),
       warmup(SF_SGD_DEFAULTS.warmupSteps),
       ...sfAveraging,
     ],

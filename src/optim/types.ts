@@ -80,7 +80,7 @@ export interface GradientTransformation<S extends OptState = OptState> {
 export interface EvalAt<S> {
   /** What the point is, for labels: 'x' (Schedule-Free) or 'average' (DoG). */
   readonly name: string;
-  /** The point's tensors in the order of the parameters, owned by the state (do not dispose). */
+  /** The point's tensors in the order of the parameters: new tensors, the caller's to dispose. */
   params(state: S, params: Tensors): Tensors;
 }
 

@@ -77,6 +77,6 @@ export function dog(settings: Partial<DoGSettings> = {}): GradientTransformation
         },
       };
     },
-    evalPoint: { name: 'average', params: (state, params) => (state.count === 0 ? params : state.average) },
+    evalPoint: { name: 'average', params: (state, params) => (state.count === 0 ? params : state.average).map((t) => tf.clone(t)) },
   });
 }

@@ -92,7 +92,8 @@ describe('golden float64 traces of the learning-rate-free peers, through the pub
         const ref = g.trace[t]!;
         if (ref.lossX !== undefined) {
           // The loss of the same batch at the evaluation point x, before the update.
-          const at = opt.evalParams() ?? vars;
+          const evalAt = opt.evalParams();
+          const at = evalAt ?? vars;
           const lossX = tf.tidy(() => {
             const saved = vars.map((v) => tf.clone(v));
             vars.forEach((v, i) => v.assign(at[i]!));
@@ -101,7 +102,7 @@ describe('golden float64 traces of the learning-rate-free peers, through the pub
             return l;
           });
           check('lossX', (await lossX.data())[0]!, ref.lossX, t);
-          lossX.dispose();
+          tf.dispose([lossX, ...(evalAt ?? [])]);
         }
         const cost = tf.tidy(() => opt.minimize(batchLoss(t), true, vars)!);
         check('loss', (await cost.data())[0]!, ref.loss, t);
@@ -125,6 +126,7 @@ describe('golden float64 traces of the learning-rate-free peers, through the pub
           worst[what] = Math.max(worst[what] ?? 0, e);
           expect(e, `${what}, array ${i}`).toBeLessThanOrEqual(g.tolerance);
         }
+        if (got !== vars) tf.dispose(got as tf.Tensor[]);
       }
       opt.dispose();
       tf.dispose([...vars, ...data]);

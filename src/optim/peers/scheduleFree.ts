@@ -1,18 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, Tensors } from '../types';
+import { checkRange } from '../flags';
 import { checks, guardedUpdate, peerTransform, resolvePeerSettings, type PeerState } from './common';
 import { SF_ADAMW_DEFAULTS, SF_SGD_DEFAULTS, type ScheduleFreeAdamWSettings, type ScheduleFreeSGDSettings } from './defaults';
 
 type SFSettings = ScheduleFreeAdamWSettings | ScheduleFreeSGDSettings;
 
 /**
- * The trained parameters are y = (1 − β)·z + β·x; the state holds z (the base iterate) and x (the weighted
- * average of the z's, the point to evaluate and checkpoint). The averaging weights are host numbers.
+ * The trained parameters are y = (1 − β)·z + β·x, with z the base iterate and x the weighted average of the z's
+ * (the point to evaluate and checkpoint). As the official code does, the state keeps z beside the parameters y and x
+ * is recovered as (y − (1 − β)·z)/β when asked for: a step then costs 5 fewer passes over the parameters than
+ * updating z and x and forming y. The averaging weights are host numbers.
  */
 export interface ScheduleFreeState<H extends SFSettings = SFSettings> extends PeerState<H> {
   readonly z: Tensors;
-  readonly x: Tensors;
-  /** AdamW only: the undivided EMA of g². */
+  /** AdamW only: the undivided EMA of g², Σ β2^(k−j)·g_j² (the EMA is (1 − β2) times it). */
   readonly v: Tensors | null;
   readonly lrMax: number;
   readonly weightSum: number;
@@ -20,11 +22,13 @@ export interface ScheduleFreeState<H extends SFSettings = SFSettings> extends Pe
 
 function validate(owner: string, h: SFSettings): void {
   checks.positive(owner, 'lr', h.lr);
+  // β = 0 would make y = z and lose x, which is recovered by dividing by β.
+  const beta = (name: string, x: number) => checkRange(owner, name, x, 0, 1);
   if ('beta1' in h) {
-    checks.beta(owner, 'beta1', h.beta1);
+    beta('beta1', h.beta1);
     checks.beta(owner, 'beta2', h.beta2);
     checks.nonNegative(owner, 'eps', h.eps);
-  } else checks.beta(owner, 'momentum', h.momentum);
+  } else beta('momentum', h.momentum);
   checks.nonNegative(owner, 'weightDecay', h.weightDecay);
   checks.nonNegative(owner, 'warmupSteps', h.warmupSteps);
   if (!Number.isInteger(h.warmupSteps)) throw new RangeError(`${owner}: warmupSteps must be a whole number, got ${h.warmupSteps}.`);
@@ -34,11 +38,13 @@ function validate(owner: string, h: SFSettings): void {
 
 /**
  * Schedule-Free (Defazio et al. 2024, "The Road Less Scheduled"), as schedule_free 1.3 and later: with the
- * warm-up lr_k, c = w_k/Σw (w_k = (k+1)^r·max lr^p), z ← z − lr_k·u, x ← (1 − c)·x + c·z, y = (1 − β)·z + β·x.
+ * warm-up lr_k, c = w_k/Σw (w_k = (k+1)^r·max lr^p), z ← z − lr_k·u, x ← (1 − c)·x + c·z, y = (1 − β)·z + β·x;
+ * in y and z alone: y ← (1 − c)·y + c·z + lr_k·(β·(1 − c) − 1)·u, then z ← z − lr_k·u.
  * u is g (SGD) or g/(√(v/(1 − β2^(k+1))) + ε) (AdamW); weight decay adds λ·y to u.
  */
 function scheduleFree<H extends SFSettings>(name: string, owner: string, hyper: H): GradientTransformation<ScheduleFreeState<H>> {
   const adamw = 'beta1' in hyper;
+  const betaOf = (h: SFSettings) => ('beta1' in h ? h.beta1 : h.momentum);
   return peerTransform<H, ScheduleFreeState<H>>({
     name,
     hyper,
@@ -46,12 +52,11 @@ function scheduleFree<H extends SFSettings>(name: string, owner: string, hyper: 
     diagnostics: ['ckp1'],
     init: (params) => ({
       z: params.map((p) => tf.clone(p)),
-      x: params.map((p) => tf.clone(p)),
       v: adamw ? params.map((p) => tf.zerosLike(p)) : null,
       lrMax: -1,
       weightSum: 0,
     }),
-    update(grads, state, params) {
+    update(grads, state, y) {
       const h: SFSettings = state.hyper;
       const k = state.count;
       const lrK = k < h.warmupSteps ? (h.lr * (k + 1)) / h.warmupSteps : h.lr;
@@ -59,26 +64,38 @@ function scheduleFree<H extends SFSettings>(name: string, owner: string, hyper: 
       const w = Math.pow(k + 1, h.r) * Math.pow(lrMax, h.weightLrPower);
       const weightSum = state.weightSum + w;
       const c = weightSum === 0 ? 0 : w / weightSum;
-      const beta = 'beta1' in h ? h.beta1 : h.momentum;
+      const beta = betaOf(h);
+      // u = a·û (+ λ·y): for AdamW û = g/(√v + ε/a'), a = 1/a' with a' = √((1 − β2)/(1 − β2^(k+1))) turning the
+      // undivided sum into the corrected second moment; for SGD û = g, a = 1.
       let v: Tensors | null = null;
-      let u = grads;
+      let uHat = grads;
+      let a = 1;
       if ('beta1' in h) {
-        v = state.v!.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
-        const root = 1 / Math.sqrt(1 - Math.pow(h.beta2, k + 1));
-        u = grads.map((g, i) => tf.div(g, tf.add(tf.mul(tf.sqrt(v![i]!), root), h.eps)));
+        v = state.v!.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(grads[i]!)));
+        const root = Math.sqrt((1 - h.beta2) / (1 - Math.pow(h.beta2, k + 1)));
+        a = 1 / root;
+        uHat = grads.map((g, i) => tf.div(g, tf.add(tf.sqrt(v![i]!), h.eps * a)));
       }
-      if (h.weightDecay !== 0) u = u.map((ui, i) => tf.add(ui, tf.mul(params[i]!, h.weightDecay)));
-      const z = state.z.map((zi, i) => tf.sub(zi, tf.mul(u[i]!, lrK)));
-      const x = state.x.map((xi, i) => (c === 1 ? z[i]! : tf.add(tf.mul(xi, 1 - c), tf.mul(z[i]!, c))));
-      // Δy = −(y − y'): the guard's convention is Δθ = −m·u.
-      const back = params.map((y, i) => tf.sub(y, tf.add(tf.mul(z[i]!, 1 - beta), tf.mul(x[i]!, beta))));
+      const u = h.weightDecay === 0 ? uHat : uHat.map((ui, i) => tf.add(tf.mul(ui, a), tf.mul(y[i]!, h.weightDecay)));
+      const uScale = h.weightDecay === 0 ? a : 1;
+      // y − y' = c·(y − z) − lr_k·(β·(1 − c) − 1)·u: the guard's convention is Δθ = −m·(y − y').
+      const yCoef = -lrK * (beta * (1 - c) - 1) * uScale;
+      const back = y.map((yi, i) => tf.add(tf.mul(tf.sub(yi, state.z[i]!), c), tf.mul(u[i]!, yCoef)));
       const end = guardedUpdate(back, tf.scalar(1), tf.scalar(lrK), tf.scalar(0));
+      const z = state.z.map((zi, i) => tf.sub(zi, tf.mul(u[i]!, lrK * uScale)));
       return {
         updates: end.updates,
-        state: { count: k + 1, hyper: state.hyper, z, x, v, lrMax, weightSum, diagnostics: { ...end.diagnostics, ckp1: tf.scalar(c) } },
+        state: { count: k + 1, hyper: state.hyper, z, v, lrMax, weightSum, diagnostics: { ...end.diagnostics, ckp1: tf.scalar(c) } },
       };
     },
-    evalPoint: { name: 'x', params: (state) => state.x },
+    evalPoint: {
+      name: 'x',
+      // x = (y − (1 − β)·z)/β.
+      params: (state, y) => {
+        const beta = betaOf(state.hyper);
+        return tf.tidy(() => y.map((yi, i) => tf.div(tf.sub(yi, tf.mul(state.z[i]!, 1 - beta)), beta)));
+      },
+    },
   });
 }
 
