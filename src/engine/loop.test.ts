@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask, type Task } from '../tasks';
 import { RunControl, runLoop } from './loop';
+import { startNodeBackend } from './nodeBackend';
 import { Runner, type RunStatus } from './runner';
 import { concatChunks, type TraceChunk } from './trace';
 
@@ -86,4 +87,36 @@ describe('the one training loop (engine/loop.ts)', () => {
     expect(runner.divergedAt).toBeGreaterThan(0);
     runner.dispose();
   });
+});
+
+describe('Node timers run while a run trains (BullMQ renews its job lock from a timer)', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: a 50 ms interval fires through a second of training, at least at every flush (100 ms)`, async () => {
+      await startNodeBackend(backend);
+      try {
+        // Long enough to outlast the 1 s stop (without yields it would run to the end, seconds later, and report done).
+        const runner = new Runner(createTask('regression', { kappa: 1e4 }, 1), 'l4adam', {}, { steps: 3000 });
+        const control = new AbortController();
+        const ticks: number[] = [];
+        const interval = setInterval(() => ticks.push(performance.now()), 50);
+        const stop = setTimeout(() => control.abort(), 1000);
+        const t0 = performance.now();
+        const status = await runLoop(runner, { signal: control.signal });
+        const elapsed = performance.now() - t0;
+        clearInterval(interval);
+        clearTimeout(stop);
+        expect(status).toBe('stopped');
+        expect(runner.step).toBeGreaterThan(50);
+        // The stop itself is a timer: that it ended the run at all shows timers ran. The loop yields to the event
+        // loop at each flush (every 100 ms by default), so no tick waits much longer than that.
+        expect(elapsed).toBeLessThan(2000);
+        expect(ticks.length).toBeGreaterThanOrEqual(Math.floor(elapsed / 100) - 1);
+        const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
+        expect(Math.max(...gaps, ticks[0]! - t0)).toBeLessThan(300);
+        runner.dispose();
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    });
+  }
 });
