@@ -13,6 +13,8 @@ export interface DAdaptAdamState extends PeerState<DAdaptAdamSettings> {
   readonly m: Tensors;
   readonly v: Tensors;
   readonly s: Tensors;
+  /** √v + ε of the last step: the next step's numerator term divides by it (2 passes saved). */
+  readonly den: Tensors;
 }
 
 export function validateDAdaptAdam(h: DAdaptAdamSettings): void {
@@ -46,6 +48,8 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       m: params.map((p) => tf.zerosLike(p)),
       v: params.map((p) => tf.zerosLike(p)),
       s: params.map((p) => tf.zerosLike(p)),
+      // Only ever divides s = 0 before the first step; ones keep 0/0 out when ε = 0.
+      den: params.map((p) => tf.onesLike(p)),
     }),
     update(grads, state, params) {
       const h = state.hyper;
@@ -59,7 +63,7 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
         eta,
         dot(
           g,
-          state.s.map((si, i) => tf.div(si, tf.add(tf.sqrt(state.v[i]!), h.eps))),
+          state.s.map((si, i) => tf.div(si, state.den[i]!)),
         ),
       );
       const m = ema(state.m, g, h.beta1, tf.mul(eta, 1 - h.beta1) as Scalar);
@@ -77,15 +81,16 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       const capped = h.growthRate === null ? dHat : tf.minimum(dHat, tf.mul(state.d, h.growthRate));
       const d = tf.where(ok, tf.maximum(state.d, capped), state.d) as Scalar;
       const r = tf.where(ok, rNew, state.r) as Scalar;
+      const den = v.map((vi) => tf.add(tf.sqrt(vi), h.eps));
       const u = m.map((mi, i) => {
-        const step = tf.div(mi, tf.add(tf.sqrt(v[i]!), h.eps));
+        const step = tf.div(mi, den[i]!);
         return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, tf.mul(eta, h.weightDecay))) : step;
       });
       const flags = tf.mul(tf.sub(1, tf.cast(ok, 'float32')), StepFlags.badDenominator) as Scalar;
       const end = guardedUpdate(u, tf.scalar(1), eta, flags);
       return {
         updates: end.updates,
-        state: { count: k + 1, hyper: h, d, r, m, v, s, diagnostics: { ...end.diagnostics, d, dHat } },
+        state: { count: k + 1, hyper: h, d, r, m, v, s, den, diagnostics: { ...end.diagnostics, d, dHat } },
       };
     },
   });

@@ -11,6 +11,7 @@ export interface ProdigyState extends PeerState<ProdigySettings> {
   readonly d: Scalar;
   readonly dMax: Scalar;
   readonly r: Scalar;
+  /** Σ β1^(k−j)·d_j·g_j and Σ β2^(k−j)·(d_j·g_j)²: Adam's moments of d·g are (1 − β1)·m and (1 − β2)·v. */
   readonly m: Tensors;
   readonly v: Tensors;
   readonly s: Tensors;
@@ -67,13 +68,11 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       const dOverD0 = tf.div(d, h.d0) as Scalar;
       // ⟨g, x₀ − x⟩ = −⟨g, displacement⟩.
       const rNew = tf.sub(tf.mul(state.r, beta3), tf.mul(tf.mul(dOverD0, eta), dot(g, state.displacement))) as Scalar;
-      const m = ema(state.m, g, h.beta1, tf.mul(d, 1 - h.beta1) as Scalar);
-      const v = ema(
-        state.v,
-        g.map((x) => tf.square(x)),
-        h.beta2,
-        tf.mul(tf.square(d), 1 - h.beta2) as Scalar,
-      );
+      // m and v as undivided sums of d·g and (d·g)² (m = (1 − β1)·M, v = (1 − β2)·V): the constant factors go into
+      // the step's multiplier and ε's term, saving a pass.
+      const dg = g.map((x) => tf.mul(x, d));
+      const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), dg[i]!));
+      const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(dg[i]!)));
       const s = ema(state.s, g, beta3, tf.mul(dOverD0, h.safeguardWarmup ? d : eta) as Scalar);
       const denom = sumAbs(s);
       const ok = tf.greater(denom, 0);
@@ -84,13 +83,16 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       const grown = h.growthRate === null ? dMax : tf.minimum(dMax, tf.mul(first, h.growthRate));
       const dNew = tf.where(ok, grown, d) as Scalar;
       const r = tf.where(ok, rNew, state.r) as Scalar;
-      const dEps = tf.mul(dNew, h.eps);
+      // η·m/(√v + d·ε) = η·c·M/(√V + d·ε/√(1 − β2)) with c = (1 − β1)/√(1 − β2).
+      const rootB2 = Math.sqrt(1 - h.beta2);
+      const c = (1 - h.beta1) / rootB2;
+      const dEps = tf.mul(dNew, h.eps / rootB2);
       const u = m.map((mi, i) => {
         const step = tf.div(mi, tf.add(tf.sqrt(v[i]!), dEps));
-        return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, h.weightDecay)) : step;
+        return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, h.weightDecay / c)) : step;
       });
       const flags = tf.mul(tf.sub(1, tf.cast(ok, 'float32')), StepFlags.badDenominator) as Scalar;
-      const end = guardedUpdate(u, eta, eta, flags);
+      const end = guardedUpdate(u, c === 1 ? eta : (tf.mul(eta, c) as Scalar), eta, flags);
       return {
         updates: end.updates,
         state: {
