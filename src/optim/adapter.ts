@@ -21,7 +21,7 @@ import {
   type SgdOptions,
   type Transform,
 } from './recipes';
-import type { L4Options } from './stepsizes';
+import type { ConstantHyper, L4Hyper, L4Options } from './stepsizes';
 import {
   dadaptAdam,
   dog,
@@ -47,7 +47,7 @@ type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
  * stall), and a violation is thrown as a `LossDomainError` by the next `minimize`/`applyGradients`, or at
  * once by `await checkLastStep()`.
  */
-export class TransformOptimizer extends tf.Optimizer {
+export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   static className = 'L4LabTransform';
   readonly transform: Transform;
   private state: OptState | null = null;
@@ -76,15 +76,23 @@ export class TransformOptimizer extends tf.Optimizer {
     return point.params(this.state, this.variables(this.names));
   }
 
-  /** The live hyperparameters. */
-  get hyper(): Hyper {
-    return this.state?.hyper ?? this.transform.config.hyper;
+  /** The live settings of the rule (typed per class: `L4Hyper`, `ProdigySettings`, …). */
+  get hyper(): H {
+    return (this.pendingHyper ?? this.state?.hyper ?? this.transform.config.hyper) as H;
   }
 
-  /** Changes hyperparameters live (validated); they apply from the next step. */
-  setHyper(patch: Hyper): void {
-    if (this.state) this.state = setHyper(this.transform, this.state, patch);
+  /**
+   * Changes settings live (validated); they apply from the next step. An unknown key is a type error, and at run
+   * time a sentence naming the valid ones.
+   */
+  setHyper(patch: Partial<H>): void {
+    if (this.state) this.state = setHyper(this.transform, this.state, patch as Hyper);
     else {
+      for (const k of Object.keys(patch))
+        if (!(k in this.transform.config.hyper))
+          throw new Error(
+            `${this.transform.config.name} has no hyperparameter "${k}" (it has ${Object.keys(this.transform.config.hyper).join(', ')}).`,
+          );
       const hyper = { ...this.transform.config.hyper, ...patch };
       this.transform.validateHyper(hyper);
       this.pendingHyper = hyper;
@@ -139,6 +147,7 @@ export class TransformOptimizer extends tf.Optimizer {
       const vars = this.variables(this.names);
       this.state = this.transform.init(vars);
       if (this.pendingHyper) this.state = setHyper(this.transform, this.state, this.pendingHyper);
+      this.pendingHyper = null;
     } else if (entries.length !== this.names.length || this.names.some((n) => !byName.has(n))) {
       throw new Error(
         `${this.transform.config.name}: the variables changed since the first step ` +
@@ -189,7 +198,7 @@ export class TransformOptimizer extends tf.Optimizer {
 }
 
 /** L4 over Adam with the paper's defaults (α 0.15, γ 0.9, τ 1000, γ0 0.75, ε 1e-12). */
-export class L4Adam extends TransformOptimizer {
+export class L4Adam extends TransformOptimizer<L4Hyper> {
   static override className = 'L4Adam';
   constructor(opts: L4Options = {}) {
     super(l4Adam(opts));
@@ -200,7 +209,7 @@ export class L4Adam extends TransformOptimizer {
 }
 
 /** L4 over the momentum EMA with the paper's defaults. */
-export class L4Mom extends TransformOptimizer {
+export class L4Mom extends TransformOptimizer<L4Hyper> {
   static override className = 'L4Mom';
   constructor(opts: L4Options = {}) {
     super(l4Mom(opts));
@@ -211,7 +220,7 @@ export class L4Mom extends TransformOptimizer {
 }
 
 /** Adam (defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4, the paper's baseline; `epsilonForm: 'tensorflow'` as the paper ran it). */
-export class Adam extends TransformOptimizer {
+export class Adam extends TransformOptimizer<ConstantHyper> {
   static override className = 'L4LabAdam';
   constructor(opts: AdamOptions = {}) {
     super(adam(opts));
@@ -219,7 +228,7 @@ export class Adam extends TransformOptimizer {
 }
 
 /** Heavy-ball momentum: acc ← μ·acc + g, θ ← θ − lr·acc. */
-export class Momentum extends TransformOptimizer {
+export class Momentum extends TransformOptimizer<ConstantHyper> {
   static override className = 'L4LabMomentum';
   constructor(opts: MomentumOptions = {}) {
     super(momentum(opts));
@@ -227,7 +236,7 @@ export class Momentum extends TransformOptimizer {
 }
 
 /** Plain SGD. */
-export class SGD extends TransformOptimizer {
+export class SGD extends TransformOptimizer<ConstantHyper> {
   static override className = 'L4LabSGD';
   constructor(opts: SgdOptions = {}) {
     super(sgd(opts));
@@ -235,7 +244,7 @@ export class SGD extends TransformOptimizer {
 }
 
 /** RMSProp: v = g/(√s + ε), s the EMA of g² with decay ρ; `form: 'tf1'` is TensorFlow 1's (s from 1, ε inside the root). */
-export class RMSProp extends TransformOptimizer {
+export class RMSProp extends TransformOptimizer<ConstantHyper> {
   static override className = 'L4LabRMSProp';
   constructor(opts: RmsPropOptions = {}) {
     super(rmsprop(opts));
@@ -243,7 +252,7 @@ export class RMSProp extends TransformOptimizer {
 }
 
 /** Prodigy (Mishchenko & Defazio 2023), prodigyopt 1.1's defaults; settings named as there. */
-export class Prodigy extends TransformOptimizer {
+export class Prodigy extends TransformOptimizer<ProdigySettings> {
   static override className = 'L4LabProdigy';
   constructor(settings: Partial<ProdigySettings> = {}) {
     super(prodigy(settings));
@@ -254,7 +263,7 @@ export class Prodigy extends TransformOptimizer {
 }
 
 /** D-Adaptation, Adam form (Defazio & Mishchenko 2023), dadaptation 3.x's defaults. */
-export class DAdaptAdam extends TransformOptimizer {
+export class DAdaptAdam extends TransformOptimizer<DAdaptAdamSettings> {
   static override className = 'L4LabDAdaptAdam';
   constructor(settings: Partial<DAdaptAdamSettings> = {}) {
     super(dadaptAdam(settings));
@@ -265,7 +274,7 @@ export class DAdaptAdam extends TransformOptimizer {
 }
 
 /** DoG (Ivgi, Hinder & Carmon 2023), global form; evaluate at `averagedParams()`, as its authors do. */
-export class DoG extends TransformOptimizer {
+export class DoG extends TransformOptimizer<DoGSettings> {
   static override className = 'L4LabDoG';
   constructor(settings: Partial<DoGSettings> = {}) {
     super(dog(settings));
@@ -280,7 +289,7 @@ export class DoG extends TransformOptimizer {
 }
 
 /** Schedule-Free AdamW (Defazio et al. 2024), schedule_free 1.3+; trains at y, evaluate at `evalParams()` (x). */
-export class ScheduleFreeAdamW extends TransformOptimizer {
+export class ScheduleFreeAdamW extends TransformOptimizer<ScheduleFreeAdamWSettings> {
   static override className = 'L4LabScheduleFreeAdamW';
   constructor(settings: Partial<ScheduleFreeAdamWSettings> = {}) {
     super(scheduleFreeAdamW(settings));
@@ -291,7 +300,7 @@ export class ScheduleFreeAdamW extends TransformOptimizer {
 }
 
 /** Schedule-Free SGD (Defazio et al. 2024); trains at y, evaluate at `evalParams()` (x). */
-export class ScheduleFreeSGD extends TransformOptimizer {
+export class ScheduleFreeSGD extends TransformOptimizer<ScheduleFreeSGDSettings> {
   static override className = 'L4LabScheduleFreeSGD';
   constructor(settings: Partial<ScheduleFreeSGDSettings> = {}) {
     super(scheduleFreeSGD(settings));

@@ -4,6 +4,7 @@ import { applyStep, disposeState, setHyper } from './apply';
 import { diagnosticsOf, optimizerIds, optimizerSpec } from './catalogue';
 import { adamDirection } from './directions';
 import { adam, makeOptimizer } from './recipes';
+import { L4Adam, Prodigy, ScheduleFreeSGD } from './adapter';
 import { l4Rule, polyakRule } from './stepsizes';
 import { isChoice, isLive, SettingsError } from './settings';
 
@@ -62,5 +63,21 @@ describe('typed settings: an unknown key is a type error in code and a sentence 
       /^Adam has no setting "learningRat"\. Valid: learningRate, beta1, beta2, epsilon, epsilonForm, clipNorm, weightDecay\.$/,
     );
     expect(() => adam({ learningRate: 5 })).not.toThrow();
+  });
+
+  it('in the classes, their constructors and their live settings', () => {
+    // @ts-expect-error — Prodigy's rate is `lr`, as the official code names it
+    expect(() => new Prodigy({ learningRate: 1 })).toThrow('Prodigy has no setting "learningRate"');
+    const opt = new L4Adam();
+    // @ts-expect-error — not an L4 setting
+    expect(() => opt.setHyper({ alpah: 0.2 })).toThrow('has no hyperparameter "alpah"');
+    opt.setHyper({ alpha: 0.2 });
+    const alpha: number = opt.hyper.alpha;
+    expect(alpha).toBe(0.2);
+    const sf = new ScheduleFreeSGD();
+    // @ts-expect-error — a Schedule-Free SGD setting is a number
+    expect(() => sf.setHyper({ momentum: 'high' })).toThrow(/momentum/);
+    const growth: number | null = new Prodigy().hyper.growthRate;
+    expect(growth).toBeNull();
   });
 });
