@@ -247,6 +247,10 @@ describe('Runner: the optimizer’s own evaluation point', () => {
       expect(last.raw!.testLoss).toBe(w);
       expect(last.testLoss).toBe(point);
       expect(Math.abs(point - w)).toBeGreaterThan(1e-3);
+      // The checkpoint carries the evaluation point too (Schedule-Free: y in params, z in the state, x here).
+      const cp = await runner.exportCheckpoint();
+      expect(cp.evalParams!.at).toBe(at);
+      expect(cp.evalParams!.params[0]!.data[0]).toBe(point);
       runner.dispose();
       expect(tf.memory().numTensors).toBe(before);
     });

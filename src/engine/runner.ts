@@ -218,11 +218,18 @@ export class Runner {
    */
   async exportCheckpoint(): Promise<SerializedCheckpoint> {
     if (this.pending.length > 0) throw new Error('exportCheckpoint needs every queued step flushed first.');
-    return {
-      step: this.flushedStep,
-      params: await Promise.all(this.task.params.map(tensorData)),
-      state: await serialize(this.state),
-    };
+    const at = this.transform.evalPoint;
+    const point = at && this.state.count > 0 ? at.params(this.state, this.task.params) : null;
+    try {
+      return {
+        step: this.flushedStep,
+        params: await Promise.all(this.task.params.map(tensorData)),
+        state: await serialize(this.state),
+        ...(point ? { evalParams: { at: at!.name, params: await Promise.all(point.map(tensorData)) } } : {}),
+      };
+    } finally {
+      if (point) tf.dispose(point);
+    }
   }
 
   /** Continues from a checkpoint of a run with the same task, seed and optimizer. */

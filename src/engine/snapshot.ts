@@ -16,6 +16,11 @@ export interface SerializedCheckpoint {
   readonly params: TensorData[];
   /** The optimizer state with every tensor replaced by `{ $tensor: TensorData }`. */
   readonly state: unknown;
+  /**
+   * Where the optimizer evaluates, when that is not the parameters (Schedule-Free's x, beside y in `params` and z in
+   * `state`; DoG's average): the weights to deploy. A resume does not need it (the state determines it).
+   */
+  readonly evalParams?: { readonly at: string; readonly params: TensorData[] };
 }
 
 /** Reads every tensor inside a value back (one `await data()` each) and returns the value as plain data. */
@@ -54,6 +59,7 @@ export function checkpointBuffers(cp: SerializedCheckpoint): ArrayBuffer[] {
     }
   };
   cp.params.forEach((p) => out.push(p.data.buffer as ArrayBuffer));
+  cp.evalParams?.params.forEach((p) => out.push(p.data.buffer as ArrayBuffer));
   walk(cp.state);
   return [...new Set(out)];
 }
