@@ -2,7 +2,12 @@ import { expect, type Page } from '@playwright/test';
 
 /** The page object of the lab: actions by accessible names, state read through window.__lab. */
 export interface Snapshot {
-  experiment: { task: string; steps: number; seeds: number; runs: { id: string; optimizer: string; options: Record<string, number> }[] };
+  experiment: {
+    task: string;
+    steps: number;
+    seeds: number;
+    runs: { id: string; optimizer: string; options: Record<string, number | string> }[];
+  };
   notices: string[];
   runs: {
     id: string;

@@ -39,3 +39,31 @@ test('the preset "L4 vs learning-rate-free" trains every line-up run with its cu
   await expect(page.getByTestId('runs.g.1')).toContainText('Adam (TensorFlow ε)');
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('the Fig. 6 preset runs its baselines as the paper did: TensorFlow 1 RMSProp, TensorFlow Adam, clipping at 50', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.button('Fig. 6').click();
+  const s0 = await lab.snapshot();
+  expect(s0.experiment.runs.find((r) => r.optimizer === 'rmsprop')!.options).toEqual({
+    learningRate: 0.005,
+    form: 'tf1',
+    epsilon: 1e-10,
+    clipNorm: 50,
+  });
+  // The builder shows the forms as choices.
+  await expect(page.getByLabel('form of run c', { exact: true })).toHaveValue('tf1');
+  await expect(page.getByLabel('epsilon form of run d', { exact: true })).toHaveValue('tensorflow');
+  await page.getByLabel('seeds', { exact: true }).fill('1');
+  await lab.setSteps(40);
+  await lab.button('Start').click();
+  for (const id of ['a', 'b', 'c', 'd', 'e']) await lab.waitStatus(`${id}.1`, 'done', 90_000);
+  const s = await lab.snapshot();
+  for (const r of s.runs) expect(r.step).toBe(40);
+  await expect(page.getByTestId('runs.c.1')).toContainText('RMSProp (TensorFlow 1)');
+  await expect(page.getByTestId('runs.d.1')).toContainText('Adam (TensorFlow ε)');
+  // Switching the form back in the builder drops it from the label.
+  await page.getByLabel('form of run c', { exact: true }).selectOption('keras');
+  expect((await lab.snapshot()).experiment.runs.find((r) => r.id === 'c')!.options.form).toBe('keras');
+  expect(lab.realErrors()).toEqual([]);
+});
