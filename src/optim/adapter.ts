@@ -197,25 +197,26 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   }
 }
 
+/** An optimizer whose config (for tfjs's serialization) is its own typed settings, as its constructor takes them. */
+class SettingsOptimizer<H extends Hyper> extends TransformOptimizer<H> {
+  override getConfig(): ConfigDict {
+    return { ...this.hyper } as ConfigDict;
+  }
+}
+
 /** L4 over Adam with the paper's defaults (α 0.15, γ 0.9, τ 1000, γ0 0.75, ε 1e-12). */
-export class L4Adam extends TransformOptimizer<L4Hyper> {
+export class L4Adam extends SettingsOptimizer<L4Hyper> {
   static override className = 'L4Adam';
   constructor(opts: L4Options = {}) {
     super(l4Adam(opts));
   }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper };
-  }
 }
 
 /** L4 over the momentum EMA with the paper's defaults. */
-export class L4Mom extends TransformOptimizer<L4Hyper> {
+export class L4Mom extends SettingsOptimizer<L4Hyper> {
   static override className = 'L4Mom';
   constructor(opts: L4Options = {}) {
     super(l4Mom(opts));
-  }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper };
   }
 }
 
@@ -252,29 +253,23 @@ export class RMSProp extends TransformOptimizer<ConstantHyper> {
 }
 
 /** Prodigy (Mishchenko & Defazio 2023), prodigyopt 1.1's defaults; settings named as there. */
-export class Prodigy extends TransformOptimizer<ProdigySettings> {
+export class Prodigy extends SettingsOptimizer<ProdigySettings> {
   static override className = 'L4LabProdigy';
   constructor(settings: Partial<ProdigySettings> = {}) {
     super(prodigy(settings));
   }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper } as ConfigDict;
-  }
 }
 
 /** D-Adaptation, Adam form (Defazio & Mishchenko 2023), dadaptation 3.x's defaults. */
-export class DAdaptAdam extends TransformOptimizer<DAdaptAdamSettings> {
+export class DAdaptAdam extends SettingsOptimizer<DAdaptAdamSettings> {
   static override className = 'L4LabDAdaptAdam';
   constructor(settings: Partial<DAdaptAdamSettings> = {}) {
     super(dadaptAdam(settings));
   }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper } as ConfigDict;
-  }
 }
 
 /** DoG (Ivgi, Hinder & Carmon 2023), global form; evaluate at `averagedParams()`, as its authors do. */
-export class DoG extends TransformOptimizer<DoGSettings> {
+export class DoG extends SettingsOptimizer<DoGSettings> {
   static override className = 'L4LabDoG';
   constructor(settings: Partial<DoGSettings> = {}) {
     super(dog(settings));
@@ -283,30 +278,21 @@ export class DoG extends TransformOptimizer<DoGSettings> {
   averagedParams(): Tensors | null {
     return this.evalParams();
   }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper } as ConfigDict;
-  }
 }
 
 /** Schedule-Free AdamW (Defazio et al. 2024), schedule_free 1.3+; trains at y, evaluate at `evalParams()` (x). */
-export class ScheduleFreeAdamW extends TransformOptimizer<ScheduleFreeAdamWSettings> {
+export class ScheduleFreeAdamW extends SettingsOptimizer<ScheduleFreeAdamWSettings> {
   static override className = 'L4LabScheduleFreeAdamW';
   constructor(settings: Partial<ScheduleFreeAdamWSettings> = {}) {
     super(scheduleFreeAdamW(settings));
   }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper } as ConfigDict;
-  }
 }
 
 /** Schedule-Free SGD (Defazio et al. 2024); trains at y, evaluate at `evalParams()` (x). */
-export class ScheduleFreeSGD extends TransformOptimizer<ScheduleFreeSGDSettings> {
+export class ScheduleFreeSGD extends SettingsOptimizer<ScheduleFreeSGDSettings> {
   static override className = 'L4LabScheduleFreeSGD';
   constructor(settings: Partial<ScheduleFreeSGDSettings> = {}) {
     super(scheduleFreeSGD(settings));
-  }
-  override getConfig(): ConfigDict {
-    return { ...this.hyper } as ConfigDict;
   }
 }
 
