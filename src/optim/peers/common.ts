@@ -89,9 +89,9 @@ export function peerTransform<H extends Hyper, S extends PeerState<H>>(def: Peer
   };
 }
 
-/** a ← b·a + c·x for every tensor (c a number or a device scalar). */
-export function ema(a: Tensors, x: Tensors, b: number, c: number | Scalar): Tensors {
-  return a.map((ai, i) => tf.add(tf.mul(ai, b), tf.mul(x[i]!, c)));
+/** g + λ·x for every tensor (weight decay as L2 in the gradient); the gradients themselves when λ is 0. */
+export function l2Gradient(grads: Tensors, params: Tensors, lambda: number): Tensors {
+  return lambda === 0 ? grads : grads.map((g, i) => tf.add(g, tf.mul(params[i]!, lambda)));
 }
 
 /** Σ_i sum(|a_i|): the L1 norm of a parameter list, as one device scalar. */

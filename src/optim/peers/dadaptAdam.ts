@@ -3,7 +3,7 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { dot } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, ema, guardedUpdate, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
+import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
 import { DADAPT_ADAM_DEFAULTS, type DAdaptAdamSettings } from './defaults';
 
 export interface DAdaptAdamState extends PeerState<DAdaptAdamSettings> {
@@ -57,7 +57,7 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       const h = state.hyper;
       const k = state.count;
       const q = Math.sqrt(h.beta2);
-      const g = h.weightDecay !== 0 && !h.decouple ? grads.map((x, i) => tf.add(x, tf.mul(params[i]!, h.weightDecay))) : grads;
+      const g = l2Gradient(grads, params, h.decouple ? 0 : h.weightDecay);
       const bc = h.useBiasCorrection ? Math.sqrt(1 - Math.pow(h.beta2, k + 1)) / (1 - Math.pow(h.beta1, k + 1)) : 1;
       const eta = tf.mul(state.d, h.lr * bc) as Scalar;
       // m, v and s are kept as undivided sums (m = (1 − β1)·M, v = (1 − β2)·V, s = (1 − q)·S) and the denominator

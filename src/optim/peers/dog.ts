@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { sumSquares } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, guardedUpdate, peerTransform, resolvePeerSettings, type PeerState } from './common';
+import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, type PeerState } from './common';
 import { DOG_AVERAGE_GAMMA, DOG_DEFAULTS, type DoGSettings } from './defaults';
 
 export interface DoGState extends PeerState<DoGSettings> {
@@ -45,7 +45,7 @@ export function dog(settings: Partial<DoGSettings> = {}): GradientTransformation
     update(grads, state, params) {
       const h = state.hyper;
       const k = state.count;
-      const g = h.weightDecay > 0 ? grads.map((x, i) => tf.add(x, tf.mul(params[i]!, h.weightDecay))) : grads;
+      const g = l2Gradient(grads, params, h.weightDecay);
       const gsq = sumSquares(g);
       let rbar: Scalar;
       let G: Scalar;

@@ -3,7 +3,7 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { dot } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, ema, guardedUpdate, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
+import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
 import { PRODIGY_DEFAULTS, type ProdigySettings } from './defaults';
 
 export interface ProdigyState extends PeerState<ProdigySettings> {
@@ -60,8 +60,7 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       const h = state.hyper;
       const k = state.count;
       const beta3 = h.beta3 ?? Math.sqrt(h.beta2);
-      const l2 = h.weightDecay !== 0 && !h.decouple;
-      const g = l2 ? grads.map((x, i) => tf.add(x, tf.mul(params[i]!, h.weightDecay))) : grads;
+      const g = l2Gradient(grads, params, h.decouple ? 0 : h.weightDecay);
       const bc = h.useBiasCorrection ? Math.sqrt(1 - Math.pow(h.beta2, k + 1)) / (1 - Math.pow(h.beta1, k + 1)) : 1;
       const d = state.d;
       const eta = tf.mul(d, h.lr * bc) as Scalar;
@@ -73,7 +72,8 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       const dg = g.map((x) => tf.mul(x, d));
       const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), dg[i]!));
       const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(dg[i]!)));
-      const s = ema(state.s, g, beta3, tf.mul(dOverD0, h.safeguardWarmup ? d : eta) as Scalar);
+      const sScale = tf.mul(dOverD0, h.safeguardWarmup ? d : eta);
+      const s = state.s.map((si, i) => tf.add(tf.mul(si, beta3), tf.mul(g[i]!, sScale)));
       const denom = sumAbs(s);
       const ok = tf.greater(denom, 0);
       // With ‖s‖₁ = 0 (a zero first gradient) the official code returns before touching d, r or x.
