@@ -203,6 +203,10 @@ test('charts export as SVG and PNG', async ({ page }) => {
   await lab.setSteps(30);
   await lab.button('Start').click();
   await lab.waitStatus('a.1', 'done');
+  await lab.waitStatus('b.1', 'done');
+  // Both runs' curves must be drawn before the export (the chart redraws at most once per frame).
+  const loss = page.getByTestId('chart.loss');
+  await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThanOrEqual(2 * 30);
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export loss chart as SVG').click()]);
   expect(svg.suggestedFilename()).toBe('l4-lab-loss.svg');
   const text = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
