@@ -27,6 +27,14 @@ if (q.has('charts')) {
     (r) => setResult(r),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
+} else if (q.has('dnc')) {
+  // The DNC core against the golden file, and a few training steps: bench.html?dnc=webgl (or webgpu)
+  const { runDncCheck } = await import('./dncCheck');
+  const target = q.get('dnc');
+  runDncCheck(target === 'webgpu' ? target : 'webgl').then(
+    (r) => setResult(r),
+    (e: unknown) => setResult({ ok: false, error: String(e) }),
+  );
 } else {
   const backend = (q.get('backend') ?? 'wasm') as 'wasm' | 'webgl' | 'webgpu' | 'cpu';
   const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });

@@ -103,6 +103,8 @@ export function setChunkSaver(save: ChunkSaver | null): void {
 
 /** Per run, the promise that its chunks so far are saved and shown; a removed run's later chunks are dropped. */
 const shown = new Map<string, Promise<void>>();
+/** Per run, the (step, wall time) of the last row shown: the speed is measured from it. */
+const lastRowSeen = new Map<string, [number, number]>();
 const generation = new Map<string, number>();
 const forget = (id: string) => {
   generation.set(id, (generation.get(id) ?? 0) + 1);
@@ -207,8 +209,13 @@ export const useRuns = create<RunsState>()((set, get) => {
         p.step = c.columns.step[last]! + 1;
         p.last = lastRow(c);
         p.bestLoss = Number.isFinite(best) ? best : null;
-        const dt = (c.columns.wallTime[last]! - c.columns.wallTime[0]!) / 1000;
-        if (c.length > 1 && dt > 0) p.stepsPerSecond = (c.length - 1) / dt;
+        // The speed since the previous chunk's last row (a slow task sends one row per chunk), else within this one.
+        const prev = lastRowSeen.get(id);
+        const [step0, wall0] = prev ?? [c.columns.step[0]!, c.columns.wallTime[0]!];
+        const steps = c.columns.step[last]! - step0;
+        const dt = (c.columns.wallTime[last]! - wall0) / 1000;
+        if (steps > 0 && dt > 0) p.stepsPerSecond = steps / dt;
+        lastRowSeen.set(id, [c.columns.step[last]!, c.columns.wallTime[last]!]);
       }
       const e = c.evals.at(-1);
       if (e) {

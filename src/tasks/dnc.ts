@@ -269,8 +269,10 @@ const linear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: (ts: tf.Ten
 function allocation(u: tf.Tensor2D, k: DncConstants): tf.Tensor2D {
   const nonusage = tf.sub(1, tf.add(DNC_EPSILON, tf.mul(1 - DNC_EPSILON, u))) as tf.Tensor2D;
   const before = precedesMask(nonusage, k.lowerIndex) as tf.Tensor3D;
-  // Π over k of (1 − before[j,k]·nonusage_k): (1 − nonusage_k) = û_k for each slot k before j, else 1.
-  const prior = tf.prod(tf.sub(1, tf.mul(before, tf.expandDims(nonusage, 1))), 2);
+  // The exclusive product of sorted_usage = 1 − sorted_nonusage, as exp(Σ_k before[j,k]·log(1 − nonusage_k)):
+  // 1 − nonusage ≥ ε, so the log is finite. (tf.prod's gradient is wrong on WebGPU in tfjs 4.22: 11 % off here.)
+  const logUsage = tf.expandDims(tf.log(tf.sub(1, nonusage)), 2); // [B, N, 1]
+  const prior = tf.exp(tf.squeeze(tf.matMul(before, logUsage), [2]));
   return tf.mul(nonusage, prior) as tf.Tensor2D;
 }
 
@@ -286,8 +288,23 @@ function contentWeights(memory: tf.Tensor3D, keys: tf.Tensor3D, strengths: tf.Te
   return tf.softmax(tf.mul(similarity, tf.expandDims(tf.softplus(strengths), 2))) as tf.Tensor3D;
 }
 
-/** Π over `axis`, without an op when the axis has length 1. */
-const prodAxis = (x: tf.Tensor, axis: number): tf.Tensor => (x.shape[axis] === 1 ? tf.squeeze(x, [axis]) : tf.prod(x, axis));
+/**
+ * Π over a short `axis` (the heads) as a chain of multiplies: tf.prod's gradient is wrong on WebGPU (tfjs 4.22),
+ * and with one head there is nothing to multiply.
+ */
+const prodAxis = (x: tf.Tensor, axis: number): tf.Tensor => {
+  const n = x.shape[axis]!;
+  if (n === 1) return tf.squeeze(x, [axis]);
+  // Slices, not unstack: Unpack's gradient fails when one of its outputs gets no gradient.
+  const part = (i: number) => {
+    const begin = x.shape.map((_, d) => (d === axis ? i : 0));
+    const size = x.shape.map((s, d) => (d === axis ? 1 : s));
+    return tf.squeeze(tf.slice(x, begin, size), [axis]);
+  };
+  let p = part(0);
+  for (let i = 1; i < n; i++) p = tf.mul(p, part(i));
+  return p;
+};
 
 const clip = (x: tf.Tensor, v: number) => (v > 0 ? tf.clipByValue(x, -v, v) : x);
 

@@ -40,7 +40,7 @@ export function RunTable() {
           <th scope="col">Status</th>
           <th scope="col">Backend</th>
           <th scope="col">Step</th>
-          <th scope="col">Steps/s</th>
+          <th scope="col">ms/step</th>
           <th scope="col">Last loss</th>
           <th scope="col">Best loss</th>
           {diagnostics.map((d) => (
@@ -85,7 +85,7 @@ export function RunTable() {
                 {r.fallbackReason && <small className="why"> ({r.fallbackReason})</small>}
               </td>
               <td data-testid={`runs.${id}.step`}>{r.step}</td>
-              <td>{fmt(r.stepsPerSecond)}</td>
+              <td data-testid={`runs.${id}.msPerStep`}>{r.stepsPerSecond ? (1000 / r.stepsPerSecond).toPrecision(3) : '—'}</td>
               <td data-testid={`runs.${id}.loss`}>{fmt(r.last.loss ?? null)}</td>
               <td>{fmt(r.bestLoss)}</td>
               {diagnostics.map((d) => (
