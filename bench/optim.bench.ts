@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: what L4 costs on top of its direction, on the paper's MNIST MLP, in Node on the wasm and
+ * `npm run bench`: what L4 costs on top of its direction, on the paper's MNIST MLP and Fig. 6's DNC, in Node on the wasm and
  * cpu backends. The harness (src/bench/harness.ts) is shared with `npm run bench:browser`.
- * Options: --backends=wasm,cpu --rounds=N --quick
+ * Options: --backends=wasm,cpu --rounds=N --quick --no-dnc --dnc-rounds=N
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/engine/nodeBackend';
@@ -30,9 +30,22 @@ for (const backend of backends) {
     rows.push(row);
     console.log(row);
   });
+  // Fig. 6's DNC: one training step (T = 9, unrolled in one graph) and L4's cost on it; wasm only (cpu is ~5× slower).
+  if (backend === 'wasm' && !args.has('no-dnc'))
+    await runPairs(
+      Number(args.get('dnc-rounds') ?? (quick ? 3 : 16)),
+      quick ? 1 : 3,
+      3,
+      (r) => {
+        const row = formatRow(backend, r);
+        rows.push(row);
+        console.log(row);
+      },
+      'dnc',
+    );
 }
 
-console.log(`\nMNIST MLP 784-300-100-10, batch 64, Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString()}`);
+console.log(`\nMNIST MLP 784-300-100-10, batch 64; DNC at train.py's sizes on repeat-copy (batch 16, T = 9); Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString()}`);
 console.log(
   "The ConvNet is benchmarked in the browser only (npm run bench:browser, WebGL and WebGPU): tfjs's WASM backend has no Conv2DBackpropFilter kernel, and one ConvNet step takes minutes on Node's cpu backend.",
 );

@@ -1,6 +1,6 @@
 /** Result rows of the benchmarks, free of tfjs so the bench page's main thread stays small. */
 export interface PairResult {
-  /** The benchmark model ('mlp' or 'convnet'). */
+  /** The benchmark model ('mlp', 'convnet' or 'dnc'). */
   readonly model?: string;
   readonly a: string;
   readonly b: string;
@@ -19,7 +19,7 @@ export interface PairResult {
   readonly programsB?: Record<string, number>;
 }
 
-export const MODEL_TITLES: Record<string, string> = { mlp: 'MNIST MLP', convnet: 'ConvNet' };
+export const MODEL_TITLES: Record<string, string> = { mlp: 'MNIST MLP', convnet: 'ConvNet', dnc: 'DNC (Fig. 6)' };
 
 export function formatRow(backend: string, r: PairResult): string {
   return `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${backend} | ${r.a} | ${r.msA.toFixed(2)} | ${r.b} | ${r.msB.toFixed(2)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} |`;

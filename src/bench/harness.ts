@@ -5,7 +5,10 @@
  * block by block so that the machine's drift hits both alike.
  */
 import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../lib/rng';
 import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../optim';
+import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, type DncConfig } from '../tasks/dnc';
+import { repeatCopyBatch } from '../tasks/repeatCopy';
 
 /** The learning-rate-free peers the MLP benchmark times against Adam. */
 export const PEER_IDS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
@@ -17,11 +20,42 @@ export interface Trainer {
   dispose(): void;
 }
 
-export type BenchModel = 'mlp' | 'convnet';
+export type BenchModel = 'mlp' | 'convnet' | 'dnc';
 
 /** The model's variables with a fixed seed, a few fixed random batches, and its loss. */
 export function benchNet(model: BenchModel, seed: number) {
-  return model === 'mlp' ? mlp(seed) : convnet(seed, CONVNET_BATCH);
+  return model === 'mlp' ? mlp(seed) : model === 'dnc' ? dnc(seed) : convnet(seed, CONVNET_BATCH);
+}
+
+/**
+ * Fig. 6's model: deepmind/dnc's DNC at train.py's sizes (LSTM 64, 16 slots of 16, 4 read heads, 1 write head,
+ * clip 20; 43,980 parameters) on four fixed REPEAT-COPY batches of 16 (bits 4, lengths and repeats 1–2; T = 9),
+ * unrolled in one graph per step.
+ */
+export function dnc(seed: number) {
+  const c: DncConfig = { inputSize: 6, outputSize: 5, hidden: 64, memorySize: 16, wordSize: 16, readHeads: 4, writeHeads: 1, clipValue: 20, forgetBias: 1 };
+  const w = initDncWeights(c, makeRng(seed, 'init'));
+  const k = dncConstants(c);
+  const vars = DNC_WEIGHT_NAMES.map((n) => w[n]);
+  const settings = { bits: 4, minLength: 1, maxLength: 2, minRepeats: 1, maxRepeats: 2, normMax: 10, batchSize: 16 };
+  // Batches with a full-length (T = 9) sequence, as 99 % of train.py's are.
+  const batches = [] as { x: tf.Tensor3D; y: tf.Tensor3D; m: tf.Tensor2D }[];
+  for (let step = 0; batches.length < 4; step++) {
+    const b = repeatCopyBatch(settings, 1, step);
+    if (b.time === 9)
+      batches.push({
+        x: tf.tensor3d(b.input, [b.time, 16, 6]),
+        y: tf.tensor3d(b.target, [b.time, 16, 5]),
+        m: tf.tensor2d(b.mask, [b.time, 16]),
+      });
+  }
+  let t = 0;
+  const loss = () => {
+    const { x, y, m } = batches[t++ % batches.length]!;
+    return maskedSigmoidXent(dncUnroll(c, w, k, x), y, m);
+  };
+  const dispose = () => tf.dispose([...vars, k.lowerIndex, k.offDiagonal, ...batches.flatMap((b) => [b.x, b.y, b.m])]);
+  return { vars, loss, dispose };
 }
 
 /**
@@ -235,6 +269,7 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     [() => ours('Adam', adam({ learningRate: 1e-3 }), model), () => ours('L4Adam', l4Adam(), model)],
     [() => ours('Momentum', momentum({ learningRate: 0.05 }), model), () => ours('L4Mom', l4Mom(), model)],
   ];
+  if (model === 'dnc') return pairs;
   if (model === 'mlp') {
     pairs.push([
       () => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)),
