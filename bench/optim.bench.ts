@@ -45,7 +45,9 @@ for (const backend of backends) {
     );
 }
 
-console.log(`\nMNIST MLP 784-300-100-10, batch 64; DNC at train.py's sizes on repeat-copy (batch 16, T = 9); Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString()}`);
+console.log(
+  `\nMNIST MLP 784-300-100-10, batch 64; DNC at train.py's sizes on repeat-copy (batch 16, T = 9); Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString()}`,
+);
 console.log(
   "The ConvNet is benchmarked in the browser only (npm run bench:browser, WebGL and WebGPU): tfjs's WASM backend has no Conv2DBackpropFilter kernel, and one ConvNet step takes minutes on Node's cpu backend.",
 );

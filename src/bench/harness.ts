@@ -33,7 +33,17 @@ export function benchNet(model: BenchModel, seed: number) {
  * unrolled in one graph per step.
  */
 export function dnc(seed: number) {
-  const c: DncConfig = { inputSize: 6, outputSize: 5, hidden: 64, memorySize: 16, wordSize: 16, readHeads: 4, writeHeads: 1, clipValue: 20, forgetBias: 1 };
+  const c: DncConfig = {
+    inputSize: 6,
+    outputSize: 5,
+    hidden: 64,
+    memorySize: 16,
+    wordSize: 16,
+    readHeads: 4,
+    writeHeads: 1,
+    clipValue: 20,
+    forgetBias: 1,
+  };
   const w = initDncWeights(c, makeRng(seed, 'init'));
   const k = dncConstants(c);
   const vars = DNC_WEIGHT_NAMES.map((n) => w[n]);

@@ -1,5 +1,5 @@
 import { optimizerLabel } from '../optim/catalogue';
-import { PEERS_TASKS, peersLineup } from '../tasks/lineups';
+import { PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup } from '../tasks/lineups';
 import { taskSpec } from '../tasks/catalogue';
 import type { RunResult, TrainSpec } from './train';
 
@@ -90,9 +90,15 @@ export async function peers(
   const spec = taskSpec(task)!;
   const seeds = o.seeds ?? 5;
   const target = PEERS_TARGETS[task as (typeof PEERS_TASKS)[number]];
+  const fixed = PEERS_TASK_SETTINGS[task as (typeof PEERS_TASKS)[number]];
+  const settingsNote = Object.keys(fixed).length
+    ? ` (${Object.entries(fixed)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`
+    : '';
   const length = o.epochs !== undefined ? { epochs: o.epochs } : { steps: o.steps ?? spec.defaultSteps };
   out(
-    `L4 vs learning-rate-free — ${spec.title}, ${'epochs' in length ? `${length.epochs} epoch(s)` : `${length.steps} steps`}, ${seeds} seeds (same initial weights and batches for every optimizer)`,
+    `L4 vs learning-rate-free — ${spec.title}${settingsNote}, ${'epochs' in length ? `${length.epochs} epoch(s)` : `${length.steps} steps`}, ${seeds} seeds (same initial weights and batches for every optimizer)`,
   );
   out(`final loss: mean training loss over the last 1 % of steps; target: ${target} (loss averaged over 1 % of the run)`);
   out('each cell: log-space mean [min, max] over seeds; (k –): k seeds diverged or never reached it');
@@ -108,7 +114,7 @@ export async function peers(
     const label = optimizerLabel(optimizer, options);
     const results = await runSetting(label, {
       task,
-      taskSettings: {},
+      taskSettings: { ...fixed },
       optimizer,
       optimizerOptions: { ...options },
       seed: 1,

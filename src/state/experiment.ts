@@ -1,7 +1,7 @@
 import { optimizerIds, optimizerSpec, optimizerTitle } from '../optim/catalogue';
 import { checkSetting } from '../optim/settings';
 import { taskSpec, taskTitle } from '../tasks/catalogue';
-import { PEERS_TASKS, peersLineup } from '../tasks/lineups';
+import { PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup } from '../tasks/lineups';
 import type { BackendChoice } from '../worker/protocol';
 
 export { checkParam, type ParamSpec } from '../optim/settings';
@@ -120,11 +120,15 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
     PEERS_TASKS.map((task) => [
       `peers-${task}`,
       {
-        title: `L4 vs learning-rate-free, ${task}: L4Adam and L4Mom against Prodigy, D-Adapt, DoG, Schedule-Free AdamW and Adam at the paper’s rate, on ${taskSpec(task)!.shortTitle}`,
+        title: `L4 vs learning-rate-free, ${task}: L4Adam and L4Mom against Prodigy, D-Adapt, DoG, Schedule-Free AdamW and Adam at the paper’s rate, on ${taskSpec(task)!.shortTitle}${Object.entries(
+          PEERS_TASK_SETTINGS[task],
+        )
+          .map(([k, v]) => `, ${k} ${v}`)
+          .join('')}`,
         experiment: {
           ...DEFAULT_EXPERIMENT,
           task,
-          taskSettings: {},
+          taskSettings: { ...PEERS_TASK_SETTINGS[task] },
           runs: peersLineup(task).map((r, i) => ({ id: String.fromCharCode(97 + i), ...r })),
           seeds: task === 'mnist-mlp' ? 1 : 2,
           steps: taskSpec(task)!.defaultSteps,

@@ -12,6 +12,17 @@ export interface LineupEntry {
 export const PEERS_TASKS = ['regression', 'mnist-mlp', 'repeat-copy'] as const;
 
 /**
+ * The task settings the comparison runs with (the rest are the task's defaults). Repeat-copy runs its LSTM
+ * controller here: eight optimizers over five seeds of the DNC take about two hours on two cores, the LSTM half
+ * an hour. Fig. 6 (and its preset) is the DNC comparison; setting the controller to dnc gives this one on it.
+ */
+export const PEERS_TASK_SETTINGS: Readonly<Record<(typeof PEERS_TASKS)[number], Readonly<Record<string, number | string>>>> = {
+  regression: {},
+  'mnist-mlp': {},
+  'repeat-copy': { controller: 'lstm' },
+};
+
+/**
  * L4 against today's learning-rate-free optimizers: L4Adam and L4Mom at their defaults, Prodigy, D-Adapt Adam and DoG
  * at theirs, Schedule-Free AdamW at its default rate, and Adam at the paper's rate for the task in TensorFlow's ε
  * form (as the paper ran it). `withSfSgd` adds Schedule-Free SGD at its default rate (the page's runs are capped at
