@@ -10,3 +10,38 @@ describe('limits', () => {
     expect(msg).toMatch(/about 2 at once fit/);
   });
 });
+
+describe('starting an experiment', () => {
+  it('queues its runs interleaved across the compared optimizers, so every optimizer trains from the start', async () => {
+    const { useLab } = await import('./lab');
+    const { maxConcurrentRuns, setWorkerFactory, useRuns } = await import('./runs');
+    // Workers that never answer: only which runs are handed to workers first matters here.
+    setWorkerFactory(() => ({
+      postMessage: () => {},
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      terminate: () => {},
+    }));
+    const lab = useLab.getState();
+    lab.setExperiment({
+      ...lab.experiment,
+      task: 'functions-2d',
+      taskSettings: { fn: 'quadratic' },
+      seed: 1,
+      seeds: 3,
+      runs: [
+        { id: 'a', optimizer: 'l4adam', options: {} },
+        { id: 'b', optimizer: 'adam', options: {} },
+        { id: 'c', optimizer: 'sgd', options: {} },
+      ],
+    });
+    useLab.getState().start();
+    const runs = useRuns.getState();
+    expect(runs.order).toEqual(['a.1', 'b.1', 'c.1', 'a.2', 'b.2', 'c.2', 'a.3', 'b.3', 'c.3']);
+    const training = runs.order.filter((id) => runs.runs[id]!.status !== 'queued');
+    expect(training).toEqual(runs.order.slice(0, maxConcurrentRuns()));
+    // With two or more workers, the first two optimizers train at once.
+    expect(training.slice(0, 2)).toEqual(['a.1', 'b.1']);
+    runs.removeAll();
+  });
+});

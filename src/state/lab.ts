@@ -115,9 +115,11 @@ export const useLab = create<LabState>()((set, get) => {
       }
       const runs = useRuns.getState();
       runs.removeAll();
+      // Interleaved across the compared optimizers (a.1, b.1, c.1, …, then a.2, …): when runs outnumber the
+      // workers, every optimizer's first seed trains first, so the comparison is on screen from the start.
       runs.startAll(
-        e.runs.flatMap((spec) =>
-          Array.from({ length: e.seeds }, (_, k) => {
+        Array.from({ length: e.seeds }, (_, k) => k).flatMap((k) =>
+          e.runs.map((spec) => {
             const seed = e.seed + k;
             const defaults = shownDefaults(spec.optimizer);
             return {
