@@ -239,3 +239,23 @@ test('pause charts freezes the charts while training goes on; unpausing brings t
   await lab.button('Stop').click();
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('the test-accuracy chart draws its first point: a sparse metric shows from one evaluation on', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await page.getByLabel('task', { exact: true }).selectOption('mnist-mlp');
+  // One epoch of 10 steps: one evaluation, at the end.
+  await page.getByLabel('batch size of task', { exact: true }).fill('6000');
+  await page.getByRole('button', { name: 'Remove run b' }).click();
+  await lab.setSteps(10);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done', 90_000);
+  const acc = page.getByTestId('chart.testAccuracy');
+  await expect(acc).toHaveAttribute('data-points', '1');
+  // A dot for the one evaluation, at step 10.
+  await expect(acc.locator('canvas')).toHaveAttribute('data-markers', '1');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export testAccuracy chart as SVG').click()]);
+  const text = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
+  expect(text.match(/<circle cx="[\d.]+" cy="[\d.]+" r="3"/g)).toHaveLength(1);
+  expect(lab.realErrors()).toEqual([]);
+});

@@ -25,6 +25,15 @@ describe('chart drawing helpers', () => {
       id,
     );
     expect(svg.match(/<path /g)).toHaveLength(3); // band, raw, smoothed
+    expect(svg).not.toContain('<circle');
+  });
+
+  it('a sparse metric gets a dot per drawable point, so a single evaluation shows', () => {
+    const id = (v: number) => (Number.isFinite(v) ? v : undefined);
+    const one: Drawn = { specId: 'a', color: '#123456', name: 'a', raw: [p(10, 0.9)], smooth: [p(10, 0.9)], companion: [], markers: true };
+    expect(seriesSvg([one], id, id).match(/<circle [^>]*>/g)).toEqual(['<circle cx="10" cy="0.9" r="3" fill="#123456"/>']);
+    const three: Drawn = { ...one, smooth: [p(10, 0.9), p(20, NaN), p(30, 0.95)] };
+    expect(seriesSvg([three], id, id).match(/<circle /g)).toHaveLength(2);
   });
 
   it('nearest finds the closest point by x', () => {

@@ -10,7 +10,11 @@ export interface Drawn {
   readonly raw: readonly SeriesPoint[];
   readonly smooth: readonly SeriesPoint[];
   readonly companion: readonly SeriesPoint[];
+  /** A sparse metric (one point per evaluation): each point gets a dot, so the first shows on its own. */
+  readonly markers?: boolean;
 }
+
+const MARKER_RADIUS = 3;
 
 type Scale = (v: number) => number | undefined;
 
@@ -120,15 +124,26 @@ export function seriesSvg(drawn: readonly Drawn[], x: Scale, y: Scale): string {
       out.push(
         `<path d="${linePath(d.companion, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="1.5" stroke-dasharray="5 4"/>`,
       );
+  for (const d of drawn)
+    if (d.markers)
+      walk(
+        d.smooth,
+        x,
+        y,
+        'y',
+        (px, py) => out.push(`<circle cx="${px1(px)}" cy="${px1(py)}" r="${MARKER_RADIUS}" fill="${attr(d.color)}"/>`),
+        (px, py) => out.push(`<circle cx="${px1(px)}" cy="${px1(py)}" r="${MARKER_RADIUS}" fill="${attr(d.color)}"/>`),
+      );
   return `<g class="l4-series-vector">${out.join('')}</g>`;
 }
 
 /** For exports: each series canvas's vector equivalent (see exportChart.svgText). */
 export const vectorOf = new WeakMap<Element, () => string>();
 
-/** Draws the curves on a 2-D canvas in chart coordinates; returns how many curves it drew. */
-function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale, y: Scale): number {
+/** Draws the curves on a 2-D canvas in chart coordinates; returns how many curves and marker dots it drew. */
+function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale, y: Scale): { curves: number; markers: number } {
   let curves = 0;
+  let markers = 0;
   const move = (px: number, py: number) => ctx.moveTo(px, py);
   const line = (px: number, py: number) => ctx.lineTo(px, py);
   for (const d of drawn) {
@@ -159,7 +174,18 @@ function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale,
   for (const d of drawn) stroke(d.companion, d.color, 1.5, 1, [5, 4]);
   ctx.globalAlpha = 1;
   ctx.setLineDash([]);
-  return curves;
+  for (const d of drawn) {
+    if (!d.markers) continue;
+    ctx.fillStyle = d.color;
+    const dot = (px: number, py: number) => {
+      ctx.beginPath();
+      ctx.arc(px, py, MARKER_RADIUS, 0, 2 * Math.PI);
+      ctx.fill();
+      markers++;
+    };
+    walk(d.smooth, x, y, 'y', dot, dot);
+  }
+  return { curves, markers };
 }
 
 export interface SeriesLayerProps {
@@ -205,8 +231,9 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
     ctx.setTransform(dpr, 0, 0, dpr, -area.x * dpr, -area.y * dpr);
     ctx.clearRect(area.x, area.y, area.width, area.height);
     ctx.lineJoin = 'round';
-    const curves = paint(ctx, drawn, x, y);
+    const { curves, markers } = paint(ctx, drawn, x, y);
     c.dataset.curves = String(curves);
+    c.dataset.markers = String(markers);
     const fo = c.parentElement;
     if (fo) vectorOf.set(fo, () => seriesSvg(drawn, x, y));
   });

@@ -82,6 +82,7 @@ export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
       raw: Object.freeze(agg),
       smooth: Object.freeze(smooth(agg, view.smoothing, spec.log)),
       companion: Object.freeze(smooth(comp, view.smoothing, spec.log)),
+      markers: spec.evals === true,
     });
   });
   return drawn.filter((d) => d.raw.length > 0 || d.companion.length > 0);
