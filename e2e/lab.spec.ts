@@ -122,7 +122,7 @@ test('the URL round-trips the experiment; a bad link opens the nearest valid exp
   expect(before.runs[0]!.options.alpha).toBe(0.25);
   await lab.open('#x=not-a-valid-link');
   await expect(page.getByTestId('notices')).toContainText('could not be read');
-  expect((await lab.snapshot()).experiment.task).toBe('functions-2d');
+  expect((await lab.snapshot()).experiment.task).toBe('mnist-mlp'); // the default experiment
 });
 
 test('invalid hyperparameters are refused at the control, with a message', async ({ page }) => {
@@ -257,5 +257,40 @@ test('the test-accuracy chart draws its first point: a sparse metric shows from 
   const [svg] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export testAccuracy chart as SVG').click()]);
   const text = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
   expect(text.match(/<circle cx="[\d.]+" cy="[\d.]+" r="3"/g)).toHaveLength(1);
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('the lab opens on the headline comparison: both optimizers advance within 10 s of Start, and Pause/Resume work', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open('', { preset: null });
+  const s = await lab.snapshot();
+  expect(s.experiment.task).toBe('mnist-mlp');
+  expect(s.experiment.runs.map((r) => [r.optimizer, r.options])).toEqual([
+    ['l4adam', {}],
+    ['adam', { learningRate: 1e-3, epsilonForm: 'tensorflow' }],
+  ]);
+  expect(s.experiment.seeds).toBe(3);
+  const t0 = Date.now();
+  await lab.button('Start').click();
+  // Interleaved start: the first seed of each optimizer trains at once.
+  await expect
+    .poll(async () => Math.min((await lab.run('a.1'))?.step ?? 0, (await lab.run('b.1'))?.step ?? 0), { timeout: 10_000 })
+    .toBeGreaterThan(5);
+  expect(Date.now() - t0).toBeLessThan(10_000);
+  await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-points', /^[1-9]\d*$/);
+  await lab.button('Pause').click();
+  await lab.waitStatus('a.1', 'paused');
+  await lab.waitStatus('b.1', 'paused');
+  const held = [(await lab.run('a.1'))!.step, (await lab.run('b.1'))!.step];
+  await page.waitForTimeout(500);
+  expect([(await lab.run('a.1'))!.step, (await lab.run('b.1'))!.step]).toEqual(held);
+  await lab.button('Resume').click();
+  await expect
+    .poll(async () => Math.min((await lab.run('a.1'))!.step - held[0]!, (await lab.run('b.1'))!.step - held[1]!))
+    .toBeGreaterThan(5);
+  // Still going after all that: the experiment is an epoch per seed, not a second.
+  expect((await lab.run('a.1'))!.status).toBe('running');
+  await lab.button('Stop').click();
+  await lab.waitStatus('a.1', 'stopped');
   expect(lab.realErrors()).toEqual([]);
 });

@@ -34,9 +34,14 @@ export class Lab {
     });
     page.on('pageerror', (e) => this.errors.push(e.message));
   }
-  async open(hash = '') {
+  /**
+   * Opens the lab. Without a link, on the "2-D functions" preset (runs over in a second, which most tests want);
+   * `{ preset: null }` keeps what the lab opens with (the MNIST comparison).
+   */
+  async open(hash = '', { preset = '2-D functions' as string | null } = {}) {
     await this.page.goto(`/${hash}`);
     await expect(this.page.getByRole('heading', { name: 'L4 Lab' })).toBeVisible();
+    if (hash === '' && preset !== null) await this.button(preset).click();
   }
   snapshot(): Promise<Snapshot> {
     return this.page.evaluate(() => (window as unknown as { __lab: { snapshot(): Snapshot } }).__lab.snapshot());

@@ -39,7 +39,7 @@ describe('the experiment as a value', () => {
       { id: 'a', optimizer: 'l4adam', options: { gamma: 0.8 } },
       { id: 'b', optimizer: 'sgd', options: {} },
     ]);
-    expect(experiment.seeds).toBe(1);
+    expect(experiment.seeds).toBe(DEFAULT_EXPERIMENT.seeds);
     expect(experiment.steps).toBe(DEFAULT_EXPERIMENT.steps);
     expect(experiment.backend).toBe('auto');
     expect(notices.join('\n')).toMatch(/version 0/);

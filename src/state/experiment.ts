@@ -36,22 +36,44 @@ export type TaskName = string;
 /** An optimizer id of the optimizer catalogue (src/optim/catalogue.ts). */
 export type OptimizerName = string;
 
+/**
+ * What the lab opens with: the paper's headline comparison, L4Adam against Adam at the paper's setting (lr 1e-3,
+ * TensorFlow's ε form) on the MNIST MLP, 3 seeds, one epoch. Runs start interleaved (a.1, b.1, then a.2, …), so
+ * both optimizers' curves move from the first seconds; the whole experiment streams for a minute or two.
+ */
 export const DEFAULT_EXPERIMENT: Experiment = {
   v: EXPERIMENT_VERSION,
+  task: 'mnist-mlp',
+  taskSettings: { batchSize: 64 },
+  runs: [
+    { id: 'a', optimizer: 'l4adam', options: {} },
+    { id: 'b', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
+  ],
+  seed: 1,
+  seeds: 3,
+  steps: 937,
+  backend: 'auto',
+};
+
+/** A comparison on a 2-D function that is over in about a second (the "2-D functions" preset). */
+export const FUNCTIONS_2D_EXPERIMENT: Experiment = {
+  ...DEFAULT_EXPERIMENT,
   task: 'functions-2d',
   taskSettings: { fn: 'rosenbrock' },
   runs: [
     { id: 'a', optimizer: 'l4adam', options: {} },
     { id: 'b', optimizer: 'adam', options: { learningRate: 0.01 } },
   ],
-  seed: 1,
   seeds: 1,
   steps: 500,
-  backend: 'auto',
 };
 
 /** One-click set-ups of the paper's figures and table. */
 export const PRESETS: Record<string, { title: string; experiment: Experiment }> = {
+  functions2d: {
+    title: '2-D functions: L4Adam and Adam on Rosenbrock, 500 steps (about a second); the task’s function choice has the others',
+    experiment: FUNCTIONS_2D_EXPERIMENT,
+  },
   fig2: {
     title: 'Fig. 2: badly conditioned regression',
     experiment: {
