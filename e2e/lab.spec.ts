@@ -294,3 +294,31 @@ test('the lab opens on the headline comparison: both optimizers advance within 1
   await lab.waitStatus('a.1', 'stopped');
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('the paired-difference chart of L4Adam vs Adam is drawn with its band, and the pair can be swapped', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await page.getByLabel('task', { exact: true }).selectOption('regression');
+  await page.getByLabel('seeds', { exact: true }).fill('2');
+  await lab.setSteps(200);
+  await lab.button('Start').click();
+  for (const id of ['a.1', 'b.1', 'a.2', 'b.2']) await lab.waitStatus(id, 'done');
+  const chart = page.getByTestId('chart.pairedLoss');
+  await expect(chart).toContainText('Paired difference');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(50);
+  // The band over the two seeds, the raw curve and the smoothed one.
+  await expect(chart.locator('canvas')).toHaveAttribute('data-curves', '3');
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export pairedLoss chart as SVG').click()]);
+  const text = Buffer.concat(await (await svg.createReadStream()).toArray()).toString('utf8');
+  expect(text).toMatch(/fill-opacity="0.15"/);
+  // Hovering reads the mean with its band, named by both runs.
+  const plot = chart.locator('svg.recharts-surface');
+  const box = (await plot.boundingBox())!;
+  await plot.hover({ position: { x: box.width * 0.6, y: box.height * 0.5 } });
+  await expect(chart.locator('g.hover')).toContainText('a (L4Adam) vs b (Adam)');
+  await page.getByLabel('paired difference A').selectOption('b');
+  await page.getByLabel('paired difference B', { exact: true }).selectOption('a');
+  await plot.hover({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
+  await expect(chart.locator('g.hover')).toContainText('b (Adam) vs a (L4Adam)');
+  expect(lab.realErrors()).toEqual([]);
+});

@@ -161,3 +161,67 @@ export function aggregateBuckets(seeds: readonly StepBuckets[], column: string, 
   }
   return out;
 }
+
+/** Student's t at 0.975 for 1…30 degrees of freedom (a two-sided 95 % interval); 1.96 beyond. */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+export const t975 = (df: number): number => T975[df - 1] ?? 1.96;
+
+/**
+ * The paired difference of two optimizers on the same seeds: per bucket and seed, the difference of the two
+ * runs' bucket means of f(column) (f = log for a log column, so log(L_A/L_B) for the loss), then the mean over
+ * the seeds that have both, with a 95 % confidence band (mean ± t·sd/√n; no band for one seed). `pairs` holds
+ * each seed's (A, B) buckets.
+ */
+export function pairedDifference(pairs: readonly (readonly [StepBuckets, StepBuckets])[], column: string, x: BucketX): SeriesPoint[] {
+  if (pairs.length === 0) return [];
+  const all = pairs.flat();
+  const width = Math.max(...all.map((s) => s.width));
+  const count = Math.max(...all.map((s) => Math.ceil((s.count * s.width) / width)));
+  /** A run's mean of f(column) over common bucket b, and its x sums. */
+  const mean = (s: StepBuckets, b: number) => {
+    const c = s.column(column);
+    const k = width / s.width;
+    const end = Math.min((b + 1) * k, s.count);
+    let sum = 0;
+    let cnt = 0;
+    let xs = 0;
+    let xn = 0;
+    for (let j = b * k; j < end; j++) {
+      if (x === 'step') {
+        xs += s.stepSum[j]!;
+        xn += s.rows[j]!;
+      } else {
+        xs += s.timeSum[j]! / 1000;
+        xn += s.timeRows[j]!;
+      }
+      if (c) {
+        sum += c.sum[j]!;
+        cnt += c.cnt[j]!;
+      }
+    }
+    return { m: cnt > 0 ? sum / cnt : NaN, xs, xn };
+  };
+  const out: SeriesPoint[] = [];
+  for (let b = 0; b < count; b++) {
+    const d: number[] = [];
+    let xs = 0;
+    let xn = 0;
+    for (const [a, bb] of pairs) {
+      const ma = mean(a, b);
+      const mb = mean(bb, b);
+      if (!Number.isFinite(ma.m) || !Number.isFinite(mb.m)) continue;
+      d.push(ma.m - mb.m);
+      xs += ma.xs + mb.xs;
+      xn += ma.xn + mb.xn;
+    }
+    if (d.length === 0 || xn === 0) continue;
+    const n = d.length;
+    const mu = d.reduce((s, v) => s + v, 0) / n;
+    const half = n > 1 ? (t975(n - 1) * Math.sqrt(d.reduce((s, v) => s + (v - mu) ** 2, 0) / (n - 1))) / Math.sqrt(n) : 0;
+    out.push({ x: xs / xn, y: mu, lo: mu - half, hi: mu + half, n });
+  }
+  return out;
+}

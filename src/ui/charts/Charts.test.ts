@@ -23,7 +23,7 @@ describe('chart data', () => {
     await seedRun('a.1', 1);
     await seedRun('a.2', 4);
     const view: ChartView = {
-      groups: new Map([['a', { runIds: ['a.1', 'a.2'], stepsPerEpoch: 1 }]]),
+      groups: new Map([['a', { runIds: ['a.1', 'a.2'], seeds: [1, 4], stepsPerEpoch: 1 }]]),
       specs: [{ id: 'a', optimizer: 'l4adam' }],
       xMode: 'step',
       smoothing: 0,
@@ -49,6 +49,61 @@ describe('chart data', () => {
     expect(drawnFor(loss, { ...view, smoothing: 0.9 })[0]!.smooth[0]!.y).toBeCloseTo(20, 10);
     clearTrace('a.1');
     clearTrace('a.2');
+  });
+
+  it('the paired difference: log(L_A/L_B) per shared seed, their mean and a 95 % t band; unpaired seeds are left out', async () => {
+    // A's loss is 10·seed·0.9^step; B's is k times it, k = 2 on seed 1 and 4 on seed 4: log(L_A/L_B) = −log k.
+    await seedRun('a.1', 1);
+    await seedRun('a.4', 4);
+    await seedRun('a.7', 7); // no B on seed 7
+    const scaled = async (id: string, seed: number, k: number) => {
+      const c = allocChunk(5, []);
+      for (let i = 0; i < 5; i++) {
+        c.columns.step[i] = i;
+        c.columns.loss[i] = k * 10 * seed * 0.9 ** i;
+        c.columns.wallTime[i] = 100 * i;
+      }
+      await appendChunk(id, c);
+    };
+    await scaled('b.1', 1, 2);
+    await scaled('b.4', 4, 4);
+    const view: ChartView = {
+      groups: new Map([
+        ['a', { runIds: ['a.1', 'a.4', 'a.7'], seeds: [1, 4, 7], stepsPerEpoch: 1 }],
+        ['b', { runIds: ['b.4', 'b.1'], seeds: [4, 1], stepsPerEpoch: 1 }],
+      ]),
+      specs: [
+        { id: 'a', optimizer: 'l4adam' },
+        { id: 'b', optimizer: 'adam' },
+      ],
+      xMode: 'step',
+      smoothing: 0,
+      hidden: new Set(),
+      pair: ['a', 'b'],
+    };
+    const charts = chartsFor(['l4adam', 'adam'], false);
+    expect(charts.map((c) => c.id).slice(0, 2)).toEqual(['loss', 'pairedLoss']);
+    expect(chartsFor(['l4adam'], false).some((c) => c.paired)).toBe(false);
+    const [d] = drawnFor(charts[1]!, view);
+    expect(d!.name).toBe('a (L4Adam) vs b (Adam)');
+    expect(d!.raw.map((p) => p.x)).toEqual([0, 1, 2, 3, 4]);
+    const mean = -(Math.log(2) + Math.log(4)) / 2;
+    const half = (12.706 * (Math.log(2) / Math.SQRT2)) / Math.SQRT2;
+    for (const p of d!.raw) {
+      expect(p.n).toBe(2);
+      expect(p.y).toBeCloseTo(mean, 10);
+      expect(p.lo).toBeCloseTo(mean - half, 10);
+      expect(p.hi).toBeCloseTo(mean + half, 10);
+    }
+    // Swapped, the sign flips; one shared seed gives no band.
+    expect(drawnFor(charts[1]!, { ...view, pair: ['b', 'a'] })[0]!.raw[0]!.y).toBeCloseTo(-mean, 10);
+    const single = drawnFor(charts[1]!, {
+      ...view,
+      groups: new Map([...view.groups, ['b', { runIds: ['b.1'], seeds: [1], stepsPerEpoch: 1 }]]),
+    });
+    expect(single[0]!.raw[0]!.y).toBeCloseTo(-Math.log(2), 10);
+    expect(single[0]!.raw[0]!.lo).toBe(single[0]!.raw[0]!.hi);
+    for (const id of ['a.1', 'a.4', 'a.7', 'b.1', 'b.4']) clearTrace(id);
   });
 
   it('axes: log axes get whole decades, linear ones start at zero, outliers can be ignored', () => {

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ComposedChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 import { optimizerLabel } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { subscribeTraces, tracesVersion } from '../../state/traces';
-import { domains, drawnFor, type ChartView, type XMode } from './chartData';
+import { domains, drawnFor, type ChartView, type RunGroup, type XMode } from './chartData';
 import { chartsFor, type ChartSpec } from './chartSpecs';
 import { colorOf } from './colors';
 import { exportPng, exportSvg } from './exportChart';
@@ -152,6 +152,7 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
                 label={xAxisLabel}
               />
               <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
+              {spec.paired && <ReferenceLine y={0} stroke="#666" />}
               <SeriesLayer
                 drawn={drawn}
                 companionName={spec.companionName}
@@ -190,17 +191,32 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const groups = useMemo(() => {
     const byRun = useRuns.getState().runs;
-    const m = new Map<string, { runIds: string[]; stepsPerEpoch: number }>();
+    const m = new Map<string, RunGroup>();
     for (const id of runsKey ? runsKey.split(',').map((x) => x.split(':')[0]!) : []) {
       const r = byRun[id];
       if (!r) continue;
-      const g = m.get(r.specId) ?? { runIds: [], stepsPerEpoch: r.stepsPerEpoch };
+      const g = m.get(r.specId) ?? { runIds: [], seeds: [], stepsPerEpoch: r.stepsPerEpoch };
       g.runIds.push(id);
+      g.seeds.push(r.seed);
       m.set(r.specId, g);
     }
     return m;
   }, [runsKey]);
-  const view = useMemo<ChartView>(() => ({ groups, specs, xMode, smoothing, hidden }), [groups, specs, xMode, smoothing, hidden]);
+  // The paired-difference chart compares two run specs: by default the first two; picking the other one of the
+  // pair on either side swaps them.
+  const [pairChoice, setPairChoice] = useState<[string, string] | null>(null);
+  const ids = specs.map((r) => r.id);
+  const pair: [string, string] | null =
+    pairChoice && ids.includes(pairChoice[0]) && ids.includes(pairChoice[1]) && pairChoice[0] !== pairChoice[1]
+      ? pairChoice
+      : ids.length >= 2
+        ? [ids[0]!, ids[1]!]
+        : null;
+  const pairKey = pair?.join('-') ?? '';
+  const view = useMemo<ChartView>(
+    () => ({ groups, specs, xMode, smoothing, hidden, pair: pairKey ? (pairKey.split('-') as [string, string]) : null }),
+    [groups, specs, xMode, smoothing, hidden, pairKey],
+  );
   const xLabel = xMode === 'time' ? 'seconds' : xMode;
   return (
     <section aria-labelledby="charts-h" data-testid="charts">
@@ -238,6 +254,34 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
           />{' '}
           ignore outliers
         </label>{' '}
+        {pair && (
+          <>
+            <label>
+              paired difference{' '}
+              <select
+                aria-label="paired difference A"
+                value={pair[0]}
+                onChange={(e) => setPairChoice(e.target.value === pair[1] ? [pair[1], pair[0]] : [e.target.value, pair[1]])}
+              >
+                {ids.map((id) => (
+                  <option key={id}>{id}</option>
+                ))}
+              </select>
+            </label>{' '}
+            <label>
+              vs{' '}
+              <select
+                aria-label="paired difference B"
+                value={pair[1]}
+                onChange={(e) => setPairChoice(e.target.value === pair[0] ? [pair[1], pair[0]] : [pair[0], e.target.value])}
+              >
+                {ids.map((id) => (
+                  <option key={id}>{id}</option>
+                ))}
+              </select>
+            </label>{' '}
+          </>
+        )}
         <label title="Freeze the charts (to read them while runs go on); training is not paused">
           <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} aria-label="pause charts" /> pause charts
         </label>

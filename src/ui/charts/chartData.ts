@@ -1,4 +1,4 @@
-import { aggregateBuckets, type StepBuckets } from '../../lib/buckets';
+import { aggregateBuckets, pairedDifference, type StepBuckets } from '../../lib/buckets';
 import { robustRange, smooth, type SeriesPoint } from '../../lib/series';
 import { optimizerLabel } from '../../optim/catalogue';
 import { bucketsOf, traceOf } from '../../state/traces';
@@ -47,26 +47,68 @@ function columnSeries(runIds: string[], column: string, xMode: XMode, stepsPerEp
   return xMode === 'epoch' ? pts.map((p) => ({ ...p, x: p.x / stepsPerEpoch })) : pts;
 }
 
-function seriesFor(
-  g: { runIds: string[]; stepsPerEpoch: number },
-  column: string,
-  evals: boolean,
-  xMode: XMode,
-  log: boolean,
-): SeriesPoint[] {
+function seriesFor(g: RunGroup, column: string, evals: boolean, xMode: XMode, log: boolean): SeriesPoint[] {
   return evals ? evalSeries(g.runIds, column as EvalColumn, xMode, log) : columnSeries(g.runIds, column, xMode, g.stepsPerEpoch, log);
 }
 
+export interface RunGroup {
+  readonly runIds: string[];
+  /** The seed of each run, in the order of `runIds`. */
+  readonly seeds: number[];
+  readonly stepsPerEpoch: number;
+}
+
 export interface ChartView {
-  readonly groups: Map<string, { runIds: string[]; stepsPerEpoch: number }>;
+  readonly groups: Map<string, RunGroup>;
   readonly specs: readonly { id: string; optimizer: string; options?: Readonly<Record<string, unknown>> }[];
   readonly xMode: XMode;
   readonly smoothing: number;
   readonly hidden: ReadonlySet<string>;
+  /** The two run specs of the paired-difference chart (A, B), or null. */
+  readonly pair?: readonly [string, string] | null;
+}
+
+/** A's and B's runs on the seeds both have, as (A, B) bucket pairs. */
+function seedPairs(a: RunGroup, b: RunGroup): [StepBuckets, StepBuckets][] {
+  const out: [StepBuckets, StepBuckets][] = [];
+  a.seeds.forEach((seed, i) => {
+    const j = b.seeds.indexOf(seed);
+    if (j < 0) return;
+    const ba = bucketsOf(a.runIds[i]!);
+    const bb = bucketsOf(b.runIds[j]!);
+    if (ba && bb) out.push([ba, bb]);
+  });
+  return out;
+}
+
+function pairedDrawn(spec: ChartSpec, view: ChartView): Drawn[] {
+  const [ida, idb] = view.pair ?? [];
+  const a = ida === undefined ? undefined : view.groups.get(ida);
+  const b = idb === undefined ? undefined : view.groups.get(idb);
+  if (!a || !b) return [];
+  let pts = pairedDifference(seedPairs(a, b), spec.column, view.xMode === 'time' ? 'time' : 'step');
+  if (view.xMode === 'epoch') pts = pts.map((p) => ({ ...p, x: p.x / a.stepsPerEpoch }));
+  if (pts.length === 0) return [];
+  const i = view.specs.findIndex((s) => s.id === ida);
+  const label = (id: string) => {
+    const s = view.specs.find((r) => r.id === id);
+    return s ? `${id} (${optimizerLabel(s.optimizer, s.options)})` : id;
+  };
+  return [
+    {
+      specId: `${ida}-${idb}`,
+      color: colorOf(Math.max(0, i)),
+      name: `${label(ida!)} vs ${label(idb!)}`,
+      raw: Object.freeze(pts),
+      smooth: Object.freeze(smooth(pts, view.smoothing, false)),
+      companion: [],
+    },
+  ];
 }
 
 /** The series one chart draws, aggregated over seeds, bucketed and smoothed. */
 export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
+  if (spec.paired) return pairedDrawn(spec, view);
   const drawn: Drawn[] = [];
   view.specs.forEach((rs, i) => {
     const g = view.groups.get(rs.id);

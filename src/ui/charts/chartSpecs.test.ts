@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { chartsFor } from './chartSpecs';
 
 describe('the charts of an experiment come from what its optimizers declare', () => {
-  it('L4 and Adam: the loss with L_min dashed, η, ‖Δθ‖, gᵀv with its numerator; test charts only with a test set', () => {
+  it('L4 and Adam: the loss with L_min dashed, their paired difference, η, ‖Δθ‖, gᵀv with its numerator; test charts only with a test set', () => {
     const charts = chartsFor(['l4adam', 'adam'], false);
     expect(charts.map((c) => [c.id, c.companion ?? null, c.log])).toEqual([
       ['loss', 'lossMin', true],
+      ['pairedLoss', null, false],
       ['effectiveLr', null, true],
       ['updateNorm', null, true],
       ['gDotV', 'numerator', true],

@@ -14,7 +14,18 @@ export interface ChartSpec {
   readonly log: boolean;
   /** Test metrics come from evaluations, not from the step columns. */
   readonly evals?: boolean;
+  /** Derived: the paired difference of two run specs' `column` on the same seeds (a linear axis around 0). */
+  readonly paired?: boolean;
 }
+
+/** The paired difference of the loss of two compared optimizers: log(L_A/L_B) per seed, mean and 95 % band. */
+export const PAIRED_LOSS_CHART: ChartSpec = {
+  id: 'pairedLoss',
+  title: 'Paired difference of the loss, log(L_A / L_B) on the same seeds: mean and 95 % band (below 0: A is lower)',
+  column: 'loss',
+  log: false,
+  paired: true,
+};
 
 const TEST_CHARTS: readonly ChartSpec[] = [
   { id: 'testAccuracy', title: 'Test accuracy', column: 'testAccuracy', log: false, evals: true },
@@ -24,9 +35,11 @@ const TEST_CHARTS: readonly ChartSpec[] = [
 /**
  * The charts of an experiment, from what its optimizers declare (optim/catalogue.ts): the loss, then one chart
  * per plotted diagnostic (the common ones first, then each rule's own, each once), companions drawn dashed on
- * the chart they belong to; test charts only when the task has a test set.
+ * the chart they belong to; with two or more run specs, the paired difference of the loss after the loss; test
+ * charts only when the task has a test set.
  */
 export function chartsFor(optimizers: readonly string[], hasTest: boolean): ChartSpec[] {
+  const paired = optimizers.length >= 2 ? [PAIRED_LOSS_CHART] : [];
   const byKey = new Map<string, DiagnosticSpec>([[LOSS_COLUMN.key, LOSS_COLUMN]]);
   for (const o of optimizers) for (const d of diagnosticsOf(o)) if (!byKey.has(d.key)) byKey.set(d.key, d);
   const all = [...byKey.values()];
@@ -42,5 +55,5 @@ export function chartsFor(optimizers: readonly string[], hasTest: boolean): Char
         ...(companion ? { companion: companion.key, companionName: companion.symbol } : {}),
       };
     });
-  return hasTest ? [...charts, ...TEST_CHARTS] : charts;
+  return [...charts.slice(0, 1), ...paired, ...charts.slice(1), ...(hasTest ? TEST_CHARTS : [])];
 }
