@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { L4_DEFAULTS } from '../optim/defaults';
 import { Charts } from './charts/Charts';
 import { Controls } from './controls/Controls';
@@ -7,17 +8,20 @@ import { Notices } from './Notices';
 import { ExportImport } from './runs/ExportImport';
 import { RunTable } from './runs/RunTable';
 
-/** The lab page: build a comparison, run it in workers, watch it live, export it. */
+/**
+ * The lab page: charts first and large, with the controls above them and the run table below; the experiment
+ * (builder, tuning, export and import) in a side panel that folds away. On a narrow screen everything stacks,
+ * charts first.
+ */
 export function App() {
+  const [panel, setPanel] = useState(true);
   return (
-    <main data-testid="app">
-      <header>
+    <main data-testid="app" className={panel ? 'lab' : 'lab panel-closed'}>
+      <header className="top">
         <h1>L4 Lab</h1>
-        <p>
-          Loss-based stepsize adaptation (L4, Rolínek &amp; Martius 2018) against Adam, momentum SGD, SGD and RMSProp, trained in your
-          browser.
-        </p>
-        <p>
+        <p className="tagline">
+          Loss-based stepsize adaptation (L4, Rolínek &amp; Martius 2018) against Adam, momentum SGD, SGD, RMSProp and the
+          learning-rate-free optimizers, trained in your browser.{' '}
           <a href="teach.html">What does a Polyak-style step do? The teaching page →</a>
         </p>
         <p data-testid="app.defaults" className="defaults">
@@ -26,12 +30,29 @@ export function App() {
         </p>
       </header>
       <Notices />
-      <ExperimentBuilder />
-      <TuningPanel />
-      <Controls />
-      <Charts />
-      <RunTable />
-      <ExportImport />
+      <div className="work">
+        <div className="board">
+          <div className="toolbar">
+            <Controls />
+            <button
+              type="button"
+              className="panel-toggle"
+              aria-expanded={panel}
+              aria-controls="experiment-panel"
+              onClick={() => setPanel(!panel)}
+            >
+              {panel ? 'Hide the experiment panel' : 'Show the experiment panel'}
+            </button>
+          </div>
+          <Charts />
+          <RunTable />
+        </div>
+        <aside id="experiment-panel" className="side" aria-label="Experiment panel" hidden={!panel}>
+          <ExperimentBuilder />
+          <TuningPanel />
+          <ExportImport />
+        </aside>
+      </div>
     </main>
   );
 }
