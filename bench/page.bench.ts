@@ -85,7 +85,7 @@ try {
       longestTaskMs: number;
     };
     row(
-      'charts: 8 series × 100k steps, streaming every frame: full redraws/s (all five charts)',
+      'charts: 8 series × 100k steps, streaming every frame: full redraws/s (all six charts)',
       `${r.fps.toFixed(1)} (${r.redraws} in ${r.seconds.toFixed(1)} s; longest task ${r.longestTaskMs.toFixed(0)} ms)`,
       '≥ 30',
       r.fps >= 30,
