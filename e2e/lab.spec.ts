@@ -194,6 +194,13 @@ test('a tuning grid picks the best learning rate and puts it into the comparison
   expect(s.tuning.best.lr).toBe(lowest.lr);
   expect(s.experiment.runs.find((r) => r.id === 'b')!.options.learningRate).toBe(s.tuning.best.lr);
   await expect(page.getByTestId('tuning.curve')).toBeVisible();
+  // "L4 discovers a schedule": once the comparison runs, the η chart shows the tuned rates as a band and the best.
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done');
+  const eta = page.getByTestId('chart.effectiveLr');
+  await expect(eta).toContainText(/best tuned lr of b/);
+  await expect(eta.locator('.tuned-band')).toHaveCount(1);
+  await expect(eta.locator('.tuned-best')).toHaveCount(1);
   expect(lab.realErrors()).toEqual([]);
 });
 

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ComposedChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 import { optimizerLabel } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
+import { useTuning } from '../../state/tuning';
 import { subscribeTraces, tracesVersion } from '../../state/traces';
 import { domains, drawnFor, type ChartView, type RunGroup, type XMode } from './chartData';
 import { chartsFor, type ChartSpec } from './chartSpecs';
@@ -60,16 +61,35 @@ interface MetricChartProps {
   xLabel: string;
   refreshMs: number;
   paused: boolean;
+  /** On the η chart: the learning rates of a finished tuning grid (a band) and the best of them (a dashed line). */
+  tuned?: TunedRates | null;
 }
 
-function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, refreshMs, paused }: MetricChartProps) {
+/** A finished tuning grid's rates, as the η chart shows them beside L4's η ("L4 discovers a schedule"). */
+export interface TunedRates {
+  readonly lo: number;
+  readonly hi: number;
+  readonly best: number;
+  /** The run spec the grid tuned. */
+  readonly spec: string;
+}
+
+/** The y domain widened to hold [lo, hi] (whole decades on a log axis). */
+function holding(d: readonly [number, number], lo: number, hi: number, log: boolean): [number, number] {
+  const a = Math.min(d[0], log ? 10 ** Math.floor(Math.log10(lo)) : lo);
+  const b = Math.max(d[1], log ? 10 ** Math.ceil(Math.log10(hi)) : hi);
+  return [a, b];
+}
+
+function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, refreshMs, paused, tuned = null }: MetricChartProps) {
   const version = useTracesVersion(refreshMs, slot, slots, paused);
   // `version` changes whenever chunks have arrived.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const drawn = useMemo(() => drawnFor(spec, view), [spec, view, version]);
   // Domains keep their identity while their values stand, so recharts redraws no axis, tick or grid line
   // when only the series moved.
-  const [xNew, yNew] = useMemo(() => domains(drawn, spec.log, logX, ignoreOutliers), [drawn, spec.log, logX, ignoreOutliers]);
+  const [xNew, yData] = useMemo(() => domains(drawn, spec.log, logX, ignoreOutliers), [drawn, spec.log, logX, ignoreOutliers]);
+  const yNew = tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData;
   const xDomain = useStable(xNew);
   const yDomain = useStable(yNew);
   const xAxisLabel = useMemo(() => ({ value: xLabel, position: 'insideBottom' as const, offset: -8 }), [xLabel]);
@@ -153,6 +173,16 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
               />
               <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
               {spec.paired && <ReferenceLine y={0} stroke="#666" />}
+              {tuned && <ReferenceArea y1={tuned.lo} y2={tuned.hi} fill="#888" fillOpacity={0.12} className="tuned-band" />}
+              {tuned && (
+                <ReferenceLine
+                  y={tuned.best}
+                  stroke="#333"
+                  strokeDasharray="6 3"
+                  className="tuned-best"
+                  label={{ value: `best tuned lr of ${tuned.spec}: ${fmt(tuned.best)}`, position: 'insideTopRight', fontSize: 11 }}
+                />
+              )}
               <SeriesLayer
                 drawn={drawn}
                 companionName={spec.companionName}
@@ -218,6 +248,18 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
     [groups, specs, xMode, smoothing, hidden, pairKey],
   );
   const xLabel = xMode === 'time' ? 'seconds' : xMode;
+  // "L4 discovers a schedule": a finished tuning grid's rates beside L4's η (a string key: a stable selector).
+  const tunedKey = useTuning((t) => {
+    const rates = t.results.filter((r) => r.final !== null && Number.isFinite(r.final)).map((r) => r.lr);
+    return t.status === 'done' && t.best && rates.length
+      ? `${Math.min(...rates)},${Math.max(...rates)},${t.best.lr},${t.specId ?? ''}`
+      : '';
+  });
+  const tuned = useMemo<TunedRates | null>(() => {
+    if (!tunedKey) return null;
+    const [lo, hi, best, spec] = tunedKey.split(',');
+    return { lo: Number(lo), hi: Number(hi), best: Number(best), spec: spec! };
+  }, [tunedKey]);
   return (
     <section aria-labelledby="charts-h" data-testid="charts">
       <h2 id="charts-h">Live charts</h2>
@@ -317,6 +359,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
             xLabel={xLabel}
             refreshMs={refreshMs}
             paused={paused}
+            tuned={spec.id === 'effectiveLr' ? tuned : null}
           />
         ))}
       </div>
