@@ -221,6 +221,13 @@ test('charts export as SVG and PNG', async ({ page }) => {
   // The canvas curves are in the file as vector paths: raw, smoothed and L_min (L4Adam), raw and smoothed (Adam).
   expect(text).not.toContain('foreignObject');
   expect(text.match(/<g[^>]*class="l4-series-vector"[^>]*>(.*?)<\/g>/)![1]!.match(/<path d="M[\d.]+,[\d.]+L/g)).toHaveLength(5);
+  // Unlike a screenshot, the file names what it shows: the title, each run with its settings and seeds, the task.
+  expect(text).toMatch(/class="l4-export-title"[^>]*>Training loss/);
+  const legend = [...text.matchAll(/class="l4-export-legend"[^>]*>([^<]*)</g)].map((m) => m[1]);
+  expect(legend).toHaveLength(2);
+  expect(legend[0]).toMatch(/^a: L4Adam — a: alpha 0\.15, gamma 0\.9, tau 1000.*; seeds 1$/);
+  expect(legend[1]).toMatch(/^b: Adam — b: learningRate 0\.01.*; seeds 1$/);
+  expect(text).toMatch(/class="l4-export-footer"[^>]*>[^<]*\(fn rosenbrock\); 30 steps per run/);
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByLabel('Export loss chart as PNG').click()]);
   const bytes = Buffer.concat(await (await png.createReadStream()).toArray());
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');

@@ -1,8 +1,24 @@
 import { saveFile } from '../../lib/download';
 import { vectorOf } from './SeriesLayer';
 
-/** Saves a chart's SVG as an .svg file, or rasterised as a .png (twice the on-screen size). */
-export function svgText(svg: SVGSVGElement): string {
+/** What an exported chart says beside its plot: its title, a legend line per series with its settings, a footer. */
+export interface ExportMeta {
+  readonly title: string;
+  readonly legend: readonly { readonly color: string; readonly text: string }[];
+  /** The experiment: task, its settings, seeds and budget. */
+  readonly footer?: string;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const LINE = 16;
+
+/** A chart's SVG as a standalone file's text. */
+export function svgText(svg: SVGSVGElement, meta?: ExportMeta): string {
+  return svgFile(svg, meta).text;
+}
+
+/** The file's text and its size (the plot and what the export adds around it). */
+function svgFile(svg: SVGSVGElement, meta?: ExportMeta): { text: string; width: number; height: number } {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   // The live curves are on a canvas: the file gets them as vector paths.
@@ -15,24 +31,56 @@ export function svgText(svg: SVGSVGElement): string {
     else fo.remove();
   });
   const { width, height } = svg.getBoundingClientRect();
+  // Unlike a screenshot (or TensorBoard's download), the file names what it shows: the title above the plot,
+  // then each series with its settings and the experiment below it.
+  const top = meta ? 24 : 0;
+  const lines = meta ? meta.legend.length + (meta.footer ? 1 : 0) : 0;
+  const total = height + top + (lines ? lines * LINE + 8 : 0);
+  if (meta) {
+    const plot = document.createElementNS(SVG_NS, 'g');
+    plot.setAttribute('transform', `translate(0,${top})`);
+    while (clone.firstChild) plot.appendChild(clone.firstChild);
+    clone.appendChild(plot);
+    const text = (x: number, y: number, value: string, attrs: Record<string, string> = {}) => {
+      const t = document.createElementNS(SVG_NS, 'text');
+      t.setAttribute('x', String(x));
+      t.setAttribute('y', String(y));
+      t.setAttribute('font-family', 'system-ui, sans-serif');
+      t.setAttribute('font-size', '12');
+      for (const [k, v] of Object.entries(attrs)) t.setAttribute(k, v);
+      t.textContent = value;
+      clone.appendChild(t);
+    };
+    text(8, 16, meta.title, { 'font-weight': '600', class: 'l4-export-title' });
+    meta.legend.forEach((l, i) => {
+      const y = height + top + 4 + (i + 1) * LINE;
+      const sw = document.createElementNS(SVG_NS, 'rect');
+      for (const [k, v] of Object.entries({ x: '8', y: String(y - 10), width: '10', height: '10', fill: l.color })) sw.setAttribute(k, v);
+      clone.appendChild(sw);
+      text(24, y, l.text, { class: 'l4-export-legend', fill: '#222' });
+    });
+    if (meta.footer) text(8, height + top + 4 + (meta.legend.length + 1) * LINE, meta.footer, { class: 'l4-export-footer', fill: '#555' });
+  }
   clone.setAttribute('width', String(width));
-  clone.setAttribute('height', String(height));
+  clone.setAttribute('height', String(total));
+  clone.setAttribute('viewBox', `0 0 ${width} ${total}`);
   // A white background, so the file reads the same outside the page.
-  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  const bg = document.createElementNS(SVG_NS, 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
   bg.setAttribute('fill', '#ffffff');
   clone.insertBefore(bg, clone.firstChild);
-  return new XMLSerializer().serializeToString(clone);
+  return { text: new XMLSerializer().serializeToString(clone), width, height: total };
 }
 
-export function exportSvg(svg: SVGSVGElement, name: string): void {
-  saveFile(`${name}.svg`, new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+/** Saves a chart's SVG as an .svg file, or (below) rasterised as a .png (twice its size). */
+export function exportSvg(svg: SVGSVGElement, name: string, meta?: ExportMeta): void {
+  saveFile(`${name}.svg`, new Blob([svgText(svg, meta)], { type: 'image/svg+xml' }));
 }
 
-export async function exportPng(svg: SVGSVGElement, name: string): Promise<void> {
-  const { width, height } = svg.getBoundingClientRect();
-  const url = URL.createObjectURL(new Blob([svgText(svg)], { type: 'image/svg+xml' }));
+export async function exportPng(svg: SVGSVGElement, name: string, meta?: ExportMeta): Promise<void> {
+  const { text, width, height } = svgFile(svg, meta);
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     await new Promise<void>((resolve, reject) => {
