@@ -336,3 +336,29 @@ test('the paired-difference chart of L4Adam vs Adam is drawn with its band, and 
   await expect(chart.locator('g.hover')).toContainText('b (Adam) vs a (L4Adam)');
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('the step-quality chart shows overshoot for α = 1.5 on the quadratic and none for α = 0.15', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await page.getByLabel('function', { exact: true }).selectOption('quadratic');
+  await page.getByLabel('condition number of task', { exact: true }).fill('10');
+  await page.getByLabel('optimizer of run a', { exact: true }).selectOption('l4mom');
+  await page.getByLabel('optimizer of run b', { exact: true }).selectOption('l4mom');
+  await lab.param('a', 'alpha').fill('1.5');
+  await lab.param('b', 'alpha').fill('0.15');
+  await expect(page.getByTestId('chart.stepQuality')).toHaveCount(0);
+  await page.getByLabel('step quality', { exact: true }).check();
+  await lab.setSteps(200);
+  await lab.button('Start').click();
+  await lab.waitStatus('b.1', 'done');
+  await expect.poll(async () => (await lab.run('a.1'))?.status).toMatch(/done|diverged/);
+  const chart = page.getByTestId('chart.stepQuality');
+  await expect(chart).toContainText('Step quality');
+  await expect(chart.locator('.overshoot')).toHaveCount(1);
+  await expect.poll(async () => Number(await chart.getAttribute('data-overshoots'))).toBeGreaterThan(0);
+  // Only run b left: α = 0.15 never overshoots.
+  await page.getByLabel('show run a').uncheck();
+  await expect.poll(async () => Number(await chart.getAttribute('data-overshoots'))).toBe(0);
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(50);
+  expect(lab.realErrors()).toEqual([]);
+});

@@ -9,6 +9,7 @@ import { makeRng } from '../lib/rng';
 import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../optim';
 import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, type DncConfig } from '../tasks/dnc';
 import { repeatCopyBatch } from '../tasks/repeatCopy';
+import { stepQualityOf } from '../engine/runner';
 
 /** The learning-rate-free peers the MLP benchmark times against Adam. */
 export const PEER_IDS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
@@ -60,8 +61,8 @@ export function dnc(seed: number) {
       });
   }
   let t = 0;
-  const loss = () => {
-    const { x, y, m } = batches[t++ % batches.length]!;
+  const loss = (b?: number) => {
+    const { x, y, m } = batches[(b ?? t++) % batches.length]!;
     return maskedSigmoidXent(dncUnroll(c, w, k, x), y, m);
   };
   const dispose = () => tf.dispose([...vars, k.lowerIndex, k.offDiagonal, ...batches.flatMap((b) => [b.x, b.y, b.m])]);
@@ -96,8 +97,8 @@ export function convnet(seed: number, batch = 100) {
     })),
   );
   let t = 0;
-  const loss = () => {
-    const { x, y } = batches[t++ % batches.length]!;
+  const loss = (b?: number) => {
+    const { x, y } = batches[(b ?? t++) % batches.length]!;
     const [k1, b1, k2, b2, w3, b3, w4, b4] = vars as tf.Variable[] as [
       tf.Variable<tf.Rank.R4>,
       tf.Variable,
@@ -133,8 +134,8 @@ export function mlp(seed: number) {
     })),
   );
   let t = 0;
-  const loss = () => {
-    const { x, y } = batches[t++ % batches.length]!;
+  const loss = (b?: number) => {
+    const { x, y } = batches[(b ?? t++) % batches.length]!;
     const [w1, b1, w2, b2, w3, b3] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
     const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
     const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
@@ -144,22 +145,23 @@ export function mlp(seed: number) {
   return { vars, loss, dispose };
 }
 
-/** Our functional step, as the engine runs it. */
-export function ours(name: string, transform: Transform, model: BenchModel = 'mlp'): Trainer {
+/** Our functional step, as the engine runs it (with `stepQuality`, as the engine's step-quality option runs it). */
+export function ours(name: string, transform: Transform, model: BenchModel = 'mlp', { stepQuality = false } = {}): Trainer {
   const net = benchNet(model, 1);
   let state = transform.init(net.vars);
+  // The step's batch, so that the extra forward pass sees the same one (the nets cycle through theirs per call).
+  let t = 0;
   return {
     name,
     step() {
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(net.loss, net.vars);
-        state = applyStep(
-          transform,
-          net.vars,
-          net.vars.map((v) => grads[v.name]!),
-          state,
-          { loss: value },
-        );
+        const batch = t++;
+        const f = () => net.loss(batch);
+        const { value, grads } = tf.variableGrads(f, net.vars);
+        const g = net.vars.map((v) => grads[v.name]!);
+        const before = stepQuality ? net.vars.map((v) => tf.clone(v)) : null;
+        state = applyStep(transform, net.vars, g, state, { loss: value });
+        if (before) stepQualityOf(net.vars, before, g, value, f);
       });
     },
     async sync() {
@@ -285,6 +287,8 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
       () => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)),
       () => ours('Adam (ours)', adam({ learningRate: 1e-3 })),
     ]);
+    // The step-quality option's cost: one more forward pass and −gᵀΔθ per step.
+    pairs.push([() => ours('L4Adam', l4Adam()), () => ours('L4Adam + step quality', l4Adam(), 'mlp', { stepQuality: true })]);
     // The learning-rate-free peers, each over Adam (goal: Prodigy, D-Adapt and DoG ≤ 1.10, Schedule-Free ≤ 1.05).
     for (const id of PEER_IDS)
       pairs.push([() => ours('Adam', adam({ learningRate: 1e-3 })), () => ours(optimizerTitle(id), makeOptimizer(id))]);

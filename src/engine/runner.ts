@@ -34,6 +34,35 @@ export interface RunnerOptions {
   readonly steps: number;
   /** Evaluate on held-out data every this many steps (0: never). Defaults to once per epoch for tasks with an epoch. */
   readonly evalEvery?: number;
+  /**
+   * Step quality (after Cockpit's step-size gauge): per step, the loss decrease the linearisation predicts for the
+   * step taken, −gᵀΔθ, against the decrease measured on the same batch, L(θ) − L(θ + Δθ), and their ratio. One
+   * extra forward pass per step; off by default.
+   */
+  readonly stepQuality?: boolean;
+}
+
+/**
+ * The step-quality columns (`RunnerOptions.stepQuality`). The ratio is 1 for a step small enough to be linear, ½ for
+ * the exact minimum along the step on a quadratic, ≤ 0 for an overshoot (the loss rose or stayed); a skipped step
+ * (Δθ = 0) has no ratio.
+ */
+export const STEP_QUALITY_COLUMNS = ['predictedDecrease', 'measuredDecrease', 'stepQuality'] as const;
+
+/**
+ * The step-quality columns of a step just taken, on the device: −gᵀΔθ over every tensor (Δθ = params − before),
+ * the loss decrease on the same batch (one forward pass of `loss`, no gradient), and their ratio.
+ */
+export function stepQualityOf(
+  params: readonly tf.Tensor[],
+  before: readonly tf.Tensor[],
+  grads: readonly tf.Tensor[],
+  lossBefore: tf.Scalar,
+  loss: () => tf.Scalar,
+): [tf.Scalar, tf.Scalar, tf.Scalar] {
+  const predicted = tf.neg(tf.addN(params.map((p, i) => tf.sum(tf.mul(grads[i]!, tf.sub(p, before[i]!)))))) as tf.Scalar;
+  const measured = tf.sub(lossBefore, loss()) as tf.Scalar;
+  return [predicted, measured, tf.div(measured, predicted) as tf.Scalar];
 }
 
 /**
@@ -53,6 +82,8 @@ export class Runner {
   /** The diagnostics this run records, one trace column each, as its optimizer declares them (optim/catalogue.ts). */
   readonly diagnostics: readonly DiagnosticSpec[];
   private readonly diagNames: string[];
+  /** How many of `diagNames` the optimizer's state holds (the step-quality columns follow them). */
+  private readonly ownDiagnostics: number;
   /** Parameters recorded per step (tiny tasks only), else 0. */
   readonly thetaDim: number;
   private pending: tf.Tensor[] = [];
@@ -72,8 +103,10 @@ export class Runner {
   ) {
     this.transform = typeof optimizer === 'string' ? makeOptimizer(optimizer, optimizerOptions) : optimizer;
     this.state = this.transform.init(task.params);
-    this.diagnostics = diagnosticsOfTransform(this.transform.config.name, Object.keys(this.state.diagnostics));
+    const own = diagnosticsOfTransform(this.transform.config.name, Object.keys(this.state.diagnostics));
+    this.diagnostics = options.stepQuality ? [...own, ...STEP_QUALITY_COLUMNS.map((k) => columnSpec(k))] : own;
     this.diagNames = this.diagnostics.map((d) => d.key);
+    this.ownDiagnostics = own.length;
     const size = task.params.reduce((a, p) => a + p.size, 0);
     this.thetaDim = size <= 4 ? size : 0;
     this.evalEvery = options.evalEvery ?? (task.evaluate && task.stepsPerEpoch > 1 ? task.stepsPerEpoch : 0);
@@ -92,18 +125,15 @@ export class Runner {
     if (this.finished) return;
     const k = this.step;
     const row = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(this.task.batchLoss(k), this.task.params);
-      this.state = applyStep(
-        this.transform,
-        this.task.params,
-        this.task.params.map((p) => grads[p.name]!),
-        this.state,
-        {
-          loss: value,
-        },
-      );
+      const f = this.task.batchLoss(k);
+      const { value, grads } = tf.variableGrads(f, this.task.params);
+      const g = this.task.params.map((p) => grads[p.name]!);
+      const before = this.options.stepQuality ? this.task.params.map((p) => tf.clone(p)) : null;
+      this.state = applyStep(this.transform, this.task.params, g, this.state, { loss: value });
       const d = this.state.diagnostics;
-      const row = tf.stack([value, ...this.diagNames.map((n) => d[n]!)]);
+      const own = this.diagNames.slice(0, this.ownDiagnostics).map((n) => d[n]!);
+      const quality = before ? stepQualityOf(this.task.params, before, g, value, f) : [];
+      const row = tf.stack([value, ...own, ...quality]);
       return this.thetaDim ? tf.concat([row, ...this.task.params.map((p) => tf.reshape(p, [-1]))]) : row;
     });
     this.pending.push(row);

@@ -371,8 +371,24 @@ export const LOSS_COLUMN: DiagnosticSpec = { key: 'loss', label: 'Training loss'
  * How a column is shown, from the first optimizer that declares it (a key means the same thing in every
  * optimizer that records it); a column no one declares is shown under its name on a log axis.
  */
+/**
+ * Columns the engine records on request, whatever the optimizer: step quality (engine/runner.ts): the loss decrease
+ * the linearisation predicts for the step taken, the one measured on the same batch, and their ratio (charted).
+ */
+export const STEP_QUALITY_SPECS: readonly DiagnosticSpec[] = [
+  { key: 'predictedDecrease', label: 'Predicted loss decrease −gᵀΔθ', symbol: '−gᵀΔθ', log: false, plot: false },
+  { key: 'measuredDecrease', label: 'Measured loss decrease on the same batch', symbol: 'ΔL', log: false, plot: false },
+  {
+    key: 'stepQuality',
+    label: 'Step quality: measured ÷ predicted loss decrease (≤ 0: overshoot; ½: exact on a quadratic; 1: linear, undershoot)',
+    symbol: 'ΔL / (−gᵀΔθ)',
+    log: false,
+  },
+];
+
 export function columnSpec(key: string): DiagnosticSpec {
   if (key === 'loss') return LOSS_COLUMN;
+  for (const d of STEP_QUALITY_SPECS) if (d.key === key) return d;
   for (const d of COMMON_DIAGNOSTICS) if (d.key === key) return d;
   for (const o of registry.values()) for (const d of o.diagnostics) if (d.key === key) return d;
   return { key, label: key, symbol: key, log: true };

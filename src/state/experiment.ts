@@ -29,6 +29,8 @@ export interface Experiment {
   readonly seeds: number;
   readonly steps: number;
   readonly backend: BackendChoice;
+  /** Record each step's quality (predicted against measured loss decrease; one extra forward pass per step). */
+  readonly stepQuality?: boolean;
 }
 
 /** A task id of the task catalogue (src/tasks/catalogue.ts). */
@@ -239,6 +241,8 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
     ? (r.backend as BackendChoice)
     : 'auto';
   if (r.backend !== undefined && backend !== r.backend) notices.push(`Unknown backend "${String(r.backend)}"; choosing automatically.`);
+  if (r.stepQuality !== undefined && typeof r.stepQuality !== 'boolean')
+    notices.push(`Step quality is on or off (true or false), got ${JSON.stringify(r.stepQuality)}; it is off.`);
   return {
     experiment: {
       v: EXPERIMENT_VERSION,
@@ -249,6 +253,7 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
       seeds: int('seeds', r.seeds, 1, MAX_SEEDS, d.seeds),
       steps: int('steps', r.steps, 1, MAX_STEPS, d.steps),
       backend,
+      ...(r.stepQuality === true ? { stepQuality: true } : {}),
     },
     notices,
   };

@@ -134,6 +134,7 @@ export const useLab = create<LabState>()((set, get) => {
                 seed,
                 steps: e.steps,
                 backend: e.backend,
+                ...(e.stepQuality ? { stepQuality: true } : {}),
               },
             };
           }),

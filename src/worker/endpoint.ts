@@ -86,6 +86,7 @@ class ActiveRun {
       this.runner = new Runner(task, config.optimizer, config.optimizerOptions, {
         steps: config.steps,
         ...(config.evalEvery !== undefined ? { evalEvery: config.evalEvery } : {}),
+        ...(config.stepQuality ? { stepQuality: true } : {}),
       });
       if (this.resume) this.runner.restoreCheckpoint(this.resume);
       this.post({

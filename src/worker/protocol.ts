@@ -23,6 +23,8 @@ export interface RunConfig {
   readonly seed: number;
   readonly steps: number;
   readonly evalEvery?: number;
+  /** Record each step's quality (engine/runner.ts, `RunnerOptions.stepQuality`). */
+  readonly stepQuality?: boolean;
   readonly backend?: BackendChoice;
   /** Backends not to use, with the reason (e.g. the one whose device was lost in this run's last attempt). */
   readonly avoid?: Readonly<Partial<Record<BackendName, string>>>;

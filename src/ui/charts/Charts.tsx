@@ -103,6 +103,11 @@ function exportMeta(spec: ChartSpec, drawn: readonly Drawn[], view: ChartView): 
   return { title: spec.title, legend, footer: `${taskTitle(e.task)}${task ? ` (${task})` : ''}; ${e.steps} steps per run; L4 Lab` };
 }
 
+/** The step-quality chart's fixed axis: overshoots below 0 are shaded; wilder ones leave the plot. */
+const QUALITY_DOMAIN: readonly [number, number] = [-1, 1.5];
+const OVERSHOOT_LABEL = { value: 'overshoot (the loss rose)', position: 'insideBottomLeft' as const, fontSize: 11, fill: '#a04000' };
+const LINEAR_LABEL = { value: 'linear (undershoot: a larger step would do)', position: 'insideTopLeft' as const, fontSize: 11 };
+
 /** The y domain widened to hold [lo, hi] (whole decades on a log axis). */
 function holding(d: readonly [number, number], lo: number, hi: number, log: boolean): [number, number] {
   const a = Math.min(d[0], log ? 10 ** Math.floor(Math.log10(lo)) : lo);
@@ -118,7 +123,7 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
   // Domains keep their identity while their values stand, so recharts redraws no axis, tick or grid line
   // when only the series moved.
   const [xNew, yData] = useMemo(() => domains(drawn, spec.log, logX, ignoreOutliers), [drawn, spec.log, logX, ignoreOutliers]);
-  const yNew = tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData;
+  const yNew: readonly [number, number] = spec.quality ? QUALITY_DOMAIN : tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData;
   const xDomain = useStable(xNew);
   const yDomain = useStable(yNew);
   const xAxisLabel = useMemo(() => ({ value: xLabel, position: 'insideBottom' as const, offset: -8 }), [xLabel]);
@@ -157,6 +162,7 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
       data-testid={`chart.${spec.id}`}
       data-version={version}
       data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}
+      data-overshoots={spec.quality ? drawn.reduce((a, d) => a + d.raw.filter((p) => p.y <= 0).length, 0) : undefined}
     >
       <figcaption>
         {spec.title}{' '}
@@ -202,6 +208,18 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
               />
               <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
               {spec.paired && <ReferenceLine y={0} stroke="#666" />}
+              {spec.quality && (
+                <ReferenceArea
+                  y1={QUALITY_DOMAIN[0]}
+                  y2={0}
+                  fill="#d55e00"
+                  fillOpacity={0.12}
+                  className="overshoot"
+                  label={OVERSHOOT_LABEL}
+                />
+              )}
+              {spec.quality && <ReferenceLine y={0.5} stroke="#999" strokeDasharray="3 3" />}
+              {spec.quality && <ReferenceLine y={1} stroke="#666" label={LINEAR_LABEL} />}
               {tuned && <ReferenceArea y1={tuned.lo} y2={tuned.hi} fill="#888" fillOpacity={0.12} className="tuned-band" />}
               {tuned && (
                 <ReferenceLine
@@ -240,7 +258,11 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   const specs = useLab((s) => s.experiment.runs);
   const task = useLab((s) => s.experiment.task);
   const optimizersKey = specs.map((r) => r.optimizer).join(',');
-  const charts = useMemo(() => chartsFor(optimizersKey.split(','), taskSpec(task)?.hasTest ?? true), [optimizersKey, task]);
+  const stepQuality = useLab((s) => s.experiment.stepQuality === true);
+  const charts = useMemo(
+    () => chartsFor(optimizersKey.split(','), taskSpec(task)?.hasTest ?? true, stepQuality),
+    [optimizersKey, task, stepQuality],
+  );
   const runsKey = useRuns((s) => s.order.map((id) => `${id}:${s.runs[id]!.specId}:${s.runs[id]!.stepsPerEpoch}`).join(','));
   const [xMode, setXMode] = useState<XMode>('step');
   const [logX, setLogX] = useState(false);

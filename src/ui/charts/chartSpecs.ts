@@ -1,4 +1,4 @@
-import { diagnosticsOf, LOSS_COLUMN } from '../../optim/catalogue';
+import { diagnosticsOf, LOSS_COLUMN, STEP_QUALITY_SPECS } from '../../optim/catalogue';
 import type { DiagnosticSpec } from '../../optim/settings';
 
 export type EvalColumn = 'testAccuracy' | 'testLoss';
@@ -16,6 +16,8 @@ export interface ChartSpec {
   readonly evals?: boolean;
   /** Derived: the paired difference of two run specs' `column` on the same seeds (a linear axis around 0). */
   readonly paired?: boolean;
+  /** The step-quality ratio: a fixed axis with the overshoot region (≤ 0) shaded and guides at ½ and 1. */
+  readonly quality?: boolean;
 }
 
 /** The paired difference of the loss of two compared optimizers: log(L_A/L_B) per seed, mean and 95 % band. */
@@ -38,7 +40,9 @@ const TEST_CHARTS: readonly ChartSpec[] = [
  * the chart they belong to; with two or more run specs, the paired difference of the loss after the loss; test
  * charts only when the task has a test set.
  */
-export function chartsFor(optimizers: readonly string[], hasTest: boolean): ChartSpec[] {
+export function chartsFor(optimizers: readonly string[], hasTest: boolean, stepQuality = false): ChartSpec[] {
+  const q = STEP_QUALITY_SPECS.find((d) => d.key === 'stepQuality')!;
+  const quality: ChartSpec[] = stepQuality ? [{ id: q.key, title: q.label, column: q.key, log: false, quality: true }] : [];
   const paired = optimizers.length >= 2 ? [PAIRED_LOSS_CHART] : [];
   const byKey = new Map<string, DiagnosticSpec>([[LOSS_COLUMN.key, LOSS_COLUMN]]);
   for (const o of optimizers) for (const d of diagnosticsOf(o)) if (!byKey.has(d.key)) byKey.set(d.key, d);
@@ -55,5 +59,5 @@ export function chartsFor(optimizers: readonly string[], hasTest: boolean): Char
         ...(companion ? { companion: companion.key, companionName: companion.symbol } : {}),
       };
     });
-  return [...charts.slice(0, 1), ...paired, ...charts.slice(1), ...(hasTest ? TEST_CHARTS : [])];
+  return [...charts.slice(0, 1), ...paired, ...charts.slice(1), ...quality, ...(hasTest ? TEST_CHARTS : [])];
 }

@@ -147,6 +147,18 @@ export function ExperimentBuilder() {
               <option key={b}>{b}</option>
             ))}
           </select>
+        </label>{' '}
+        <label title="Per step, the loss decrease the linearisation predicted for the step taken against the decrease measured on the same batch; one extra forward pass per step">
+          <input
+            type="checkbox"
+            aria-label="step quality"
+            checked={e.stepQuality === true}
+            onChange={(ev) => {
+              const { stepQuality: _off, ...rest } = e;
+              lab.setExperiment(ev.target.checked ? { ...rest, stepQuality: true } : rest);
+            }}
+          />{' '}
+          step quality (one extra forward pass per step)
         </label>
       </p>
     </section>
