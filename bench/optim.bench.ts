@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: what L4 costs on top of its direction, on the paper's MNIST MLP and Fig. 6's DNC, in Node on the wasm and
  * cpu backends. The harness (src/bench/harness.ts) is shared with `npm run bench:browser`.
- * Options: --backends=wasm,cpu --rounds=N --quick --no-dnc --dnc-rounds=N
+ * Options: --backends=wasm,cpu --rounds=N --quick --no-dnc --dnc-rounds=N --only=<part of a pair's name>
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/engine/nodeBackend';
@@ -25,11 +25,18 @@ for (const backend of backends) {
   const rounds = Number(args.get('rounds') ?? (quick ? 4 : slow ? 12 : 40));
   const block = quick ? 2 : slow ? 3 : 10;
   const warmup = slow ? 3 : 10;
-  await runPairs(rounds, block, warmup, (r) => {
-    const row = formatRow(backend, r);
-    rows.push(row);
-    console.log(row);
-  });
+  await runPairs(
+    rounds,
+    block,
+    warmup,
+    (r) => {
+      const row = formatRow(backend, r);
+      rows.push(row);
+      console.log(row);
+    },
+    'mlp',
+    args.get('only'),
+  );
   // Fig. 6's DNC: one training step (T = 9, unrolled in one graph) and L4's cost on it; wasm only (cpu is ~5× slower).
   if (backend === 'wasm' && !args.has('no-dnc'))
     await runPairs(

@@ -303,11 +303,18 @@ export async function runPairs(
   warmup: number,
   onRow?: (r: PairResult) => void,
   model: BenchModel = 'mlp',
+  only?: string,
 ): Promise<PairResult[]> {
   const out: PairResult[] = [];
   for (const [ma, mb] of standardPairs(model)) {
     const before = tf.memory().numTensors;
     const [a, b] = [ma(), mb()];
+    // `only`: the pairs whose second member's name contains it (e.g. "step quality").
+    if (only !== undefined && !b.name.includes(only)) {
+      a.dispose();
+      b.dispose();
+      continue;
+    }
     const r = { ...(await comparePair(a, b, rounds, block, warmup)), model };
     a.dispose();
     b.dispose();
