@@ -50,6 +50,8 @@ export function usage(reproductions: readonly string[]): string {
   npm run lab -- reproduce fig2 --float64 [--seeds N]   the same seeds in float64, outside the engine
   npm run lab -- reproduce peers --task <regression|mnist-mlp|repeat-copy> [--seeds N] [--epochs N] [--steps N]
                          L4 against Prodigy, D-Adapt, DoG, Schedule-Free and Adam at the paper's rate
+  npm run lab -- sweep spec.json [--out DIR] [--workers N]
+                         every run of a sweep spec on a local pool of processes (see README)
   npm run lab -- --help   this text
 
 train options:

@@ -1,7 +1,8 @@
 /**
  * The headless lab: `npm run lab -- train …` and `npm run lab -- reproduce …`, on the same engine as the page.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../engine/backend';
 import { num, parseTrain, usage, UsageError } from './args';
@@ -10,6 +11,8 @@ import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
 import { PEERS_TASKS } from '../tasks/lineups';
 import { toCsvDoc, toJson, train } from './train';
+import { runSweepLocal } from './sweep';
+import { parseSweepSpec, SweepSpecError } from './sweepSpec';
 
 const USAGE = (): string => usage(Object.keys(REPRODUCTIONS));
 
@@ -85,6 +88,43 @@ async function main(argv: string[]): Promise<number> {
       task: values.task,
     });
     return 0;
+  }
+  if (command === 'sweep') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, workers: { type: 'string' } },
+    });
+    const path = positionals[0];
+    if (!path) throw new UsageError('sweep needs a spec file: npm run lab -- sweep spec.json.');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`The sweep spec ${path} could not be read as JSON: ${(e as Error).message}`);
+    }
+    let spec;
+    try {
+      spec = parseSweepSpec(raw);
+    } catch (e) {
+      if (e instanceof SweepSpecError) throw new UsageError(e.message);
+      throw e;
+    }
+    const workers = num('workers', values.workers, true);
+    const out = values.out ?? join('sweeps', spec.name);
+    const bar = progressBar(process.stderr);
+    const r = await runSweepLocal(spec, {
+      out,
+      ...(workers !== undefined ? { workers } : {}),
+      onProgress: (done, total, running) => bar(spec.name, done / total, `${done}/${total} runs, ${running} training`),
+    });
+    bar.done();
+    process.stdout.write(
+      `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed; merged into ${r.resultsFile}\n`,
+    );
+    for (const f of r.failed) process.stdout.write(`  failed ${f.runKey}: ${f.error}\n`);
+    return r.failed.length ? 1 : 0;
   }
   throw new UsageError(`Unknown command "${command}".`);
 }

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { expandSweep, parseSweepSpec } from './sweepSpec';
+
+const run = promisify(execFile);
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const lab = (args: string[]) =>
+  run(tsx, ['src/cli/lab.ts', ...args], { cwd: process.cwd() }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+const spec = {
+  kind: 'l4-lab-sweep',
+  v: 1,
+  name: 'tiny',
+  tasks: [{ task: 'regression', settings: { samples: 50 }, steps: 20 }],
+  optimizers: [{ optimizer: 'adam', grid: { learningRate: { log: [1e-3, 1e-1, 3] } } }, { optimizer: 'l4adam' }],
+  seeds: { first: 1, count: 2 },
+};
+
+describe('npm run lab -- sweep (the local pool)', () => {
+  it('trains every run once on two worker processes, writes each result under its run key, and a rerun resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l4-sweep-'));
+    const file = join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const out = join(dir, 'out');
+    const first = await lab(['sweep', file, '--out', out, '--workers', '2']);
+    expect(first.stdout).toMatch(/tiny: 8 runs — 8 trained now, 0 already had a result, 0 failed/);
+    expect(first.code).toBe(0);
+    const runs = expandSweep(parseSweepSpec(spec));
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(runs.map((r) => `${r.runKey}.json`).sort());
+    const merged = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      runs: {
+        runKey: string;
+        seed: number;
+        optimizerOptions: Record<string, number>;
+        result: { runs: { status: string; trace: { loss: number[] } }[] };
+      }[];
+    };
+    // Grid order, not finish order; every run trained its 20 steps.
+    expect(merged.runs.map((r) => r.runKey)).toEqual(runs.map((r) => r.runKey));
+    for (const r of merged.runs) {
+      expect(r.result.runs).toHaveLength(1);
+      expect(r.result.runs[0]!.status).toBe('done');
+      expect(r.result.runs[0]!.trace.loss).toHaveLength(20);
+    }
+    // Paired: the same seed gives the same first loss (same initial weights and data) whatever the optimizer.
+    const firstLoss = (seed: number) => new Set(merged.runs.filter((r) => r.seed === seed).map((r) => r.result.runs[0]!.trace.loss[0]));
+    expect(firstLoss(1).size).toBe(1);
+    expect(firstLoss(2).size).toBe(1);
+    // Running it again changes nothing: every run already has its result.
+    const again = await lab(['sweep', file, '--out', out]);
+    expect(again.stdout).toMatch(/tiny: 8 runs — 0 trained now, 8 already had a result, 0 failed/);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(merged);
+  }, 120_000);
+
+  it('a bad spec exits 2 with its problems as sentences, before anything runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l4-sweep-'));
+    const file = join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify({ ...spec, optimizers: [{ optimizer: 'adam', grid: { lr: [1] } }] }));
+    const r = await lab(['sweep', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Optimizer 1 \(Adam\): "lr" is not a numeric setting; its numeric settings are learningRate/);
+    expect(readdirSync(dir)).toEqual(['spec.json']);
+    writeFileSync(file, '{ not json');
+    expect((await lab(['sweep', file])).stderr).toMatch(/could not be read as JSON/);
+  }, 60_000);
+});
