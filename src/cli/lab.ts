@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     });
     bar.done();
     process.stdout.write(
-      `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed; merged into ${r.resultsFile}\n`,
+      `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.retried ? `, ${r.retried} retried after their worker died` : ''}; merged into ${r.resultsFile}\n`,
     );
     for (const f of r.failed) process.stdout.write(`  failed ${f.runKey}: ${f.error}\n`);
     return r.failed.length ? 1 : 0;

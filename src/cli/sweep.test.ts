@@ -59,6 +59,31 @@ describe('npm run lab -- sweep (the local pool)', () => {
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(merged);
   }, 120_000);
 
+  it('a worker killed mid-run: its run goes to a fresh worker, every run ends with exactly one result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l4-sweep-'));
+    const file = join(dir, 'spec.json');
+    // Four runs of a few seconds each: the kill lands in a worker's first run.
+    const killed = { ...spec, name: 'killed', tasks: [{ task: 'regression', steps: 6000 }], seeds: { first: 1, count: 1 } };
+    writeFileSync(file, JSON.stringify(killed));
+    const out = join(dir, 'out');
+    const sweep = lab(['sweep', file, '--out', out, '--workers', '2']);
+    const workers = async () =>
+      (await run('pgrep', ['-f', `sweepChild.ts`]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).map(Number);
+    let pids: number[] = [];
+    for (let i = 0; i < 200 && pids.length < 2; i++) {
+      pids = await workers();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 700));
+    process.kill(pids[0]!, 'SIGKILL');
+    const r = await sweep;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/killed: 4 runs — 4 trained now, 0 already had a result, 0 failed, 1 retried after their worker died/);
+    const runs = expandSweep(parseSweepSpec(killed));
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(runs.map((x) => `${x.runKey}.json`).sort());
+  }, 120_000);
+
   it('a bad spec exits 2 with its problems as sentences, before anything runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'l4-sweep-'));
     const file = join(dir, 'spec.json');

@@ -18,6 +18,8 @@ export interface SweepOutcome {
   readonly skipped: number;
   readonly trained: number;
   readonly failed: { readonly runKey: string; readonly error: string }[];
+  /** Runs whose worker died mid-run and that went to a fresh worker. */
+  readonly retried: number;
   readonly resultsFile: string;
 }
 
@@ -35,6 +37,7 @@ export async function runSweepLocal(
   const skipped = runs.length - todo.length;
   const failed: { runKey: string; error: string }[] = [];
   let trained = 0;
+  let retried = 0;
   const attempts = new Map<string, number>();
   const queue = [...todo];
   const child = fileURLToPath(new URL('./sweepChild.ts', import.meta.url));
@@ -70,8 +73,10 @@ export async function runSweepLocal(
         busy.delete(w);
         if (lost) {
           // At least once: a run whose worker died goes back to the queue (once), on a fresh worker.
-          if ((attempts.get(lost.runKey) ?? 0) < 2) queue.unshift(lost);
-          else failed.push({ runKey: lost.runKey, error: 'its worker died twice' });
+          if ((attempts.get(lost.runKey) ?? 0) < 2) {
+            queue.unshift(lost);
+            retried++;
+          } else failed.push({ runKey: lost.runKey, error: 'its worker died twice' });
           if (queue.length) spawn();
         }
         report();
@@ -88,5 +93,5 @@ export async function runSweepLocal(
     .map((r) => ({ ...r, result: JSON.parse(readFileSync(file(r), 'utf8')) as unknown }));
   const resultsFile = join(o.out, 'results.json');
   writeFileSync(resultsFile, JSON.stringify({ kind: 'l4-lab-sweep-results', v: 1, spec, runs: merged }));
-  return { total: runs.length, skipped, trained, failed, resultsFile };
+  return { total: runs.length, skipped, trained, failed, retried, resultsFile };
 }
