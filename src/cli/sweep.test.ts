@@ -67,8 +67,18 @@ describe('npm run lab -- sweep (the local pool)', () => {
     writeFileSync(file, JSON.stringify(killed));
     const out = join(dir, 'out');
     const sweep = lab(['sweep', file, '--out', out, '--workers', '2']);
+    // The worker processes, from /proc (no procps needed on a bare machine).
     const workers = async () =>
-      (await run('pgrep', ['-f', `sweepChild.ts`]).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean).map(Number);
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('sweepChild.ts');
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
     let pids: number[] = [];
     for (let i = 0; i < 200 && pids.length < 2; i++) {
       pids = await workers();
