@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
 import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../optim';
-import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, type DncConfig } from '../tasks/dnc';
+import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../tasks/dnc';
 import { repeatCopyBatch } from '../tasks/repeatCopy';
 import { stepQualityOf } from '../engine/runner';
 
@@ -34,17 +34,7 @@ export function benchNet(model: BenchModel, seed: number) {
  * unrolled in one graph per step.
  */
 export function dnc(seed: number) {
-  const c: DncConfig = {
-    inputSize: 6,
-    outputSize: 5,
-    hidden: 64,
-    memorySize: 16,
-    wordSize: 16,
-    readHeads: 4,
-    writeHeads: 1,
-    clipValue: 20,
-    forgetBias: 1,
-  };
+  const c = TRAIN_PY_DNC;
   const w = initDncWeights(c, makeRng(seed, 'init'));
   const k = dncConstants(c);
   const vars = DNC_WEIGHT_NAMES.map((n) => w[n]);

@@ -1,18 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { lab } from './testing';
 import { expandSweep, parseSweepSpec } from './sweepSpec';
-
-const run = promisify(execFile);
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const lab = (args: string[]) =>
-  run(tsx, ['src/cli/lab.ts', ...args], { cwd: process.cwd() }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
 
 const spec = {
   kind: 'l4-lab-sweep',

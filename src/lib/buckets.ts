@@ -110,6 +110,39 @@ export class StepBuckets {
 export type BucketX = 'step' | 'time';
 
 /**
+ * A run's sums over bucket `b` at the common `width` (its own buckets [b·k, (b + 1)·k), k = width / its width):
+ * Σ x and the rows behind it, Σ f(column) and the count of values.
+ */
+function commonBucket(
+  s: StepBuckets,
+  c: { sum: Float64Array; cnt: Float64Array } | undefined,
+  width: number,
+  b: number,
+  x: BucketX,
+): { xs: number; xn: number; sum: number; cnt: number } {
+  const k = width / s.width;
+  const end = Math.min((b + 1) * k, s.count);
+  let xs = 0;
+  let xn = 0;
+  let sum = 0;
+  let cnt = 0;
+  for (let j = b * k; j < end; j++) {
+    if (x === 'step') {
+      xs += s.stepSum[j]!;
+      xn += s.rows[j]!;
+    } else {
+      xs += s.timeSum[j]! / 1000;
+      xn += s.timeRows[j]!;
+    }
+    if (c) {
+      sum += c.sum[j]!;
+      cnt += c.cnt[j]!;
+    }
+  }
+  return { xs, xn, sum, cnt };
+}
+
+/**
  * One chart series from the seeds of a run spec: per bucket, x is the mean step (or wall time in seconds)
  * over every seed's rows; y the mean over seeds of each seed's bucket mean (in log space when `log`), with
  * lo/hi the smallest and largest seed mean and n the number of seeds with a value there.
@@ -129,28 +162,11 @@ export function aggregateBuckets(seeds: readonly StepBuckets[], column: string, 
     let hi = -Infinity;
     let n = 0;
     for (let i = 0; i < seeds.length; i++) {
-      const s = seeds[i]!;
-      const c = cols[i];
-      // This seed's buckets [b·k, (b + 1)·k) make bucket b at the common width.
-      const k = width / s.width;
-      const end = Math.min((b + 1) * k, s.count);
-      let sum = 0;
-      let cnt = 0;
-      for (let j = b * k; j < end; j++) {
-        if (x === 'step') {
-          xs += s.stepSum[j]!;
-          xn += s.rows[j]!;
-        } else {
-          xs += s.timeSum[j]! / 1000;
-          xn += s.timeRows[j]!;
-        }
-        if (c) {
-          sum += c.sum[j]!;
-          cnt += c.cnt[j]!;
-        }
-      }
-      if (cnt === 0) continue;
-      const m = sum / cnt;
+      const t = commonBucket(seeds[i]!, cols[i], width, b, x);
+      xs += t.xs;
+      xn += t.xn;
+      if (t.cnt === 0) continue;
+      const m = t.sum / t.cnt;
       acc += m;
       lo = Math.min(lo, m);
       hi = Math.max(hi, m);
@@ -182,27 +198,8 @@ export function pairedDifference(pairs: readonly (readonly [StepBuckets, StepBuc
   const count = Math.max(...all.map((s) => Math.ceil((s.count * s.width) / width)));
   /** A run's mean of f(column) over common bucket b, and its x sums. */
   const mean = (s: StepBuckets, b: number) => {
-    const c = s.column(column);
-    const k = width / s.width;
-    const end = Math.min((b + 1) * k, s.count);
-    let sum = 0;
-    let cnt = 0;
-    let xs = 0;
-    let xn = 0;
-    for (let j = b * k; j < end; j++) {
-      if (x === 'step') {
-        xs += s.stepSum[j]!;
-        xn += s.rows[j]!;
-      } else {
-        xs += s.timeSum[j]! / 1000;
-        xn += s.timeRows[j]!;
-      }
-      if (c) {
-        sum += c.sum[j]!;
-        cnt += c.cnt[j]!;
-      }
-    }
-    return { m: cnt > 0 ? sum / cnt : NaN, xs, xn };
+    const t = commonBucket(s, s.column(column), width, b, x);
+    return { m: t.cnt > 0 ? t.sum / t.cnt : NaN, xs: t.xs, xn: t.xn };
   };
   const out: SeriesPoint[] = [];
   for (let b = 0; b < count; b++) {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../lib/rng';
-import { dncParameterCount, initDncWeights, replayDncGolden, type DncConfig } from './dnc';
+import { dncParameterCount, initDncWeights, replayDncGolden, TRAIN_PY_DNC } from './dnc';
 import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from './dncGolden';
 
 const require = createRequire(import.meta.url);
@@ -52,17 +52,7 @@ describe('the DNC core against deepmind/dnc (golden-dnc, float64)', () => {
 });
 
 describe('the DNC at train.py’s sizes', () => {
-  const c: DncConfig = {
-    inputSize: 6,
-    outputSize: 5,
-    hidden: 64,
-    memorySize: 16,
-    wordSize: 16,
-    readHeads: 4,
-    writeHeads: 1,
-    clipValue: 20,
-    forgetBias: 1,
-  };
+  const c = TRAIN_PY_DNC;
   it('has 43,980 parameters', () => expect(dncParameterCount(c)).toBe(43_980));
   it('Sonnet’s initialisation: truncated normal at σ = 1/√fan_in (LSTM bias too), zero Linear biases', async () => {
     await tf.setBackend('cpu');

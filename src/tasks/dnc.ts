@@ -41,6 +41,19 @@ export interface DncConfig {
   readonly forgetBias: number;
 }
 
+/** deepmind/dnc's train.py sizes on its default repeat-copy (4 bits): 43,980 parameters. */
+export const TRAIN_PY_DNC: DncConfig = {
+  inputSize: 6,
+  outputSize: 5,
+  hidden: 64,
+  memorySize: 16,
+  wordSize: 16,
+  readHeads: 4,
+  writeHeads: 1,
+  clipValue: 20,
+  forgetBias: 1,
+};
+
 /** The interface layers in deepmind's creation order (access.py `_read_inputs`), with their widths. */
 export const INTERFACE_BLOCKS = [
   'write_vectors',
