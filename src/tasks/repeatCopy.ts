@@ -91,7 +91,7 @@ interface SequenceModel {
   dispose(): void;
 }
 
-/** deepmind/dnc's DNC (tasks/dnc.ts) at the task's sizes, Sonnet's initialisation. */
+/** deepmind/dnc's DNC (tasks/dnc) at the task's sizes, Sonnet's initialisation. */
 function dncModel(c: DncConfig, seed: number): SequenceModel {
   const w = initDncWeights(c, makeRng(seed, 'init'));
   const k = dncConstants(c);

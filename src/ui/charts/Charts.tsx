@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
-import { optimizerLabel, shownDefaults } from '../../optim/catalogue';
-import { taskSpec, taskTitle } from '../../tasks/catalogue';
+import { optimizerLabel } from '../../optim/catalogue';
+import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { useTuning } from '../../state/tuning';
@@ -10,8 +10,9 @@ import { subscribeTraces, tracesVersion } from '../../state/traces';
 import { domains, drawnFor, type ChartView, type RunGroup, type XMode } from './chartData';
 import { chartsFor, type ChartSpec } from './chartSpecs';
 import { colorOf } from './colors';
-import { exportPng, exportSvg, type ExportMeta } from './exportChart';
-import { SeriesLayer, type Drawn } from './SeriesLayer';
+import { exportPng, exportSvg } from './exportChart';
+import { exportMeta } from './exportMeta';
+import { SeriesLayer } from './SeriesLayer';
 
 /**
  * Re-renders when traces change, at most every `ms` (traces stream ~10×/s per run), in the time slot
@@ -72,35 +73,6 @@ export interface TunedRates {
   readonly best: number;
   /** The run spec the grid tuned. */
   readonly spec: string;
-}
-
-/** A run spec's settings as the run used them: its own values over the optimizer's shown defaults. */
-function settingsText(optimizer: string, options: Readonly<Record<string, unknown>> = {}): string {
-  const all = { ...shownDefaults(optimizer), ...options };
-  return Object.entries(all)
-    .map(([k, v]) => `${k} ${String(v)}`)
-    .join(', ');
-}
-
-/** What an exported chart says about itself: its title, each series with its settings and seeds, the experiment. */
-function exportMeta(spec: ChartSpec, drawn: readonly Drawn[], view: ChartView): ExportMeta {
-  const e = useLab.getState().experiment;
-  const seedsOf = (id: string) => {
-    const s = view.groups.get(id)?.seeds ?? [];
-    return s.length ? `; seeds ${[...s].sort((a, b) => a - b).join(', ')}` : '';
-  };
-  const legend = drawn.map((d) => {
-    const ids = spec.paired ? d.specId.split('-') : [d.specId];
-    const parts = ids.map((id) => {
-      const rs = view.specs.find((r) => r.id === id);
-      return rs ? `${id}: ${settingsText(rs.optimizer, rs.options)}` : id;
-    });
-    return { color: d.color, text: `${d.name} — ${parts.join(' | ')}${seedsOf(ids[0]!)}` };
-  });
-  const task = Object.entries(e.taskSettings)
-    .map(([k, v]) => `${k} ${String(v)}`)
-    .join(', ');
-  return { title: spec.title, legend, footer: `${taskTitle(e.task)}${task ? ` (${task})` : ''}; ${e.steps} steps per run; L4 Lab` };
 }
 
 /** The step-quality chart's fixed axis: overshoots below 0 are shaded; wilder ones leave the plot. */

@@ -1,0 +1,173 @@
+/** One DNC step in deepmind/dnc's order (the golden README's numbered list), the unrolled core, and the loss. */
+import * as tf from '@tensorflow/tfjs';
+import {
+  INTERFACE_BLOCKS,
+  interfaceWidths,
+  zeroDncState,
+  type DncConfig,
+  type DncState,
+  type DncStepParts,
+  type DncWeights,
+  type InterfaceBlock,
+} from './model';
+import { allocation, clip, contentWeights, linear, prodAxis, stopGradient, type DncConstants } from './ops';
+
+/**
+ * One core step from `prev` on the observation x [B, X]: the logits [B, O] (clipped), the next state, and the
+ * interface and weightings computed on the way. Call it inside a tidy (or a gradient).
+ */
+export function dncStep(
+  c: DncConfig,
+  w: DncWeights,
+  k: DncConstants,
+  x: tf.Tensor2D,
+  prev: DncState,
+): { logits: tf.Tensor2D; state: DncState; parts: DncStepParts } {
+  const B = x.shape[0];
+  const { memorySize: N, wordSize: W, readHeads: R, writeHeads: Wn } = c;
+  // 1. Controller: one LSTM layer on [x, previous read words, h]; gate blocks i, j, f, o; clip h and c.
+  const gates = tf.add(linear(tf.concat([x, tf.reshape(prev.readWords, [B, R * W]), prev.h], 1), w.gatesW), w.gatesB);
+  const [gi, gj, gf, go] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const cell = tf.add(tf.mul(tf.sigmoid(tf.add(gf, c.forgetBias)), prev.c), tf.mul(tf.sigmoid(gi), tf.tanh(gj)));
+  const h = clip(tf.mul(tf.tanh(cell), tf.sigmoid(go)), c.clipValue) as tf.Tensor2D;
+  const cNext = clip(cell, c.clipValue) as tf.Tensor2D;
+
+  // 2. Interface from the clipped h.
+  const widths = interfaceWidths(c);
+  const blocks = tf.split(
+    tf.add(linear(h, w.interfaceW), w.interfaceB),
+    INTERFACE_BLOCKS.map((b) => widths[b]),
+    1,
+  );
+  const raw = Object.fromEntries(INTERFACE_BLOCKS.map((b, i) => [b, blocks[i]!])) as Record<InterfaceBlock, tf.Tensor2D>;
+  const iface: Record<InterfaceBlock, tf.Tensor> = {
+    write_vectors: tf.reshape(raw.write_vectors, [B, Wn, W]),
+    erase_vectors: tf.reshape(tf.sigmoid(raw.erase_vectors), [B, Wn, W]),
+    free_gate: tf.sigmoid(raw.free_gate),
+    allocation_gate: tf.sigmoid(raw.allocation_gate),
+    write_gate: tf.sigmoid(raw.write_gate),
+    read_mode: tf.softmax(tf.reshape(raw.read_mode, [B, R, 1 + 2 * Wn])),
+    write_keys: tf.reshape(raw.write_keys, [B, Wn, W]),
+    write_strengths: raw.write_strengths,
+    read_keys: tf.reshape(raw.read_keys, [B, R, W]),
+    read_strengths: raw.read_strengths,
+  };
+
+  // 3. Usage: the previous write weights are a constant here (deepmind's stop_gradient).
+  const prevWrite = stopGradient(prev.writeWeights) as tf.Tensor3D;
+  const written = tf.sub(1, prodAxis(tf.sub(1, prevWrite), 1)); // [B, N]
+  const afterWrite = tf.add(prev.usage, tf.mul(tf.sub(1, prev.usage), written));
+  const freed = prodAxis(tf.sub(1, tf.mul(tf.expandDims(iface.free_gate, 2), prev.readWeights)), 1); // [B, N]
+  const usage = tf.mul(afterWrite, freed) as tf.Tensor2D;
+
+  // 4.–6. Write weights: content on M_{t−1}; allocation per write head on the usage advanced by earlier heads.
+  const writeContent = contentWeights(prev.memory, iface.write_keys as tf.Tensor3D, iface.write_strengths as tf.Tensor2D);
+  const allocGate = iface.allocation_gate as tf.Tensor2D; // [B, Wn]
+  const writeGate = iface.write_gate as tf.Tensor2D;
+  const allocs: tf.Tensor2D[] = [];
+  let u = usage;
+  for (let i = 0; i < Wn; i++) {
+    if (i > 0) {
+      const g = tf.mul(tf.slice(allocGate, [0, i - 1], [B, 1]), tf.slice(writeGate, [0, i - 1], [B, 1]));
+      u = tf.add(u, tf.mul(tf.mul(tf.sub(1, u), g), allocs[i - 1]!)) as tf.Tensor2D;
+    }
+    allocs.push(allocation(u, k));
+  }
+  const allocationWeights = (Wn === 1 ? tf.expandDims(allocs[0]!, 1) : tf.stack(allocs, 1)) as tf.Tensor3D;
+  const ga = tf.expandDims(allocGate, 2);
+  const writeWeights = tf.mul(
+    tf.expandDims(writeGate, 2),
+    tf.add(tf.mul(ga, allocationWeights), tf.mul(tf.sub(1, ga), writeContent)),
+  ) as tf.Tensor3D;
+
+  // 7. Erase, then add.
+  const erase = tf.mul(tf.expandDims(writeWeights, 3), tf.expandDims(iface.erase_vectors, 2)); // [B, Wn, N, W]
+  const kept = prodAxis(tf.sub(1, erase), 1); // [B, N, W]
+  const memory = tf.add(tf.mul(prev.memory, kept), tf.matMul(writeWeights, iface.write_vectors as tf.Tensor3D, true, false)) as tf.Tensor3D;
+
+  // 8. Temporal link (diagonal 0) from p_{t−1}, then precedence.
+  const wi = tf.expandDims(writeWeights, 3); // [B, Wn, N, 1]
+  const wj = tf.expandDims(writeWeights, 2); // [B, Wn, 1, N]
+  const link = tf.mul(
+    tf.add(tf.mul(tf.sub(tf.sub(1, wi), wj), prev.link), tf.mul(wi, tf.expandDims(prev.precedence, 2))),
+    k.offDiagonal,
+  ) as tf.Tensor4D;
+  const precedence = tf.add(tf.mul(tf.sub(1, tf.sum(writeWeights, 2, true)), prev.precedence), writeWeights) as tf.Tensor3D;
+
+  // 9.–10. Read weights: content on M_t; forward/backward from L_t and the previous read weights.
+  const readContent = contentWeights(memory, iface.read_keys as tf.Tensor3D, iface.read_strengths as tf.Tensor2D);
+  let forward: tf.Tensor4D;
+  let backward: tf.Tensor4D;
+  if (Wn === 1) {
+    const L = tf.reshape(link, [B, N, N]);
+    forward = tf.expandDims(tf.matMul(prev.readWeights, L, false, true), 2) as tf.Tensor4D; // w^r @ Lᵀ
+    backward = tf.expandDims(tf.matMul(prev.readWeights, L), 2) as tf.Tensor4D; // w^r @ L
+  } else {
+    const wr = tf.reshape(tf.tile(tf.expandDims(prev.readWeights, 1), [1, Wn, 1, 1]), [B * Wn, R, N]);
+    const L = tf.reshape(link, [B * Wn, N, N]);
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, Wn, R, N]), [0, 2, 1, 3]) as tf.Tensor4D;
+    forward = heads(tf.matMul(wr, L, false, true));
+    backward = heads(tf.matMul(wr, L));
+  }
+  const modes = iface.read_mode; // [B, R, 1 + 2Wn]: backward × Wn, forward × Wn, content
+  const backwardMode = tf.slice(modes, [0, 0, 0], [B, R, Wn]);
+  const forwardMode = tf.slice(modes, [0, 0, Wn], [B, R, Wn]);
+  const contentMode = tf.slice(modes, [0, 0, 2 * Wn], [B, R, 1]);
+  const readWeights = tf.addN([
+    tf.mul(contentMode, readContent),
+    tf.sum(tf.mul(tf.expandDims(forwardMode, 3), forward), 2),
+    tf.sum(tf.mul(tf.expandDims(backwardMode, 3), backward), 2),
+  ]) as tf.Tensor3D;
+
+  // 11.–12. Read words, then the output layer on [h, read words], clipped.
+  const readWords = tf.matMul(readWeights, memory) as tf.Tensor3D;
+  const logits = clip(
+    tf.add(linear(tf.concat([h, tf.reshape(readWords, [B, R * W])], 1), w.outputW), w.outputB),
+    c.clipValue,
+  ) as tf.Tensor2D;
+  return {
+    logits,
+    state: { h, c: cNext, readWords, memory, readWeights, writeWeights, link, precedence, usage },
+    parts: {
+      interface: iface,
+      allocationWeights,
+      writeContentWeights: writeContent,
+      readContentWeights: readContent,
+      forwardWeights: forward,
+      backwardWeights: backward,
+    },
+  };
+}
+
+/**
+ * Unrolls the core from the zero state over observations [T, B, X]; returns the logits [T, B, O]. One graph
+ * per batch, nothing read back. `onStep` sees each step's state and parts (the golden replay traces them).
+ */
+export function dncUnroll(
+  c: DncConfig,
+  w: DncWeights,
+  k: DncConstants,
+  observations: tf.Tensor3D,
+  onStep?: (t: number, state: DncState, parts: DncStepParts) => void,
+): tf.Tensor3D {
+  const B = observations.shape[1];
+  let state = zeroDncState(c, B);
+  const logits: tf.Tensor2D[] = [];
+  tf.unstack(observations).forEach((x, t) => {
+    const step = dncStep(c, w, k, x as tf.Tensor2D, state);
+    state = step.state;
+    logits.push(step.logits);
+    onStep?.(t, state, step.parts);
+  });
+  return tf.stack(logits) as tf.Tensor3D;
+}
+
+/**
+ * deepmind's `masked_sigmoid_cross_entropy` (time_average off, nats): the stable sigmoid cross-entropy
+ * max(z, 0) − z·y + log(1 + e^−|z|) summed over bits, masked, summed over time and batch, divided by B.
+ */
+export function maskedSigmoidXent(logits: tf.Tensor3D, targets: tf.Tensor3D, mask: tf.Tensor2D): tf.Scalar {
+  const z = logits;
+  const xent = tf.add(tf.sub(tf.relu(z), tf.mul(z, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+  return tf.div(tf.sum(tf.mul(tf.sum(xent, 2), mask)), logits.shape[1]) as tf.Scalar;
+}
