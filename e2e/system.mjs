@@ -15,6 +15,12 @@ const NEEDS = [
     pkg: 'chromium',
     env: 'CHROMIUM_PATH',
   },
+  {
+    what: 'Redis (the tests of sweeps on a queue start their own, on a unix socket)',
+    path: '/usr/bin/redis-server',
+    pkg: 'redis-server',
+    env: 'REDIS_SERVER_PATH',
+  },
 ];
 
 const missing = NEEDS.filter((n) => !existsSync(n.path));

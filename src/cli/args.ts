@@ -52,6 +52,11 @@ export function usage(reproductions: readonly string[]): string {
                          L4 against Prodigy, D-Adapt, DoG, Schedule-Free and Adam at the paper's rate
   npm run lab -- sweep spec.json [--out DIR] [--workers N]
                          every run of a sweep spec on a local pool of processes (see README)
+  npm run lab -- sweep spec.json --queue URL [--out DIR] [--no-wait] [--retry-failed]
+                         the same runs through BullMQ on Redis (redis://host:port[/db], rediss://…,
+                         unix:///path/redis.sock), trained by lab worker on any number of machines
+  npm run lab -- worker --queue URL [--processes N] [--lock-ms MS] [--stalled-ms MS] [--idle-exit S]
+                         train queued runs (one per process); SIGTERM finishes the current run first
   npm run lab -- --help   this text
 
 train options:

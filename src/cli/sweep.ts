@@ -32,7 +32,7 @@ export async function runSweepLocal(
   const runs = expandSweep(spec);
   const dir = join(o.out, 'runs');
   mkdirSync(dir, { recursive: true });
-  const file = (r: SweepRun) => join(dir, `${r.runKey}.json`);
+  const file = (r: SweepRun) => resultFile(o.out, r.runKey);
   const todo = runs.filter((r) => !existsSync(file(r)));
   const skipped = runs.length - todo.length;
   const failed: { runKey: string; error: string }[] = [];
@@ -87,11 +87,21 @@ export async function runSweepLocal(
     if (todo.length === 0) return resolve();
     for (let i = 0; i < workers; i++) spawn();
   });
-  // Merge in grid order (not finish order), every run that has a result.
+  return { total: runs.length, skipped, trained, failed, retried, resultsFile: mergeSweep(spec, runs, o.out) };
+}
+
+/** A run's result file in a sweep's folder. */
+export const resultFile = (out: string, runKey: string): string => join(out, 'runs', `${runKey}.json`);
+
+/**
+ * Merges every run that has a result, in grid order (not finish order), into `<out>/results.json`; returns its
+ * path. The local pool and the queue both end here, so the same spec gives the same merged file.
+ */
+export function mergeSweep(spec: SweepSpec, runs: readonly SweepRun[], out: string): string {
   const merged = runs
-    .filter((r) => existsSync(file(r)))
-    .map((r) => ({ ...r, result: JSON.parse(readFileSync(file(r), 'utf8')) as unknown }));
-  const resultsFile = join(o.out, 'results.json');
+    .filter((r) => existsSync(resultFile(out, r.runKey)))
+    .map((r) => ({ ...r, result: JSON.parse(readFileSync(resultFile(out, r.runKey), 'utf8')) as unknown }));
+  const resultsFile = join(out, 'results.json');
   writeFileSync(resultsFile, JSON.stringify({ kind: 'l4-lab-sweep-results', v: 1, spec, runs: merged }));
-  return { total: runs.length, skipped, trained, failed, retried, resultsFile };
+  return resultsFile;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axisValues, canonicalJson, expandSweep, parseSweepSpec, runKey, SweepSpecError } from './sweepSpec';
+import { BadRunError, checkSweepRun } from './sweepJob';
 
 const good = {
   kind: 'l4-lab-sweep',
@@ -116,5 +117,25 @@ describe('sweep specs', () => {
         optimizers: [{ optimizer: 'adam', grid: { learningRate: { log: [1e-5, 1, 100] }, beta1: { linear: [0.5, 0.9, 2] } } }],
       }),
     ).toEqual(['The sweep has 20000 runs; at most 10000 are allowed. Split it, or use fewer points or seeds.']);
+  });
+});
+
+describe('checkSweepRun (a queued job is untrusted input)', () => {
+  const spec = parseSweepSpec({
+    kind: 'l4-lab-sweep',
+    v: 1,
+    name: 'x',
+    tasks: [{ task: 'regression', steps: 10 }],
+    optimizers: [{ optimizer: 'adam', grid: { learningRate: [1e-3, 1e-2] } }],
+    seeds: { first: 3, count: 1 },
+  });
+  const [run] = expandSweep(spec);
+
+  it('accepts exactly the runs a sweep expands to, and refuses a changed run under the old key', () => {
+    expect(checkSweepRun(JSON.parse(JSON.stringify(run)))).toEqual(run);
+    expect(() => checkSweepRun({ ...run, seed: 4 })).toThrow(`The run key "${run!.runKey}" is not this run's key`);
+    expect(() => checkSweepRun({ ...run, optimizerOptions: { learningRate: -1 } })).toThrow(BadRunError);
+    expect(() => checkSweepRun({ ...run, budget: { steps: 1e9 } })).toThrow(/"steps" must be a whole number in \[1, 1000000\]/);
+    expect(() => checkSweepRun('run')).toThrow('A run is a JSON object.');
   });
 });
