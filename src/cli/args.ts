@@ -50,8 +50,9 @@ export function usage(reproductions: readonly string[]): string {
   npm run lab -- reproduce fig2 --float64 [--seeds N]   the same seeds in float64, outside the engine
   npm run lab -- reproduce peers --task <regression|mnist-mlp|repeat-copy> [--seeds N] [--epochs N] [--steps N]
                          L4 against Prodigy, D-Adapt, DoG, Schedule-Free and Adam at the paper's rate
-  npm run lab -- sweep spec.json [--out DIR] [--workers N]
-                         every run of a sweep spec on a local pool of processes (see README)
+  npm run lab -- sweep spec.json [--out DIR] [--workers N] [--max-points N]
+                         every run of a sweep spec on a local pool of processes (see README); merged into
+                         DIR/results.json and the page's bundle DIR/<name>.bundle.json (N rows per run, 5000)
   npm run lab -- sweep spec.json --queue URL [--out DIR] [--no-wait] [--retry-failed]
                          the same runs through BullMQ on Redis (redis://host:port[/db], rediss://…,
                          unix:///path/redis.sock), trained by lab worker on any number of machines

@@ -103,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
         queue: { type: 'string' },
         'no-wait': { type: 'boolean' },
         'retry-failed': { type: 'boolean' },
+        'max-points': { type: 'string' },
       },
     });
     const path = positionals[0];
@@ -121,6 +122,8 @@ async function main(argv: string[]): Promise<number> {
       throw e;
     }
     const workers = num('workers', values.workers, true);
+    const maxPoints = num('max-points', values['max-points'], true);
+    if (maxPoints !== undefined && maxPoints < 2) throw new UsageError(`--max-points must be at least 2, got ${maxPoints}.`);
     if (values.queue === undefined && (values['no-wait'] || values['retry-failed']))
       throw new UsageError('--no-wait and --retry-failed apply to sweeps on a queue (--queue URL).');
     if (values.queue !== undefined && workers !== undefined)
@@ -140,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
         out,
         wait: !values['no-wait'],
         retryFailed: values['retry-failed'],
+        ...(maxPoints !== undefined ? { maxPoints } : {}),
         warn: (l) => process.stderr.write(`${l}\n`),
         onProgress: (p) =>
           bar(
@@ -156,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       process.stdout.write(
-        `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.reAdded ? `, ${r.reAdded} put on the queue again after their job was lost` : ''}; merged into ${r.resultsFile}\n`,
+        `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.reAdded ? `, ${r.reAdded} put on the queue again after their job was lost` : ''}; merged into ${r.resultsFile}; for the page (Import JSON bundle): ${r.bundles.join(', ')}\n`,
       );
       for (const f of r.failed) process.stdout.write(`  failed ${f.runKey}: ${f.error}\n`);
       if (r.failed.length) process.stdout.write('  (lab sweep … --retry-failed puts them on the queue again)\n');
@@ -165,11 +169,12 @@ async function main(argv: string[]): Promise<number> {
     const r = await runSweepLocal(spec, {
       out,
       ...(workers !== undefined ? { workers } : {}),
+      ...(maxPoints !== undefined ? { maxPoints } : {}),
       onProgress: (done, total, running) => bar(spec.name, done / total, `${done}/${total} runs, ${running} training`),
     });
     bar.done();
     process.stdout.write(
-      `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.retried ? `, ${r.retried} retried after their worker died` : ''}; merged into ${r.resultsFile}\n`,
+      `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.retried ? `, ${r.retried} retried after their worker died` : ''}; merged into ${r.resultsFile}; for the page (Import JSON bundle): ${r.bundles.join(', ')}\n`,
     );
     for (const f of r.failed) process.stdout.write(`  failed ${f.runKey}: ${f.error}\n`);
     return r.failed.length ? 1 : 0;

@@ -87,7 +87,9 @@ const specFile = (name: string, spec: object) => {
   return file;
 };
 const withoutTimes = (file: string) =>
-  JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), (k, v: unknown) => (k === 'seconds' || k === 'wallTime' ? undefined : v));
+  JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), (k, v: unknown) =>
+    ['seconds', 'wallTime', 'exportedAt'].includes(k) ? undefined : v,
+  );
 
 let queue: Queue;
 beforeAll(async () => {
@@ -141,7 +143,8 @@ describe('lab sweep --queue and lab worker (BullMQ on Redis)', () => {
     // The same spec on the local pool merges to the same file (wall times aside).
     const local = await lab(['sweep', file, '--out', join(dir, 'killed-local'), '--workers', '2']);
     expect(local.code).toBe(0);
-    expect(withoutTimes(join(out, 'results.json'))).toEqual(withoutTimes(join(dir, 'killed-local', 'results.json')));
+    for (const merged of ['results.json', 'killed.bundle.json'])
+      expect(withoutTimes(join(out, merged))).toEqual(withoutTimes(join(dir, 'killed-local', merged)));
     b.proc.kill('SIGTERM');
     expect(await b.exited).toBe(0);
   }, 120_000);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lab } from './testing';
+import { thinIndexes } from './sweepBundle';
 import { expandSweep, parseSweepSpec } from './sweepSpec';
 
 const spec = {
@@ -45,9 +46,21 @@ describe('npm run lab -- sweep (the local pool)', () => {
     expect(firstLoss(1).size).toBe(1);
     expect(firstLoss(2).size).toBe(1);
     // Running it again changes nothing: every run already has its result.
-    const again = await lab(['sweep', file, '--out', out]);
+    const again = await lab(['sweep', file, '--out', out, '--max-points', '5']);
     expect(again.stdout).toMatch(/tiny: 8 runs — 0 trained now, 8 already had a result, 0 failed/);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(merged);
+    // The page's bundle: every run, its trace thinned to 5 rows with the first and last step.
+    const bundle = JSON.parse(readFileSync(join(out, 'tiny.bundle.json'), 'utf8')) as {
+      kind: string;
+      experiment: { runs: { id: string; optimizer: string }[]; seeds: number };
+      runs: { id: string; specId: string; trace: { step: number[] } }[];
+    };
+    expect(bundle.kind).toBe('l4-lab-run-bundle');
+    expect(bundle.experiment.runs.map((r) => `${r.id}:${r.optimizer}`)).toEqual(['a:adam', 'b:adam', 'c:adam', 'd:l4adam']);
+    expect(bundle.experiment.seeds).toBe(2);
+    expect(bundle.runs.map((r) => r.id)).toEqual(runs.map((r) => `r-${r.runKey}`));
+    expect(bundle.runs.map((r) => r.specId)).toEqual(['a', 'a', 'b', 'b', 'c', 'c', 'd', 'd']);
+    expect(bundle.runs[0]!.trace.step).toEqual([0, 5, 10, 14, 19]);
   }, 120_000);
 
   it('a worker killed mid-run: its run goes to a fresh worker, every run ends with exactly one result', async () => {
@@ -96,4 +109,13 @@ describe('npm run lab -- sweep (the local pool)', () => {
     writeFileSync(file, '{ not json');
     expect((await lab(['sweep', file])).stderr).toMatch(/could not be read as JSON/);
   }, 60_000);
+});
+
+describe("the page's bundle of a sweep", () => {
+  it('thins a trace evenly to at most maxPoints rows, keeping the first and the last', () => {
+    expect(thinIndexes(10, 4)).toEqual([0, 3, 6, 9]);
+    expect(thinIndexes(3, 5)).toEqual([0, 1, 2]);
+    expect(thinIndexes(100_000, 5000)).toHaveLength(5000);
+    expect(thinIndexes(100_000, 5000).at(-1)).toBe(99_999);
+  });
 });

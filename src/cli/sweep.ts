@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SweepJob, SweepReply } from './sweepChild';
+import { DEFAULT_MAX_POINTS, writeSweepBundles, type RunDocument } from './sweepBundle';
 import { expandSweep, type SweepRun, type SweepSpec } from './sweepSpec';
 
 export interface SweepOutcome {
@@ -21,13 +22,15 @@ export interface SweepOutcome {
   /** Runs whose worker died mid-run and that went to a fresh worker. */
   readonly retried: number;
   readonly resultsFile: string;
+  /** The page's run bundles (one per task), for "Import JSON bundle". */
+  readonly bundles: readonly string[];
 }
 
 export const defaultWorkers = (): number => Math.max(1, Math.min(8, availableParallelism()));
 
 export async function runSweepLocal(
   spec: SweepSpec,
-  o: { out: string; workers?: number; onProgress?: (done: number, total: number, running: number) => void },
+  o: { out: string; workers?: number; maxPoints?: number; onProgress?: (done: number, total: number, running: number) => void },
 ): Promise<SweepOutcome> {
   const runs = expandSweep(spec);
   const dir = join(o.out, 'runs');
@@ -87,21 +90,29 @@ export async function runSweepLocal(
     if (todo.length === 0) return resolve();
     for (let i = 0; i < workers; i++) spawn();
   });
-  return { total: runs.length, skipped, trained, failed, retried, resultsFile: mergeSweep(spec, runs, o.out) };
+  return { total: runs.length, skipped, trained, failed, retried, ...mergeSweep(spec, runs, o.out, o.maxPoints) };
 }
 
 /** A run's result file in a sweep's folder. */
 export const resultFile = (out: string, runKey: string): string => join(out, 'runs', `${runKey}.json`);
 
 /**
- * Merges every run that has a result, in grid order (not finish order), into `<out>/results.json`; returns its
- * path. The local pool and the queue both end here, so the same spec gives the same merged file.
+ * Merges every run that has a result, in grid order (not finish order), into `<out>/results.json` and into the
+ * page's bundles (`<out>/<name>.bundle.json`); returns their paths. The local pool and the queue both end here,
+ * so the same spec gives the same merged files.
  */
-export function mergeSweep(spec: SweepSpec, runs: readonly SweepRun[], out: string): string {
+export function mergeSweep(
+  spec: SweepSpec,
+  runs: readonly SweepRun[],
+  out: string,
+  maxPoints = DEFAULT_MAX_POINTS,
+): { resultsFile: string; bundles: string[] } {
   const merged = runs
     .filter((r) => existsSync(resultFile(out, r.runKey)))
     .map((r) => ({ ...r, result: JSON.parse(readFileSync(resultFile(out, r.runKey), 'utf8')) as unknown }));
   const resultsFile = join(out, 'results.json');
   writeFileSync(resultsFile, JSON.stringify({ kind: 'l4-lab-sweep-results', v: 1, spec, runs: merged }));
-  return resultsFile;
+  const docs = new Map(merged.map((r) => [r.runKey, r.result]));
+  const bundles = writeSweepBundles(spec, runs, out, (k) => (docs.get(k) as RunDocument | undefined) ?? null, maxPoints);
+  return { resultsFile, bundles };
 }

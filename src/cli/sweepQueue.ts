@@ -41,6 +41,8 @@ export async function runSweepQueued(
     wait?: boolean;
     /** Put runs whose jobs failed back on the queue. */
     retryFailed?: boolean;
+    /** Rows per run in the page's bundle (the spool keeps every row). */
+    maxPoints?: number;
     pollMs?: number;
     onProgress?: (p: QueuedProgress) => void;
     warn?: (line: string) => void;
@@ -95,7 +97,7 @@ export async function runSweepQueued(
     // Job ids are fixed: a run already on the queue (waiting, running, or failed) is not added twice.
     for (let i = 0; i < todo.length; i += 1000) await queue.addBulk(todo.slice(i, i + 1000).map(job));
     const base = { sweepId, enqueued: todo.length, total: runs.length, skipped, retried: 0 };
-    if (o.wait === false) return { ...base, trained: 0, failed: [], reAdded: 0, resultsFile: '', finished: false };
+    if (o.wait === false) return { ...base, trained: 0, failed: [], reAdded: 0, resultsFile: '', bundles: [], finished: false };
 
     const failed = new Map<string, string>();
     let reAdded = 0;
@@ -138,7 +140,7 @@ export async function runSweepQueued(
       trained: runs.filter(have).length - skipped,
       failed: [...failed].map(([runKey, error]) => ({ runKey, error })),
       reAdded,
-      resultsFile: mergeSweep(spec, runs, o.out),
+      ...mergeSweep(spec, runs, o.out, o.maxPoints),
       finished: true,
     };
   } finally {

@@ -28,6 +28,8 @@ export interface RunResult {
   readonly status: RunStatus;
   readonly divergedAt: number | null;
   readonly steps: number;
+  /** The task's steps per epoch (1 for tasks without epochs). */
+  readonly stepsPerEpoch: number;
   readonly trace: TraceChunk;
   readonly evals: EvalPoint[];
   readonly events: HyperEvent[];
@@ -113,6 +115,7 @@ export async function train(spec: TrainSpec, progress?: Progress): Promise<RunRe
         status: runner.status,
         divergedAt: runner.divergedAt,
         steps: trace.length,
+        stepsPerEpoch: task.stepsPerEpoch,
         trace,
         evals: trace.evals,
         events: trace.events,
@@ -135,6 +138,7 @@ export function toJson(spec: TrainSpec, results: RunResult[], meta: Record<strin
         seed: r.seed,
         status: r.status,
         divergedAt: r.divergedAt,
+        stepsPerEpoch: r.stepsPerEpoch,
         seconds: r.seconds,
         trace: Object.fromEntries(
           Object.entries(r.trace.columns)

@@ -1,6 +1,6 @@
 import { allocChunk, unionColumns, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
 import { toCsv } from '../lib/csv';
-import { sanitizeExperiment, type Experiment } from './experiment';
+import { BUNDLE_EXPERIMENT_LIMITS, sanitizeExperiment, type Experiment } from './experiment';
 import { lastRow, type RunMeta } from './runs';
 
 export const BUNDLE_KIND = 'l4-lab-run-bundle';
@@ -92,7 +92,7 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
   if (!b || typeof b !== 'object' || b.kind !== BUNDLE_KIND) throw new BundleError(`its "kind" is not "${BUNDLE_KIND}".`);
   if (b.version !== BUNDLE_VERSION) throw new BundleError(`its version ${String(b.version)} is not ${BUNDLE_VERSION}.`);
   if (!Array.isArray(b.runs)) throw new BundleError('it has no list of runs.');
-  const { experiment, notices } = sanitizeExperiment(b.experiment);
+  const { experiment, notices } = sanitizeExperiment(b.experiment, BUNDLE_EXPERIMENT_LIMITS);
   const runs: ImportedRun[] = b.runs.map((item: unknown, i: number) => {
     const r = item as BundleRun;
     const where = `run ${i + 1}`;

@@ -164,13 +164,18 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
 
 const MAX_RUNS = 8;
 const MAX_SEEDS = 10;
+/** What an opened run bundle may hold: a merged sweep has a run per grid point and up to 100 seeds, none dropped. */
+export const BUNDLE_EXPERIMENT_LIMITS = { maxRuns: 1000, maxSeeds: 100 } as const;
 const MAX_STEPS = 1_000_000;
 
 /**
  * Turns anything (a decoded link, an imported bundle) into the nearest valid experiment, with a sentence
  * for everything that had to change. Never throws, never evaluates anything.
  */
-export function sanitizeExperiment(raw: unknown): { experiment: Experiment; notices: string[] } {
+export function sanitizeExperiment(
+  raw: unknown,
+  limits: { readonly maxRuns: number; readonly maxSeeds: number } = { maxRuns: MAX_RUNS, maxSeeds: MAX_SEEDS },
+): { experiment: Experiment; notices: string[] } {
   const notices: string[] = [];
   const d = DEFAULT_EXPERIMENT;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -207,7 +212,7 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
   const runs: RunSpec[] = [];
   const rawRuns = Array.isArray(r.runs) ? r.runs : [];
   if (!Array.isArray(r.runs) && r.runs !== undefined) notices.push('The list of runs could not be read.');
-  for (const [i, item] of rawRuns.slice(0, MAX_RUNS).entries()) {
+  for (const [i, item] of rawRuns.slice(0, limits.maxRuns).entries()) {
     const it = (item ?? {}) as Record<string, unknown>;
     const oSpec = typeof it.optimizer === 'string' ? optimizerSpec(it.optimizer) : undefined;
     if (!oSpec) {
@@ -232,7 +237,7 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
     const id = typeof it.id === 'string' && /^[a-z0-9]{1,8}$/.test(it.id) && !runs.some((x) => x.id === it.id) ? it.id : nextRunId(runs);
     runs.push({ id, optimizer, options });
   }
-  if (rawRuns.length > MAX_RUNS) notices.push(`Only the first ${MAX_RUNS} runs were kept.`);
+  if (rawRuns.length > limits.maxRuns) notices.push(`Only the first ${limits.maxRuns} runs were kept.`);
   if (runs.length === 0) {
     runs.push(...d.runs);
     if (rawRuns.length > 0 || r.runs !== undefined) notices.push('No valid runs were left; the default runs are shown.');
@@ -250,7 +255,7 @@ export function sanitizeExperiment(raw: unknown): { experiment: Experiment; noti
       taskSettings,
       runs,
       seed: int('seed', r.seed, -1e9, 1e9, d.seed),
-      seeds: int('seeds', r.seeds, 1, MAX_SEEDS, d.seeds),
+      seeds: int('seeds', r.seeds, 1, limits.maxSeeds, d.seeds),
       steps: int('steps', r.steps, 1, MAX_STEPS, d.steps),
       backend,
       ...(r.stepQuality === true ? { stepQuality: true } : {}),

@@ -134,6 +134,7 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
       data-testid={`chart.${spec.id}`}
       data-version={version}
       data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}
+      data-curves={drawn.length}
       data-overshoots={spec.quality ? drawn.reduce((a, d) => a + d.raw.filter((p) => p.y <= 0).length, 0) : undefined}
     >
       <figcaption>
