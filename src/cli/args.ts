@@ -56,6 +56,11 @@ export function usage(reproductions: readonly string[]): string {
   npm run lab -- sweep spec.json --queue URL [--out DIR] [--no-wait] [--retry-failed]
                          the same runs through BullMQ on Redis (redis://host:port[/db], rediss://…,
                          unix:///path/redis.sock), trained by lab worker on any number of machines
+  npm run lab -- benchmark [--seeds N] [--out DIR] [--workers N | --queue URL] [--spec FILE] [--report-only]
+                         the shipped benchmark sweep (every task without user data; L4 and the peers at
+                         their defaults, Adam/momentum/SGD tuned), then targets, times to target and the
+                         performance profile: DIR/benchmark.md, profile.svg, benchmark.json
+                         (--write-spec FILE writes the shipped spec to edit and pass back as --spec)
   npm run lab -- worker --queue URL [--processes N] [--lock-ms MS] [--stalled-ms MS] [--idle-exit S]
                          train queued runs (one per process); SIGTERM finishes the current run first
   npm run lab -- --help   this text

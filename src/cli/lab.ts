@@ -11,11 +11,7 @@ import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
 import { PEERS_TASKS } from '../tasks/lineups';
 import { toCsvDoc, toJson, train } from './train';
-import { runSweepLocal } from './sweep';
-import { parseSweepSpec, SweepSpecError } from './sweepSpec';
-import { runSweepQueued } from './sweepQueue';
-import { parseQueueUrl, QueueUrlError } from './queue';
-import { runWorker, runWorkers } from './worker';
+import { benchmarkCommand, sweepCommand, workerCommand } from './sweepCommands';
 
 const USAGE = (): string => usage(Object.keys(REPRODUCTIONS));
 
@@ -92,132 +88,9 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   }
-  if (command === 'sweep') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        workers: { type: 'string' },
-        queue: { type: 'string' },
-        'no-wait': { type: 'boolean' },
-        'retry-failed': { type: 'boolean' },
-        'max-points': { type: 'string' },
-      },
-    });
-    const path = positionals[0];
-    if (!path) throw new UsageError('sweep needs a spec file: npm run lab -- sweep spec.json.');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`The sweep spec ${path} could not be read as JSON: ${(e as Error).message}`);
-    }
-    let spec;
-    try {
-      spec = parseSweepSpec(raw);
-    } catch (e) {
-      if (e instanceof SweepSpecError) throw new UsageError(e.message);
-      throw e;
-    }
-    const workers = num('workers', values.workers, true);
-    const maxPoints = num('max-points', values['max-points'], true);
-    if (maxPoints !== undefined && maxPoints < 2) throw new UsageError(`--max-points must be at least 2, got ${maxPoints}.`);
-    if (values.queue === undefined && (values['no-wait'] || values['retry-failed']))
-      throw new UsageError('--no-wait and --retry-failed apply to sweeps on a queue (--queue URL).');
-    if (values.queue !== undefined && workers !== undefined)
-      throw new UsageError('--workers applies to the local pool; with --queue, start lab worker where the runs should train.');
-    const out = values.out ?? join('sweeps', spec.name);
-    const bar = progressBar(process.stderr);
-    if (values.queue !== undefined) {
-      const queue = values.queue;
-      try {
-        parseQueueUrl(queue);
-      } catch (e) {
-        if (e instanceof QueueUrlError) throw new UsageError(e.message);
-        throw e;
-      }
-      const r = await runSweepQueued(spec, {
-        url: queue,
-        out,
-        wait: !values['no-wait'],
-        retryFailed: values['retry-failed'],
-        ...(maxPoints !== undefined ? { maxPoints } : {}),
-        warn: (l) => process.stderr.write(`${l}\n`),
-        onProgress: (p) =>
-          bar(
-            spec.name,
-            (p.done + p.failed + p.partial) / p.total,
-            `${p.done}/${p.total} done · ${p.running} running · ${p.failed} failed${p.running === 0 && p.done + p.failed < p.total ? ' (waiting for lab worker)' : ''}`,
-          ),
-      });
-      bar.done();
-      if (!r.finished) {
-        process.stdout.write(
-          `${spec.name}: ${r.total} runs, ${r.skipped} already had a result, ${r.enqueued} on the queue as sweep ${r.sweepId}; run the same command without --no-wait to collect them.\n`,
-        );
-        return 0;
-      }
-      process.stdout.write(
-        `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.reAdded ? `, ${r.reAdded} put on the queue again after their job was lost` : ''}; merged into ${r.resultsFile}; for the page (Import JSON bundle): ${r.bundles.join(', ')}\n`,
-      );
-      for (const f of r.failed) process.stdout.write(`  failed ${f.runKey}: ${f.error}\n`);
-      if (r.failed.length) process.stdout.write('  (lab sweep … --retry-failed puts them on the queue again)\n');
-      return r.failed.length ? 1 : 0;
-    }
-    const r = await runSweepLocal(spec, {
-      out,
-      ...(workers !== undefined ? { workers } : {}),
-      ...(maxPoints !== undefined ? { maxPoints } : {}),
-      onProgress: (done, total, running) => bar(spec.name, done / total, `${done}/${total} runs, ${running} training`),
-    });
-    bar.done();
-    process.stdout.write(
-      `${spec.name}: ${r.total} runs — ${r.trained} trained now, ${r.skipped} already had a result, ${r.failed.length} failed${r.retried ? `, ${r.retried} retried after their worker died` : ''}; merged into ${r.resultsFile}; for the page (Import JSON bundle): ${r.bundles.join(', ')}\n`,
-    );
-    for (const f of r.failed) process.stdout.write(`  failed ${f.runKey}: ${f.error}\n`);
-    return r.failed.length ? 1 : 0;
-  }
-  if (command === 'worker') {
-    const { values } = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        queue: { type: 'string' },
-        processes: { type: 'string' },
-        'lock-ms': { type: 'string' },
-        'stalled-ms': { type: 'string' },
-        'idle-exit': { type: 'string' },
-      },
-    });
-    if (values.queue === undefined) throw new UsageError('worker needs --queue URL, e.g. --queue redis://127.0.0.1:6379.');
-    try {
-      parseQueueUrl(values.queue);
-    } catch (e) {
-      if (e instanceof QueueUrlError) throw new UsageError(e.message);
-      throw e;
-    }
-    const processes = num('processes', values.processes, true) ?? 1;
-    const lockMs = num('lock-ms', values['lock-ms'], true);
-    const stalledMs = num('stalled-ms', values['stalled-ms'], true);
-    const idleExitS = num('idle-exit', values['idle-exit']);
-    if (processes < 1 || processes > 64) throw new UsageError(`--processes must be in [1, 64], got ${processes}.`);
-    if (lockMs !== undefined && lockMs < 1000) throw new UsageError(`--lock-ms must be at least 1000, got ${lockMs}.`);
-    if (processes > 1)
-      return runWorkers(
-        processes,
-        rest.filter((a, i) => a !== '--processes' && rest[i - 1] !== '--processes' && !a.startsWith('--processes=')),
-      );
-    await runWorker({
-      url: values.queue,
-      ...(lockMs !== undefined ? { lockMs } : {}),
-      ...(stalledMs !== undefined ? { stalledMs } : {}),
-      ...(idleExitS !== undefined ? { idleExitS } : {}),
-    });
-    return 0;
-  }
+  if (command === 'sweep') return sweepCommand(rest);
+  if (command === 'worker') return workerCommand(rest);
+  if (command === 'benchmark') return benchmarkCommand(rest);
   throw new UsageError(`Unknown command "${command}".`);
 }
 

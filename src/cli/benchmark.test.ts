@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { benchmarkSpec } from './benchmark';
+import { expandSweep } from './sweepSpec';
+import { lab } from './testing';
+
+describe('npm run lab -- benchmark', () => {
+  it('ships a spec over every task without user data, peers at defaults and tuned baselines', () => {
+    const spec = benchmarkSpec({ fashion: false });
+    expect(spec.tasks.map((t) => (t.settings?.fn ? `${t.task}/${t.settings.fn}` : t.task))).toEqual([
+      'regression',
+      'functions-2d/rosenbrock',
+      'functions-2d/beale',
+      'functions-2d/quadratic',
+      'functions-2d/rastrigin',
+      'mnist-mlp',
+      'repeat-copy',
+    ]);
+    expect(spec.optimizers.filter((o) => !o.grid).map((o) => o.optimizer)).toEqual([
+      'l4adam',
+      'l4mom',
+      'prodigy',
+      'dadapt-adam',
+      'dog',
+      'sf-adamw',
+    ]);
+    expect(spec.optimizers.filter((o) => o.grid).map((o) => o.optimizer)).toEqual(['adam', 'momentum', 'sgd']);
+    expect(expandSweep(spec)).toHaveLength(7 * (6 + 4 + 5 + 5) * 3);
+    expect(benchmarkSpec({ fashion: true, seeds: 2 }).tasks.at(-1)!.task).toBe('fashion-convnet');
+  });
+
+  it('runs a spec, then writes the targets, times to target and the performance profile (table and SVG)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l4-bench-'));
+    const file = join(dir, 'spec.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: 'l4-lab-sweep',
+        v: 1,
+        name: 'mini',
+        tasks: [
+          { task: 'regression', settings: { samples: 50 }, steps: 150 },
+          { task: 'functions-2d', settings: { fn: 'quadratic', noise: 0.1 }, steps: 150 },
+        ],
+        optimizers: [
+          { optimizer: 'l4adam' },
+          { optimizer: 'adam', grid: { learningRate: [1e-3, 1e-1] } },
+          { optimizer: 'sgd', options: { learningRate: 1e3 } },
+        ],
+        seeds: { first: 1, count: 2 },
+      }),
+    );
+    const out = join(dir, 'out');
+    const r = await lab(['benchmark', '--spec', file, '--out', out, '--workers', '2']);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/mini: 16 runs — 16 trained now/);
+    expect(r.stdout).toMatch(/### Performance profile: fraction of tasks solved within τ × the fewest steps/);
+    const report = JSON.parse(readFileSync(join(out, 'benchmark.json'), 'utf8')) as {
+      result: {
+        tasks: {
+          task: string;
+          target: number;
+          targetBy: string;
+          entries: { entry: string; config: string; stepsToTarget: number | null; diverged: number }[];
+        }[];
+        profileSteps: { taus: number[]; rho: Record<string, number[]> };
+        divergedRuns: { task: string; config: string; seed: number }[];
+      };
+    };
+    const { tasks, profileSteps, divergedRuns } = report.result;
+    expect(tasks.map((t) => t.task)).toEqual(['regression', 'functions-2d/quadratic']);
+    for (const t of tasks) {
+      // The target is set by the tuned baseline (Adam's better rate), which therefore reaches it.
+      expect(t.targetBy).toMatch(/^adam-learningRate=/);
+      expect(t.target).toBeGreaterThan(0);
+      const adam = t.entries.find((e) => e.entry === 'adam')!;
+      expect(adam.config).toBe(t.targetBy);
+      expect(adam.stepsToTarget).toBeGreaterThan(0);
+      expect(adam.stepsToTarget).toBeLessThanOrEqual(150);
+      // SGD at lr 1000 diverges on both seeds (stopped by the engine, or its loss ends 100× its first): it solves
+      // nothing, and the report lists its runs.
+      expect(t.entries.find((e) => e.entry === 'sgd')).toMatchObject({ stepsToTarget: null, diverged: 2 });
+    }
+    expect(divergedRuns.filter((d) => d.config === 'sgd')).toHaveLength(4);
+    expect(profileSteps.rho.sgd!.every((x) => x === 0)).toBe(true);
+    expect(profileSteps.rho.adam!.at(-1)).toBe(1);
+    const svg = readFileSync(join(out, 'profile.svg'), 'utf8');
+    for (const o of ['l4adam', 'adam', 'sgd']) expect(svg).toContain(`data-optimizer="${o}"`);
+    expect(readFileSync(join(out, 'benchmark.md'), 'utf8')).toMatch(/\| sgd \| sgd \| not reached \|/);
+    // --report-only analyses what is there without training.
+    const again = await lab(['benchmark', '--spec', file, '--out', out, '--report-only']);
+    expect(again.stdout).not.toMatch(/trained now/);
+    expect(again.stdout).toMatch(/### regression/);
+  }, 120_000);
+});

@@ -1,0 +1,215 @@
+/**
+ * The benchmark's analysis (issue 15, item 4), pure numbers: per task a target set the AlgoPerf way (the lowest
+ * loss the best tuned baseline reaches within the budget), each optimizer's steps and seconds to reach it, its
+ * final and best loss, and across tasks a performance profile (Dolan & Moré 2002): for each optimizer, the
+ * fraction of tasks it solves within a factor τ of the fastest.
+ *
+ * Losses are minibatch losses, so a run's curve is smoothed first: a trailing mean of log(loss) over a window of
+ * 1/50 of the run. Seeds are then averaged in log space (the lab's seed aggregate). A configuration with a
+ * diverged seed (the engine stopped it, a loss is not finite, or its last loss is 100× its first) solves nothing
+ * and is reported.
+ */
+
+/** One run of the benchmark. */
+export interface BenchRun {
+  readonly task: string;
+  /** The optimizer entry of the spec it belongs to ("adam"; tuned entries have several configs). */
+  readonly entry: string;
+  /** Whether the entry is tuned over a grid (a baseline) or at its defaults. */
+  readonly tuned: boolean;
+  /** The grid point ("adam-learningRate=0.001"). */
+  readonly config: string;
+  readonly seed: number;
+  readonly status: string;
+  readonly step: ArrayLike<number>;
+  readonly loss: ArrayLike<number>;
+  /** Milliseconds since the run started, per row. */
+  readonly wallMs: ArrayLike<number>;
+}
+
+export interface EntryResult {
+  readonly entry: string;
+  readonly tuned: boolean;
+  /** The config that counts: a tuned entry's best grid point, else its only one. */
+  readonly config: string;
+  readonly seeds: number;
+  /** Seeds of this config that diverged. */
+  readonly diverged: number;
+  /** Steps until the seed-mean smoothed loss first reached the target; null when it never did. */
+  readonly stepsToTarget: number | null;
+  readonly secondsToTarget: number | null;
+  /** The seed-mean smoothed loss at the end, and its lowest value. */
+  readonly finalLoss: number | null;
+  readonly bestLoss: number | null;
+}
+
+export interface TaskResult {
+  readonly task: string;
+  readonly target: number | null;
+  /** The tuned config that set the target. */
+  readonly targetBy: string | null;
+  readonly entries: readonly EntryResult[];
+}
+
+export interface Profile {
+  readonly taus: readonly number[];
+  /** Per entry, the fraction of tasks solved within τ of the fastest, at each τ. */
+  readonly rho: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface BenchmarkResult {
+  readonly tasks: readonly TaskResult[];
+  readonly profileSteps: Profile;
+  readonly profileSeconds: Profile;
+  /** Every diverged run: task, config, seed. */
+  readonly divergedRuns: readonly { readonly task: string; readonly config: string; readonly seed: number }[];
+}
+
+export const PROFILE_TAUS = [1, 1.25, 1.5, 2, 3, 4, 6, 8, 16, 32] as const;
+
+/** A run's smoothed log-loss: the trailing mean over `window` rows (NaN from the first non-finite loss on). */
+export function smoothLog(loss: ArrayLike<number>, window: number): Float64Array {
+  const out = new Float64Array(loss.length);
+  let sum = 0;
+  let bad = false;
+  for (let i = 0; i < loss.length; i++) {
+    const y = loss[i]!;
+    if (!(y > 0) || !Number.isFinite(y)) bad = true;
+    if (bad) {
+      out[i] = NaN;
+      continue;
+    }
+    sum += Math.log(y);
+    if (i >= window) sum -= Math.log(loss[i - window]!);
+    out[i] = sum / Math.min(i + 1, window);
+  }
+  return out;
+}
+
+/** Loss growth over a run that counts as diverged although the engine kept going (its losses stayed finite). */
+export const BLOWUP_FACTOR = 100;
+
+/** The engine stopped it (a non-finite loss), a loss is not finite, or its last loss is 100× its first. */
+export const isDiverged = (r: BenchRun): boolean =>
+  r.status === 'diverged' ||
+  Array.from(r.loss).some((y) => !Number.isFinite(y)) ||
+  (r.loss.length > 1 && r.loss[r.loss.length - 1]! > BLOWUP_FACTOR * r.loss[0]!);
+
+interface ConfigCurve {
+  readonly entry: string;
+  readonly tuned: boolean;
+  readonly config: string;
+  readonly runs: readonly BenchRun[];
+  readonly diverged: number;
+  /** Seed-mean smoothed log-loss per row (over the rows every seed has), or null if a seed diverged. */
+  readonly curve: Float64Array | null;
+}
+
+function curveOf(runs: readonly BenchRun[]): Float64Array | null {
+  if (runs.some(isDiverged)) return null;
+  const n = Math.min(...runs.map((r) => r.loss.length));
+  if (!(n > 0)) return null;
+  const window = Math.max(1, Math.round(n / 50));
+  const out = new Float64Array(n);
+  for (const r of runs) {
+    const s = smoothLog(r.loss, window);
+    for (let i = 0; i < n; i++) out[i] = out[i]! + s[i]! / runs.length;
+  }
+  return out;
+}
+
+const minOf = (c: Float64Array) => c.reduce((a, b) => Math.min(a, b), Infinity);
+
+function analyzeTask(task: string, runs: readonly BenchRun[]): TaskResult {
+  const configs = new Map<string, BenchRun[]>();
+  for (const r of runs) configs.set(r.config, [...(configs.get(r.config) ?? []), r]);
+  const curves: ConfigCurve[] = [...configs.entries()].map(([config, rs]) => ({
+    entry: rs[0]!.entry,
+    tuned: rs[0]!.tuned,
+    config,
+    runs: rs,
+    diverged: rs.filter(isDiverged).length,
+    curve: curveOf(rs),
+  }));
+  // Each entry's config that counts: a tuned entry's lowest-loss grid point.
+  const entries = [...new Set(curves.map((c) => c.entry))];
+  const chosen = entries.map((e) => {
+    const mine = curves.filter((c) => c.entry === e);
+    const ok = mine.filter((c) => c.curve);
+    return ok.length ? ok.reduce((a, b) => (minOf(b.curve!) < minOf(a.curve!) ? b : a)) : mine[0]!;
+  });
+  const setters = chosen.some((c) => c.tuned) ? chosen.filter((c) => c.tuned) : chosen;
+  const best = setters.filter((c) => c.curve).sort((a, b) => minOf(a.curve!) - minOf(b.curve!))[0];
+  const logTarget = best ? minOf(best.curve!) : null;
+  return {
+    task,
+    target: logTarget === null ? null : Math.exp(logTarget),
+    targetBy: best?.config ?? null,
+    entries: chosen.map((c) => {
+      let at: number | null = null;
+      if (c.curve && logTarget !== null) {
+        // A tiny tolerance: the setter itself reaches the target at its own minimum despite rounding.
+        const i = c.curve.findIndex((y) => y <= logTarget + 1e-12);
+        at = i < 0 ? null : i;
+      }
+      const mean = (f: (r: BenchRun) => number) => c.runs.reduce((a, r) => a + f(r), 0) / c.runs.length;
+      return {
+        entry: c.entry,
+        tuned: c.tuned,
+        config: c.config,
+        seeds: c.runs.length,
+        diverged: c.diverged,
+        stepsToTarget: at === null ? null : mean((r) => r.step[at!]!) + 1,
+        secondsToTarget: at === null ? null : mean((r) => r.wallMs[at!]!) / 1000,
+        finalLoss: c.curve ? Math.exp(c.curve[c.curve.length - 1]!) : null,
+        bestLoss: c.curve ? Math.exp(minOf(c.curve)) : null,
+      };
+    }),
+  };
+}
+
+/** Dolan–Moré: ρ_o(τ) = |{tasks: cost_o ≤ τ · min_o' cost_o'}| / |tasks|; unsolved costs are infinite. */
+export function performanceProfile(
+  costs: readonly Readonly<Record<string, number | null>>[],
+  entries: readonly string[],
+  taus: readonly number[] = PROFILE_TAUS,
+): Profile {
+  const rho: Record<string, number[]> = Object.fromEntries(entries.map((e) => [e, taus.map(() => 0)]));
+  if (costs.length === 0) return { taus, rho };
+  for (const task of costs) {
+    const solved = entries.map((e) => task[e]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x));
+    if (solved.length === 0) continue;
+    const fastest = Math.min(...solved);
+    for (const e of entries) {
+      const c = task[e];
+      if (c === null || c === undefined) continue;
+      taus.forEach((tau, k) => {
+        if (c <= tau * fastest * (1 + 1e-12)) rho[e]![k]! += 1 / costs.length;
+      });
+    }
+  }
+  return { taus, rho };
+}
+
+export function analyzeBenchmark(runs: readonly BenchRun[]): BenchmarkResult {
+  const tasks = [...new Set(runs.map((r) => r.task))].map((t) =>
+    analyzeTask(
+      t,
+      runs.filter((r) => r.task === t),
+    ),
+  );
+  const entries = [...new Set(runs.map((r) => r.entry))];
+  const costs = (f: (e: EntryResult) => number | null) => tasks.map((t) => Object.fromEntries(t.entries.map((e) => [e.entry, f(e)])));
+  return {
+    tasks,
+    profileSteps: performanceProfile(
+      costs((e) => e.stepsToTarget),
+      entries,
+    ),
+    profileSeconds: performanceProfile(
+      costs((e) => e.secondsToTarget),
+      entries,
+    ),
+    divergedRuns: runs.filter(isDiverged).map((r) => ({ task: r.task, config: r.config, seed: r.seed })),
+  };
+}
