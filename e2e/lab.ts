@@ -23,6 +23,9 @@ export interface Snapshot {
     last: Record<string, number>;
     divergedAt: number | null;
     hyper: Record<string, number>;
+    traceLength: number;
+    firstStep: number | null;
+    branch: { from: string; step: number } | null;
   }[];
 }
 

@@ -52,3 +52,46 @@ test('a merged sweep opens on the page whole: every grid point and seed, none cl
   await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '12');
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('a benchmark report opens on the page: the performance profile and a table per task', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'l4-e2e-bench-'));
+  const spec = join(dir, 'spec.json');
+  writeFileSync(
+    spec,
+    JSON.stringify({
+      kind: 'l4-lab-sweep',
+      v: 1,
+      name: 'mini',
+      tasks: [
+        { task: 'regression', settings: { samples: 50 }, steps: 100 },
+        { task: 'functions-2d', settings: { fn: 'quadratic', noise: 0.1 }, steps: 100 },
+      ],
+      optimizers: [{ optimizer: 'l4adam' }, { optimizer: 'adam', grid: { learningRate: [1e-3, 1e-1] } }],
+      seeds: { first: 1, count: 2 },
+    }),
+  );
+  const out = join(dir, 'out');
+  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'benchmark', '--spec', spec, '--out', out, '--workers', '2'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lab = new Lab(page);
+  await lab.open();
+  await page.getByLabel('import JSON bundle').setInputFiles(join(out, 'benchmark.json'));
+  await expect(page.getByTestId('import.info')).toContainText('Opened the benchmark report benchmark.json: 2 task(s).');
+  const view = page.getByRole('region', { name: /Benchmark/ });
+  await expect(view).toBeVisible();
+  await expect(page.getByTestId('benchmark.profile')).toHaveAttribute('data-curves', '2');
+  await expect(page.getByTestId('benchmark.profile').locator('path.recharts-curve')).toHaveCount(2);
+  for (const task of ['regression', 'functions-2d/quadratic']) {
+    const table = page.getByTestId(`benchmark.task.${task}`);
+    await expect(table.locator('caption')).toContainText(`${task}: target`);
+    await expect(table.locator('caption')).toContainText('set by adam-learningRate=');
+    await expect(table.getByRole('row', { name: /adam \(tuned\)/ })).toBeVisible();
+    await expect(table.getByRole('row', { name: /^l4adam/ })).toBeVisible();
+  }
+  await page.getByLabel('profile by').selectOption('seconds');
+  await expect(page.getByTestId('benchmark.profile')).toContainText('(seconds)');
+  await lab.button('Close the benchmark').click();
+  await expect(view).toHaveCount(0);
+  expect(lab.realErrors()).toEqual([]);
+});

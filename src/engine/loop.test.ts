@@ -24,6 +24,26 @@ function evaluating(steps: number, settings: Record<string, number | string> = {
 }
 
 describe('the one training loop (engine/loop.ts)', () => {
+  it('checkpoints at the start, at steps 100, 200, 400, … and at the end, so any run has points to branch from', async () => {
+    const before = tf.memory().numTensors;
+    const runner = new Runner(createTask('functions-2d', { fn: 'quadratic' }, 1), 'l4adam', {}, { steps: 450 });
+    const steps: number[] = [];
+    await runLoop(runner, { flushMs: 0, checkpointMs: 1e9, onCheckpoint: (cp) => steps.push(cp.step) });
+    expect(steps).toEqual([0, 100, 200, 400, 450]);
+    // A branch: a fresh runner with another α continues from step 200 and records steps 200 … 299 only.
+    let at200: Parameters<Runner['restoreCheckpoint']>[0] | null = null;
+    const again = new Runner(createTask('functions-2d', { fn: 'quadratic' }, 1), 'l4adam', {}, { steps: 450 });
+    await runLoop(again, { flushMs: 0, checkpointMs: 1e9, onCheckpoint: (cp) => void (cp.step === 200 && (at200 = cp)) });
+    const branch = new Runner(createTask('functions-2d', { fn: 'quadratic' }, 1), 'l4adam', { alpha: 0.5 }, { steps: 300 });
+    branch.restoreCheckpoint(at200!);
+    const chunks: TraceChunk[] = [];
+    expect(await runLoop(branch, { flushMs: 0, onChunk: (c) => chunks.push(c) })).toBe('done');
+    const t = concatChunks(chunks);
+    expect([t.columns.step[0], t.columns.step[t.length - 1], t.length]).toEqual([200, 299, 100]);
+    for (const r of [runner, again, branch]) r.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('runs to the end, reports each status once, and evaluates at the end as the CLI and the page both see it', async () => {
     const before = tf.memory().numTensors;
     const runner = evaluating(25);

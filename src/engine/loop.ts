@@ -62,7 +62,11 @@ export class RunControl {
 export interface LoopOptions {
   /** Read values back and emit a chunk about this often (ms). Default 100 (≈ 10 chunks per second). */
   readonly flushMs?: number;
-  /** Emit a checkpoint (parameters + optimizer state) about this often (ms); 0 (the default) never. */
+  /**
+   * Emit a checkpoint (parameters + optimizer state) about this often (ms), and also at the start, at steps
+   * 100, 200, 400, … (so a short run has points to branch from too) and at the end of a run that did not
+   * diverge; 0 (the default) never.
+   */
   readonly checkpointMs?: number;
   readonly signal?: AbortSignal;
   readonly control?: RunControl;
@@ -79,6 +83,9 @@ export interface LoopOptions {
  * step), checkpoints every `checkpointMs`, honours pause, single steps and a core share, and owns the run's
  * status: it alone sets `runner.status` and reports each change. Resolves with the final status.
  */
+/** The first step-scheduled checkpoint; then every doubling of the step. */
+const FIRST_STEP_CHECKPOINT = 100;
+
 export async function runLoop(runner: Runner, opts: LoopOptions = {}): Promise<RunStatus> {
   const { flushMs = 100, checkpointMs = 0, signal, control = new RunControl(), onChunk, onStatus, onCheckpoint } = opts;
   const setStatus = (s: RunStatus) => {
@@ -93,9 +100,15 @@ export async function runLoop(runner: Runner, opts: LoopOptions = {}): Promise<R
   };
   let last = performance.now();
   let lastCheckpoint = performance.now();
-  const maybeCheckpoint = async () => {
-    if (!onCheckpoint || checkpointMs <= 0 || performance.now() - lastCheckpoint < checkpointMs || runner.divergedAt !== null) return;
+  let lastCheckpointStep = -1;
+  let nextCheckpointStep = FIRST_STEP_CHECKPOINT;
+  const maybeCheckpoint = async (force = false) => {
+    if (!onCheckpoint || checkpointMs <= 0 || runner.divergedAt !== null || runner.flushedStep === lastCheckpointStep) return;
+    const byStep = runner.flushedStep >= nextCheckpointStep;
+    if (!force && !byStep && performance.now() - lastCheckpoint < checkpointMs) return;
+    while (nextCheckpointStep <= runner.flushedStep) nextCheckpointStep *= 2;
     lastCheckpoint = performance.now();
+    lastCheckpointStep = runner.flushedStep;
     onCheckpoint(await runner.exportCheckpoint());
   };
   // Below a full share of a core, train in slices of SLICE_MS and rest in proportion after each.
@@ -120,6 +133,7 @@ export async function runLoop(runner: Runner, opts: LoopOptions = {}): Promise<R
   }
 
   async function loop(): Promise<RunStatus> {
+    await maybeCheckpoint(true);
     while (!runner.finished && !stopped()) {
       setStatus(control.held ? 'paused' : 'running');
       if (control.held) {
@@ -150,6 +164,7 @@ export async function runLoop(runner: Runner, opts: LoopOptions = {}): Promise<R
       await runner.evaluate();
       await flush();
     }
+    if (end !== 'diverged') await maybeCheckpoint(true);
     setStatus(end);
     return end;
   }

@@ -34,8 +34,12 @@ export async function serialize(value: unknown): Promise<unknown> {
   return value;
 }
 
+/**
+ * A tensor's values as a copy of its own: the cpu backend's `data()` hands out its storage itself, which a
+ * transfer to another thread (`checkpointBuffers`) would detach under the running model.
+ */
 export async function tensorData(t: tf.Tensor): Promise<TensorData> {
-  return { shape: [...t.shape], dtype: t.dtype as TensorData['dtype'], data: (await t.data()) as TensorData['data'] };
+  return { shape: [...t.shape], dtype: t.dtype as TensorData['dtype'], data: ((await t.data()) as TensorData['data']).slice() };
 }
 
 /** Rebuilds tensors from `serialize`'s output (kept, so a caller's tidy does not free them). */

@@ -52,6 +52,16 @@ describe('run bundles', () => {
     expect(back.runs[0]!.trace.events).toEqual([{ step: 1, patch: { alpha: 0.3 } }]);
   });
 
+  it('keep a branch: the run it continues and the checkpoint step (a malformed one is dropped)', () => {
+    const branch: RunMeta = { ...meta('a.1-b1'), specId: 'a.1-b1', branch: { from: 'a.1', step: 200 } };
+    const [a, b] = readBundle(makeBundle(DEFAULT_EXPERIMENT, [meta('a.1'), branch], () => trace())).runs;
+    expect(a!.meta.branch).toBeUndefined();
+    expect(b!.meta).toMatchObject({ id: 'a.1-b1', specId: 'a.1-b1', branch: { from: 'a.1', step: 200 } });
+    const doc = JSON.parse(makeBundle(DEFAULT_EXPERIMENT, [branch], () => trace()));
+    doc.runs[0].branch = { from: 'a.1', step: -3 };
+    expect(readBundle(JSON.stringify(doc)).runs[0]!.meta.branch).toBeUndefined();
+  });
+
   it('malformed bundles get a clear error', () => {
     expect(() => readBundle('{nope')).toThrow(BundleError);
     expect(() => readBundle('{nope')).toThrow(/not JSON/);

@@ -36,6 +36,8 @@ interface BundleRun {
   trace: Record<string, (number | null)[]>;
   evals: EvalPoint[];
   events: HyperEvent[];
+  /** A branch: the run it continues and the checkpoint's step. */
+  branch?: { from: string; step: number } | null;
 }
 
 /** The JSON run bundle: config, seeds, every trace, the tfjs version, the backend (and why), and the GPU adapter. */
@@ -60,6 +62,7 @@ export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id
         : { step: [], loss: [] },
       evals: t?.evals ?? [],
       events: t?.events ?? [],
+      branch: r.branch ?? null,
     };
   });
   return JSON.stringify({ kind: BUNDLE_KIND, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), experiment, runs: list });
@@ -150,6 +153,14 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         reason: null,
         hyper: {},
         resumableFrom: null,
+        ...(r.branch &&
+        typeof r.branch === 'object' &&
+        typeof r.branch.from === 'string' &&
+        /^[\w.-]{1,40}$/.test(r.branch.from) &&
+        Number.isInteger(r.branch.step) &&
+        r.branch.step >= 0
+          ? { branch: { from: r.branch.from, step: r.branch.step } }
+          : {}),
       },
       trace: chunk,
     };

@@ -87,7 +87,9 @@ export async function resumeRun(id: string): Promise<void> {
   await tx.store.put({ runId: id, seq: 0, chunk: trace });
   await tx.done;
   seq.set(id, 1);
-  useRuns.getState().startRun(id, meta.specId, meta.seed, meta.config, { resume: cp, trace });
+  useRuns
+    .getState()
+    .startRun(id, meta.specId, meta.seed, meta.config, { resume: cp, trace, ...(meta.branch ? { branch: meta.branch } : {}) });
 }
 
 const seq = new Map<string, number>();

@@ -33,6 +33,8 @@ export interface RunMeta {
   readonly hyper: Readonly<Record<string, number | boolean | null>>;
   /** For an interrupted run: the step of the checkpoint it can resume from, or null. */
   readonly resumableFrom: number | null;
+  /** For a branch: the run it continues and the step of the checkpoint it starts from. */
+  readonly branch?: { readonly from: string; readonly step: number };
 }
 
 export interface StartOptions {
@@ -40,6 +42,8 @@ export interface StartOptions {
   /** Resume from this checkpoint, keeping `trace` (already cut at the checkpoint's step) as the run's past. */
   resume?: SerializedCheckpoint;
   trace?: TraceChunk;
+  /** Start a branch of another run (state/branches.ts) from `resume`, with an empty trace of its own. */
+  branch?: { readonly from: string; readonly step: number };
 }
 
 export type RunCommand = 'pause' | 'resume' | 'stop' | { step: number } | { setHyper: Record<string, number> };
@@ -246,12 +250,13 @@ export const useRuns = create<RunsState>()((set, get) => {
       set((s) => {
         const order = s.order.filter((x) => x !== id);
         order.splice(at >= 0 ? at : order.length, 0, id);
-        return { order, runs: { ...s.runs, [id]: { ...blankRun(id, specId, seed, config), status: 'queued' } } };
+        const meta: RunMeta = { ...blankRun(id, specId, seed, config), status: 'queued', ...(opts.branch ? { branch: opts.branch } : {}) };
+        return { order, runs: { ...s.runs, [id]: meta } };
       });
       if (opts.resume && opts.trace) {
         setTrace(id, opts.trace, { fromStorage: true });
         patch(id, { step: opts.resume.step });
-      }
+      } else if (opts.branch && opts.resume) patch(id, { step: opts.resume.step });
       labPool.submit({
         id,
         config,

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { L4_DEFAULTS } from '../optim/defaults';
+import { BenchmarkView } from './benchmark/BenchmarkView';
 import { Charts } from './charts/Charts';
 import { Controls } from './controls/Controls';
 import { ExperimentBuilder } from './controls/ExperimentBuilder';
@@ -44,6 +45,7 @@ export function App() {
               {panel ? 'Hide the experiment panel' : 'Show the experiment panel'}
             </button>
           </div>
+          <BenchmarkView />
           <Charts />
           <RunTable />
         </div>

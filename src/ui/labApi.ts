@@ -29,6 +29,10 @@ export function snapshot() {
         divergedAt: r.divergedAt,
         hyper: { ...r.hyper },
         traceLength: traceOf(id)?.length ?? 0,
+        /** The first step of the trace (a branch's checkpoint step), or null before any. */
+        firstStep: traceOf(id)?.columns.step[0] ?? null,
+        /** For a branch: the run it continues and the checkpoint's step. */
+        branch: r.branch ? { ...r.branch } : null,
       };
     }),
   };

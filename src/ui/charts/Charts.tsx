@@ -3,6 +3,7 @@ import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveC
 import type { SeriesPoint } from '../../lib/series';
 import { optimizerLabel } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
+import type { RunSpec } from '../../state/experiment';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { useTuning } from '../../state/tuning';
@@ -13,6 +14,7 @@ import { colorOf } from './colors';
 import { exportPng, exportSvg } from './exportChart';
 import { exportMeta } from './exportMeta';
 import { SeriesLayer } from './SeriesLayer';
+import { useBranchPick } from '../runs/branchPick';
 
 /**
  * Re-renders when traces change, at most every `ms` (traces stream ~10×/s per run), in the time slot
@@ -64,6 +66,8 @@ interface MetricChartProps {
   paused: boolean;
   /** On the η chart: the learning rates of a finished tuning grid (a band) and the best of them (a dashed line). */
   tuned?: TunedRates | null;
+  /** While a branch is being set up: a click on the plot picks the x under the pointer (in the x-axis's units). */
+  onPickX?: ((x: number) => void) | null;
 }
 
 /** A finished tuning grid's rates, as the η chart shows them beside L4's η ("L4 discovers a schedule"). */
@@ -87,7 +91,19 @@ function holding(d: readonly [number, number], lo: number, hi: number, log: bool
   return [a, b];
 }
 
-function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, refreshMs, paused, tuned = null }: MetricChartProps) {
+function MetricChart({
+  spec,
+  slots,
+  view,
+  slot,
+  logX,
+  ignoreOutliers,
+  xLabel,
+  refreshMs,
+  paused,
+  tuned = null,
+  onPickX = null,
+}: MetricChartProps) {
   const version = useTracesVersion(refreshMs, slot, slots, paused);
   // `version` changes whenever chunks have arrived.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -166,6 +182,17 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
           aria-label={`${spec.title}: arrow keys read the values`}
           onKeyDown={onKeyDown}
           onBlur={() => setCursor(null)}
+          data-picking={onPickX ? 'true' : undefined}
+          onClick={(e) => {
+            // The plot area is the grid's box; map the pointer's x back through the axis (linear or log).
+            const grid = onPickX && e.currentTarget.querySelector('.recharts-cartesian-grid');
+            if (!grid) return;
+            const box = grid.getBoundingClientRect();
+            const t = (e.clientX - box.left) / box.width;
+            if (!(t >= 0 && t <= 1)) return;
+            const [a, b] = xDomain;
+            onPickX!(logX && a > 0 ? Math.exp(Math.log(a) + t * (Math.log(b) - Math.log(a))) : a + t * (b - a));
+          }}
         >
           <ResponsiveContainer width="100%" height={220}>
             <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
@@ -228,7 +255,24 @@ function MetricChart({ spec, slots, view, slot, logX, ignoreOutliers, xLabel, re
  * Traces are read outside React, a few times a second.
  */
 export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
-  const specs = useLab((s) => s.experiment.runs);
+  const experimentSpecs = useLab((s) => s.experiment.runs);
+  // Branches (state/branches.ts) are curves of their own after the experiment's runs (a string key: a stable selector).
+  const branchKey = useRuns((s) =>
+    s.order
+      .filter((id) => s.runs[id]!.branch)
+      .map((id) => JSON.stringify([id, s.runs[id]!.config.optimizer, s.runs[id]!.config.optimizerOptions]))
+      .join('\n'),
+  );
+  const specs = useMemo<RunSpec[]>(
+    () => [
+      ...experimentSpecs,
+      ...(branchKey ? branchKey.split('\n') : []).map((line) => {
+        const [id, optimizer, options] = JSON.parse(line) as [string, string, Record<string, number | string>];
+        return { id, optimizer, options };
+      }),
+    ],
+    [experimentSpecs, branchKey],
+  );
   const task = useLab((s) => s.experiment.task);
   const optimizersKey = specs.map((r) => r.optimizer).join(',');
   const stepQuality = useLab((s) => s.experiment.stepQuality === true);
@@ -259,7 +303,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   // The paired-difference chart compares two run specs: by default the first two; picking the other one of the
   // pair on either side swaps them.
   const [pairChoice, setPairChoice] = useState<[string, string] | null>(null);
-  const ids = specs.map((r) => r.id);
+  const ids = experimentSpecs.map((r) => r.id);
   const pair: [string, string] | null =
     pairChoice && ids.includes(pairChoice[0]) && ids.includes(pairChoice[1]) && pairChoice[0] !== pairChoice[1]
       ? pairChoice
@@ -272,6 +316,16 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
     [groups, specs, xMode, smoothing, hidden, pairKey],
   );
   const xLabel = xMode === 'time' ? 'seconds' : xMode;
+  // While the branch panel is open, a click on a chart picks its step (state/branches.ts; not on a time axis).
+  const branching = useBranchPick((s) => s.runId);
+  const branchingPerEpoch = useRuns((s) => (branching ? (s.runs[branching]?.stepsPerEpoch ?? 1) : 1));
+  const pickX = useMemo(
+    () =>
+      branching && xMode !== 'time'
+        ? (x: number) => useBranchPick.getState().pick(Math.max(0, Math.round(xMode === 'epoch' ? x * branchingPerEpoch : x)))
+        : null,
+    [branching, xMode, branchingPerEpoch],
+  );
   // "L4 discovers a schedule": a finished tuning grid's rates beside L4's η (a string key: a stable selector).
   const tunedKey = useTuning((t) => {
     const rates = t.results.filter((r) => r.final !== null && Number.isFinite(r.final)).map((r) => r.lr);
@@ -384,6 +438,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
             refreshMs={refreshMs}
             paused={paused}
             tuned={spec.id === 'effectiveLr' ? tuned : null}
+            onPickX={pickX}
           />
         ))}
       </div>

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { saveFile } from '../../lib/download';
+import { readBenchmarkReport, useBenchmark } from '../../state/benchmark';
 import { makeBundle, readBundle, tracesToCsv } from '../../state/bundle';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
@@ -29,7 +30,7 @@ export function ExportImport() {
         Export JSON
       </button>{' '}
       <label>
-        Import JSON bundle{' '}
+        Import JSON bundle (or benchmark report){' '}
         <input
           ref={file}
           type="file"
@@ -42,7 +43,15 @@ export function ExportImport() {
             setInfo(null);
             try {
               if (f.size > 200 * 1024 * 1024) throw new Error(`${f.name} is ${f.size} bytes, over the 200 MB limit for a bundle.`);
-              const { experiment, notices, runs: imported } = readBundle(await f.text());
+              const text = await f.text();
+              // lab benchmark writes "kind" first; a run bundle can be hundreds of MB, so it is not parsed twice.
+              if (/"kind"\s*:\s*"l4-lab-benchmark"/.test(text.slice(0, 200))) {
+                const report = readBenchmarkReport(text);
+                useBenchmark.getState().open(report, f.name);
+                setInfo(`Opened the benchmark report ${f.name}: ${report.tasks.length} task(s).`);
+                return;
+              }
+              const { experiment, notices, runs: imported } = readBundle(text);
               const store = useRuns.getState();
               store.removeAll();
               useLab.getState().setExperiment(experiment, notices);

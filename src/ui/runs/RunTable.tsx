@@ -1,8 +1,11 @@
 import { columnSpec, optimizerLabel } from '../../optim/catalogue';
+import { useCheckpoints } from '../../state/branches';
 import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
 import { useRuns, type RunMeta } from '../../state/runs';
+import { BranchPanel } from './BranchPanel';
+import { useBranchPick } from './branchPick';
 
 const fmt = (x: number | null) =>
   x === null || Number.isNaN(x) ? '—' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
@@ -24,80 +27,101 @@ export function RunTable() {
   const order = useRuns((s) => s.order);
   const runs = useRuns((s) => s.runs);
   const hasTest = useLab((s) => taskSpec(s.experiment.task)?.hasTest ?? true);
+  const branchable = useCheckpoints((s) => s.steps);
+  const branching = useBranchPick((s) => s.runId);
   // The last value of every plotted diagnostic any run records (the loss has its own columns).
   const diagnostics = [...new Set(order.flatMap((id) => Object.keys(runs[id]!.last)))]
     .map(columnSpec)
     .filter((d) => d.key !== 'loss' && d.plot !== false);
   if (order.length === 0) return <p data-testid="runs.empty">No runs yet: press Start.</p>;
   return (
-    <table data-testid="runs" className="runs">
-      <caption>Runs</caption>
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Optimizer</th>
-          <th scope="col">Seed</th>
-          <th scope="col">Status</th>
-          <th scope="col">Backend</th>
-          <th scope="col">Step</th>
-          <th scope="col">ms/step</th>
-          <th scope="col">Last loss</th>
-          <th scope="col">Best loss</th>
-          {diagnostics.map((d) => (
-            <th key={d.key} scope="col" title={d.label}>
-              {d.symbol}
-            </th>
-          ))}
-          {hasTest && <th scope="col">Test acc.</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {order.map((id) => {
-          const r = runs[id]!;
-          return (
-            <tr key={id} data-testid={`runs.${id}`}>
-              <th scope="row">{id}</th>
-              <td>{optimizerLabel(r.config.optimizer, r.config.optimizerOptions)}</td>
-              <td>{r.seed}</td>
-              <td data-testid={`runs.${id}.status`}>
-                {statusText(r)}
-                {r.status === 'interrupted' && r.resumableFrom !== null && (
-                  <>
-                    {' '}
-                    <button
-                      type="button"
-                      aria-label={`Resume run ${id} from step ${r.resumableFrom}`}
-                      onClick={() => void resumeRun(id).catch((e: unknown) => useLab.getState().setNotices([(e as Error).message]))}
-                    >
-                      Resume from step {r.resumableFrom}
-                    </button>
-                  </>
-                )}
-                {r.errors.length > 0 && (
-                  <span role="alert" className="error">
-                    {' '}
-                    {r.errors.at(-1)}
-                  </span>
-                )}
-              </td>
-              <td data-testid={`runs.${id}.backend`}>
-                {r.backend ?? '…'}
-                {r.fallbackReason && <small className="why"> ({r.fallbackReason})</small>}
-              </td>
-              <td data-testid={`runs.${id}.step`}>{r.step}</td>
-              <td data-testid={`runs.${id}.msPerStep`}>{r.stepsPerSecond ? (1000 / r.stepsPerSecond).toPrecision(3) : '—'}</td>
-              <td data-testid={`runs.${id}.loss`}>{fmt(r.last.loss ?? null)}</td>
-              <td>{fmt(r.bestLoss)}</td>
-              {diagnostics.map((d) => (
-                <td key={d.key} data-testid={`runs.${id}.${d.key}`}>
-                  {fmt(r.last[d.key] ?? null)}
+    <>
+      <table data-testid="runs" className="runs">
+        <caption>Runs</caption>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Optimizer</th>
+            <th scope="col">Seed</th>
+            <th scope="col">Status</th>
+            <th scope="col">Backend</th>
+            <th scope="col">Step</th>
+            <th scope="col">ms/step</th>
+            <th scope="col">Last loss</th>
+            <th scope="col">Best loss</th>
+            {diagnostics.map((d) => (
+              <th key={d.key} scope="col" title={d.label}>
+                {d.symbol}
+              </th>
+            ))}
+            {hasTest && <th scope="col">Test acc.</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {order.map((id) => {
+            const r = runs[id]!;
+            return (
+              <tr key={id} data-testid={`runs.${id}`}>
+                <th scope="row">
+                  {id}
+                  {r.branch && (
+                    <small className="why" data-testid={`runs.${id}.branch`}>
+                      {' '}
+                      branch of {r.branch.from} at step {r.branch.step}
+                    </small>
+                  )}
+                  {(branchable[id]?.length ?? 0) > 0 && (
+                    <>
+                      {' '}
+                      <button type="button" aria-label={`Branch run ${id}`} onClick={() => useBranchPick.getState().open(id)}>
+                        Branch
+                      </button>
+                    </>
+                  )}
+                </th>
+                <td>{optimizerLabel(r.config.optimizer, r.config.optimizerOptions)}</td>
+                <td>{r.seed}</td>
+                <td data-testid={`runs.${id}.status`}>
+                  {statusText(r)}
+                  {r.status === 'interrupted' && r.resumableFrom !== null && (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        aria-label={`Resume run ${id} from step ${r.resumableFrom}`}
+                        onClick={() => void resumeRun(id).catch((e: unknown) => useLab.getState().setNotices([(e as Error).message]))}
+                      >
+                        Resume from step {r.resumableFrom}
+                      </button>
+                    </>
+                  )}
+                  {r.errors.length > 0 && (
+                    <span role="alert" className="error">
+                      {' '}
+                      {r.errors.at(-1)}
+                    </span>
+                  )}
                 </td>
-              ))}
-              {hasTest && <td>{r.testAccuracy === null ? '—' : `${(100 * r.testAccuracy).toFixed(2)} %`}</td>}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                <td data-testid={`runs.${id}.backend`}>
+                  {r.backend ?? '…'}
+                  {r.fallbackReason && <small className="why"> ({r.fallbackReason})</small>}
+                </td>
+                <td data-testid={`runs.${id}.step`}>{r.step}</td>
+                <td data-testid={`runs.${id}.msPerStep`}>{r.stepsPerSecond ? (1000 / r.stepsPerSecond).toPrecision(3) : '—'}</td>
+                <td data-testid={`runs.${id}.loss`}>{fmt(r.last.loss ?? null)}</td>
+                <td>{fmt(r.bestLoss)}</td>
+                {diagnostics.map((d) => (
+                  <td key={d.key} data-testid={`runs.${id}.${d.key}`}>
+                    {fmt(r.last[d.key] ?? null)}
+                  </td>
+                ))}
+                {hasTest && <td>{r.testAccuracy === null ? '—' : `${(100 * r.testAccuracy).toFixed(2)} %`}</td>}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {branching && runs[branching] && <BranchPanel key={branching} runId={branching} onClose={() => useBranchPick.getState().close()} />}
+    </>
   );
 }
