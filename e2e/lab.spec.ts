@@ -362,3 +362,36 @@ test('the step-quality chart shows overshoot for α = 1.5 on the quadratic and n
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(50);
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('the Fig. 3 preset: every compared optimizer’s curve within 15 s of Start (time-shared); "finish one at a time" trains one run per core', async ({
+  page,
+}) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.button('Fig. 3').click();
+  const ids = (await lab.snapshot()).experiment.runs.map((r) => r.id);
+  expect(ids).toEqual(['a', 'b', 'c', 'd']);
+  const t0 = Date.now();
+  await lab.button('Start').click();
+  await expect
+    .poll(async () => Math.min(...(await Promise.all(ids.map(async (id) => (await lab.run(`${id}.1`))?.step ?? 0)))), { timeout: 15_000 })
+    .toBeGreaterThan(0);
+  expect(Date.now() - t0).toBeLessThan(15_000);
+  await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '4', { timeout: 5_000 });
+  // The second seeds wait for a first seed to finish.
+  expect((await lab.snapshot()).runs.filter((r) => r.id.endsWith('.2')).map((r) => r.status)).toEqual([
+    'queued',
+    'queued',
+    'queued',
+    'queued',
+  ]);
+  await lab.button('Stop').click();
+  await lab.waitStatus('d.1', 'stopped');
+  // "Finish one at a time": one run per core (2 workers on this machine's 2 cores, at least 2 anywhere).
+  await page.getByLabel('scheduling').selectOption('throughput');
+  await lab.button('Start').click();
+  const cores = await page.evaluate(() => Math.max(2, Math.min(8, navigator.hardwareConcurrency)));
+  await expect.poll(async () => (await lab.snapshot()).runs.filter((r) => r.status !== 'queued').length).toBe(Math.min(8, cores));
+  await lab.button('Stop').click();
+  expect(lab.realErrors()).toEqual([]);
+});

@@ -36,12 +36,19 @@ describe('starting an experiment', () => {
       ],
     });
     useLab.getState().start();
-    const runs = useRuns.getState();
-    expect(runs.order).toEqual(['a.1', 'b.1', 'c.1', 'a.2', 'b.2', 'c.2', 'a.3', 'b.3', 'c.3']);
-    const training = runs.order.filter((id) => runs.runs[id]!.status !== 'queued');
-    expect(training).toEqual(runs.order.slice(0, maxConcurrentRuns()));
-    // With two or more workers, the first two optimizers train at once.
-    expect(training.slice(0, 2)).toEqual(['a.1', 'b.1']);
-    runs.removeAll();
+    expect(useRuns.getState().order).toEqual(['a.1', 'b.1', 'c.1', 'a.2', 'b.2', 'c.2', 'a.3', 'b.3', 'c.3']);
+    const training = () => {
+      const r = useRuns.getState();
+      return r.order.filter((id) => r.runs[id]!.status !== 'queued');
+    };
+    // Time-shared by default: one run of every compared optimizer at once, even with fewer cores than optimizers.
+    expect(training()).toEqual(useRuns.getState().order.slice(0, Math.max(3, maxConcurrentRuns())));
+    // "Finish one at a time": one run per core, still interleaved.
+    useLab.getState().setSchedule('throughput');
+    useLab.getState().start();
+    expect(training()).toEqual(useRuns.getState().order.slice(0, maxConcurrentRuns()));
+    expect(training().slice(0, 2)).toEqual(['a.1', 'b.1']);
+    useLab.getState().setSchedule('together');
+    useRuns.getState().removeAll();
   });
 });

@@ -12,10 +12,19 @@ import {
 import { optimizerSpec, shownDefaults } from '../optim/catalogue';
 import { isLive } from '../optim/settings';
 import { taskSpec } from '../tasks/catalogue';
-import { maxConcurrentRuns, useRuns, type RunCommand } from './runs';
+import { liveRunsAtOnce, setTimeShareWidth, useRuns, type RunCommand } from './runs';
+
+/**
+ * How runs share the machine when they outnumber its cores: `together` (the default) trains one run of every
+ * compared optimizer at once, time-shared, so every curve moves from the start; `throughput` trains one run per
+ * core at a time, the fastest way through the whole experiment.
+ */
+export type Schedule = 'together' | 'throughput';
 
 interface LabState {
   readonly experiment: Experiment;
+  readonly schedule: Schedule;
+  setSchedule(s: Schedule): void;
   /** Sentences about what a link or an import had to change, shown until dismissed. */
   readonly notices: readonly string[];
   setExperiment(e: Experiment, notices?: readonly string[]): void;
@@ -68,6 +77,8 @@ export const useLab = create<LabState>()((set, get) => {
     get().update({ runs: get().experiment.runs.map((r) => (r.id === id ? f(r) : r)) });
   return {
     ...initial(),
+    schedule: 'together',
+    setSchedule: (schedule) => set({ schedule }),
     setExperiment: (experiment, notices = []) => set({ experiment, notices }),
     update: (patch) => set((s) => ({ experiment: { ...s.experiment, ...patch } })),
     loadPreset: (name) => set({ experiment: PRESETS[name]!.experiment, notices: [] }),
@@ -108,7 +119,8 @@ export const useLab = create<LabState>()((set, get) => {
         });
         return;
       }
-      const memory = memoryProblem(e.task, Math.min(total, maxConcurrentRuns()));
+      setTimeShareWidth(get().schedule === 'together' ? e.runs.length : 0);
+      const memory = memoryProblem(e.task, Math.min(total, liveRunsAtOnce()));
       if (memory) {
         set({ notices: [memory] });
         return;

@@ -80,7 +80,19 @@ export function lastRow(c: TraceChunk): Record<string, number> {
 }
 
 /** The lab's one worker pool: its runs and the tuning grid (state/tuning.ts) share it. */
-export const labPool = new WorkerPool();
+export const labPool = new WorkerPool(() => Math.max(defaultPoolSize(), timeShareWidth));
+
+/**
+ * Time-sharing (issue 16, item 3): with more compared optimizers than cores, the lab trains one run of each at
+ * once, every worker on its share of the CPU (`workerShare`), so that all their curves move together; 0 keeps
+ * one worker per core ("finish one at a time").
+ */
+let timeShareWidth = 0;
+export function setTimeShareWidth(n: number): void {
+  timeShareWidth = Math.max(0, Math.min(8, Math.floor(n)));
+}
+/** Workers the lab may run at once now. */
+export const liveRunsAtOnce = (): number => Math.max(defaultPoolSize(), timeShareWidth);
 
 /** Workers that may train at once (see `defaultPoolSize`). */
 export const maxConcurrentRuns = defaultPoolSize;

@@ -1,4 +1,4 @@
-import { useLab } from '../../state/lab';
+import { useLab, type Schedule } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 
 /** Start, pause, resume, single step, stop and reset, for every run of the experiment at once. */
@@ -9,6 +9,7 @@ export function Controls() {
   const live = list.some((s) => s === 'running' || s === 'starting' || s === 'paused' || s === 'queued');
   const running = list.some((s) => s === 'running' || s === 'starting' || s === 'queued');
   const paused = list.some((s) => s === 'paused');
+  const schedule = useLab((s) => s.schedule);
   return (
     <p className="controls" data-testid="controls">
       <button type="button" onClick={() => lab.start()}>
@@ -32,7 +33,14 @@ export function Controls() {
       </button>{' '}
       <button type="button" onClick={() => lab.reset()} disabled={list.length === 0}>
         Reset
-      </button>
+      </button>{' '}
+      <label title="When runs outnumber the cores: train every compared optimizer at once on shares of the CPU, or one run per core at a time (fastest overall). Applies from the next Start.">
+        runs{' '}
+        <select aria-label="scheduling" value={schedule} onChange={(e) => lab.setSchedule(e.target.value as Schedule)}>
+          <option value="together">all optimizers together (time-shared)</option>
+          <option value="throughput">finish one at a time (fastest overall)</option>
+        </select>
+      </label>
     </p>
   );
 }
