@@ -8,13 +8,14 @@
  *    charts paused, interleaved (goal ≥ 0.95);
  *  - start-up: MNIST fetched, inflated and parsed from the local server (goal < 1 s);
  *  - parallel runs: 8 runs through the default pool against the same 8 one after another (goal: not slower).
- * Options: --only=charts,lab,mnist,parallel  --window=6 (seconds per measuring window)
+ *  - time-sharing: 4 optimizers × 2 seeds "together" against "finish one at a time" (goal: within 10 %).
+ * Options: --only=charts,lab,mnist,parallel,schedule  --window=6 (seconds per measuring window)
  */
 import { chromium, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const only = new Set((args.get('only') ?? 'charts,lab,mnist,parallel').split(','));
+const only = new Set((args.get('only') ?? 'charts,lab,mnist,parallel,schedule').split(','));
 const windowS = Number(args.get('window') ?? 6);
 const port = 4175;
 const base = `http://localhost:${port}`;
@@ -42,6 +43,31 @@ const snapshot = (page: Page) => page.evaluate(() => (window as unknown as { __l
 const totalSteps = async (page: Page) => (await snapshot(page)).runs.reduce((a, r) => a + r.step, 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Opens the lab at `url`, sets it up, presses Start and times until all `n` runs are done (ms). */
+async function timeUntilDone(url: string, n: number, setUp?: (page: Page) => Promise<unknown>): Promise<number> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  // Runs an earlier page saved come back from IndexedDB: clear them.
+  await page
+    .getByRole('button', { name: 'Reset', exact: true })
+    .click({ timeout: 5000 })
+    .catch(() => undefined);
+  await setUp?.(page);
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page.waitForFunction(
+    (count) => {
+      const s = (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot();
+      return s.runs.length === count && s.runs.every((r) => r.status === 'done');
+    },
+    n,
+    { timeout: 600_000, polling: 100 },
+  );
+  const ms = Date.now() - t0;
+  await page.close();
+  return ms;
+}
 
 const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
   stdio: 'ignore',
@@ -191,27 +217,7 @@ try {
   }
   if (only.has('parallel')) {
     const e = experiment({ task: 'regression', taskSettings: {}, runs: [{ id: 'a', optimizer: 'l4adam' }], steps: 3000, seeds: 8 });
-    const timeAll = async (pool: string) => {
-      const page = await browser.newPage();
-      await page.goto(`${base}/${pool ? `?pool=${pool}` : ''}#${encode(e)}`);
-      await page
-        .getByRole('button', { name: 'Reset', exact: true })
-        .click()
-        .catch(() => undefined);
-      const t0 = Date.now();
-      await page.getByRole('button', { name: 'Start', exact: true }).click();
-      await page.waitForFunction(
-        () => {
-          const s = (window as unknown as { __lab: { snapshot(): Snap } }).__lab.snapshot();
-          return s.runs.length === 8 && s.runs.every((r) => r.status === 'done');
-        },
-        undefined,
-        { timeout: 600_000, polling: 100 },
-      );
-      const ms = Date.now() - t0;
-      await page.close();
-      return ms;
-    };
+    const timeAll = (pool: string) => timeUntilDone(`${base}/${pool ? `?pool=${pool}` : ''}#${encode(e)}`, 8);
     const pooled: number[] = [];
     const serial: number[] = [];
     const extra = args.get('pools')?.split(',') ?? [];
@@ -228,6 +234,42 @@ try {
       `${ratio.toFixed(2)} (pool ${(median(pooled) / 1000).toFixed(1)} s, serial ${(median(serial) / 1000).toFixed(1)} s)`,
       '≤ 1',
       ratio <= 1,
+    );
+  }
+  if (only.has('schedule')) {
+    // Time-sharing's cost: 4 compared optimizers × 2 seeds on the cores, "together" (one run of each optimizer at
+    // once, on shares of the CPU) against "finish one at a time" (one run per core), alternately.
+    const e = experiment({
+      task: 'regression',
+      taskSettings: {},
+      runs: [
+        { id: 'a', optimizer: 'l4adam' },
+        { id: 'b', optimizer: 'l4mom' },
+        { id: 'c', optimizer: 'adam' },
+        { id: 'd', optimizer: 'momentum' },
+      ],
+      steps: 3000,
+      seeds: 2,
+    });
+    const timeAll = (schedule: 'together' | 'throughput') =>
+      timeUntilDone(`${base}/#${encode(e)}`, 8, (page) => page.getByLabel('scheduling').selectOption(schedule));
+    const together: number[] = [];
+    const throughput: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i % 2 === 0) {
+        together.push(await timeAll('together'));
+        throughput.push(await timeAll('throughput'));
+      } else {
+        throughput.push(await timeAll('throughput'));
+        together.push(await timeAll('together'));
+      }
+    }
+    const ratio = median(together) / median(throughput);
+    row(
+      'time-sharing: 4 optimizers × 2 seeds (regression, 3000 steps, wasm), all optimizers together ÷ one run per core',
+      `${ratio.toFixed(2)} (together ${together.map((t) => (t / 1000).toFixed(1)).join(', ')} s; one per core ${throughput.map((t) => (t / 1000).toFixed(1)).join(', ')} s)`,
+      '≤ 1.10',
+      ratio <= 1.1,
     );
   }
 } finally {
