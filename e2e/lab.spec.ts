@@ -334,6 +334,22 @@ test('the paired-difference chart of L4Adam vs Adam is drawn with its band, and 
   await page.getByLabel('paired difference B', { exact: true }).selectOption('a');
   await plot.hover({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
   await expect(chart.locator('g.hover')).toContainText('b (Adam) vs a (L4Adam)');
+  // The JSON bundle holds the derived curve as drawn: the pair, and per point the mean, its band and the seeds.
+  const [json] = await Promise.all([page.waitForEvent('download'), lab.button('Export JSON').click()]);
+  const bundle = JSON.parse(Buffer.concat(await (await json.createReadStream()).toArray()).toString('utf8')) as {
+    derived: {
+      pairedDifference: {
+        a: string;
+        b: string;
+        column: string;
+        points: { x: number; mean: number; lo: number; hi: number; seeds: number }[];
+      };
+    };
+  };
+  const d = bundle.derived.pairedDifference;
+  expect([d.a, d.b, d.column]).toEqual(['b', 'a', 'loss']);
+  expect(d.points.length).toBeGreaterThan(50);
+  expect(d.points.every((p) => p.seeds === 2 && p.lo <= p.mean && p.mean <= p.hi)).toBe(true);
   expect(lab.realErrors()).toEqual([]);
 });
 

@@ -40,8 +40,16 @@ interface BundleRun {
   branch?: { from: string; step: number } | null;
 }
 
-/** The JSON run bundle: config, seeds, every trace, the tfjs version, the backend (and why), and the GPU adapter. */
-export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id: string) => TraceChunk | null): string {
+/**
+ * The JSON run bundle: config, seeds, every trace (branches too), the tfjs version, the backend (and why), the GPU
+ * adapter, and the derived curves the charts show (`derived`: data only; an import recomputes them from the traces).
+ */
+export function makeBundle(
+  experiment: Experiment,
+  runs: RunMeta[],
+  traceOf: (id: string) => TraceChunk | null,
+  derived: Record<string, unknown> | null = null,
+): string {
   const list: BundleRun[] = runs.map((r) => {
     const t = traceOf(r.id);
     return {
@@ -65,7 +73,14 @@ export function makeBundle(experiment: Experiment, runs: RunMeta[], traceOf: (id
       branch: r.branch ?? null,
     };
   });
-  return JSON.stringify({ kind: BUNDLE_KIND, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), experiment, runs: list });
+  return JSON.stringify({
+    kind: BUNDLE_KIND,
+    version: BUNDLE_VERSION,
+    exportedAt: new Date().toISOString(),
+    experiment,
+    runs: list,
+    ...(derived ? { derived } : {}),
+  });
 }
 
 export class BundleError extends Error {

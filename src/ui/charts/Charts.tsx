@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { optimizerLabel } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import type { RunSpec } from '../../state/experiment';
@@ -8,6 +8,7 @@ import { useTuning } from '../../state/tuning';
 import type { RunGroup, XMode, ChartView } from './chartData';
 import { chartsFor } from './chartSpecs';
 import { colorOf } from './colors';
+import { setDerivedSource } from './derived';
 import { MetricChart, type TunedRates } from './MetricChart';
 import { useBranchPick } from '../runs/branchPick';
 
@@ -100,6 +101,11 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
     const [lo, hi, best, spec] = tunedKey.split(',');
     return { lo: Number(lo), hi: Number(hi), best: Number(best), spec: spec! };
   }, [tunedKey]);
+  // What the JSON bundle's derived curves are computed from (the paired difference, the tuned rates).
+  useEffect(() => {
+    setDerivedSource({ view, charts, tuned });
+    return () => setDerivedSource(null);
+  }, [view, charts, tuned]);
   return (
     <section aria-labelledby="charts-h" data-testid="charts">
       <h2 id="charts-h">Live charts</h2>

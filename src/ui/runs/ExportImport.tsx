@@ -4,6 +4,7 @@ import { readBenchmarkReport, useBenchmark } from '../../state/benchmark';
 import { makeBundle, readBundle, tracesToCsv } from '../../state/bundle';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
+import { derivedCurves } from '../charts/derived';
 import { traceOf } from '../../state/traces';
 
 function download(name: string, type: string, body: string): void {
@@ -25,7 +26,9 @@ export function ExportImport() {
       <button
         type="button"
         disabled={count === 0}
-        onClick={() => download('l4-lab-bundle.json', 'application/json', makeBundle(useLab.getState().experiment, runs(), traceOf))}
+        onClick={() =>
+          download('l4-lab-bundle.json', 'application/json', makeBundle(useLab.getState().experiment, runs(), traceOf, derivedCurves()))
+        }
       >
         Export JSON
       </button>{' '}
