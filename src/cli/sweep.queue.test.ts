@@ -31,40 +31,32 @@ async function until<T>(f: () => T | Promise<T>, what: string, ms = 30_000): Pro
   }
 }
 
-/** Redis with the append-only file on (a restart loses nothing), in `dir`, for at most 5 minutes. */
-async function startRedis(): Promise<void> {
-  redis = spawn(
+/**
+ * A Redis on a unix socket, for at most 5 minutes: by default with the append-only file on (a restart loses
+ * nothing); `volatile` keeps nothing across a restart.
+ */
+function redisServer(socket: string, volatile = false): ChildProcess {
+  const persistence = volatile ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec'];
+  const p = spawn(
     'timeout',
-    [
-      '300',
-      REDIS,
-      '--port',
-      '0',
-      '--unixsocket',
-      sock,
-      '--unixsocketperm',
-      '700',
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--dir',
-      dir,
-    ],
+    ['300', REDIS, '--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', ...persistence, '--dir', dir],
     {
       stdio: 'ignore',
     },
   );
-  children.push(redis);
+  children.push(p);
+  return p;
+}
+async function startRedis(): Promise<void> {
+  redis = redisServer(sock);
   await until(() => existsSync(sock), 'redis to listen');
 }
-async function stopRedis(): Promise<void> {
-  const exited = new Promise((r) => redis.once('exit', r));
-  redis.kill('SIGTERM'); // timeout passes it on; redis writes its append-only file and exits
+async function stop(p: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM'); // timeout passes it on; redis writes its append-only file (if it keeps one) and exits
   await exited;
 }
+const stopRedis = () => stop(redis);
 
 /** A `lab worker` process; its output lines are collected. */
 function worker(...extra: string[]): { proc: ChildProcess; lines: string[]; exited: Promise<number | null> } {
@@ -215,6 +207,37 @@ describe('lab sweep --queue and lab worker (BullMQ on Redis)', () => {
     expect(a.lines.join('\n')).toMatch(/SIGTERM, finishing the current run/);
     const collected = await lab(['sweep', long, '--queue', url, '--out', join(dir, 'sigterm')]);
     expect(collected.stdout).toMatch(/sigterm: 1 runs — 0 trained now, 1 already had a result/);
+  }, 120_000);
+
+  it('Redis restarted without persistence: the sweep re-adds the lost runs and finishes', async () => {
+    const sock2 = join(dir, 'volatile.sock');
+    const url2 = `unix://${sock2}`;
+    let r2 = redisServer(sock2, true);
+    await until(() => existsSync(sock2), 'the second redis');
+    const file = specFile('volatile', {
+      tasks: [{ task: 'regression', steps: 3000 }],
+      optimizers: [{ optimizer: 'adam', grid: { learningRate: [1e-3, 1e-2, 1e-1] } }, { optimizer: 'l4adam' }],
+    });
+    const spawnWorker = () => {
+      const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'worker', '--queue', url2], { stdio: 'ignore' });
+      children.push(p);
+      return p;
+    };
+    const ws = [spawnWorker(), spawnWorker()];
+    const out = join(dir, 'volatile');
+    const sweep = lab(['sweep', file, '--queue', url2, '--out', out]);
+    await until(() => existsSync(join(out, 'runs')) && readdirSync(join(out, 'runs')).length >= 2, 'two results');
+    await stop(r2);
+    r2 = redisServer(sock2, true);
+    await until(() => existsSync(sock2), 'the second redis, again');
+    const r = await sweep;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /volatile: 8 runs — 8 trained now, 0 already had a result, 0 failed, \d+ put on the queue again after their job was lost/,
+    );
+    expect(readdirSync(join(out, 'runs')).filter((f) => f.endsWith('.json'))).toHaveLength(8);
+    for (const w of ws) w.kill('SIGTERM');
+    await stop(r2);
   }, 120_000);
 
   it('a bad queue URL is a usage error with a sentence', async () => {
