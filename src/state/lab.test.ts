@@ -14,7 +14,7 @@ describe('limits', () => {
 describe('starting an experiment', () => {
   it('queues its runs interleaved across the compared optimizers, so every optimizer trains from the start', async () => {
     const { useLab } = await import('./lab');
-    const { maxConcurrentRuns, setWorkerFactory, useRuns } = await import('./runs');
+    const { liveRunsAtOnce, maxConcurrentRuns, setWorkerFactory, useRuns } = await import('./runs');
     // Workers that never answer: only which runs are handed to workers first matters here.
     setWorkerFactory(() => ({
       postMessage: () => {},
@@ -43,6 +43,8 @@ describe('starting an experiment', () => {
     };
     // Time-shared by default: one run of every compared optimizer at once, even with fewer cores than optimizers.
     expect(training()).toEqual(useRuns.getState().order.slice(0, Math.max(3, maxConcurrentRuns())));
+    // Later seeds start one per core as runs end (only the first seeds are time-shared).
+    expect(liveRunsAtOnce()).toBe(maxConcurrentRuns());
     // "Finish one at a time": one run per core, still interleaved.
     useLab.getState().setSchedule('throughput');
     useLab.getState().start();

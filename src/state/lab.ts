@@ -15,9 +15,9 @@ import { taskSpec } from '../tasks/catalogue';
 import { liveRunsAtOnce, setTimeShareWidth, useRuns, type RunCommand } from './runs';
 
 /**
- * How runs share the machine when they outnumber its cores: `together` (the default) trains one run of every
- * compared optimizer at once, time-shared, so every curve moves from the start; `throughput` trains one run per
- * core at a time, the fastest way through the whole experiment.
+ * How runs share the machine when they outnumber its cores: `together` (the default) starts the first seed of
+ * every compared optimizer at once, time-shared, so every curve moves from the start, and later seeds one per core
+ * as runs end; `throughput` trains one run per core from the start, the fastest way through the whole experiment.
  */
 export type Schedule = 'together' | 'throughput';
 
@@ -153,6 +153,9 @@ export const useLab = create<LabState>()((set, get) => {
         ),
         opts,
       );
+      // Only the first seeds are time-shared: once every optimizer has a run on screen, later seeds start one per
+      // core (time-sharing all of them cost 10–25 % of throughput on 2 cores; BENCHMARKS.md).
+      setTimeShareWidth(0);
     },
     commandAll: (cmd) => {
       const runs = useRuns.getState();

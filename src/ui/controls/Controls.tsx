@@ -34,10 +34,10 @@ export function Controls() {
       <button type="button" onClick={() => lab.reset()} disabled={list.length === 0}>
         Reset
       </button>{' '}
-      <label title="When runs outnumber the cores: train every compared optimizer at once on shares of the CPU, or one run per core at a time (fastest overall). Applies from the next Start.">
+      <label title="When runs outnumber the cores: start the first seed of every compared optimizer at once on shares of the CPU (later seeds one per core), or one run per core from the start (fastest overall). Applies from the next Start.">
         runs{' '}
         <select aria-label="scheduling" value={schedule} onChange={(e) => lab.setSchedule(e.target.value as Schedule)}>
-          <option value="together">all optimizers together (time-shared)</option>
+          <option value="together">every optimizer from the start (time-shared)</option>
           <option value="throughput">finish one at a time (fastest overall)</option>
         </select>
       </label>
