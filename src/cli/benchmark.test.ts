@@ -57,6 +57,8 @@ describe('npm run lab -- benchmark', () => {
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/mini: 16 runs — 16 trained now/);
+    // One page bundle per task, named by it (and its 2-D function).
+    expect(r.stdout).toContain(`${join(out, 'mini.1-regression.bundle.json')}, ${join(out, 'mini.2-functions-2d-quadratic.bundle.json')}`);
     expect(r.stdout).toMatch(/### Performance profile: fraction of tasks solved within τ × the fewest steps/);
     const report = JSON.parse(readFileSync(join(out, 'benchmark.json'), 'utf8')) as {
       result: {

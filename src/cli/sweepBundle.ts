@@ -33,7 +33,7 @@ export function thinIndexes(n: number, m: number): number[] {
 
 /**
  * Writes the bundles of every run that has a document (`read(runKey)`, null when it has none yet); returns the
- * files written. One task gives `<out>/<name>.bundle.json`; several give `<out>/<name>.<i>-<task>.bundle.json`.
+ * files written. One task gives `<out>/<name>.bundle.json`; several give `<out>/<name>.<i>-<task>[-<fn>].bundle.json`.
  */
 export function writeSweepBundles(
   spec: SweepSpec,
@@ -105,7 +105,8 @@ export function writeSweepBundles(
       missing: group.length - list.length,
       maxPoints,
     };
-    const file = join(out, groups.size === 1 ? `${spec.name}.bundle.json` : `${spec.name}.${gi + 1}-${first.task}.bundle.json`);
+    const fn = typeof first.taskSettings.fn === 'string' ? `-${first.taskSettings.fn}` : '';
+    const file = join(out, groups.size === 1 ? `${spec.name}.bundle.json` : `${spec.name}.${gi + 1}-${first.task}${fn}.bundle.json`);
     writeFileSync(
       file,
       JSON.stringify({ kind: 'l4-lab-run-bundle', version: 1, exportedAt: new Date().toISOString(), experiment, sweep, runs: list }),
