@@ -5,28 +5,30 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { Lab } from './lab';
 
-test('a merged sweep opens on the page whole: every grid point and seed, none clipped', async ({ page }) => {
-  // 12 grid points × 3 seeds = 36 runs, on the headless lab's local pool (a few seconds).
-  const dir = mkdtempSync(join(tmpdir(), 'l4-e2e-sweep-'));
-  const spec = join(dir, 'spec.json');
-  writeFileSync(
-    spec,
-    JSON.stringify({
-      kind: 'l4-lab-sweep',
-      v: 1,
-      name: 'wide',
-      tasks: [{ task: 'regression', settings: { samples: 50 }, steps: 30 }],
-      optimizers: [
-        { optimizer: 'adam', grid: { learningRate: { log: [1e-4, 1e-1, 10] } } },
-        { optimizer: 'l4adam', grid: { alpha: [0.15, 0.3] } },
-      ],
-      seeds: { first: 1, count: 3 },
-    }),
-  );
+/** Writes a sweep spec to a fresh folder and runs `lab <command> …` on it (local pool, 2 workers); returns its output folder and what it printed. */
+function headless(command: 'sweep' | 'benchmark', spec: object): { out: string; said: string } {
+  const dir = mkdtempSync(join(tmpdir(), `l4-e2e-${command}-`));
+  const file = join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify({ kind: 'l4-lab-sweep', v: 1, ...spec }));
   const out = join(dir, 'out');
-  const said = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'sweep', spec, '--out', out, '--workers', '2'], {
+  const args = command === 'sweep' ? ['sweep', file] : ['benchmark', '--spec', file];
+  const said = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', ...args, '--out', out, '--workers', '2'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { out, said };
+}
+
+test('a merged sweep opens on the page whole: every grid point and seed, none clipped', async ({ page }) => {
+  // 12 grid points × 3 seeds = 36 runs, on the headless lab's local pool (a few seconds).
+  const { out, said } = headless('sweep', {
+    name: 'wide',
+    tasks: [{ task: 'regression', settings: { samples: 50 }, steps: 30 }],
+    optimizers: [
+      { optimizer: 'adam', grid: { learningRate: { log: [1e-4, 1e-1, 10] } } },
+      { optimizer: 'l4adam', grid: { alpha: [0.15, 0.3] } },
+    ],
+    seeds: { first: 1, count: 3 },
   });
   expect(said).toContain('wide: 36 runs — 36 trained now');
   const bundle = join(out, 'wide.bundle.json');
@@ -54,25 +56,14 @@ test('a merged sweep opens on the page whole: every grid point and seed, none cl
 });
 
 test('a benchmark report opens on the page: the performance profile and a table per task', async ({ page }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'l4-e2e-bench-'));
-  const spec = join(dir, 'spec.json');
-  writeFileSync(
-    spec,
-    JSON.stringify({
-      kind: 'l4-lab-sweep',
-      v: 1,
-      name: 'mini',
-      tasks: [
-        { task: 'regression', settings: { samples: 50 }, steps: 100 },
-        { task: 'functions-2d', settings: { fn: 'quadratic', noise: 0.1 }, steps: 100 },
-      ],
-      optimizers: [{ optimizer: 'l4adam' }, { optimizer: 'adam', grid: { learningRate: [1e-3, 1e-1] } }],
-      seeds: { first: 1, count: 2 },
-    }),
-  );
-  const out = join(dir, 'out');
-  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', 'benchmark', '--spec', spec, '--out', out, '--workers', '2'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { out } = headless('benchmark', {
+    name: 'mini',
+    tasks: [
+      { task: 'regression', settings: { samples: 50 }, steps: 100 },
+      { task: 'functions-2d', settings: { fn: 'quadratic', noise: 0.1 }, steps: 100 },
+    ],
+    optimizers: [{ optimizer: 'l4adam' }, { optimizer: 'adam', grid: { learningRate: [1e-3, 1e-1] } }],
+    seeds: { first: 1, count: 2 },
   });
   const lab = new Lab(page);
   await lab.open();

@@ -1,30 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { MessageChannel } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serve } from '../worker/endpoint';
-import type { Endpoint, RunConfig } from '../worker/protocol';
+import type { RunConfig } from '../worker/protocol';
+import { inProcessWorkers } from '../worker/testing';
 import { branchRun, checkpointBefore, keepCheckpoint, MAX_KEPT, startBranching, useCheckpoints } from './branches';
 import { setWorkerFactory, useRuns } from './runs';
 import { traceOf } from './traces';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const env = {
-    probe: { registered: ['cpu'] as const, webgpuAdapter: async () => 'none' as const },
-    loadData: async () => ({}),
-    flushMs: 5,
-  };
-  setWorkerFactory(() => {
-    const { port1, port2 } = new MessageChannel();
-    const stop = serve(port1 as unknown as Endpoint, env);
-    return Object.assign(port2 as unknown as Endpoint, {
-      terminate() {
-        stop();
-        port1.close();
-        port2.close();
-      },
-    });
-  });
+  setWorkerFactory(inProcessWorkers());
   startBranching();
 });
 

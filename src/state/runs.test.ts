@@ -1,34 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
-import { MessageChannel } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serve } from '../worker/endpoint';
-import type { Endpoint, RunConfig } from '../worker/protocol';
+import type { RunConfig } from '../worker/protocol';
+import { inProcessWorkers } from '../worker/testing';
 import { maxConcurrentRuns, setWorkerFactory, useRuns, workerShare } from './runs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const env = { probe: { registered: ['cpu'] as const, webgpuAdapter: async () => 'none' as const }, loadData: async () => ({}), flushMs: 5 };
-
 describe('the run pool', () => {
   it('trains at most maxConcurrentRuns() at once; the rest wait as "queued" and all finish', async () => {
     let alive = 0;
     let peak = 0;
-    setWorkerFactory(() => {
-      const { port1, port2 } = new MessageChannel();
-      const stop = serve(port1 as unknown as Endpoint, env);
-      alive++;
-      peak = Math.max(peak, alive);
-      return Object.assign(port2 as unknown as Endpoint, {
-        terminate() {
-          alive--;
-          stop();
-          port1.close();
-          port2.close();
+    setWorkerFactory(
+      inProcessWorkers({
+        onSpawn: () => {
+          alive++;
+          peak = Math.max(peak, alive);
         },
-      });
-    });
+        onEnd: () => alive--,
+      }),
+    );
     const config: RunConfig = {
       task: 'functions-2d',
       taskSettings: { fn: 'quadratic' },
