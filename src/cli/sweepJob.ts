@@ -6,6 +6,7 @@
 import { startNodeBackend, tfjsVersion } from '../engine/nodeBackend';
 import { expandSweep, parseSweepSpec, SweepSpecError, SWEEP_KIND, SWEEP_VERSION, type SweepRun } from './sweepSpec';
 import { toJson, train, type Progress } from './train';
+import { isObject } from '../lib/isObject';
 
 /** What a finished run reports besides its document (the job's return value on a queue: < 1 KB). */
 export interface SweepSummary {
@@ -19,8 +20,6 @@ export interface SweepSummary {
 
 /** A payload that can never run (retrying it would only repeat the error). */
 export class BadRunError extends Error {}
-
-const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 
 /**
  * Checks an untrusted run: it must be exactly the run a one-cell sweep of its own fields expands to, run key

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { optimizerSpec, RECIPE_OPTIONS, unknownOptimizer } from '../optim/catalogue';
 import { isChoice, resolveSettings } from '../optim/settings';
 import { taskSettings, taskSpec, unknownTask } from '../tasks/catalogue';
+import { isObject } from '../lib/isObject';
 
 export const SWEEP_KIND = 'l4-lab-sweep';
 export const SWEEP_VERSION = 1;
@@ -99,7 +100,6 @@ export function axisValues(a: GridAxis): number[] {
   );
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 const plainSettings = (x: unknown): x is Record<string, number | string> =>
   isObject(x) && Object.values(x).every((v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string');
 

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { BenchmarkResult, EntryResult, Profile, TaskResult } from '../lib/perfProfile';
+import { isObject } from '../lib/isObject';
 
 export const BENCHMARK_KIND = 'l4-lab-benchmark';
 
@@ -14,7 +15,6 @@ export class BenchmarkError extends Error {
   }
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 const numOrNull = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x));
 
 function profileOf(x: unknown, what: string): Profile {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { optimizerSpec, optimizerTitle } from '../../optim/catalogue';
-import { isChoice } from '../../optim/settings';
+import { isChoice, type ParamSpec } from '../../optim/settings';
 import { branchRun, checkpointBefore, useCheckpoints } from '../../state/branches';
 import { useRuns } from '../../state/runs';
 import { ParamInput } from '../controls/ParamInput';
@@ -52,9 +52,8 @@ export function BranchPanel({ runId, onClose }: { runId: string; onClose(): void
       </p>
       <p>
         {spec?.settings
-          .filter((s) => !isChoice(s))
+          .filter((s): s is ParamSpec => !isChoice(s))
           .map((s) => {
-            if (isChoice(s)) return null;
             const current = changes[s.key] ?? (run.config.optimizerOptions[s.key] as number | undefined) ?? s.default;
             return (
               <ParamInput
