@@ -3,6 +3,7 @@
  * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP and the ConvNet, interleaved, and the
  * time of the first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
  * --models=mlp,convnet --programs (WebGL: list the shader programs a step runs, by name) --conv-rounds=N
+ * --only=Prodigy,D-Adapt (the pairs whose second member's name contains one of these)
  */
 import { chromium } from '@playwright/test';
 import { MODEL_TITLES, type PairResult } from '../src/bench/format';
@@ -46,6 +47,7 @@ try {
     const q = [
       models.includes('mlp') ? `&mlp=${p.rounds},${p.block},${p.warmup}` : '',
       models.includes('convnet') ? `&convnet=${convPlan.rounds},${convPlan.block},${convPlan.warmup}` : '',
+      args.has('only') ? `&only=${encodeURIComponent(args.get('only')!)}` : '',
     ].join('');
     await page.goto(`http://localhost:${port}/bench.html?backend=${b}${q}`);
     await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 900_000 });

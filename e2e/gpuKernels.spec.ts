@@ -63,3 +63,34 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     }
     expect(r.leaked).toBe(0);
   });
+
+/**
+ * Scalar formulas written once (src/optim/kernels/scalarFormula.ts) as shaders: every operation over 0, negatives,
+ * NaN and ±Inf against float32 numbers; Prodigy's and D-Adapt's tails (formulas) and ‖s‖₁ (the inner-product
+ * kernel's L1 mode) through 24 steps, NaN and ±Inf gradients included, against cpu (src/bench/formulaCheck.ts).
+ */
+for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
+  test(`${target} scalar formulas match float32, and Prodigy and D-Adapt follow cpu${target === 'webgpu' ? ' @webgpu' : ''}`, async ({
+    page,
+  }) => {
+    await page.goto(`/bench.html?formulas=${target}`);
+    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 60_000 });
+    const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+      ok: boolean;
+      error?: string;
+      backend: string;
+      mismatches: string[];
+      formulaCases: number;
+      trajectories: Record<string, number>;
+      l1Rel: number;
+      leaked: number;
+    };
+    expect(r.error).toBeUndefined();
+    expect(r.backend).toBe(target === 'webgpu' ? 'webgpu' : 'webgl');
+    expect(r.mismatches).toEqual([]);
+    expect(r.formulaCases).toBe(64);
+    expect(Object.keys(r.trajectories)).toEqual(['prodigy', 'dadapt-adam']);
+    for (const worst of Object.values(r.trajectories)) expect(worst).toBeLessThan(1e-3);
+    expect(r.l1Rel).toBeLessThan(2e-6);
+    expect(r.leaked).toBe(0);
+  });

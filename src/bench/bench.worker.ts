@@ -11,7 +11,9 @@ interface Plan {
   readonly warmup: number;
 }
 
-self.onmessage = async (e: MessageEvent<{ backend: 'wasm' | 'webgl' | 'webgpu' | 'cpu'; models: Partial<Record<BenchModel, Plan>> }>) => {
+self.onmessage = async (
+  e: MessageEvent<{ backend: 'wasm' | 'webgl' | 'webgpu' | 'cpu'; models: Partial<Record<BenchModel, Plan>>; only?: string }>,
+) => {
   try {
     const { backend, fallbackReason } = await chooseBackend(e.data.backend, browserProbe);
     if (backend !== e.data.backend) throw new Error(`backend ${e.data.backend} did not start: ${fallbackReason}`);
@@ -23,7 +25,7 @@ self.onmessage = async (e: MessageEvent<{ backend: 'wasm' | 'webgl' | 'webgpu' |
         skipped.push({ model, reason: "tfjs's WASM backend has no Conv2DBackpropFilter kernel" });
         continue;
       }
-      rows.push(...(await runPairs(plan.rounds, plan.block, plan.warmup, undefined, model)));
+      rows.push(...(await runPairs(plan.rounds, plan.block, plan.warmup, undefined, model, e.data.only)));
     }
     self.postMessage({ ok: true, backend, adapter, rows, skipped });
   } catch (err) {

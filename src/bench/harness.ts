@@ -299,8 +299,8 @@ export async function runPairs(
   for (const [ma, mb] of standardPairs(model)) {
     const before = tf.memory().numTensors;
     const [a, b] = [ma(), mb()];
-    // `only`: the pairs whose second member's name contains it (e.g. "step quality").
-    if (only !== undefined && !b.name.includes(only)) {
+    // `only`: the pairs whose second member's name contains it (e.g. "step quality"), or one of its comma-separated parts.
+    if (only !== undefined && !only.split(',').some((part) => b.name.includes(part))) {
       a.dispose();
       b.dispose();
       continue;

@@ -27,6 +27,14 @@ if (q.has('charts')) {
     (r) => setResult(r),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
+} else if (q.has('formulas')) {
+  // The scalar formulas as shaders against float32 numbers, and Prodigy/D-Adapt against cpu: bench.html?formulas=webgl2
+  const { runFormulaCheck } = await import('./formulaCheck');
+  const target = q.get('formulas');
+  runFormulaCheck(target === 'webgl1' || target === 'webgpu' ? target : 'webgl2').then(
+    (r) => setResult({ ok: true, ...r }),
+    (e: unknown) => setResult({ ok: false, error: String(e) }),
+  );
 } else if (q.has('dnc')) {
   // The DNC core against the golden file, and a few training steps: bench.html?dnc=webgl (or webgpu)
   const { runDncCheck } = await import('./dncCheck');
@@ -45,10 +53,11 @@ if (q.has('charts')) {
     worker.terminate();
   };
   // bench.html?backend=webgl&mlp=ROUNDS,BLOCK,WARMUP&convnet=ROUNDS,BLOCK,WARMUP (a model without a plan is not run)
+  // &only=Prodigy,D-Adapt (the pairs whose second member's name contains one of these)
   const plan = (name: string) => {
     const v = q.get(name)?.split(',').map(Number);
     return v && v.length === 3 ? { rounds: v[0]!, block: v[1]!, warmup: v[2]! } : undefined;
   };
   const models = Object.fromEntries((['mlp', 'convnet'] as const).flatMap((m) => (plan(m) ? [[m, plan(m)!]] : [])));
-  worker.postMessage({ backend, models });
+  worker.postMessage({ backend, models, ...(q.has('only') ? { only: q.get('only')! } : {}) });
 }

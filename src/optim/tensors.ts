@@ -39,19 +39,44 @@ function dotOps(a: Tensors, b: Tensors): Scalar {
   return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
 }
 
+/** One sum over parameter lists: the inner product Σ_i sum(a_i ⊙ b_i), or the L1 norm Σ_i sum(|a_i|). */
+export type ParameterSum = { readonly dot: readonly [Tensors, Tensors] } | { readonly l1: Tensors };
+
+function sumOps(t: ParameterSum): Scalar {
+  if ('dot' in t) return dotOps(t.dot[0], t.dot[1]);
+  const parts = t.l1.map((x) => tf.sum(tf.abs(x)));
+  return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
+}
+
 /**
- * scale_p · Σ_i sum(a_i ⊙ b_i) for each pair (a, b) of parameter lists, as device scalars. On WebGL all pairs
- * together take two shader dispatches (webglDots.ts), on WebGPU a few compute dispatches (webgpuDots.ts): op by
- * op they cost several per tensor. On WASM and cpu each is op by op (no dispatch cost to save there).
+ * scale_p · (sum p) for one or two sums over parameter lists, as device scalars. On WebGL they take two shader
+ * dispatches together (webglDots.ts), on WebGPU a few compute dispatches (webgpuDots.ts): op by op they cost
+ * several per tensor. On WASM and cpu each is op by op (no dispatch cost to save there).
  */
-export function dots(pairs: readonly (readonly [Tensors, Tensors])[], scales?: readonly number[]): Scalar[] {
-  if (webglDotsAvailable(pairs)) return webglDots(pairs, scales);
-  if (webgpuDotsAvailable(pairs)) return webgpuDots(pairs, scales);
-  return pairs.map(([a, b], i) => {
-    const d = dotOps(a, b);
+export function parameterSums(terms: readonly ParameterSum[], scales?: readonly number[]): Scalar[] {
+  // An L1 norm runs in the kernels as the pair (a, a), flagged to sum |a|.
+  const pairs = terms.map((t) => ('dot' in t ? t.dot : ([t.l1, t.l1] as const)));
+  const abs = terms.map((t) => !('dot' in t));
+  if (webglDotsAvailable(pairs)) return webglDots(pairs, scales, abs);
+  if (webgpuDotsAvailable(pairs)) return webgpuDots(pairs, scales, abs);
+  return terms.map((t, i) => {
+    const d = sumOps(t);
     const s = scales?.[i] ?? 1;
     return s === 1 ? d : (tf.mul(d, s) as Scalar);
   });
+}
+
+/** scale_p · Σ_i sum(a_i ⊙ b_i) for each pair (a, b) of parameter lists (see `parameterSums`). */
+export function dots(pairs: readonly (readonly [Tensors, Tensors])[], scales?: readonly number[]): Scalar[] {
+  return parameterSums(
+    pairs.map((dot) => ({ dot })),
+    scales,
+  );
+}
+
+/** Σ_i sum(|a_i|): the L1 norm of a parameter list, as one device scalar. */
+export function sumAbs(a: Tensors): Scalar {
+  return parameterSums([{ l1: a }])[0]!;
 }
 
 /** Σ_i sum(a_i ⊙ b_i): the inner product of two parameter lists, as one device scalar. */

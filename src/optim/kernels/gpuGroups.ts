@@ -57,8 +57,12 @@ export function inputNamer<T extends { dataId: object }>(): { readonly inputs: T
   };
 }
 
-/** The attributes of the inner-product kernels: how many pairs of lists, and each pair's scale. */
+/**
+ * The attributes of the inner-product kernels: how many pairs of lists, each pair's scale, and which pairs sum
+ * |a| instead of a ⊙ b (an L1 norm; such a pair is passed as (a, a)).
+ */
 export interface DotsAttrs {
   readonly pairs: number;
   readonly scales: readonly number[];
+  readonly abs: readonly boolean[];
 }

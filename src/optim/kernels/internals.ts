@@ -33,7 +33,8 @@ export interface WebGLProgram {
   readonly packedOutput?: boolean;
   /** Inputs of other shapes are broadcast to the output's (tfjs's binary ops set it). */
   readonly supportsBroadcasting?: boolean;
-  readonly customUniforms?: { name: string; type: 'float' }[];
+  /** `arrayIndex`: an array of that many floats (set with uniform1fv). */
+  readonly customUniforms?: { name: string; type: 'float'; arrayIndex?: number }[];
 }
 
 /** What our WebGL kernels use of tfjs-backend-webgl's MathBackendWebGL. */

@@ -50,6 +50,7 @@ function partCode(
   fn: string,
   shape: readonly number[],
   names: readonly (readonly [string, string])[],
+  abs: readonly boolean[],
   width: number,
 ): { texels: number; code: string } {
   const rank = shape.length;
@@ -71,7 +72,9 @@ function partCode(
             : `get${n}(b / ${d1}, b - (b / ${d1}) * ${d1}, 2 * r, 2 * c)`;
   const distinct = [...new Set(names.flat())];
   const fetches = distinct.map((n) => `vec4 v${n} = ${at(n)};`).join(' ');
-  const sums = names.map(([a, b], p) => `vec4 p${p} = v${a} * v${b}; acc.${'xy'[p]} += ${sumOf(`p${p}`, shape)};`).join(' ');
+  const sums = names
+    .map(([a, b], p) => `vec4 p${p} = ${abs[p] ? `abs(v${a})` : `v${a} * v${b}`}; acc.${'xy'[p]} += ${sumOf(`p${p}`, shape)};`)
+    .join(' ');
   const masks = `${C % 2 === 1 ? `bool yOk = 2 * c + 1 < ${C};` : ''} ${rank >= 2 && R % 2 === 1 ? `bool zOk = 2 * r + 1 < ${R};` : ''}`;
   return {
     texels,
@@ -114,7 +117,7 @@ interface Plan {
  * The first pass for one or two pairs: every fragment sums one block of texels of one tensor for both pairs at
  * once (each texel fetched once), and writes the pairs' sums to x and z of a packed [2, 2·blocks] output.
  */
-function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[], width: number): Plan {
+function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[], abs: readonly boolean[], width: number): Plan {
   const { inputs, nameOf } = inputNamer<TensorInfo>();
   const shapes = pairs[0]![0].map((t) => t.shape);
   const fns: string[] = [];
@@ -122,7 +125,7 @@ function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorI
   let offset = 0;
   shapes.forEach((shape, i) => {
     const names = pairs.map(([a, b]) => [nameOf(a[i]!), nameOf(b[i]!)] as const);
-    const part = partCode(`part${i}`, shape, names, width);
+    const part = partCode(`part${i}`, shape, names, abs, width);
     const blocks = Math.ceil(part.texels / width);
     if (blocks === 0) return;
     fns.push(part.code);
@@ -144,7 +147,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales }) => {
+  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales, abs }) => {
     {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const shapes = Array.from({ length: count }, (_, i) => tensor(0, 0, i).shape);
@@ -153,7 +156,7 @@ function register(): void {
       const groups = groupsOf(count, pairs, (p, side, i) => tensor(p, side, i).dataId);
       const partials = groups.map((g) => {
         const sub = Array.from({ length: pairs }, (_, p) => [g.map((i) => tensor(p, 0, i)), g.map((i) => tensor(p, 1, i))] as const);
-        const p = plan(sub, width);
+        const p = plan(sub, abs, width);
         const info = gl.runWebGLProgram(
           {
             name: PARTIALS,
@@ -232,12 +235,16 @@ export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])
  * further group of tensors when they need more texture units than one program has). The pairs' lists
  * must have the same shapes (parameter lists of one model); check `webglDotsAvailable` first.
  */
-export function webglDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
+export function webglDots(
+  pairs: readonly (readonly [Tensors, Tensors])[],
+  scales: readonly number[] = pairs.map(() => 1),
+  abs: readonly boolean[] = pairs.map(() => false),
+): Scalar[] {
   register();
   const inputs = pairInputs(pairs);
   // In a tidy: the kernel's vector and the slices are intermediates, only the scalars are returned.
   return tf.tidy(() => {
-    const out = runOurKernel<DotsAttrs, tf.Tensor1D>(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales] });
+    const out = runOurKernel<DotsAttrs, tf.Tensor1D>(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales], abs: [...abs] });
     if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
     // Continuous slices of a WebGL tensor are views, not dispatches.
     return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);

@@ -33,6 +33,7 @@ interface Part {
   readonly size: number;
   readonly firstBlock: number;
   readonly names: readonly (readonly [string, string])[];
+  readonly abs: readonly boolean[];
 }
 
 function partialsProgram(parts: readonly Part[], variableNames: string[], totalBlocks: number, rows: number) {
@@ -40,7 +41,7 @@ function partialsProgram(parts: readonly Part[], variableNames: string[], totalB
   let offset = 0;
   const branches = parts.map((part, i) => {
     const blocks = Math.ceil(part.size / BLOCK);
-    const sums = part.names.map(([a, b], p) => `acc${p} = acc${p} + ${a}[j] * ${b}[j];`).join(' ');
+    const sums = part.names.map(([a, b], p) => `acc${p} = acc${p} + ${part.abs[p] ? `abs(${a}[j])` : `${a}[j] * ${b}[j]`};`).join(' ');
     const code = `${i === 0 ? '' : 'else '}if (w < ${offset + blocks}) {
           let start = (w - ${offset}) * ${BLOCK};
           let stop = min(start + ${BLOCK}, ${part.size});
@@ -53,7 +54,7 @@ function partialsProgram(parts: readonly Part[], variableNames: string[], totalB
     name: KERNEL,
     variableNames,
     outputShape: [rows, totalBlocks],
-    shaderKey: `L4LabWebGPUDots_${totalBlocks}_${firstBlock}_${parts.map((p) => `${p.size}:${p.names.map((n) => n.join('')).join('.')}`).join('_')}`,
+    shaderKey: `L4LabWebGPUDots_${totalBlocks}_${firstBlock}_${parts.map((p) => `${p.size}:${p.names.map((n, q) => (p.abs[q] ? `|${n[0]}|` : n.join(''))).join('.')}`).join('_')}`,
     dispatchLayout: { x: [0, 1] },
     dispatch: [offset, 1, 1],
     workgroupSize: [THREADS, 1, 1],
@@ -117,7 +118,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  registerOurKernel<'webgpu', DotsAttrs>(KERNEL, 'webgpu', (inputs, gpu, { pairs, scales }) => {
+  registerOurKernel<'webgpu', DotsAttrs>(KERNEL, 'webgpu', (inputs, gpu, { pairs, scales, abs }) => {
     {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const tensorsOf = (i: number) => Array.from({ length: pairs }, (_, p) => [tensor(p, 0, i), tensor(p, 1, i)] as const);
@@ -139,6 +140,7 @@ function register(): void {
           size: sizes[i]!,
           firstBlock: firstBlocks[i]!,
           names: tensorsOf(i).map(([a, b]) => [nameOf(a), nameOf(b)] as const),
+          abs,
         }));
         gpu.runWebGPUProgram(
           partialsProgram(
@@ -182,8 +184,12 @@ export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors]
 }
 
 /** scale_p · Σ_i sum(a_i ⊙ b_i) for every pair p, as device scalars (check `webgpuDotsAvailable` first). */
-export function webgpuDots(pairs: readonly (readonly [Tensors, Tensors])[], scales: readonly number[] = pairs.map(() => 1)): Scalar[] {
+export function webgpuDots(
+  pairs: readonly (readonly [Tensors, Tensors])[],
+  scales: readonly number[] = pairs.map(() => 1),
+  abs: readonly boolean[] = pairs.map(() => false),
+): Scalar[] {
   register();
   const inputs = pairInputs(pairs);
-  return runOurKernel<DotsAttrs, Scalar[]>(KERNEL, inputs, { pairs: pairs.length, scales: [...scales] });
+  return runOurKernel<DotsAttrs, Scalar[]>(KERNEL, inputs, { pairs: pairs.length, scales: [...scales], abs: [...abs] });
 }

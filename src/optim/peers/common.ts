@@ -93,9 +93,3 @@ export function peerTransform<H extends Hyper, S extends PeerState<H>>(def: Peer
 export function l2Gradient(grads: Tensors, params: Tensors, lambda: number): Tensors {
   return lambda === 0 ? grads : grads.map((g, i) => tf.add(g, tf.mul(params[i]!, lambda)));
 }
-
-/** Σ_i sum(|a_i|): the L1 norm of a parameter list, as one device scalar. */
-export function sumAbs(a: Tensors): Scalar {
-  const parts = a.map((x) => tf.sum(tf.abs(x)));
-  return (parts.length === 1 ? parts[0] : tf.addN(parts)) as Scalar;
-}

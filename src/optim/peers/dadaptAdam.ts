@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
-import { dot } from '../tensors';
+import { parameterSums } from '../tensors';
+import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
+import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, type PeerState } from './common';
 import { DADAPT_ADAM_DEFAULTS, type DAdaptAdamSettings } from './defaults';
 
 export interface DAdaptAdamState extends PeerState<DAdaptAdamSettings> {
@@ -63,29 +64,19 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       // m, v and s are kept as undivided sums (m = (1 − β1)·M, v = (1 − β2)·V, s = (1 − q)·S) and the denominator
       // as √V + ε/√(1 − β2): the constant factors fold into scalars, two passes fewer per step.
       const rootB2 = Math.sqrt(1 - h.beta2);
-      // The numerator's new term reads s and v from before this step's update: s/(√v + ε) = (1 − q)/√(1 − β2)·S/den.
-      const a = tf.mul(
-        eta,
-        tf.mul(
-          dot(
-            g,
-            state.s.map((si, i) => tf.div(si, state.den[i]!)),
-          ),
-          (1 - q) / rootB2,
-        ),
-      );
       const etaG = g.map((x) => tf.mul(x, eta));
       const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), etaG[i]!));
       const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(g[i]!)));
       const s = state.s.map((si, i) => tf.add(tf.mul(si, q), etaG[i]!));
-      const denom = sumAbs(s);
-      const ok = tf.greater(denom, 0);
-      const rNew = tf.add(tf.mul(state.r, q), tf.mul(a, 1 - q));
-      // d̂ = r/((1 − q)·‖s‖₁) = r/((1 − q)²·‖S‖₁).
-      const dHat = tf.where(ok, tf.div(rNew, tf.mul(denom, (1 - q) * (1 - q))), 0) as Scalar;
-      const capped = h.growthRate === null ? dHat : tf.minimum(dHat, tf.mul(state.d, h.growthRate));
-      const d = tf.where(ok, tf.maximum(state.d, capped), state.d) as Scalar;
-      const r = tf.where(ok, rNew, state.r) as Scalar;
+      // The numerator's new term reads s and v from before this step's update: ⟨g, s/(√v + ε)⟩ = (1 − q)/√(1 − β2)·⟨g, S/den⟩;
+      // with ‖s‖₁, one pass over the tensors for both on GPUs.
+      const [gSden, sNorm] = parameterSums([
+        {
+          dot: [g, state.s.map((si, i) => tf.div(si, state.den[i]!))],
+        },
+        { l1: s },
+      ]) as [Scalar, Scalar];
+      const t = runScalarFormula(dadaptEnd(h, bc), { d: state.d, r: state.r, gSden, sNorm });
       const den = v.map((vi) => tf.add(tf.sqrt(vi), h.eps / rootB2));
       // m/(√v + ε) = c·M/den with c = (1 − β1)/√(1 − β2).
       const c = (1 - h.beta1) / rootB2;
@@ -93,12 +84,46 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
         const step = tf.div(mi, den[i]!);
         return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, tf.mul(eta, h.weightDecay / c))) : step;
       });
-      const flags = tf.mul(tf.sub(1, tf.cast(ok, 'float32')), StepFlags.badDenominator) as Scalar;
-      const end = guardedUpdate(u, tf.scalar(c), eta, flags);
+      const end = guardedUpdate(u, t.multiplier, eta, t.flags);
+      const { d, r, dHat } = t;
       return {
         updates: end.updates,
         state: { count: k + 1, hyper: h, d, r, m, v, s, den, diagnostics: { ...end.diagnostics, d, dHat } },
       };
     },
   });
+}
+
+/**
+ * After the sums: r (a √β2-EMA of η·⟨g, s/(√v + ε)⟩), d̂ = r/((1 − √β2)·‖s‖₁), d = max(d, d̂) (growth-capped)
+ * for the next step, and the step's multiplier c = (1 − β1)/√(1 − β2). With ‖s‖₁ = 0 the step is flagged and
+ * d and r stay.
+ */
+function dadaptEnd(
+  h: DAdaptAdamSettings,
+  bc: number,
+): ScalarFormula<'d' | 'r' | 'gSden' | 'sNorm', 'd' | 'r' | 'dHat' | 'flags' | 'multiplier'> {
+  const q = Math.sqrt(h.beta2);
+  const rootB2 = Math.sqrt(1 - h.beta2);
+  return {
+    name: 'DAdaptEnd',
+    inputs: ['d', 'r', 'gSden', 'sNorm'],
+    outputs: ['d', 'r', 'dHat', 'flags', 'multiplier'],
+    body: (x, v) => {
+      const eta = x.mul(v.d, x.c(h.lr * bc));
+      const a = x.mul(eta, x.mul(v.gSden, x.c((1 - q) / rootB2)));
+      const rNew = x.add(x.mul(v.r, x.c(q)), x.mul(a, x.c(1 - q)));
+      const ok = x.gt(v.sNorm, x.c(0));
+      // d̂ = r/((1 − q)·‖s‖₁) = r/((1 − q)²·‖S‖₁).
+      const dHat = x.select(ok, x.div(rNew, x.mul(v.sNorm, x.c((1 - q) * (1 - q)))), x.c(0));
+      const capped = h.growthRate === null ? dHat : x.min(dHat, x.mul(v.d, x.c(h.growthRate)));
+      return {
+        d: x.select(ok, x.max(v.d, capped), v.d),
+        r: x.select(ok, rNew, v.r),
+        dHat,
+        flags: x.select(ok, x.c(0), x.c(StepFlags.badDenominator)),
+        multiplier: x.c((1 - h.beta1) / rootB2),
+      };
+    },
+  };
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
-import { dot } from '../tensors';
+import { parameterSums } from '../tensors';
+import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, sumAbs, type PeerState } from './common';
+import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, type PeerState } from './common';
 import { PRODIGY_DEFAULTS, type ProdigySettings } from './defaults';
 
 export interface ProdigyState extends PeerState<ProdigySettings> {
@@ -59,40 +60,29 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
     update(grads, state, params) {
       const h = state.hyper;
       const k = state.count;
-      const beta3 = h.beta3 ?? Math.sqrt(h.beta2);
       const g = l2Gradient(grads, params, h.decouple ? 0 : h.weightDecay);
       const bc = h.useBiasCorrection ? Math.sqrt(1 - Math.pow(h.beta2, k + 1)) / (1 - Math.pow(h.beta1, k + 1)) : 1;
       const d = state.d;
-      const eta = tf.mul(d, h.lr * bc) as Scalar;
-      const dOverD0 = tf.div(d, h.d0) as Scalar;
-      // ⟨g, x₀ − x⟩ = −⟨g, displacement⟩.
-      const rNew = tf.sub(tf.mul(state.r, beta3), tf.mul(tf.mul(dOverD0, eta), dot(g, state.displacement))) as Scalar;
+      const { sScale } = runScalarFormula(prodigyStart(h, bc), { d });
       // m and v as undivided sums of d·g and (d·g)² (m = (1 − β1)·M, v = (1 − β2)·V): the constant factors go into
       // the step's multiplier and ε's term, saving a pass.
       const dg = g.map((x) => tf.mul(x, d));
       const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), dg[i]!));
       const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(dg[i]!)));
-      const sScale = tf.mul(dOverD0, h.safeguardWarmup ? d : eta);
-      const s = state.s.map((si, i) => tf.add(tf.mul(si, beta3), tf.mul(g[i]!, sScale)));
-      const denom = sumAbs(s);
-      const ok = tf.greater(denom, 0);
-      // With ‖s‖₁ = 0 (a zero first gradient) the official code returns before touching d, r or x.
-      const dHat = tf.where(ok, tf.div(tf.mul(rNew, h.dCoef), denom), 0) as Scalar;
-      const dMax = tf.where(ok, tf.maximum(state.dMax, dHat), state.dMax) as Scalar;
-      const first = tf.where(tf.equal(d, h.d0), tf.maximum(d, dHat), d);
-      const grown = h.growthRate === null ? dMax : tf.minimum(dMax, tf.mul(first, h.growthRate));
-      const dNew = tf.where(ok, grown, d) as Scalar;
-      const r = tf.where(ok, rNew, state.r) as Scalar;
+      const s = state.s.map((si, i) => tf.add(tf.mul(si, h.beta3 ?? Math.sqrt(h.beta2)), tf.mul(g[i]!, sScale)));
+      // ⟨g, x₀ − x⟩ = −⟨g, displacement⟩, and ‖s‖₁: one pass over the tensors for both on GPUs.
+      const [gDisp, sNorm] = parameterSums([{ dot: [g, state.displacement] }, { l1: s }]) as [Scalar, Scalar];
+      const t = runScalarFormula(prodigyEnd(h, bc), { d, dMax: state.dMax, r: state.r, gDisp, sNorm });
+      const dNew = t.d;
+      const dMax = t.dMax;
+      const r = t.r;
+      const dHat = t.dHat;
       // η·m/(√v + d·ε) = η·c·M/(√V + d·ε/√(1 − β2)) with c = (1 − β1)/√(1 − β2).
-      const rootB2 = Math.sqrt(1 - h.beta2);
-      const c = (1 - h.beta1) / rootB2;
-      const dEps = tf.mul(dNew, h.eps / rootB2);
       const u = m.map((mi, i) => {
-        const step = tf.div(mi, tf.add(tf.sqrt(v[i]!), dEps));
-        return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, h.weightDecay / c)) : step;
+        const step = tf.div(mi, tf.add(tf.sqrt(v[i]!), t.dEps));
+        return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, h.weightDecay / stepFactor(h))) : step;
       });
-      const flags = tf.mul(tf.sub(1, tf.cast(ok, 'float32')), StepFlags.badDenominator) as Scalar;
-      const end = guardedUpdate(u, c === 1 ? eta : (tf.mul(eta, c) as Scalar), eta, flags);
+      const end = guardedUpdate(u, stepFactor(h) === 1 ? t.eta : t.multiplier, t.eta, t.flags);
       return {
         updates: end.updates,
         state: {
@@ -110,4 +100,54 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       };
     },
   });
+}
+
+/** c = (1 − β1)/√(1 − β2): the factor between Adam's moments and the undivided sums kept here. */
+const stepFactor = (h: ProdigySettings) => (1 - h.beta1) / Math.sqrt(1 - h.beta2);
+
+/** The scale of g in s, (d/d₀)·η with η = d·lr (bias-corrected), or (d/d₀)·d with the safeguard warm-up. */
+function prodigyStart(h: ProdigySettings, bc: number): ScalarFormula<'d', 'sScale'> {
+  return {
+    name: 'ProdigyStart',
+    inputs: ['d'],
+    outputs: ['sScale'],
+    body: (x, { d }) => ({ sScale: x.mul(x.div(d, x.c(h.d0)), h.safeguardWarmup ? d : x.mul(d, x.c(h.lr * bc))) }),
+  };
+}
+
+/**
+ * After the sums: r, d̂ = dCoef·r/‖s‖₁, d = max(d₀, every d̂ so far) (growth-capped), ε's term d·ε and the
+ * step's multiplier η·c. With ‖s‖₁ = 0 (a zero first gradient) the official code returns before touching d, r
+ * or x: the step is flagged and d and r stay.
+ */
+function prodigyEnd(
+  h: ProdigySettings,
+  bc: number,
+): ScalarFormula<'d' | 'dMax' | 'r' | 'gDisp' | 'sNorm', 'eta' | 'd' | 'dMax' | 'r' | 'dHat' | 'dEps' | 'flags' | 'multiplier'> {
+  return {
+    name: 'ProdigyEnd',
+    inputs: ['d', 'dMax', 'r', 'gDisp', 'sNorm'],
+    outputs: ['eta', 'd', 'dMax', 'r', 'dHat', 'dEps', 'flags', 'multiplier'],
+    body: (x, v) => {
+      const eta = x.mul(v.d, x.c(h.lr * bc));
+      const dOverD0 = x.div(v.d, x.c(h.d0));
+      const rNew = x.sub(x.mul(v.r, x.c(h.beta3 ?? Math.sqrt(h.beta2))), x.mul(x.mul(dOverD0, eta), v.gDisp));
+      const ok = x.gt(v.sNorm, x.c(0));
+      const dHat = x.select(ok, x.div(x.mul(rNew, x.c(h.dCoef)), v.sNorm), x.c(0));
+      const dMax = x.select(ok, x.max(v.dMax, dHat), v.dMax);
+      const first = x.select(x.eq(v.d, x.c(h.d0)), x.max(v.d, dHat), v.d);
+      const grown = h.growthRate === null ? dMax : x.min(dMax, x.mul(first, x.c(h.growthRate)));
+      const d = x.select(ok, grown, v.d);
+      return {
+        eta,
+        d,
+        dMax,
+        r: x.select(ok, rNew, v.r),
+        dHat,
+        dEps: x.mul(d, x.c(h.eps / Math.sqrt(1 - h.beta2))),
+        flags: x.select(ok, x.c(0), x.c(StepFlags.badDenominator)),
+        multiplier: x.mul(eta, x.c(stepFactor(h))),
+      };
+    },
+  };
 }
