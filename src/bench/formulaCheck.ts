@@ -11,17 +11,20 @@ import { makeOptimizer } from '../optim/recipes';
 import { parameterSums } from '../optim/tensors';
 import { feed, type FedStep } from '../optim/testing/feed';
 
-type Out = 'sum' | 'diff' | 'prod' | 'quot' | 'big' | 'small' | 'picked' | 'same' | 'ok';
+type Out = 'sum' | 'diff' | 'prod' | 'quot' | 'root' | 'big' | 'small' | 'picked' | 'same' | 'ok';
 /** Every operation once, with constants among the operands. */
 const EVERY_OP: ScalarFormula<'a' | 'b', Out> = {
   name: 'FormulaCheck',
   inputs: ['a', 'b'],
-  outputs: ['sum', 'diff', 'prod', 'quot', 'big', 'small', 'picked', 'same', 'ok'],
+  outputs: ['sum', 'diff', 'prod', 'quot', 'root', 'big', 'small', 'picked', 'same', 'ok'],
+  // Two of them also written packed on WebGL.
+  broadcast: ['prod', 'root'],
   body: (x, { a, b }) => ({
     sum: x.add(a, b),
     diff: x.sub(a, x.c(0.25)),
     prod: x.mul(a, b),
     quot: x.div(a, b),
+    root: x.sqrt(a),
     big: x.max(a, b),
     small: x.min(a, x.c(-3)),
     picked: x.select(x.gt(a, b), a, x.c(7)),

@@ -36,6 +36,7 @@ function sourceOps(lang: Lang, src: Source): ScalarOps<string, string> {
     sub: (a, b) => emit('float', `${a} - ${b}`),
     mul: (a, b) => emit('float', `${a} * ${b}`),
     div: (a, b) => emit('float', `${a} / ${b}`),
+    sqrt: (a) => emit('float', `sqrt(${a})`),
     max: extreme('max'),
     min: extreme('min'),
     gt: (a, b) => emit('bool', `${a} > ${b}`),
@@ -63,6 +64,8 @@ interface FormulaAttrs {
   readonly lines: string;
   readonly outs: string[];
   readonly constants: number[];
+  /** WebGL: the outputs (by index) to write packed as well, as scalars of their own. */
+  readonly packed: number[];
 }
 
 let registered = false;
@@ -72,7 +75,7 @@ function register(): void {
   registerOurKernel<'webgl', FormulaAttrs>(GLSL_KERNEL, 'webgl', (inputs, gl, a) => {
     const names = Array.from({ length: a.inputs }, (_, i) => `X${i}`);
     const k = Math.max(1, a.constants.length);
-    return gl.runWebGLProgram(
+    const vector = gl.runWebGLProgram(
       {
         name: a.name,
         variableNames: names,
@@ -90,6 +93,20 @@ function register(): void {
       'float32',
       [a.constants.length === 0 ? [0] : a.constants],
     );
+    const packed = a.packed.map((j) =>
+      gl.runWebGLProgram(
+        {
+          name: `${a.name}Packed`,
+          variableNames: ['V'],
+          outputShape: [],
+          packedOutput: true,
+          userCode: `void main() { setOutput(vec4(getV(${j}))); }`,
+        },
+        [vector],
+        'float32',
+      ),
+    );
+    return [vector, ...packed];
   });
   registerOurKernel<'webgpu', FormulaAttrs>(WGSL_KERNEL, 'webgpu', (inputs, gpu, a) => {
     const names = Array.from({ length: a.inputs }, (_, i) => `X${i}`);
@@ -127,17 +144,28 @@ function run<I extends string, O extends string>(
   register();
   const { src, outs } = compile(formula, lang);
   const named = Object.fromEntries(formula.inputs.map((k, i) => [`X${i}`, inputs[k]]));
+  const packed = lang === 'glsl' ? (formula.broadcast ?? []).map((k) => formula.outputs.indexOf(k)) : [];
   const attrs: FormulaAttrs = {
     name: formula.name,
     inputs: formula.inputs.length,
     lines: src.lines.join('\n'),
     outs,
     constants: src.constants,
+    packed,
   };
   return tf.tidy(() => {
-    const out = runOurKernel<FormulaAttrs, tf.Tensor1D | Scalar[]>(lang === 'glsl' ? GLSL_KERNEL : WGSL_KERNEL, named, attrs);
-    // WebGL writes one vector, whose continuous slices are views; WebGPU one scalar per output.
-    const part = (i: number) => (Array.isArray(out) ? out[i]! : (tf.reshape(tf.slice(out, [i], [1]), []) as Scalar));
+    const out = runOurKernel<FormulaAttrs, Scalar[] | [tf.Tensor1D, ...Scalar[]]>(
+      lang === 'glsl' ? GLSL_KERNEL : WGSL_KERNEL,
+      named,
+      attrs,
+    );
+    if (lang === 'wgsl') return Object.fromEntries(formula.outputs.map((k, i) => [k, out[i]])) as Record<O, Scalar>;
+    // WebGL writes one vector, whose continuous slices are views, and the packed copies after it.
+    const [vector, ...copies] = out as [tf.Tensor1D, ...Scalar[]];
+    const part = (i: number) => {
+      const p = packed.indexOf(i);
+      return p >= 0 ? copies[p]! : (tf.reshape(tf.slice(vector, [i], [1]), []) as Scalar);
+    };
     return Object.fromEntries(formula.outputs.map((k, i) => [k, part(i)])) as Record<O, Scalar>;
   });
 }

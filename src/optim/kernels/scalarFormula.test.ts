@@ -9,16 +9,19 @@ import { float32Ops, runScalarFormula, setFusedFormulas, type ScalarFormula } fr
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
 
-type Out = 'sum' | 'diff' | 'prod' | 'quot' | 'big' | 'small' | 'picked' | 'same' | 'ok';
+type Out = 'sum' | 'diff' | 'prod' | 'quot' | 'root' | 'big' | 'small' | 'picked' | 'same' | 'ok';
 const EVERY_OP: ScalarFormula<'a' | 'b', Out> = {
   name: 'EveryOp',
   inputs: ['a', 'b'],
-  outputs: ['sum', 'diff', 'prod', 'quot', 'big', 'small', 'picked', 'same', 'ok'],
+  outputs: ['sum', 'diff', 'prod', 'quot', 'root', 'big', 'small', 'picked', 'same', 'ok'],
+  // Two of them also written packed on WebGL.
+  broadcast: ['prod', 'root'],
   body: (x, { a, b }) => ({
     sum: x.add(a, b),
     diff: x.sub(a, x.c(0.1)),
     prod: x.mul(a, b),
     quot: x.div(a, b),
+    root: x.sqrt(a),
     big: x.max(a, b),
     small: x.min(a, x.c(-3)),
     picked: x.select(x.gt(a, b), a, x.c(7)),

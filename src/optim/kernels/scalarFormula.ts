@@ -15,6 +15,7 @@ export interface ScalarOps<T, B> {
   sub(a: T, b: T): T;
   mul(a: T, b: T): T;
   div(a: T, b: T): T;
+  sqrt(a: T): T;
   /** As the backend's maximum and minimum: NaN when either is NaN, except on WASM, where only a NaN a gives NaN. */
   max(a: T, b: T): T;
   min(a: T, b: T): T;
@@ -32,6 +33,11 @@ export interface ScalarFormula<I extends string, O extends string> {
   readonly name: string;
   readonly inputs: readonly I[];
   readonly outputs: readonly O[];
+  /**
+   * The outputs that will scale whole tensors. tfjs's WebGL element-wise programs read them packed: on WebGL
+   * they are packed once here rather than at every use (one program each instead of one per tensor).
+   */
+  readonly broadcast?: readonly O[];
   body<T, B>(x: ScalarOps<T, B>, v: Readonly<Record<I, T>>): Record<O, T>;
 }
 
@@ -47,6 +53,7 @@ export const float32Ops: ScalarOps<number, boolean> = {
   sub: (a, b) => f(a - b),
   mul: (a, b) => f(a * b),
   div: (a, b) => f(a / b),
+  sqrt: (a) => f(Math.sqrt(a)),
   max: (a, b) => Math.max(a, b),
   min: (a, b) => Math.min(a, b),
   gt: (a, b) => a > b,
@@ -63,6 +70,7 @@ export const tensorOps: ScalarOps<Scalar, Scalar> = {
   sub: (a, b) => tf.sub(a, b),
   mul: (a, b) => tf.mul(a, b),
   div: (a, b) => tf.div(a, b),
+  sqrt: (a) => tf.sqrt(a),
   max: (a, b) => tf.maximum(a, b),
   min: (a, b) => tf.minimum(a, b),
   gt: (a, b) => tf.greater(a, b),

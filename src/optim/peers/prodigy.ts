@@ -111,6 +111,7 @@ function prodigyStart(h: ProdigySettings, bc: number): ScalarFormula<'d', 'sScal
     name: 'ProdigyStart',
     inputs: ['d'],
     outputs: ['sScale'],
+    broadcast: ['sScale'],
     body: (x, { d }) => ({ sScale: x.mul(x.div(d, x.c(h.d0)), h.safeguardWarmup ? d : x.mul(d, x.c(h.lr * bc))) }),
   };
 }
@@ -128,6 +129,7 @@ function prodigyEnd(
     name: 'ProdigyEnd',
     inputs: ['d', 'dMax', 'r', 'gDisp', 'sNorm'],
     outputs: ['eta', 'd', 'dMax', 'r', 'dHat', 'dEps', 'flags', 'multiplier'],
+    broadcast: ['d', 'dEps'],
     body: (x, v) => {
       const eta = x.mul(v.d, x.c(h.lr * bc));
       const dOverD0 = x.div(v.d, x.c(h.d0));
