@@ -11,6 +11,7 @@ import { useLab } from '../state/lab';
 import { blankRun, useRuns, type RunMeta } from '../state/runs';
 import { appendChunk, setTrace, tracesVersion } from '../state/traces';
 import { Charts } from '../ui/charts/Charts';
+import '../ui/app.css';
 
 export interface ChartBenchResult {
   readonly runs: number;
@@ -85,7 +86,19 @@ export async function runChartBench(runs: number, rows: number, seconds: number)
   useRuns.setState({ order: Object.keys(metas), runs: metas });
   const host = document.createElement('div');
   document.body.append(host);
-  createRoot(host).render(<Charts refreshMs={0} />);
+  // In the lab's own layout (App.tsx at 1280×900): the charts in the board, beside the experiment panel.
+  createRoot(host).render(
+    <main className="lab">
+      <div className="work">
+        <div className="board">
+          <Charts refreshMs={0} />
+        </div>
+        <aside className="side" aria-label="Experiment panel">
+          <p>(the experiment panel)</p>
+        </aside>
+      </div>
+    </main>,
+  );
   const figures = () => [...host.querySelectorAll<HTMLElement>('figure.chart')];
   const drawn = () => {
     const v = String(tracesVersion());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateBuckets, MAX_BUCKETS, StepBuckets } from './buckets';
+import { aggregate, aggregateBuckets, MAX_BUCKETS, StepBuckets, type Aggregate } from './buckets';
+import { smooth, smoothed, type Smoothed } from './series';
 
 const cols = [
   { name: 'loss', log: true },
@@ -85,5 +86,53 @@ describe('StepBuckets', () => {
     expect(pts[0]!.x).toBe(0);
     const t = aggregateBuckets([b], 'gDotV', 'time', false);
     expect(t.map((p) => p.x)).toEqual([0, 0.01, 0.02, 0.03]);
+  });
+
+  it('recomputes only what chunks moved: the same series as from scratch, through coarsenings, the old points reused', () => {
+    // Three seeds at different speeds (their widths differ as they coarsen at different times), a noisy loss.
+    const seeds = [0, 1, 2].map(() => new StepBuckets(cols));
+    const at = [0, 0, 0];
+    let agg: Aggregate | undefined;
+    let sm: Smoothed | undefined;
+    let reused = 0;
+    let coarsened = 0;
+    for (let round = 0; round < 300; round++) {
+      seeds.forEach((b, i) => {
+        const n = [37, 50, 13][i]! * (1 + (round % 3));
+        const width = b.width;
+        b.add(rows(at[i]!, n, (s) => 1 + Math.abs(Math.sin(s * (i + 1))) + 100 / (s + 1)));
+        if (b.width !== width) coarsened++;
+        at[i]! += n;
+      });
+      const prev = agg;
+      agg = aggregate(seeds, 'loss', 'step', true, prev, 4);
+      sm = smoothed(agg.points, 0.6, true, sm);
+      const fresh = aggregateBuckets(seeds, 'loss', 'step', true).map((p) => ({ ...p, x: p.x / 4 }));
+      expect(agg.points).toEqual(fresh);
+      expect(sm.points).toEqual(smooth(fresh, 0.6, true));
+      if (prev && prev.width === agg.width && prev.points[0] === agg.points[0]) reused++;
+      // Nothing added: the very same result.
+      expect(aggregate(seeds, 'loss', 'step', true, agg, 4)).toBe(agg);
+      expect(smoothed(agg.points, 0.6, true, sm)).toBe(sm);
+    }
+    expect(coarsened).toBeGreaterThan(10);
+    expect(reused).toBeGreaterThan(250);
+  });
+
+  it('tells a reader which buckets moved since the version it saw', () => {
+    const b = new StepBuckets(cols);
+    b.add(rows(0, 100, () => 1));
+    const v = b.version;
+    expect(b.changedSince(v)).toBe(Infinity);
+    b.add(rows(100, 10, () => 1));
+    b.add(rows(110, 10, () => 1));
+    expect(b.changedSince(v)).toBe(100);
+    expect(b.changedSince(v + 1)).toBe(110);
+    // A coarsening moves every bucket; a version too old to tell reads as "everything".
+    b.add(rows(120, MAX_BUCKETS, () => 1));
+    expect(b.changedSince(v + 2)).toBe(0);
+    for (let i = 0; i < 70; i++) b.add(rows(632 + i, 1, () => 1));
+    expect(b.changedSince(v + 3)).toBe(0);
+    expect(b.changedSince(b.version - 1)).toBe(Math.floor(701 / b.width));
   });
 });

@@ -11,6 +11,8 @@ import type { SeriesPoint } from './series';
 
 /** Buckets per series at most (about one per pixel of a chart's width). */
 export const MAX_BUCKETS = 512;
+/** Recent additions whose first bucket a run's buckets remember (`changedSince`). */
+const MARKS_KEPT = 64;
 
 export interface BucketColumn {
   readonly name: string;
@@ -34,6 +36,10 @@ export class StepBuckets {
   readonly stepSum = new Float64Array(MAX_BUCKETS);
   readonly timeSum = new Float64Array(MAX_BUCKETS);
   readonly timeRows = new Float64Array(MAX_BUCKETS);
+  /** Incremented by every `add`: with `changedSince`, a reader recomputes only the buckets that moved. */
+  version = 0;
+  /** The first bucket each recent `add` touched (0 after a coarsening: every bucket moved). */
+  private readonly marks: { readonly version: number; readonly from: number }[] = [];
   private readonly sums = new Map<string, Float64Array>();
   private readonly counts = new Map<string, Float64Array>();
   private readonly logs = new Map<string, boolean>();
@@ -53,8 +59,20 @@ export class StepBuckets {
   add(r: BucketRows): void {
     if (r.length === 0) return;
     let maxStep = 0;
-    for (let i = 0; i < r.length; i++) maxStep = Math.max(maxStep, r.step[i]!);
-    while (Math.floor(maxStep / this.width) >= MAX_BUCKETS) this.coarsen();
+    let minStep = Infinity;
+    for (let i = 0; i < r.length; i++) {
+      const st = r.step[i]!;
+      if (st > maxStep) maxStep = st;
+      if (st >= 0 && st < minStep) minStep = st;
+    }
+    let coarsened = false;
+    while (Math.floor(maxStep / this.width) >= MAX_BUCKETS) {
+      this.coarsen();
+      coarsened = true;
+    }
+    this.version++;
+    this.marks.push({ version: this.version, from: coarsened ? 0 : Math.floor(minStep / this.width) });
+    if (this.marks.length > MARKS_KEPT) this.marks.shift();
     const cols = [...this.sums.keys()].map((name) => ({
       sum: this.sums.get(name)!,
       cnt: this.counts.get(name)!,
@@ -99,6 +117,18 @@ export class StepBuckets {
     this.count = Math.ceil(this.count / 2);
   }
 
+  /**
+   * The first bucket (at today's width) that may differ from what a reader saw at `version`: Infinity when
+   * nothing was added since, 0 when it is too long ago to tell.
+   */
+  changedSince(version: number): number {
+    if (version === this.version) return Infinity;
+    if (version > this.version || this.marks.length === 0 || this.marks[0]!.version > version + 1) return 0;
+    let from = Infinity;
+    for (const m of this.marks) if (m.version > version && m.from < from) from = m.from;
+    return from;
+  }
+
   /** Σ f(y) and the count of values per bucket of `column` (undefined for an unknown column). */
   column(name: string): { sum: Float64Array; cnt: Float64Array } | undefined {
     const sum = this.sums.get(name);
@@ -109,9 +139,17 @@ export class StepBuckets {
 
 export type BucketX = 'step' | 'time';
 
+/** A run's sums over one common bucket (see `commonBucket`); one object reused, as this runs per bucket and seed. */
+interface BucketSums {
+  xs: number;
+  xn: number;
+  sum: number;
+  cnt: number;
+}
+
 /**
  * A run's sums over bucket `b` at the common `width` (its own buckets [b·k, (b + 1)·k), k = width / its width):
- * Σ x and the rows behind it, Σ f(column) and the count of values.
+ * Σ x and the rows behind it, Σ f(column) and the count of values, written into `t`.
  */
 function commonBucket(
   s: StepBuckets,
@@ -119,42 +157,71 @@ function commonBucket(
   width: number,
   b: number,
   x: BucketX,
-): { xs: number; xn: number; sum: number; cnt: number } {
+  t: BucketSums = { xs: 0, xn: 0, sum: 0, cnt: 0 },
+): BucketSums {
   const k = width / s.width;
   const end = Math.min((b + 1) * k, s.count);
-  let xs = 0;
-  let xn = 0;
-  let sum = 0;
-  let cnt = 0;
+  t.xs = 0;
+  t.xn = 0;
+  t.sum = 0;
+  t.cnt = 0;
   for (let j = b * k; j < end; j++) {
     if (x === 'step') {
-      xs += s.stepSum[j]!;
-      xn += s.rows[j]!;
+      t.xs += s.stepSum[j]!;
+      t.xn += s.rows[j]!;
     } else {
-      xs += s.timeSum[j]! / 1000;
-      xn += s.timeRows[j]!;
+      t.xs += s.timeSum[j]! / 1000;
+      t.xn += s.timeRows[j]!;
     }
     if (c) {
-      sum += c.sum[j]!;
-      cnt += c.cnt[j]!;
+      t.sum += c.sum[j]!;
+      t.cnt += c.cnt[j]!;
     }
   }
-  return { xs, xn, sum, cnt };
+  return t;
+}
+
+/** An aggregated series and what it was computed from, so that the next call recomputes only what moved. */
+export interface Aggregate {
+  readonly seeds: readonly StepBuckets[];
+  readonly versions: readonly number[];
+  readonly width: number;
+  readonly points: readonly SeriesPoint[];
+  /** The common bucket of each point. */
+  readonly buckets: readonly number[];
 }
 
 /**
  * One chart series from the seeds of a run spec: per bucket, x is the mean step (or wall time in seconds)
- * over every seed's rows; y the mean over seeds of each seed's bucket mean (in log space when `log`), with
- * lo/hi the smallest and largest seed mean and n the number of seeds with a value there.
+ * over every seed's rows, divided by `xScale`; y the mean over seeds of each seed's bucket mean (in log space
+ * when `log`), with lo/hi the smallest and largest seed mean and n the number of seeds with a value there.
+ * Given the previous result for the same seeds (`prev`), only the buckets added to since are recomputed: the
+ * points before them are the previous ones, the same objects.
  */
-export function aggregateBuckets(seeds: readonly StepBuckets[], column: string, x: BucketX, log: boolean): SeriesPoint[] {
-  if (seeds.length === 0) return [];
-  const width = Math.max(...seeds.map((s) => s.width));
-  const count = Math.max(...seeds.map((s) => Math.ceil((s.count * s.width) / width)));
+export function aggregate(
+  seeds: readonly StepBuckets[],
+  column: string,
+  x: BucketX,
+  log: boolean,
+  prev?: Aggregate,
+  xScale = 1,
+): Aggregate {
+  const width = seeds.length ? Math.max(...seeds.map((s) => s.width)) : 1;
+  let from = 0;
+  if (prev && prev.width === width && prev.seeds.length === seeds.length && prev.seeds.every((s, i) => s === seeds[i])) {
+    from = Infinity;
+    seeds.forEach((s, i) => (from = Math.min(from, Math.floor((s.changedSince(prev.versions[i]!) * s.width) / width))));
+    if (from === Infinity) return prev;
+  }
+  let keep = 0;
+  if (from > 0 && prev) while (keep < prev.buckets.length && prev.buckets[keep]! < from) keep++;
+  const points = prev && from > 0 ? prev.points.slice(0, keep) : [];
+  const buckets = prev && from > 0 ? prev.buckets.slice(0, keep) : [];
+  const count = seeds.length ? Math.max(...seeds.map((s) => Math.ceil((s.count * s.width) / width))) : 0;
   const g = log ? Math.exp : (v: number) => v;
   const cols = seeds.map((s) => s.column(column));
-  const out: SeriesPoint[] = [];
-  for (let b = 0; b < count; b++) {
+  const t: BucketSums = { xs: 0, xn: 0, sum: 0, cnt: 0 };
+  for (let b = from > 0 ? from : 0; b < count; b++) {
     let xs = 0;
     let xn = 0;
     let acc = 0;
@@ -162,7 +229,7 @@ export function aggregateBuckets(seeds: readonly StepBuckets[], column: string, 
     let hi = -Infinity;
     let n = 0;
     for (let i = 0; i < seeds.length; i++) {
-      const t = commonBucket(seeds[i]!, cols[i], width, b, x);
+      commonBucket(seeds[i]!, cols[i], width, b, x, t);
       xs += t.xs;
       xn += t.xn;
       if (t.cnt === 0) continue;
@@ -173,9 +240,15 @@ export function aggregateBuckets(seeds: readonly StepBuckets[], column: string, 
       n++;
     }
     if (n === 0 || xn === 0) continue;
-    out.push({ x: xs / xn, y: g(acc / n), lo: g(lo), hi: g(hi), n });
+    points.push({ x: xs / xn / xScale, y: g(acc / n), lo: g(lo), hi: g(hi), n });
+    buckets.push(b);
   }
-  return out;
+  return { seeds: [...seeds], versions: seeds.map((s) => s.version), width, points, buckets };
+}
+
+/** `aggregate` from scratch: the series' points. */
+export function aggregateBuckets(seeds: readonly StepBuckets[], column: string, x: BucketX, log: boolean): SeriesPoint[] {
+  return [...aggregate(seeds, column, x, log).points];
 }
 
 /** Student's t at 0.975 for 1…30 degrees of freedom (a two-sided 95 % interval); 1.96 beyond. */

@@ -41,8 +41,9 @@ class StoredTrace {
   private grow(need: number): void {
     if (need <= this.capacity) return;
     const next = Math.max(need, this.capacity * 2);
+    // No fill: rows past `length` are written before they are read (append fills a column a chunk lacks).
     for (const [c, values] of Object.entries(this.columns)) {
-      const a = new Float64Array(next).fill(NaN);
+      const a = new Float64Array(next);
       a.set(values.subarray(0, this.length));
       this.columns[c] = a;
     }
@@ -61,7 +62,11 @@ class StoredTrace {
     }
     this.adopt(c);
     this.grow(this.length + c.length);
-    for (const [col, values] of Object.entries(c.columns)) this.columns[col]!.set(values.subarray(0, c.length), this.length);
+    for (const [col, values] of Object.entries(this.columns)) {
+      const given = (c.columns as Record<string, Float64Array | undefined>)[col];
+      if (given) values.set(given.subarray(0, c.length), this.length);
+      else values.fill(NaN, this.length, this.length + c.length);
+    }
     if (this.theta && this.thetaDim) {
       if (c.theta && c.thetaDim === this.thetaDim)
         this.theta.set(c.theta.subarray(0, c.length * this.thetaDim), this.length * this.thetaDim);

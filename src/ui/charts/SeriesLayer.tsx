@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { usePlotArea, useXAxisInverseScale, useXAxisScale, useYAxisScale } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 
@@ -137,7 +138,7 @@ export function seriesSvg(drawn: readonly Drawn[], x: Scale, y: Scale): string {
   return `<g class="l4-series-vector">${out.join('')}</g>`;
 }
 
-/** For exports: each series canvas's vector equivalent (see exportChart.svgText). */
+/** For exports: each series canvas's vector equivalent, by its placeholder in the SVG (see exportChart.svgText). */
 export const vectorOf = new WeakMap<Element, () => string>();
 
 /** Draws the curves on a 2-D canvas in chart coordinates; returns how many curves and marker dots it drew. */
@@ -216,8 +217,19 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
   const area = usePlotArea();
   const [hover, setHover] = useState<number | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  // The canvas lies over the SVG in the chart's HTML wrapper, not inside it (a foreignObject): redrawing it then
+  // repaints the canvas alone, not the whole SVG with its axes and text (on software raster most of a redraw).
+  const placeholder = useRef<SVGGElement>(null);
+  const [host, setHost] = useState<HTMLElement | null>(null);
+
   const x = xs ? affine((v) => xs(v), xDomain, logX) : null;
   const y = ys ? affine((v) => ys(v), yDomain, logY) : null;
+  // The placeholder is rendered once the axes have scales; its SVG's wrapper then holds the canvas.
+  const ready = Boolean(xs && ys && area);
+  useLayoutEffect(() => {
+    const wrapper = placeholder.current?.ownerSVGElement?.parentElement ?? null;
+    if (wrapper !== host) setHost(wrapper);
+  }, [host, ready]);
   useLayoutEffect(() => {
     const c = canvas.current;
     if (!c || !area || !x || !y) return;
@@ -234,8 +246,7 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
     const { curves, markers } = paint(ctx, drawn, x, y);
     c.dataset.curves = String(curves);
     c.dataset.markers = String(markers);
-    const fo = c.parentElement;
-    if (fo) vectorOf.set(fo, () => seriesSvg(drawn, x, y));
+    if (placeholder.current) vectorOf.set(placeholder.current, () => seriesSvg(drawn, x, y));
   });
   if (!x || !y || !area) return null;
   const keyPx = hover === null && cursorX !== null ? x(cursorX) : undefined;
@@ -256,9 +267,24 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
   const boxX = px !== null && px + 12 + boxW > area.x + area.width ? Math.max(area.x, px - 12 - boxW) : (px ?? 0) + 12;
   return (
     <g className="l4-series">
-      <foreignObject className="l4-series-canvas" x={area.x} y={area.y} width={area.width} height={area.height} pointerEvents="none">
-        <canvas ref={canvas} style={{ width: `${area.width}px`, height: `${area.height}px`, display: 'block' }} />
-      </foreignObject>
+      <g className="l4-series-canvas" ref={placeholder} />
+      {host &&
+        createPortal(
+          <canvas
+            ref={canvas}
+            className="l4-series-canvas"
+            style={{
+              position: 'absolute',
+              left: `${area.x}px`,
+              top: `${area.y}px`,
+              width: `${area.width}px`,
+              height: `${area.height}px`,
+              pointerEvents: 'none',
+              willChange: 'transform',
+            }}
+          />,
+          host,
+        )}
       <rect
         x={area.x}
         y={area.y}

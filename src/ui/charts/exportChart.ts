@@ -21,9 +21,9 @@ export function svgText(svg: SVGSVGElement, meta?: ExportMeta): string {
 function svgFile(svg: SVGSVGElement, meta?: ExportMeta): { text: string; width: number; height: number } {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  // The live curves are on a canvas: the file gets them as vector paths.
-  const live = [...svg.querySelectorAll('foreignObject.l4-series-canvas')];
-  [...clone.querySelectorAll('foreignObject.l4-series-canvas')].forEach((fo, i) => {
+  // The live curves are on a canvas over the SVG: the file gets them as vector paths, where their placeholder is.
+  const live = [...svg.querySelectorAll('g.l4-series-canvas')];
+  [...clone.querySelectorAll('g.l4-series-canvas')].forEach((fo, i) => {
     const vector = live[i] && vectorOf.get(live[i]);
     const g = new DOMParser().parseFromString(`<svg xmlns="http://www.w3.org/2000/svg">${vector ? vector() : ''}</svg>`, 'image/svg+xml')
       .documentElement.firstElementChild;
