@@ -11,6 +11,7 @@ import { useLab } from '../state/lab';
 import { blankRun, useRuns, type RunMeta } from '../state/runs';
 import { appendChunk, setTrace, tracesVersion } from '../state/traces';
 import { Charts } from '../ui/charts/Charts';
+import { paintCheck } from '../ui/charts/seriesPaint';
 import '../ui/app.css';
 
 export interface ChartBenchResult {
@@ -21,6 +22,8 @@ export interface ChartBenchResult {
   readonly redraws: number;
   readonly fps: number;
   readonly longestTaskMs: number;
+  /** With `verify`: frames compared with a full repaint, and the largest share of pixels that differed. */
+  readonly paint?: { frames: number; worst: number };
 }
 
 /** Synthetic trace rows [from, from + n): a noisy decaying loss and an L4-like η. */
@@ -49,7 +52,8 @@ function synthetic(run: number, from: number, n: number): TraceChunk {
 
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
-export async function runChartBench(runs: number, rows: number, seconds: number): Promise<ChartBenchResult> {
+export async function runChartBench(runs: number, rows: number, seconds: number, verify = false): Promise<ChartBenchResult> {
+  paintCheck.on = verify;
   let longest = 0;
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) longest = Math.max(longest, e.duration);
@@ -128,5 +132,13 @@ export async function runChartBench(runs: number, rows: number, seconds: number)
     at += 100;
   }
   const elapsed = (performance.now() - t0) / 1000;
-  return { runs, rows, seconds: elapsed, redraws: redrawn, fps: redrawn / elapsed, longestTaskMs: longest };
+  return {
+    runs,
+    rows,
+    seconds: elapsed,
+    redraws: redrawn,
+    fps: redrawn / elapsed,
+    longestTaskMs: longest,
+    ...(verify ? { paint: { frames: paintCheck.frames, worst: paintCheck.worst } } : {}),
+  };
 }

@@ -3,10 +3,10 @@ import { formatRow, TABLE_HEADER, type PairResult } from './format';
 const q = new URLSearchParams(location.search);
 const setResult = (r: unknown) => ((window as unknown as { __bench: unknown }).__bench = r);
 if (q.has('charts')) {
-  // Chart redraw benchmark: bench.html?charts=RUNSxROWS&seconds=S
+  // Chart redraw benchmark: bench.html?charts=RUNSxROWS&seconds=S (&verify: compare every frame with a full repaint)
   const [runs, rows] = q.get('charts')!.split('x').map(Number) as [number, number];
   const { runChartBench } = await import('./charts');
-  runChartBench(runs, rows, Number(q.get('seconds') ?? 5)).then(
+  runChartBench(runs, rows, Number(q.get('seconds') ?? 5), q.has('verify')).then(
     (r) => setResult({ ok: true, ...r }),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );

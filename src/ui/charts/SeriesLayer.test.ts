@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesPoint } from '../../lib/series';
 import { domains, niceCeil } from './chartData';
-import { affine, bandPath, linePath, nearest, seriesSvg, type Drawn } from './SeriesLayer';
+import type { Drawn } from './SeriesLayer';
+import { affine, bandPath, linePath, nearest, seriesSvg } from './seriesPaint';
 
 const p = (x: number, y: number, lo = y, hi = y, n = 1): SeriesPoint => ({ x, y, lo, hi, n });
 
