@@ -6,32 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { float32Ops, runScalarFormula, type ScalarFormula } from '../optim/kernels/scalarFormula';
+import { float32Ops, runScalarFormula } from '../optim/kernels/scalarFormula';
+import { EVERY_OP } from '../optim/testing/everyOp';
 import { makeOptimizer } from '../optim/recipes';
 import { parameterSums } from '../optim/tensors';
 import { feed, type FedStep } from '../optim/testing/feed';
-
-type Out = 'sum' | 'diff' | 'prod' | 'quot' | 'root' | 'big' | 'small' | 'picked' | 'same' | 'ok';
-/** Every operation once, with constants among the operands. */
-const EVERY_OP: ScalarFormula<'a' | 'b', Out> = {
-  name: 'FormulaCheck',
-  inputs: ['a', 'b'],
-  outputs: ['sum', 'diff', 'prod', 'quot', 'root', 'big', 'small', 'picked', 'same', 'ok'],
-  // Two of them also written packed on WebGL.
-  broadcast: ['prod', 'root'],
-  body: (x, { a, b }) => ({
-    sum: x.add(a, b),
-    diff: x.sub(a, x.c(0.25)),
-    prod: x.mul(a, b),
-    quot: x.div(a, b),
-    root: x.sqrt(a),
-    big: x.max(a, b),
-    small: x.min(a, x.c(-3)),
-    picked: x.select(x.gt(a, b), a, x.c(7)),
-    same: x.select(x.eq(a, b), x.c(1), x.c(0)),
-    ok: x.select(x.not(x.finite(x.div(a, b))), x.c(4), x.c(0)),
-  }),
-};
 
 const VALUES = [0, 1, -2.5, 3e-8, 1e30, NaN, Infinity, -Infinity];
 

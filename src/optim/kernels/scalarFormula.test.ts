@@ -4,31 +4,13 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { float32Ops, runScalarFormula, setFusedFormulas, type ScalarFormula } from './scalarFormula';
+import { EVERY_OP, type EveryOpOutput } from '../testing/everyOp';
+import { float32Ops, runScalarFormula, setFusedFormulas } from './scalarFormula';
 
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
 
-type Out = 'sum' | 'diff' | 'prod' | 'quot' | 'root' | 'big' | 'small' | 'picked' | 'same' | 'ok';
-const EVERY_OP: ScalarFormula<'a' | 'b', Out> = {
-  name: 'EveryOp',
-  inputs: ['a', 'b'],
-  outputs: ['sum', 'diff', 'prod', 'quot', 'root', 'big', 'small', 'picked', 'same', 'ok'],
-  // Two of them also written packed on WebGL.
-  broadcast: ['prod', 'root'],
-  body: (x, { a, b }) => ({
-    sum: x.add(a, b),
-    diff: x.sub(a, x.c(0.1)),
-    prod: x.mul(a, b),
-    quot: x.div(a, b),
-    root: x.sqrt(a),
-    big: x.max(a, b),
-    small: x.min(a, x.c(-3)),
-    picked: x.select(x.gt(a, b), a, x.c(7)),
-    same: x.select(x.eq(a, b), x.c(1), x.c(0)),
-    ok: x.select(x.not(x.finite(x.div(a, b))), x.c(4), x.c(0)),
-  }),
-};
+type Out = EveryOpOutput;
 
 const VALUES = [0, -0, 1, -2.5, 1 / 3, 3e-8, 1e30, 3.4e38, NaN, Infinity, -Infinity];
 
