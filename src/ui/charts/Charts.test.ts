@@ -115,7 +115,7 @@ describe('chart data', () => {
     ]);
     expect(domains(drawn, false, false, false)).toEqual([
       [0, 2],
-      [0, 700],
+      [0, 800], // 700 to the next nice end
     ]);
     expect(niceCeil(7.3)).toBe(8);
     expect(niceCeil(101)).toBe(120);

@@ -74,9 +74,26 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
         ? [ids[0]!, ids[1]!]
         : null;
   const pairKey = pair?.join('-') ?? '';
+  // The view changes with what is drawn, not with a setting typed into the builder (α applied live changes
+  // every curve's label, not its data): each keystroke re-rendered every chart in one long task. The labels
+  // are read from `view.specs` when the series are next computed (a few times a second while runs train).
+  // (Set during render: the charts below compute their series in this same render.)
+  const [current] = useState(() => ({ specs }));
+  current.specs = specs;
+  const structure = specs.map((r) => `${r.id}:${r.optimizer}`).join(',');
   const view = useMemo<ChartView>(
-    () => ({ groups, specs, xMode, smoothing, hidden, pair: pairKey ? (pairKey.split('-') as [string, string]) : null }),
-    [groups, specs, xMode, smoothing, hidden, pairKey],
+    () => ({
+      groups,
+      get specs() {
+        return current.specs;
+      },
+      xMode,
+      smoothing,
+      hidden,
+      pair: pairKey ? (pairKey.split('-') as [string, string]) : null,
+    }),
+    // `structure` stands for `specs` here (see above).
+    [groups, structure, xMode, smoothing, hidden, pairKey, current], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const xLabel = xMode === 'time' ? 'seconds' : xMode;
   // While the branch panel is open, a click on a chart picks its step (state/branches.ts; not on a time axis).

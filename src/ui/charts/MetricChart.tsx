@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 import { subscribeTraces, tracesVersion } from '../../state/traces';
@@ -6,18 +6,21 @@ import { domains, drawnFor, type ChartView } from './chartData';
 import type { ChartSpec } from './chartSpecs';
 import { exportPng, exportSvg } from './exportChart';
 import { exportMeta } from './exportMeta';
-import { SeriesLayer } from './SeriesLayer';
+import { SeriesLayer, type Drawn } from './SeriesLayer';
 
 /**
- * Re-renders when traces change, at most every `ms` (traces stream ~10×/s per run), in the time slot
- * `slot` of `slots`: the charts redraw one at a time, each in its own short task, instead of all in one
+ * Calls `onChange` when traces have changed, at most every `ms` (traces stream ~10×/s per run), in the time
+ * slot `slot` of `slots`: the charts redraw one at a time, each in its own short task, instead of all in one
  * long task that would block input.
  */
-function useTracesVersion(ms: number, slot: number, slots: number, paused: boolean): number {
-  const [v, setV] = useState(tracesVersion());
+function useTracesTick(ms: number, slot: number, slots: number, paused: boolean, onChange: () => void): void {
+  const callback = useRef(onChange);
+  useLayoutEffect(() => {
+    callback.current = onChange;
+  });
   useEffect(() => {
     if (paused) return;
-    setV(tracesVersion());
+    callback.current();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const unsub = subscribeTraces(() => {
       if (timer) return;
@@ -25,7 +28,7 @@ function useTracesVersion(ms: number, slot: number, slots: number, paused: boole
       const wait = ms <= 0 ? 0 : ms - ((performance.now() - offset + ms) % ms);
       timer = setTimeout(() => {
         timer = null;
-        setV(tracesVersion());
+        callback.current();
       }, wait);
     });
     return () => {
@@ -33,7 +36,6 @@ function useTracesVersion(ms: number, slot: number, slots: number, paused: boole
       if (timer) clearTimeout(timer);
     };
   }, [ms, slot, slots, paused]);
-  return v;
 }
 
 /** Axis numbers: 3 significant digits, exponents for very large or small values. */
@@ -62,6 +64,17 @@ interface MetricChartProps {
   onPickX?: ((x: number) => void) | null;
 }
 
+/** What the figure's data attributes say of the series drawn (tests and the chart bench read them). */
+function figureData(version: number, drawn: readonly Drawn[], quality: boolean): Record<string, string> {
+  const out: Record<string, string> = {
+    version: String(version),
+    points: String(drawn.reduce((a, d) => a + d.smooth.length, 0)),
+    curves: String(drawn.length),
+  };
+  if (quality) out.overshoots = String(drawn.reduce((a, d) => a + d.raw.filter((p) => p.y <= 0).length, 0));
+  return out;
+}
+
 /** A finished tuning grid's rates, as the η chart shows them beside L4's η ("L4 discovers a schedule"). */
 export interface TunedRates {
   readonly lo: number;
@@ -83,7 +96,11 @@ function holding(d: readonly [number, number], lo: number, hi: number, log: bool
   return [a, b];
 }
 
-export function MetricChart({
+/**
+ * One live chart. Memoised: the page around it re-renders on every keystroke in the builder, and a chart's
+ * render (recharts' axes and grid under it) is the dearest thing on the page.
+ */
+export const MetricChart = memo(function MetricChart({
   spec,
   slots,
   view,
@@ -96,18 +113,53 @@ export function MetricChart({
   tuned = null,
   onPickX = null,
 }: MetricChartProps) {
-  const version = useTracesVersion(refreshMs, slot, slots, paused);
-  // `version` changes whenever chunks have arrived.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const drawn = useMemo(() => drawnFor(spec, view), [spec, view, version]);
+  // The series drawn, computed once per trace version (and per spec and view).
+  const latest = useRef<{ spec: ChartSpec; view: ChartView; version: number; drawn: readonly Drawn[] } | null>(null);
+  const drawnNow = (s: ChartSpec, v: ChartView): { version: number; drawn: readonly Drawn[] } => {
+    const version = tracesVersion();
+    const l = latest.current;
+    if (l && l.spec === s && l.view === v && l.version === version) return l;
+    latest.current = { spec: s, view: v, version, drawn: drawnFor(s, v) };
+    return latest.current;
+  };
+  const [, rerender] = useState(0);
+  const { version, drawn } = drawnNow(spec, view);
+  const yDomainOf = (d: readonly Drawn[]): [[number, number], readonly [number, number]] => {
+    const [x, yData] = domains(d, spec.log, logX, ignoreOutliers);
+    return [x, spec.quality ? QUALITY_DOMAIN : tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData];
+  };
   // Domains keep their identity while their values stand, so recharts redraws no axis, tick or grid line
   // when only the series moved.
-  const [xNew, yData] = useMemo(() => domains(drawn, spec.log, logX, ignoreOutliers), [drawn, spec.log, logX, ignoreOutliers]);
-  const yNew: readonly [number, number] = spec.quality ? QUALITY_DOMAIN : tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData;
+  const [xNew, yNew] = useMemo(() => yDomainOf(drawn), [drawn, spec, logX, ignoreOutliers, tuned]); // eslint-disable-line react-hooks/exhaustive-deps
   const xDomain = useStable(xNew);
   const yDomain = useStable(yNew);
+  // Streaming: while the axes stand, newer series are painted onto the canvas in place (SeriesLayer's `live`)
+  // and the figure's data attributes set directly, without a React render (that, with recharts' store
+  // under it, was most of a redraw's cost and the main-thread's long tasks while runs train).
+  const live = useRef<{ repaint: ((drawn: readonly Drawn[]) => boolean) | null }>({ repaint: null }).current;
+  const ref = useRef<HTMLElement>(null);
+  const shown = useRef({ x: xDomain, y: yDomain, empty: true, version });
+  const onTraces = () => {
+    const now = drawnNow(spec, view);
+    if (now.version === shown.current.version) return;
+    const [x, y] = yDomainOf(now.drawn);
+    const same = (a: readonly number[], b: readonly number[]) => a[0] === b[0] && a[1] === b[1];
+    const fig = ref.current;
+    const isEmpty = now.drawn.every((d) => d.raw.length === 0);
+    if (fig && !shown.current.empty && !isEmpty && same(x, shown.current.x) && same(y, shown.current.y) && live.repaint?.(now.drawn)) {
+      shown.current.version = now.version;
+      Object.assign(fig.dataset, figureData(now.version, now.drawn, spec.quality === true));
+    } else rerender((n) => n + 1);
+  };
+  useTracesTick(refreshMs, slot, slots, paused, onTraces);
   const xAxisLabel = useMemo(() => ({ value: xLabel, position: 'insideBottom' as const, offset: -8 }), [xLabel]);
   const empty = drawn.every((d) => d.raw.length === 0);
+  // The data attributes are set here and by the streaming path alone (React would not rewrite one it last
+  // rendered with the same value after the streaming path changed it).
+  useLayoutEffect(() => {
+    shown.current = { x: xDomain, y: yDomain, empty, version };
+    if (ref.current) Object.assign(ref.current.dataset, figureData(version, drawn, spec.quality === true));
+  });
   // Keyboard reading: arrow keys step a cursor through the points (shift: ten at a time), Home/End jump
   // (End stays on the newest point while data streams in), Escape hides it.
   const [cursor, setCursor] = useState<number | 'end' | null>(null);
@@ -133,18 +185,9 @@ export function MetricChart({
     e.preventDefault();
     setCursor(next === last && e.key === 'ArrowRight' ? 'end' : next);
   };
-  const ref = useRef<HTMLElement>(null);
   const svg = () => ref.current?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
   return (
-    <figure
-      ref={ref}
-      className="chart"
-      data-testid={`chart.${spec.id}`}
-      data-version={version}
-      data-points={drawn.reduce((a, d) => a + d.smooth.length, 0)}
-      data-curves={drawn.length}
-      data-overshoots={spec.quality ? drawn.reduce((a, d) => a + d.raw.filter((p) => p.y <= 0).length, 0) : undefined}
-    >
+    <figure ref={ref} className="chart" data-testid={`chart.${spec.id}`}>
       <figcaption>
         {spec.title}{' '}
         <button
@@ -232,6 +275,7 @@ export function MetricChart({
                 logX={logX}
                 logY={spec.log}
                 cursorX={at === null ? null : xs[at]!.x}
+                live={live}
               />
             </ComposedChart>
           </ResponsiveContainer>
@@ -239,4 +283,4 @@ export function MetricChart({
       )}
     </figure>
   );
-}
+});

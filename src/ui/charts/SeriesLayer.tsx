@@ -31,6 +31,12 @@ export interface SeriesLayerProps {
   readonly logY: boolean;
   /** A data x to read out when the mouse is not over the plot (the keyboard cursor), or null. */
   readonly cursorX?: number | null;
+  /**
+   * Filled in after each render: repaints the canvas with newer series under the same axes without a React
+   * render (MetricChart's streaming path). It returns false, painting nothing, while a readout is shown (its
+   * values come from a render) or before the first paint.
+   */
+  readonly live?: { repaint: ((drawn: readonly Drawn[]) => boolean) | null };
 }
 
 /**
@@ -40,7 +46,18 @@ export interface SeriesLayerProps {
  * SVG/PNG export stay recharts' (the export gets the same curves as vector paths). Hovering shows every
  * series' value at the nearest point.
  */
-export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDomain, logX, logY, cursorX = null }: SeriesLayerProps) {
+export function SeriesLayer({
+  drawn,
+  companionName,
+  format,
+  xLabel,
+  xDomain,
+  yDomain,
+  logX,
+  logY,
+  cursorX = null,
+  live,
+}: SeriesLayerProps) {
   const xs = useXAxisScale();
   const ys = useYAxisScale();
   const inv = useXAxisInverseScale();
@@ -55,6 +72,8 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
 
   const x = xs ? affine((v) => xs(v), xDomain, logX) : null;
   const y = ys ? affine((v) => ys(v), yDomain, logY) : null;
+  const keyPx = hover === null && cursorX !== null && x ? x(cursorX) : undefined;
+  const px = hover ?? (keyPx !== undefined && Number.isFinite(keyPx) ? keyPx : null);
   // The placeholder is rendered once the axes have scales; its SVG's wrapper then holds the canvas.
   const ready = Boolean(xs && ys && area);
   useLayoutEffect(() => {
@@ -63,7 +82,10 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
   }, [host, ready]);
   useLayoutEffect(() => {
     const c = canvas.current;
-    if (!c || !area || !x || !y) return;
+    if (!c || !area || !x || !y) {
+      if (live) live.repaint = null;
+      return;
+    }
     const dpr = globalThis.devicePixelRatio || 1;
     const w = Math.max(1, Math.round(area.width * dpr));
     const h = Math.max(1, Math.round(area.height * dpr));
@@ -71,15 +93,17 @@ export function SeriesLayer({ drawn, companionName, format, xLabel, xDomain, yDo
     if (c.height !== h) c.height = h;
     // The pixel mapping itself (the ends of both axes in pixels; recharts' scales may change under equal domains).
     const mapping = [x(xDomain[0]), x(xDomain[1]), y(yDomain[0]), y(yDomain[1]), logX, logY].join();
-    painter.paint(c, area, dpr, drawn, x, y, mapping);
-    const { curves, markers } = curveCounts(drawn, x, y);
-    c.dataset.curves = String(curves);
-    c.dataset.markers = String(markers);
-    if (placeholder.current) vectorOf.set(placeholder.current, () => seriesSvg(drawn, x, y));
+    const paintAll = (d: readonly Drawn[]) => {
+      painter.paint(c, area, dpr, d, x, y, mapping);
+      const { curves, markers } = curveCounts(d, x, y);
+      c.dataset.curves = String(curves);
+      c.dataset.markers = String(markers);
+      if (placeholder.current) vectorOf.set(placeholder.current, () => seriesSvg(d, x, y));
+    };
+    paintAll(drawn);
+    if (live) live.repaint = px === null ? (d) => (paintAll(d), true) : null;
   });
   if (!x || !y || !area) return null;
-  const keyPx = hover === null && cursorX !== null ? x(cursorX) : undefined;
-  const px = hover ?? (keyPx !== undefined && Number.isFinite(keyPx) ? keyPx : null);
   const hx = hover !== null ? (inv ? Number(inv(hover)) : null) : px !== null ? cursorX : null;
   const rows =
     hx === null || !Number.isFinite(hx)

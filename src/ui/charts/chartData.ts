@@ -163,7 +163,7 @@ export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
 /**
  * Axis ranges from the drawn points (the series are drawn by SeriesLayer, so recharts does not see them):
  * x from 0 (or the first positive x on a log axis) to the last point; y over every curve and band, or the
- * 2–98 % range when outliers are ignored. Log axes get whole decades.
+ * 2–98 % range when outliers are ignored. Log axes get whole decades, linear ones nice ends (`niceCeil`).
  */
 export function domains(
   drawn: readonly Drawn[],
@@ -211,7 +211,11 @@ export function domains(
     y1 = 10 ** Math.ceil(Math.log10(y1));
     if (y1 <= y0) y1 = y0 * 10;
   } else {
+    // Nice ends (as the x axis's): they move now and then, not with every new extreme, so a streaming redraw
+    // mostly finds the axes standing (MetricChart paints the curves alone then).
     y0 = Math.min(0, y0);
+    if (y0 < 0) y0 = -niceCeil(-y0);
+    if (y1 > 0) y1 = niceCeil(y1);
     if (y1 <= y0) y1 = y0 + 1;
   }
   return [
