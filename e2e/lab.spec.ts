@@ -113,6 +113,9 @@ test('the URL round-trips the experiment; a bad link opens the nearest valid exp
   await lab.param('a', 'alpha').fill('0.25');
   await lab.setSteps(123);
   await page.getByLabel('task', { exact: true }).selectOption('regression');
+  // Changes in quick succession reach the URL together, within 300 ms of the last write.
+  const inUrl = () => JSON.parse(Buffer.from(new URL(page.url()).hash.replace(/^#x=/, ''), 'base64url').toString()) as { task: string };
+  await expect.poll(() => inUrl().task).toBe('regression');
   const url = page.url();
   expect(url).toMatch(/#x=/);
   const before = (await lab.snapshot()).experiment;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryProblem } from './lab';
 
 describe('limits', () => {
@@ -52,5 +52,52 @@ describe('starting an experiment', () => {
     expect(training().slice(0, 2)).toEqual(['a.1', 'b.1']);
     useLab.getState().setSchedule('together');
     useRuns.getState().removeAll();
+  });
+});
+
+describe('the URL fragment', () => {
+  it('follows the experiment: a change at once, a burst of keystrokes coalesced into one write of the newest, a pending write flushed on pagehide', async () => {
+    vi.useFakeTimers();
+    const { useLab, syncUrl } = await import('./lab');
+    const { decodeExperiment } = await import('./experiment');
+    const writes: string[] = [];
+    const listeners = new Map<string, () => void>();
+    vi.stubGlobal('history', { replaceState: (_s: unknown, _t: string, url: string) => writes.push(url) });
+    vi.stubGlobal('location', {
+      get hash() {
+        return writes.at(-1) ?? '';
+      },
+    });
+    vi.stubGlobal('addEventListener', (t: string, f: () => void) => listeners.set(t, f));
+    vi.stubGlobal('removeEventListener', (t: string) => listeners.delete(t));
+    try {
+      const alpha = () => decodeExperiment(writes.at(-1)!)!.experiment.runs[0]!.options.alpha;
+      const stop = syncUrl(300);
+      expect(writes).toHaveLength(1); // the experiment as opened
+      vi.advanceTimersByTime(1000);
+      const id = useLab.getState().experiment.runs[0]!.id;
+      useLab.getState().setRunOption(id, 'alpha', 0.3);
+      expect(writes).toHaveLength(2); // the first change: at once
+      expect(alpha()).toBe(0.3);
+      for (const a of [0.31, 0.32, 0.33]) useLab.getState().setRunOption(id, 'alpha', a);
+      expect(writes).toHaveLength(2);
+      vi.advanceTimersByTime(299);
+      expect(writes).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      expect(writes).toHaveLength(3); // the burst: one write, of the newest
+      expect(alpha()).toBe(0.33);
+      useLab.getState().setRunOption(id, 'alpha', 0.4);
+      expect(writes).toHaveLength(3); // within 300 ms of the last write: pending …
+      listeners.get('pagehide')!();
+      expect(writes).toHaveLength(4); // … and written when the page goes
+      expect(alpha()).toBe(0.4);
+      vi.advanceTimersByTime(1000);
+      expect(writes).toHaveLength(4); // nothing written twice
+      stop();
+      expect(listeners.has('pagehide')).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
   });
 });
