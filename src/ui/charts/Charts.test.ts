@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocChunk } from '../../engine/trace';
 import { appendChunk, clearTrace } from '../../state/traces';
 import { chartsFor } from './chartSpecs';
-import { domains, drawnFor, niceCeil, type ChartView } from './chartData';
+import { domains, drawnFor, heldX, niceCeil, type ChartView } from './chartData';
 
 /** Seed `seed` of a run: loss = 10·seed·0.9^step, L_min = half of it, and a test evaluation at step 4. */
 async function seedRun(id: string, seed: number): Promise<void> {
@@ -119,5 +119,31 @@ describe('chart data', () => {
     ]);
     expect(niceCeil(7.3)).toBe(8);
     expect(niceCeil(101)).toBe(120);
+  });
+});
+
+describe('the x axis of training runs', () => {
+  it('holds its right end with headroom while the data grow: about three changes a decade, never cutting data off, about half filled or more', () => {
+    let held: readonly [number, number] | null = null;
+    let changes = 0;
+    let tightChanges = 0;
+    let tight: readonly [number, number] | null = null;
+    for (let max = 1000; max <= 1_000_000; max += 250) {
+      const x = [0, niceCeil(max)] as const;
+      const h = heldX(x, held, true);
+      if (h !== held) changes++;
+      held = h;
+      if (!tight || tight[1] !== x[1]) tightChanges++;
+      tight = x;
+      expect(h[0]).toBe(0);
+      expect(h[1]).toBeGreaterThanOrEqual(max);
+      expect(max / h[1]).toBeGreaterThan(0.45);
+    }
+    expect(tightChanges).toBe(30); // niceCeil's steps: 10 a decade
+    expect(changes).toBeLessThanOrEqual(11);
+    // Nothing training: the tight domain.
+    expect(heldX([0, 12_000], [0, 20_000], false)).toEqual([0, 12_000]);
+    // A reset (data far under the held end) lets it go.
+    expect(heldX([0, 1200], [0, 20_000], true)).toEqual([0, 2000]);
   });
 });

@@ -49,6 +49,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   const [smoothing, setSmoothing] = useState(0.6);
   const [ignoreOutliers, setIgnoreOutliers] = useState(false);
   const [paused, setPaused] = useState(false);
+  const growing = useRuns((s) => s.order.some((id) => s.runs[id]!.status === 'running'));
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const groups = useMemo(() => {
     const byRun = useRuns.getState().runs;
@@ -222,6 +223,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
             xLabel={xLabel}
             refreshMs={refreshMs}
             paused={paused}
+            growing={growing}
             tuned={spec.id === 'effectiveLr' ? tuned : null}
             onPickX={pickX}
           />

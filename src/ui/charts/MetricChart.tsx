@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 import { subscribeTraces, tracesVersion } from '../../state/traces';
-import { domains, drawnFor, type ChartView } from './chartData';
+import { domains, drawnFor, heldX, type ChartView } from './chartData';
 import type { ChartSpec } from './chartSpecs';
 import { exportPng, exportSvg } from './exportChart';
 import { exportMeta } from './exportMeta';
@@ -58,6 +58,8 @@ interface MetricChartProps {
   xLabel: string;
   refreshMs: number;
   paused: boolean;
+  /** Whether any run is training (the x axis then holds its right end with headroom: heldX). */
+  growing?: boolean;
   /** On the η chart: the learning rates of a finished tuning grid (a band) and the best of them (a dashed line). */
   tuned?: TunedRates | null;
   /** While a branch is being set up: a click on the plot picks the x under the pointer (in the x-axis's units). */
@@ -110,6 +112,7 @@ export const MetricChart = memo(function MetricChart({
   xLabel,
   refreshMs,
   paused,
+  growing = false,
   tuned = null,
   onPickX = null,
 }: MetricChartProps) {
@@ -124,13 +127,16 @@ export const MetricChart = memo(function MetricChart({
   };
   const [, rerender] = useState(0);
   const { version, drawn } = drawnNow(spec, view);
-  const yDomainOf = (d: readonly Drawn[]): [[number, number], readonly [number, number]] => {
-    const [x, yData] = domains(d, spec.log, logX, ignoreOutliers);
+  // While runs train, the x axis keeps its right end, with headroom, as the data grow under it (heldX).
+  const xHeld = useRef<readonly [number, number] | null>(null);
+  const yDomainOf = (d: readonly Drawn[]): [readonly [number, number], readonly [number, number]] => {
+    const [xData, yData] = domains(d, spec.log, logX, ignoreOutliers);
+    const x = (xHeld.current = heldX(xData, xHeld.current, growing));
     return [x, spec.quality ? QUALITY_DOMAIN : tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData];
   };
   // Domains keep their identity while their values stand, so recharts redraws no axis, tick or grid line
   // when only the series moved.
-  const [xNew, yNew] = useMemo(() => yDomainOf(drawn), [drawn, spec, logX, ignoreOutliers, tuned]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [xNew, yNew] = useMemo(() => yDomainOf(drawn), [drawn, spec, logX, ignoreOutliers, tuned, growing]); // eslint-disable-line react-hooks/exhaustive-deps
   const xDomain = useStable(xNew);
   const yDomain = useStable(yNew);
   // Streaming: while the axes stand, newer series are painted onto the canvas in place (SeriesLayer's `live`)

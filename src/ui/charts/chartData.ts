@@ -230,3 +230,15 @@ export function niceCeil(v: number): number {
   for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * e >= v * (1 - 1e-12)) return m * e;
   return 10 * e;
 }
+
+/**
+ * The x domain of a chart whose runs are still training: the right end is held, with headroom, while the data
+ * grow under it, so the axes (and with them every chart's React render) change about three times a decade of
+ * steps instead of ten (niceCeil's steps). `x` is `domains`' tight domain, `held` the one shown; when nothing
+ * trains the tight domain is shown. A held end is let go when the data no longer reach half of it (a reset).
+ */
+export function heldX(x: readonly [number, number], held: readonly [number, number] | null, growing: boolean): readonly [number, number] {
+  if (!growing || !(x[1] > 0)) return x;
+  if (held && held[0] === x[0] && x[1] <= held[1] && x[1] * 2 >= held[1]) return held;
+  return [x[0], niceCeil(x[1] * 1.5)];
+}
