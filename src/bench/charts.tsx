@@ -1,7 +1,7 @@
 /**
  * Chart redraw benchmark (bench.html?charts=8x100000): the lab's live charts holding `runs` series of
  * `rows` steps each, while chunks stream into every run each frame. Reports full redraws per second (every
- * chart showing new data) and the longest main-thread task.
+ * chart showing new data) and the longest main-thread task while streaming (and apart, while the charts mounted).
  */
 import { createRoot } from 'react-dom/client';
 import { allocChunk, type TraceChunk } from '../engine/trace';
@@ -21,7 +21,10 @@ export interface ChartBenchResult {
   /** Full redraws: every chart showing new data. */
   readonly redraws: number;
   readonly fps: number;
+  /** The longest main-thread task while streaming. */
   readonly longestTaskMs: number;
+  /** The longest main-thread task while the charts mounted (start-up, before streaming). */
+  readonly mountLongestTaskMs: number;
   /** With `verify`: frames compared with a full repaint, and the largest share of pixels that differed. */
   readonly paint?: { frames: number; worst: number };
 }
@@ -55,8 +58,18 @@ const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => set
 export async function runChartBench(runs: number, rows: number, seconds: number, verify = false): Promise<ChartBenchResult> {
   paintCheck.on = verify;
   let longest = 0;
+  let mountLongest = 0;
+  let lastMountTask = 0;
+  let since = Infinity;
   new PerformanceObserver((l) => {
-    for (const e of l.getEntries()) longest = Math.max(longest, e.duration);
+    // Entries arrive after their task: one from the set-up may be delivered once streaming has begun.
+    for (const e of l.getEntries()) {
+      if (e.startTime >= since) longest = Math.max(longest, e.duration);
+      else {
+        mountLongest = Math.max(mountLongest, e.duration);
+        lastMountTask = e.startTime + e.duration;
+      }
+    }
   }).observe({ type: 'longtask', buffered: false });
   // A task without a test set (the default experiment's MNIST would add the two test charts): the loss, the
   // paired difference of a and b, η, ‖Δθ‖ and gᵀv.
@@ -114,9 +127,17 @@ export async function runChartBench(runs: number, rows: number, seconds: number,
     await nextFrame();
   };
   await settle();
+  // Mounting six recharts charts goes on after their first paint (recharts' store settles in later tasks,
+  // one of 300–400 ms on this machine): that is start-up, reported apart; streaming is measured once the
+  // page has been free of long tasks for half a second.
+  const mountStart = performance.now();
+  while (performance.now() - Math.max(lastMountTask, mountStart) < 500 && performance.now() - mountStart < 10_000) await nextFrame();
+  await settle();
   // Stream: every animation frame a 100-step chunk arrives in every run (as from fast workers), for
   // `seconds`; count the full redraws (every chart showing newer data than at the last count).
   longest = 0;
+  since = performance.now();
+  performance.mark('chart-bench:stream');
   let at = rows;
   let redrawn = 0;
   let lastSeen = tracesVersion();
@@ -139,6 +160,7 @@ export async function runChartBench(runs: number, rows: number, seconds: number,
     redraws: redrawn,
     fps: redrawn / elapsed,
     longestTaskMs: longest,
+    mountLongestTaskMs: mountLongest,
     ...(verify ? { paint: { frames: paintCheck.frames, worst: paintCheck.worst } } : {}),
   };
 }

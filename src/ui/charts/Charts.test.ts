@@ -120,6 +120,18 @@ describe('chart data', () => {
     expect(niceCeil(7.3)).toBe(8);
     expect(niceCeil(101)).toBe(120);
   });
+
+  it('a log axis does not flap between decades for a series at a power of ten (a log-space mean lands a hair off it)', () => {
+    const at = (y: number) => [
+      { specId: 'a', color: '#000', name: 'a', raw: [{ x: 1, y, lo: y, hi: y, n: 3 }], smooth: [], companion: [] },
+    ];
+    const exact = domains(at(0.01), true, false, false)[1];
+    expect(exact).toEqual([0.01, 0.1]);
+    expect(domains(at(Math.exp(Math.log(0.01) - 1e-15)), true, false, false)[1]).toEqual(exact);
+    expect(domains(at(0.01 * (1 + 1e-12)), true, false, false)[1]).toEqual(exact);
+    // A value clearly past the decade still widens the axis.
+    expect(domains(at(0.0099), true, false, false)[1]).toEqual([0.001, 0.01]);
+  });
 });
 
 describe('the x axis of training runs', () => {

@@ -152,7 +152,13 @@ export const MetricChart = memo(function MetricChart({
     const same = (a: readonly number[], b: readonly number[]) => a[0] === b[0] && a[1] === b[1];
     const fig = ref.current;
     const isEmpty = now.drawn.every((d) => d.raw.length === 0);
-    if (fig && !shown.current.empty && !isEmpty && same(x, shown.current.x) && same(y, shown.current.y) && live.repaint?.(now.drawn)) {
+    // Still nothing to draw (a chart of a metric no run records yet): only the version moves on.
+    const stillEmpty = isEmpty && shown.current.empty;
+    if (
+      fig &&
+      (stillEmpty ||
+        (!shown.current.empty && !isEmpty && same(x, shown.current.x) && same(y, shown.current.y) && live.repaint?.(now.drawn)))
+    ) {
       shown.current.version = now.version;
       Object.assign(fig.dataset, figureData(now.version, now.drawn, spec.quality === true));
     } else rerender((n) => n + 1);

@@ -208,8 +208,10 @@ export function domains(
   if (logX) x0 = 10 ** Math.floor(Math.log10(x0));
   let [y0, y1] = (ignoreOutliers ? robustRange(ys, 0.02) : hi >= lo ? [lo, hi] : null) ?? (logY ? [0.1, 1] : [0, 1]);
   if (logY) {
-    y0 = 10 ** Math.floor(Math.log10(y0));
-    y1 = 10 ** Math.ceil(Math.log10(y1));
+    // Whole decades, with a little tolerance: a series at exactly 0.01 averages (in log space) to 0.00999…,
+    // and its axis must not flap between 0.001 and 0.01 from one redraw to the next.
+    y0 = 10 ** Math.floor(Math.log10(y0) + 1e-9);
+    y1 = 10 ** Math.ceil(Math.log10(y1) - 1e-9);
     if (y1 <= y0) y1 = y0 * 10;
   } else {
     // Nice ends (as the x axis's): they move now and then, not with every new extreme, so a streaming redraw
