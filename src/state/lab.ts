@@ -167,8 +167,9 @@ export const useLab = create<LabState>()((set, get) => {
 
 /**
  * Keeps the URL fragment in step with the experiment (replaceState: no history entry per keystroke). A change
- * is written at once unless one was written in the last `coalesceMs`; then the newest is written when that
- * time is up, and on pagehide (replaceState took ~7 ms a call here, every keystroke in the builder).
+ * is written at once (in the next task, not the keystroke's) unless one was written in the last `coalesceMs`;
+ * then the newest is written when that time is up, and on pagehide (replaceState took ~7 ms a call here, every
+ * keystroke in the builder).
  */
 export function syncUrl(coalesceMs = 300): () => void {
   let last = '';
@@ -184,11 +185,10 @@ export function syncUrl(coalesceMs = 300): () => void {
       history.replaceState(null, '', hash);
     }
   };
+  // Written in a task of its own (history.replaceState costs ~7 ms), not inside the keystroke's event.
   const write = () => {
     if (timer) return;
-    const wait = lastAt + coalesceMs - performance.now();
-    if (wait <= 0) flush();
-    else timer = setTimeout(flush, wait);
+    timer = setTimeout(flush, Math.max(0, lastAt + coalesceMs - performance.now()));
   };
   flush();
   const unsub = useLab.subscribe((s, prev) => {
