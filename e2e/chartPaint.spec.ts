@@ -13,12 +13,15 @@ test('streaming charts paint what a full repaint paints, frame by frame', async 
     ok: boolean;
     error?: string;
     redraws: number;
-    paint: { frames: number; worst: number };
+    paint: { frames: number; worst: number; cluster: number };
   };
   expect(r.error).toBeUndefined();
   expect(r.redraws).toBeGreaterThan(10);
   expect(r.paint.frames).toBeGreaterThan(50);
-  // Where a curve's cached part meets its new end a few pixels may differ (layer order at the seam: 0.23 % here),
-  // never a curve (a picture kept across an axis change: 80 %).
-  expect(r.paint.worst).toBeLessThan(0.005);
+  // Where a curve's kept picture meets a newer piece, single pixels may differ (the layers' order and antialiasing
+  // at the seam): groups of at most 3 touching pixels here, 0.2–0.6 % of the curves' pixels, growing with the seams
+  // as the runs stream. A curve wrong along its length differs in long runs of pixels: with one segment per curve
+  // left out at the seam, groups of 21 pixels (0.6 % in all); with the picture kept across an axis change, 80 %.
+  expect(r.paint.cluster).toBeLessThanOrEqual(8);
+  expect(r.paint.worst).toBeLessThan(0.01);
 });

@@ -26,7 +26,7 @@ export interface ChartBenchResult {
   /** The longest main-thread task while the charts mounted (start-up, before streaming). */
   readonly mountLongestTaskMs: number;
   /** With `verify`: frames compared with a full repaint, and the largest share of pixels that differed. */
-  readonly paint?: { frames: number; worst: number };
+  readonly paint?: { frames: number; worst: number; cluster: number };
 }
 
 /** Synthetic trace rows [from, from + n): a noisy decaying loss and an L4-like η. */
@@ -161,6 +161,6 @@ export async function runChartBench(runs: number, rows: number, seconds: number,
     fps: redrawn / elapsed,
     longestTaskMs: longest,
     mountLongestTaskMs: mountLongest,
-    ...(verify ? { paint: { frames: paintCheck.frames, worst: paintCheck.worst } } : {}),
+    ...(verify ? { paint: { frames: paintCheck.frames, worst: paintCheck.worst, cluster: paintCheck.cluster } } : {}),
   };
 }

@@ -248,9 +248,43 @@ export function curveCounts(drawn: readonly Drawn[], x: Scale, y: Scale): { curv
 
 /**
  * Tests (bench.html?charts=…&verify): every painted frame is compared with a full repaint of the same curves;
- * `worst` is the largest share of the curves' pixels that differed by more than a quarter of full ink.
+ * `worst` is the largest share of the curves' pixels that differed by more than a quarter of full ink, and
+ * `cluster` the most differing pixels that touch one another (8-neighbours) in any frame. Where a kept picture
+ * meets a newer piece, single pixels differ (the layers' order and antialiasing at the seam; the seams add up as
+ * a run streams); a curve missing, doubled or out of place differs along its length.
  */
-export const paintCheck = { on: false, frames: 0, worst: 0 };
+export const paintCheck = { on: false, frames: 0, worst: 0, cluster: 0 };
+
+/** The size of the largest 8-connected group of set pixels in a w × h mask. */
+function largestCluster(mask: Uint8Array, w: number, h: number): number {
+  let largest = 0;
+  const stack: number[] = [];
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start]) continue;
+    mask[start] = 0;
+    stack.push(start);
+    let size = 0;
+    while (stack.length) {
+      const p = stack.pop()!;
+      size++;
+      const px = p % w;
+      const py = (p - px) / w;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = px + dx;
+          const ny = py + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const q = ny * w + nx;
+          if (mask[q]) {
+            mask[q] = 0;
+            stack.push(q);
+          }
+        }
+    }
+    largest = Math.max(largest, size);
+  }
+  return largest;
+}
 
 function compareWithFullRepaint(
   canvas: HTMLCanvasElement,
@@ -277,16 +311,21 @@ function compareWithFullRepaint(
   const b = fc.getImageData(0, 0, full.width, full.height).data;
   let inked = 0;
   let differ = 0;
+  const mask = new Uint8Array(canvas.width * canvas.height);
   // Premultiplied: a nearly transparent antialiasing pixel (alpha 1 of 255) may hold any colour.
   const channel = (d: Uint8ClampedArray, i: number, k: number) => (k === 3 ? d[i + 3]! : (d[i + k]! * d[i + 3]!) / 255);
   for (let i = 0; i < a.length; i += 4) {
     if (a[i + 3]! > 0 || b[i + 3]! > 0) inked++;
     let most = 0;
     for (let k = 0; k < 4; k++) most = Math.max(most, Math.abs(channel(a, i, k) - channel(b, i, k)));
-    if (most > 64) differ++;
+    if (most > 64) {
+      differ++;
+      mask[i / 4] = 1;
+    }
   }
   paintCheck.frames++;
   if (inked > 0) paintCheck.worst = Math.max(paintCheck.worst, differ / inked);
+  if (differ > 0) paintCheck.cluster = Math.max(paintCheck.cluster, largestCluster(mask, canvas.width, canvas.height));
 }
 
 /** Points kept out of the cached picture at the end of each curve: the ones the next chunks may still move. */
