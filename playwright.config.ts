@@ -26,9 +26,9 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
   },
-  // Both projects enable WebGPU (SwiftShader's fallback adapter on a machine without a GPU). `webgpu` runs
-  // the specs tagged @webgpu, which force the WebGPU backend; `default` runs the rest with the automatic
-  // choice, which is WASM on a fallback adapter.
+  // `webgpu` and `default` enable WebGPU (SwiftShader's fallback adapter on a machine without a GPU). `webgpu`
+  // runs the specs tagged @webgpu, which force the WebGPU backend; `default` runs the rest with the automatic
+  // choice, which is WASM on a fallback adapter. `no-webgpu` runs the specs tagged @no-webgpu without it.
   projects: [
     {
       name: 'webgpu',
@@ -36,8 +36,14 @@ export default defineConfig({
       use: { browserName: 'chromium', launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
     },
     {
+      // Chromium as most people start it on a machine without a GPU: no WebGPU, WebGL in software.
+      name: 'no-webgpu',
+      grep: /@no-webgpu/,
+      use: { browserName: 'chromium', launchOptions: { executablePath, args } },
+    },
+    {
       name: 'default',
-      grepInvert: /@webgpu/,
+      grepInvert: /@webgpu|@no-webgpu/,
       use: { browserName: 'chromium', launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
     },
   ],

@@ -55,6 +55,33 @@ test('start a comparison: both runs train in workers, the loss falls and η is p
   expect(lab.realErrors()).toEqual([]);
 });
 
+test('without WebGPU, the automatic choice passes over a WebGL that renders in software @no-webgpu', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(15);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done', 90_000);
+  const run = (await lab.run('a.1'))!;
+  expect(run.adapter).toBeNull();
+  // What this browser's WebGL is, asked as the probe asks (a context refused for the browser's own
+  // "major performance caveat", or a renderer named like SwiftShader).
+  const software = await page.evaluate(() => {
+    const fast = document.createElement('canvas').getContext('webgl2', { failIfMajorPerformanceCaveat: true });
+    if (!fast) return true;
+    const info = fast.getExtension('WEBGL_debug_renderer_info');
+    return /swiftshader|llvmpipe|software/i.test(info ? String(fast.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '');
+  });
+  if (software) {
+    expect(run.backend).toBe('wasm');
+    expect(run.fallbackReason).toBe('no WebGPU adapter; WebGL renders in software here (SwiftShader), where WASM is ~3× faster');
+  } else {
+    expect(run.backend).toBe('webgl');
+    expect(run.fallbackReason).toBe('no WebGPU adapter');
+  }
+  expect(run.step).toBe(15);
+  expect(lab.realErrors()).toEqual([]);
+});
+
 test('forcing the WebGPU backend on a small task trains on WebGPU @webgpu', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();

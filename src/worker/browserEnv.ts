@@ -53,7 +53,40 @@ export const browserProbe: BackendProbe = {
     const adapter = await requestAdapter();
     return adapter ? kindOf(adapter) : 'none';
   },
+  async webglRenderer() {
+    return webglRenderer();
+  },
 };
+
+/**
+ * WebGL's renderer in this worker: a context that refuses `failIfMajorPerformanceCaveat` (the browser's own word
+ * for software rendering) or a renderer named like SwiftShader or llvmpipe is software. The probe's contexts are
+ * released at once.
+ */
+function webglRenderer(): 'hardware' | 'software' | 'none' {
+  if (typeof OffscreenCanvas === 'undefined') return 'none';
+  const context = (caveat: boolean) => {
+    const attributes = { failIfMajorPerformanceCaveat: caveat };
+    const c = new OffscreenCanvas(1, 1);
+    return (c.getContext('webgl2', attributes) ?? c.getContext('webgl', attributes)) as WebGLRenderingContext | null;
+  };
+  const release = (gl: WebGLRenderingContext) => gl.getExtension('WEBGL_lose_context')?.loseContext();
+  try {
+    const fast = context(true);
+    if (fast) {
+      const info = fast.getExtension('WEBGL_debug_renderer_info');
+      const name = info ? String(fast.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+      release(fast);
+      return /swiftshader|llvmpipe|software/i.test(name) ? 'software' : 'hardware';
+    }
+    const slow = context(false);
+    if (!slow) return 'none';
+    release(slow);
+    return 'software';
+  } catch {
+    return 'none';
+  }
+}
 
 /** Reads a dataset file the dev/preview server provides (gzipped IDX under /data/). */
 export function serverSource(folder: string): DataSource {
