@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 import { subscribeTraces, tracesVersion } from '../../state/traces';
-import { domains, drawnFor, heldX, type ChartView } from './chartData';
+import { domains, drawnFor, heldX, linearTicks, type ChartView } from './chartData';
 import type { ChartSpec } from './chartSpecs';
 import { exportPng, exportSvg } from './exportChart';
 import { exportMeta } from './exportMeta';
@@ -58,7 +58,7 @@ interface MetricChartProps {
   xLabel: string;
   refreshMs: number;
   paused: boolean;
-  /** Whether any run is training (the x axis then holds its right end with headroom: heldX). */
+  /** Whether any run is training (the x axis's right end then moves in coarser steps: heldX). */
   growing?: boolean;
   /** On the η chart: the learning rates of a finished tuning grid (a band) and the best of them (a dashed line). */
   tuned?: TunedRates | null;
@@ -127,11 +127,10 @@ export const MetricChart = memo(function MetricChart({
   };
   const [, rerender] = useState(0);
   const { version, drawn } = drawnNow(spec, view);
-  // While runs train, the x axis keeps its right end, with headroom, as the data grow under it (heldX).
-  const xHeld = useRef<readonly [number, number] | null>(null);
+  // While runs train, the x axis's right end moves in coarser steps, with headroom, as the data grow (heldX).
   const yDomainOf = (d: readonly Drawn[]): [readonly [number, number], readonly [number, number]] => {
     const [xData, yData] = domains(d, spec.log, logX, ignoreOutliers);
-    const x = (xHeld.current = heldX(xData, xHeld.current, growing));
+    const x = heldX(xData, growing);
     return [x, spec.quality ? QUALITY_DOMAIN : tuned ? holding(yData, tuned.lo, tuned.hi, spec.log) : yData];
   };
   // Domains keep their identity while their values stand, so recharts redraws no axis, tick or grid line
@@ -139,6 +138,8 @@ export const MetricChart = memo(function MetricChart({
   const [xNew, yNew] = useMemo(() => yDomainOf(drawn), [drawn, spec, logX, ignoreOutliers, tuned, growing]); // eslint-disable-line react-hooks/exhaustive-deps
   const xDomain = useStable(xNew);
   const yDomain = useStable(yNew);
+  const xTicks = useMemo(() => (logX ? undefined : linearTicks(xDomain)), [logX, xDomain]);
+  const yTicks = useMemo(() => (spec.log ? undefined : linearTicks(yDomain)), [spec.log, yDomain]);
   // Streaming: while the axes stand, newer series are painted onto the canvas in place (SeriesLayer's `live`)
   // and the figure's data attributes set directly, without a React render (that, with recharts' store
   // under it, was most of a redraw's cost and the main-thread's long tasks while runs train).
@@ -249,11 +250,20 @@ export const MetricChart = memo(function MetricChart({
                 dataKey="x"
                 scale={logX ? 'log' : 'linear'}
                 domain={xDomain}
+                ticks={xTicks}
                 allowDataOverflow
                 tickFormatter={fmt}
                 label={xAxisLabel}
               />
-              <YAxis type="number" scale={spec.log ? 'log' : 'linear'} domain={yDomain} allowDataOverflow tickFormatter={fmt} width={64} />
+              <YAxis
+                type="number"
+                scale={spec.log ? 'log' : 'linear'}
+                domain={yDomain}
+                ticks={yTicks}
+                allowDataOverflow
+                tickFormatter={fmt}
+                width={64}
+              />
               {spec.paired && <ReferenceLine y={0} stroke="#666" />}
               {spec.quality && (
                 <ReferenceArea

@@ -1,3 +1,4 @@
+import { ticks } from 'd3-array';
 import { aggregate, pairedDifference, type Aggregate, type StepBuckets } from '../../lib/buckets';
 import { robustRange, smooth, smoothed, type SeriesPoint, type Smoothed } from '../../lib/series';
 import { optimizerLabel } from '../../optim/catalogue';
@@ -235,13 +236,23 @@ export function niceCeil(v: number): number {
 }
 
 /**
- * The x domain of a chart whose runs are still training: the right end is held, with headroom, while the data
- * grow under it, so the axes (and with them every chart's React render) change about three times a decade of
- * steps instead of ten (niceCeil's steps). `x` is `domains`' tight domain, `held` the one shown; when nothing
- * trains the tight domain is shown. A held end is let go when the data no longer reach half of it (a reset).
+ * The x domain of a chart whose runs are still training: the right end goes up in steps of 1, 2, 5 × 10^k, so the
+ * axes (and with them the chart's React render) change three times a decade of steps instead of ten (niceCeil's
+ * steps), and the data fill 40–100 % of the axis. A function of the data's extent alone, so that every chart of the
+ * same runs shows the same x axis. `x` is `domains`' tight domain; when nothing trains it is shown as it is.
  */
-export function heldX(x: readonly [number, number], held: readonly [number, number] | null, growing: boolean): readonly [number, number] {
+export function heldX(x: readonly [number, number], growing: boolean): readonly [number, number] {
   if (!growing || !(x[1] > 0)) return x;
-  if (held && held[0] === x[0] && x[1] <= held[1] && x[1] * 2 >= held[1]) return held;
-  return [x[0], niceCeil(x[1] * 1.5)];
+  const e = 10 ** Math.floor(Math.log10(x[1]));
+  for (const m of [1, 2, 5, 10]) if (m * e >= x[1] * (1 - 1e-12)) return [x[0], m * e];
+  return [x[0], 10 * e];
+}
+
+/**
+ * A linear axis's ticks: round numbers (1, 2, 5 × 10^k apart) inside its domain, about five (d3's). Recharts
+ * divides a fixed domain evenly instead, which on [−0.6, 0.3] read −0.6, −0.35, −0.1, 0.15, 0.3. Log axes keep
+ * recharts' ticks.
+ */
+export function linearTicks(domain: readonly [number, number]): number[] {
+  return ticks(domain[0], domain[1], 5);
 }
