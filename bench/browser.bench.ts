@@ -5,9 +5,8 @@
  * --models=mlp,convnet --programs (WebGL: list the shader programs a step runs, by name) --conv-rounds=N
  * --only=Prodigy,D-Adapt (the pairs whose second member's name contains one of these)
  */
-import { chromium } from '@playwright/test';
+import { launchChromium, startPreview } from './chromium';
 import { MODEL_TITLES, type PairResult } from '../src/bench/format';
-import { spawn } from 'node:child_process';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const backends = (args.get('backends') ?? 'wasm,webgl,webgpu').split(',');
@@ -22,22 +21,8 @@ const plan: Record<string, { rounds: number; block: number; warmup: number }> = 
 const convPlan = { rounds: Number(args.get('conv-rounds') ?? 11), block: 1, warmup: 1 };
 const models = (args.get('models') ?? 'mlp,convnet').split(',');
 const port = 4174;
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-});
-await new Promise((r) => setTimeout(r, 1500));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    '--enable-unsafe-webgpu',
-  ],
-});
+const server = await startPreview(port);
+const browser = await launchChromium({ webgpu: true });
 const lines: string[] = [];
 let adapter: string | null = null;
 try {

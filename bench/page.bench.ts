@@ -11,8 +11,8 @@
  *  - time-sharing: 4 optimizers × 2 seeds "together" against "finish one at a time" (goal: within 10 %).
  * Options: --only=charts,lab,mnist,parallel,schedule  --window=6 (seconds per measuring window)
  */
-import { chromium, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import type { Page } from '@playwright/test';
+import { launchChromium, startPreview } from './chromium';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const only = new Set((args.get('only') ?? 'charts,lab,mnist,parallel,schedule').split(','));
@@ -69,22 +69,8 @@ async function timeUntilDone(url: string, n: number, setUp?: (page: Page) => Pro
   return ms;
 }
 
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-});
-await sleep(1500);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    '--enable-unsafe-webgpu',
-  ],
-});
+const server = await startPreview(port);
+const browser = await launchChromium({ webgpu: true });
 const rows: string[] = [];
 const row = (goal: string, measured: string, target: string, met: boolean | null) => {
   const line = `| ${goal} | ${measured} | ${target} | ${met === null ? '–' : met ? 'yes' : '**no**'} |`;

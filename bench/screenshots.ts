@@ -3,18 +3,15 @@
  * the default experiment (L4Adam against Adam on the MNIST MLP, 3 seeds) `--seconds` after Start (default 12),
  * at 1280×900 (docs/lab-1280x900.png) and on a phone, 390×844 (docs/lab-phone-390x844.png).
  */
-import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import type { BrowserContextOptions } from '@playwright/test';
+import { launchChromium, startPreview } from './chromium';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const seconds = Number(args.get('seconds') ?? 12);
 const port = 4176;
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function shoot(options: Parameters<typeof browser.newPage>[0], file: string): Promise<void> {
+async function shoot(options: BrowserContextOptions, file: string): Promise<void> {
   const page = await browser.newPage(options);
   await page.goto(`http://localhost:${port}/`);
   // Runs an earlier page saved come back from IndexedDB: start from none.
@@ -31,18 +28,8 @@ async function shoot(options: Parameters<typeof browser.newPage>[0], file: strin
   await page.close(); // its runs stop with it, and leave the cores to the next picture's
 }
 
-await sleep(1500);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-  ],
-});
+const server = await startPreview(port);
+const browser = await launchChromium({ webgpu: false });
 try {
   await shoot({ viewport: { width: 1280, height: 900 } }, 'docs/lab-1280x900.png');
   await shoot({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, 'docs/lab-phone-390x844.png');

@@ -1,5 +1,6 @@
 import type { SeriesPoint } from '../../lib/series';
 import type { Drawn } from './SeriesLayer';
+import { largestCluster } from './pixelClusters';
 
 /**
  * The curves of a live chart in pixels: paths for the SVG export, and the canvas painter (SeriesLayer.tsx draws
@@ -254,37 +255,6 @@ export function curveCounts(drawn: readonly Drawn[], x: Scale, y: Scale): { curv
  * a run streams); a curve missing, doubled or out of place differs along its length.
  */
 export const paintCheck = { on: false, frames: 0, worst: 0, cluster: 0 };
-
-/** The size of the largest 8-connected group of set pixels in a w × h mask. */
-function largestCluster(mask: Uint8Array, w: number, h: number): number {
-  let largest = 0;
-  const stack: number[] = [];
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start]) continue;
-    mask[start] = 0;
-    stack.push(start);
-    let size = 0;
-    while (stack.length) {
-      const p = stack.pop()!;
-      size++;
-      const px = p % w;
-      const py = (p - px) / w;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = px + dx;
-          const ny = py + dy;
-          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-          const q = ny * w + nx;
-          if (mask[q]) {
-            mask[q] = 0;
-            stack.push(q);
-          }
-        }
-    }
-    largest = Math.max(largest, size);
-  }
-  return largest;
-}
 
 function compareWithFullRepaint(
   canvas: HTMLCanvasElement,
