@@ -228,10 +228,13 @@ export function domains(
   ];
 }
 
-/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above v (v > 0): an axis end that moves only now and then. */
-export function niceCeil(v: number): number {
+/**
+ * The smallest of `steps` (by default 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8) × 10^k at or above v (v > 0): an axis end
+ * that moves only now and then.
+ */
+export function niceCeil(v: number, steps: readonly number[] = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8]): number {
   const e = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * e >= v * (1 - 1e-12)) return m * e;
+  for (const m of steps) if (m * e >= v * (1 - 1e-12)) return m * e;
   return 10 * e;
 }
 
@@ -242,10 +245,7 @@ export function niceCeil(v: number): number {
  * same runs shows the same x axis. `x` is `domains`' tight domain; when nothing trains it is shown as it is.
  */
 export function heldX(x: readonly [number, number], growing: boolean): readonly [number, number] {
-  if (!growing || !(x[1] > 0)) return x;
-  const e = 10 ** Math.floor(Math.log10(x[1]));
-  for (const m of [1, 2, 5, 10]) if (m * e >= x[1] * (1 - 1e-12)) return [x[0], m * e];
-  return [x[0], 10 * e];
+  return growing && x[1] > 0 ? [x[0], niceCeil(x[1], [1, 2, 5])] : x;
 }
 
 /**
