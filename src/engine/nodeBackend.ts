@@ -1,4 +1,4 @@
-import '@tensorflow/tfjs-backend-wasm';
+import './wasmKernels';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';

@@ -1,19 +1,17 @@
-import '@tensorflow/tfjs-backend-wasm';
+// The WASM backend as every run gets it: with the lab's kernels (engine/wasmKernels.ts).
+import '../nodeBackend';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeRng } from '../lib/rng';
-import { dncParameterCount, initDncWeights, replayDncGolden, TRAIN_PY_DNC } from './dnc';
-import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from './dncGolden';
-
-const require = createRequire(import.meta.url);
-setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+import { makeRng } from '../../lib/rng';
+import { dncParameterCount, initDncWeights, replayDncGolden, TRAIN_PY_DNC } from '../../tasks/dnc';
+import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from '../../tasks/dncGolden';
 
 /** ../shared/golden-dnc, copied: README.md there gives the fields and the tolerances used here. */
-const golden = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'golden-dnc', 'dnc-tiny-seed7.json'), 'utf8')) as DncGoldenFile;
+const golden = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'tasks', '__fixtures__', 'golden-dnc', 'dnc-tiny-seed7.json'), 'utf8'),
+) as DncGoldenFile;
 
 describe('the DNC core against deepmind/dnc (golden-dnc, float64)', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
