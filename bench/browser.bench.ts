@@ -41,14 +41,12 @@ try {
       error?: string;
       adapter?: string | null;
       rows?: PairResult[];
-      skipped?: { model: string; reason: string }[];
     };
     await page.close();
     if (!res.ok) {
       lines.push(`| | ${b} | failed: ${res.error} | | | | | | |`);
       continue;
     }
-    for (const s of res.skipped ?? []) lines.push(`| ${MODEL_TITLES[s.model] ?? s.model} | ${b} | skipped: ${s.reason} | | | | | | |`);
     adapter ??= res.adapter ?? null;
     for (const r of res.rows!) {
       const line = `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} | ${r.dispatchesA === undefined ? '' : `${r.dispatchesA} / ${r.dispatchesB}`} |`;

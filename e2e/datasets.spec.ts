@@ -62,8 +62,9 @@ test('dropped dataset files are checked: a bad file gets a clear error naming it
   await lab.button('Start').click();
   await lab.waitStatus('a.1', 'done', 100_000);
   const run = (await lab.run('a.1'))!;
-  expect(run.backend).not.toBe('wasm'); // WASM cannot train convolutions
-  expect(run.fallbackReason).toMatch(/Conv2DBackpropFilter/);
+  // On a software WebGPU adapter (SwiftShader) auto picks WASM, which trains convolutions with the lab's kernels.
+  expect(run.backend).toBe('wasm');
+  expect(run.fallbackReason ?? '').not.toMatch(/Conv2DBackpropFilter|cannot train/);
   expect(Number.isFinite(run.last.loss!)).toBe(true);
   expect(lab.realErrors()).toEqual([]);
 });

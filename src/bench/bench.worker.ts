@@ -19,15 +19,10 @@ self.onmessage = async (
     if (backend !== e.data.backend) throw new Error(`backend ${e.data.backend} did not start: ${fallbackReason}`);
     const adapter = await browserProbe.describeAdapter?.();
     const rows: PairResult[] = [];
-    const skipped: { model: string; reason: string }[] = [];
     for (const [model, plan] of Object.entries(e.data.models) as [BenchModel, Plan][]) {
-      if (model === 'convnet' && backend === 'wasm') {
-        skipped.push({ model, reason: "tfjs's WASM backend has no Conv2DBackpropFilter kernel" });
-        continue;
-      }
       rows.push(...(await runPairs(plan.rounds, plan.block, plan.warmup, undefined, model, e.data.only)));
     }
-    self.postMessage({ ok: true, backend, adapter, rows, skipped });
+    self.postMessage({ ok: true, backend, adapter, rows });
   } catch (err) {
     self.postMessage({ ok: false, error: (err as Error).message });
   }

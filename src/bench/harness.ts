@@ -314,3 +314,14 @@ export async function runPairs(
   }
   return out;
 }
+
+/** Kernels tfjs runs for one training step of `model` with our Adam (forward, backward and the update). */
+export async function kernelsPerStep(model: BenchModel): Promise<number> {
+  const t = ours('Adam', adam({ learningRate: 1e-3 }), model);
+  t.step();
+  await t.sync();
+  const info = await tf.profile(() => t.step());
+  await t.sync();
+  t.dispose();
+  return info.kernels.length;
+}

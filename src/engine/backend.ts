@@ -31,7 +31,7 @@ export interface BackendChoiceResult {
  * renders in software: WASM first then. An explicit choice is honoured when it
  * starts. `tf.setBackend` that fails only warns and leaves another backend active, so `tf.getBackend()` is
  * checked after each attempt, and every failure is named in the reason. Backends the task cannot use
- * (`unsupported`, e.g. WASM for convolutions) are skipped, with their reason when they were the first choice.
+ * (`unsupported`) are skipped, with their reason when they were the first choice.
  */
 export async function chooseBackend(
   choice: BackendChoice,

@@ -1,5 +1,5 @@
 import { paramSpec } from '../optim/settings';
-import { CONV_ON_WASM, defineTask } from './spec';
+import { defineTask } from './spec';
 
 export const cifarResnetInfo = defineTask({
   id: 'cifar10-resnet',
@@ -15,5 +15,4 @@ export const cifarResnetInfo = defineTask({
   defaultSteps: 390,
   memoryMB: 450,
   hasTest: true,
-  unsupportedBackends: { wasm: CONV_ON_WASM },
 });

@@ -1,5 +1,5 @@
 import { paramSpec } from '../optim/settings';
-import { CONV_ON_WASM, defineTask } from './spec';
+import { defineTask } from './spec';
 
 const size = (key: string, label: string, def: number, advanced = true) =>
   paramSpec(key, label, label, def, 1, 1e5, { minOpen: false, integer: true, log: false, advanced });
@@ -19,5 +19,4 @@ export const fashionConvnetInfo = defineTask({
   defaultSteps: 600,
   memoryMB: 220,
   hasTest: true,
-  unsupportedBackends: { wasm: CONV_ON_WASM },
 });

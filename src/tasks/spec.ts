@@ -35,5 +35,3 @@ export interface TaskSpec {
 export function defineTask(spec: Omit<TaskSpec, 'defaults'>): TaskSpec {
   return { ...spec, defaults: Object.fromEntries(spec.settings.filter((s) => !s.optional).map((s) => [s.key, s.default])) };
 }
-
-export const CONV_ON_WASM = "tfjs's WASM backend has no Conv2DBackpropFilter kernel, so it cannot train convolutions";

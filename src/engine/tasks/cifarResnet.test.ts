@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startNodeBackend } from '../nodeBackend';
 import { runLoop } from '../loop';
 import { Runner } from '../runner';
 import { makeRng } from '../../lib/rng';
@@ -7,7 +8,8 @@ import type { RgbSet } from '../../tasks/data/cifar';
 import { createTask } from '../../tasks';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  // The ResNet trains on WASM with the lab's Conv2DBackpropFilter (engine/wasmConv.ts).
+  expect(await startNodeBackend('wasm', 'cifar10-resnet')).toEqual({ backend: 'wasm', fallbackReason: null });
 });
 
 /** Synthetic CIFAR-format images: class c is a uniform colour (c·25) plus noise. */
