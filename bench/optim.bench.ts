@@ -77,7 +77,7 @@ for (const backend of backends) {
 console.log(
   `\nMNIST MLP 784-300-100-10, batch 64; DNC at train.py's sizes on repeat-copy (batch 16, T = 9); Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString()}`,
 );
-console.log(`The ConvNet at batch ${CONVNET_BATCH}; on wasm with the lab's kernels (src/engine/wasmKernels.ts).`);
+console.log(`The ConvNet at batch ${CONVNET_BATCH}; on wasm with the lab's kernels (src/engine/tfjsFixes.ts).`);
 console.log(TABLE_HEADER);
 for (const r of rows) console.log(r);
 console.log('\n| model | backend | kernels per training step (forward, backward, Adam) |\n| --- | --- | --- |');

@@ -1,4 +1,4 @@
-import './wasmKernels';
+import './tfjsFixes';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';

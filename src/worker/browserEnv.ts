@@ -1,4 +1,4 @@
-import '../engine/wasmKernels';
+import '../engine/tfjsFixes';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

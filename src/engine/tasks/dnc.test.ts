@@ -1,4 +1,4 @@
-// The WASM backend as every run gets it: with the lab's kernels (engine/wasmKernels.ts).
+// The WASM backend as every run gets it: with the lab's kernels (engine/tfjsFixes.ts).
 import '../nodeBackend';
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
