@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
+import { hostDots, hostDotsAvailable } from './kernels/hostDots';
 import { webglDots, webglDotsAvailable } from './kernels/webglDots';
 import { webgpuDots, webgpuDotsAvailable } from './kernels/webgpuDots';
 
@@ -50,8 +51,8 @@ function sumOps(t: ParameterSum): Scalar {
 
 /**
  * scale_p · (sum p) for one or two sums over parameter lists, as device scalars. On WebGL they take two shader
- * dispatches together (webglDots.ts), on WebGPU a few compute dispatches (webgpuDots.ts): op by op they cost
- * several per tensor. On WASM and cpu each is op by op (no dispatch cost to save there).
+ * dispatches together (webglDots.ts), on WebGPU a few compute dispatches (webgpuDots.ts), on WASM and cpu one
+ * pass over the values in host memory (hostDots.ts): op by op they cost several kernels per tensor.
  */
 export function parameterSums(terms: readonly ParameterSum[], scales?: readonly number[]): Scalar[] {
   // An L1 norm runs in the kernels as the pair (a, a), flagged to sum |a|.
@@ -59,6 +60,7 @@ export function parameterSums(terms: readonly ParameterSum[], scales?: readonly 
   const abs = terms.map((t) => !('dot' in t));
   if (webglDotsAvailable(pairs)) return webglDots(pairs, scales, abs);
   if (webgpuDotsAvailable(pairs)) return webgpuDots(pairs, scales, abs);
+  if (hostDotsAvailable(pairs)) return hostDots(pairs, scales, abs);
   return terms.map((t, i) => {
     const d = sumOps(t);
     const s = scales?.[i] ?? 1;
