@@ -39,25 +39,37 @@ function dotOf(a: Float32Array, b: Float32Array): number {
   return s0 + s1 + s2 + s3;
 }
 
-/** Σ a ⊙ b and Σ c ⊙ d over one tensor in one loop (the pairs share a tensor in every use we have). */
-function twoDotsOf(a: Float32Array, b: Float32Array, c: Float32Array, d: Float32Array): [number, number] {
+/** Σ a ⊙ v and Σ v ⊙ v over one tensor, v read once (L4's gᵀv with ‖v‖²; Adam's ‖v‖² alone is dotOf(v, v)). */
+function dotAndSquareOf(a: Float32Array, v: Float32Array): [number, number] {
   const n = a.length;
-  const m = n & ~1;
+  const m = n & ~3;
   let p0 = 0;
   let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
   let q0 = 0;
   let q1 = 0;
-  for (let i = 0; i < m; i += 2) {
-    p0 += a[i]! * b[i]!;
-    p1 += a[i + 1]! * b[i + 1]!;
-    q0 += c[i]! * d[i]!;
-    q1 += c[i + 1]! * d[i + 1]!;
+  let q2 = 0;
+  let q3 = 0;
+  for (let i = 0; i < m; i += 4) {
+    const v0 = v[i]!;
+    const v1 = v[i + 1]!;
+    const v2 = v[i + 2]!;
+    const v3 = v[i + 3]!;
+    p0 += a[i]! * v0;
+    p1 += a[i + 1]! * v1;
+    p2 += a[i + 2]! * v2;
+    p3 += a[i + 3]! * v3;
+    q0 += v0 * v0;
+    q1 += v1 * v1;
+    q2 += v2 * v2;
+    q3 += v3 * v3;
   }
-  if (m < n) {
-    p0 += a[m]! * b[m]!;
-    q0 += c[m]! * d[m]!;
+  for (let i = m; i < n; i++) {
+    p0 += a[i]! * v[i]!;
+    q0 += v[i]! * v[i]!;
   }
-  return [p0 + p1, q0 + q1];
+  return [p0 + p1 + p2 + p3, q0 + q1 + q2 + q3];
 }
 
 function absSumOf(a: Float32Array): number {
@@ -76,8 +88,9 @@ function register(): void {
       const read = (p: number, side: 0 | 1, i: number) => valuesOf(backendName, b, tensor(p, side, i));
       const sums: number[] = new Array<number>(pairs).fill(0);
       for (let i = 0; i < count; i++) {
-        if (pairs === 2 && !abs[0] && !abs[1]) {
-          const [x, y] = twoDotsOf(read(0, 0, i), read(0, 1, i), read(1, 0, i), read(1, 1, i));
+        const v = tensor(0, 1, i).dataId;
+        if (pairs === 2 && !abs[0] && !abs[1] && tensor(1, 0, i).dataId === v && tensor(1, 1, i).dataId === v) {
+          const [x, y] = dotAndSquareOf(read(0, 0, i), read(0, 1, i));
           sums[0]! += x;
           sums[1]! += y;
         } else for (let p = 0; p < pairs; p++) sums[p]! += abs[p] ? absSumOf(read(p, 0, i)) : dotOf(read(p, 0, i), read(p, 1, i));
