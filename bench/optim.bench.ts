@@ -3,7 +3,7 @@
  * only) and Fig. 6's DNC (wasm only), in Node on the wasm and cpu backends, and the kernels one training step runs.
  * The harness (src/bench/harness.ts) is shared with `npm run bench:browser`.
  * Options: --backends=wasm,cpu --rounds=N --quick --no-dnc --dnc-rounds=N --no-convnet --conv-rounds=N
- * --only=<part of a pair's name>
+ * --only=<part of a pair's name> (on every model)
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/engine/nodeBackend';
@@ -28,50 +28,28 @@ for (const backend of backends) {
   const rounds = Number(args.get('rounds') ?? (quick ? 4 : slow ? 12 : 40));
   const block = quick ? 2 : slow ? 3 : 10;
   const warmup = slow ? 3 : 10;
-  await runPairs(
-    rounds,
-    block,
-    warmup,
-    (r) => {
-      const row = formatRow(backend, r);
-      rows.push(row);
-      console.log(row);
-    },
-    'mlp',
-    args.get('only'),
-  );
-  kernels.push([backend, 'mlp', await kernelsPerStep('mlp')]);
-  // The ConvNet (batch CONVNET_BATCH): wasm only (one step takes seconds on cpu).
-  if (backend === 'wasm' && !args.has('no-convnet')) {
+  /** Runs the model's pairs (the `only` filter applies to every model) and counts its kernels per step. */
+  const bench = async (model: BenchModel, rounds: number, block: number, warmup: number) => {
     await runPairs(
-      Number(args.get('conv-rounds') ?? (quick ? 3 : 10)),
-      quick ? 1 : 3,
-      3,
+      rounds,
+      block,
+      warmup,
       (r) => {
         const row = formatRow(backend, r);
         rows.push(row);
         console.log(row);
       },
-      'convnet',
+      model,
       args.get('only'),
     );
-    kernels.push([backend, 'convnet', await kernelsPerStep('convnet')]);
-  }
-  // Fig. 6's DNC: one training step (T = 9, unrolled in one graph) and L4's cost on it; wasm only (cpu is ~5× slower).
-  if (backend === 'wasm' && !args.has('no-dnc')) {
-    await runPairs(
-      Number(args.get('dnc-rounds') ?? (quick ? 3 : 16)),
-      quick ? 1 : 3,
-      3,
-      (r) => {
-        const row = formatRow(backend, r);
-        rows.push(row);
-        console.log(row);
-      },
-      'dnc',
-    );
-    kernels.push([backend, 'dnc', await kernelsPerStep('dnc')]);
-  }
+    kernels.push([backend, model, await kernelsPerStep(model)]);
+  };
+  await bench('mlp', rounds, block, warmup);
+  // The ConvNet (batch CONVNET_BATCH) and Fig. 6's DNC (T = 9, unrolled in one graph): wasm only (one ConvNet step
+  // takes seconds on cpu, the DNC ~5× wasm's time).
+  if (backend === 'wasm' && !args.has('no-convnet'))
+    await bench('convnet', Number(args.get('conv-rounds') ?? (quick ? 3 : 10)), quick ? 1 : 3, 3);
+  if (backend === 'wasm' && !args.has('no-dnc')) await bench('dnc', Number(args.get('dnc-rounds') ?? (quick ? 3 : 16)), quick ? 1 : 3, 3);
 }
 
 console.log(

@@ -23,18 +23,19 @@ interface ConvAttrs {
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
+/** The convolution's geometry, after checking the layout and dtypes this kernel supports. */
 function convInfo(
   kernel: string,
   xShape: number[],
   filterShape: number[],
   tensors: tf.TensorInfo[],
   { strides, pad, dataFormat, dimRoundingMode }: ConvAttrs,
-): Conv2DInfo {
+) {
   if (dataFormat !== 'NHWC')
     throw new Error(`${kernel} on WASM supports the NHWC layout only (got ${dataFormat}); use another backend for NCHW.`);
   if (tensors.some((t) => t.dtype !== 'float32'))
     throw new Error(`${kernel} on WASM takes float32 tensors (got ${tensors.map((t) => t.dtype).join(' and ')}).`);
-  return tf.backend_util.computeConv2DInfo(
+  const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     strides,
@@ -44,6 +45,9 @@ function convInfo(
     false,
     'channelsLast',
   );
+  const { inChannels: cin, outChannels: cout, filterHeight: fh, filterWidth: fw } = info;
+  // The im2col matrix: one row per output position, one column per tap and input channel.
+  return { info, cin, cout, fh, fw, positions: info.batchSize * info.outHeight * info.outWidth, field: fh * fw * cin };
 }
 
 /**
@@ -88,10 +92,7 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: Ba
   const { backend } = args;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as ConvAttrs & { filterShape: number[] };
-  const info = convInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, [x, dy], attrs);
-  const { inChannels: cin, outChannels: cout, filterHeight: fh, filterWidth: fw } = info;
-  const positions = info.batchSize * info.outHeight * info.outWidth;
-  const field = fh * fw * cin;
+  const { info, cin, cout, fh, fw, positions, field } = convInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, [x, dy], attrs);
   // Allocate first: a later allocation may grow the wasm memory and detach the views taken below.
   const cols = backend.makeOutput([field, positions], 'float32');
   try {
@@ -114,10 +115,7 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: Bac
   const { backend } = args;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as ConvAttrs & { inputShape: number[] };
-  const info = convInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, [dy, filter], attrs);
-  const { inChannels: cin, outChannels: cout, filterHeight: fh, filterWidth: fw } = info;
-  const positions = info.batchSize * info.outHeight * info.outWidth;
-  const field = fh * fw * cin;
+  const { info, cin, cout, positions, field } = convInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, [dy, filter], attrs);
   const dx = backend.makeOutput([...attrs.inputShape], 'float32');
   const cols = matMul(backend, dy, [1, positions, cout], filter, [1, field, cout], false, true);
   try {
