@@ -118,27 +118,37 @@ function makeBatchMatMul(k: StockKernels): KernelFunc {
       const outSize = tf.util.sizeFromShape(outBatch);
       const ia = broadcastBatchIndex(aBatch, outBatch);
       const ib = broadcastBatchIndex(bBatch, outBatch);
-      const slice = (x: tf.TensorInfo, batches: number, i: number, rows: number, cols: number) =>
-        k.slice({
-          inputs: { x: { dataId: x.dataId, shape: [batches, rows, cols], dtype: 'float32' } },
-          backend,
-          attrs: { begin: [i, 0, 0], size: [1, rows, cols] },
-        });
+      // Each operand's batches sliced once, however often broadcasting uses them.
+      const slicer = (x: tf.TensorInfo, batches: number, rows: number, cols: number) => {
+        const cache = new Map<number, tf.TensorInfo>();
+        const get = (i: number) => {
+          let part = cache.get(i);
+          if (part === undefined) {
+            part = k.slice({
+              inputs: { x: { dataId: x.dataId, shape: [batches, rows, cols], dtype: 'float32' } },
+              backend,
+              attrs: { begin: [i, 0, 0], size: [1, rows, cols] },
+            });
+            cache.set(i, part);
+          }
+          return part;
+        };
+        return { get, dispose: () => cache.forEach((p) => backend.disposeData(p.dataId)) };
+      };
+      const aSlices = slicer(at, batchA, m, kk);
+      const bSlices = slicer(bt, batchB, kk, n);
       const parts: tf.TensorInfo[] = [];
       try {
-        for (let o = 0; o < outSize; o++) {
-          const ai = slice(at, batchA, ia[o]!, m, kk);
-          const bi = slice(bt, batchB, ib[o]!, kk, n);
-          parts.push(k.matMul({ inputs: { a: ai, b: bi }, backend, attrs: plain }));
-          backend.disposeData(ai.dataId);
-          backend.disposeData(bi.dataId);
-        }
+        for (let o = 0; o < outSize; o++)
+          parts.push(k.matMul({ inputs: { a: aSlices.get(ia[o]!), b: bSlices.get(ib[o]!) }, backend, attrs: plain }));
         const out = backend.makeOutput([...outBatch, m, n], 'float32');
         const dst = backend.typedArrayFromHeap(out) as Float32Array;
         parts.forEach((p, o) => dst.set(backend.typedArrayFromHeap(p) as Float32Array, o * m * n));
         return out;
       } finally {
         for (const p of parts) backend.disposeData(p.dataId);
+        aSlices.dispose();
+        bSlices.dispose();
       }
     } finally {
       for (const t of temps) backend.disposeData(t.dataId);
