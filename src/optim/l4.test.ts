@@ -6,7 +6,7 @@ import { decodeFlags, MissingLossError, StepFlags } from './flags';
 import { l4, l4Adam, l4Mom, sgd, type Transform } from './recipes';
 import { feed as feedSteps } from './testing/feed';
 import { quadratic, runProblem } from './testing/problems';
-import { setFusedEpilogue } from './kernels/l4Epilogue';
+import { setFusedFormulas } from './kernels/scalarFormula';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -253,12 +253,12 @@ describe('the fused epilogue (one kernel on WebGL, WASM and cpu)', () => {
   ] as const) {
     it(`${name}: the same trace, bit for bit, as the op-by-op path`, async () => {
       const fused = await feed(make(), [2, -1], steps);
-      setFusedEpilogue(false);
+      setFusedFormulas(false);
       try {
         const ops = await feed(make(), [2, -1], steps);
         expect(fused).toEqual(ops);
       } finally {
-        setFusedEpilogue(true);
+        setFusedFormulas(true);
       }
       // The sequence did reach the guarded cases.
       const flags = new Set(fused.flatMap((d) => decodeFlags(d.flags!)));

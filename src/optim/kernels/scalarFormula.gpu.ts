@@ -43,6 +43,7 @@ function sourceOps(lang: Lang, src: Source): ScalarOps<string, string> {
     eq: (a, b) => emit('bool', `${a} == ${b}`),
     finite: (a) => emit('bool', `!(isnan(${a}) || isinf(${a}))`),
     not: (a) => emit('bool', `!${a}`),
+    and: (a, b) => emit('bool', `${a} && ${b}`),
     select: (c, a, b) => emit('float', sel(c, a, b)),
   };
 }

@@ -3,10 +3,11 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import { L4_DIAGNOSTICS, L4_SETTINGS } from '../catalogue';
 import { L4_DEFAULTS } from '../defaults';
 import { HyperparameterError } from '../flags';
-import { l4EpilogueOnDevice } from '../kernels/l4Epilogue';
+import { runScalarFormula } from '../kernels/scalarFormula';
 import { checkParam, refuseUnknown } from '../settings';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Hyper, Tensors } from '../types';
+import { l4StepFormula } from './l4Formula';
 import type { StepsizeRule } from './rule';
 
 /** L4's settings as the rule holds them, named as in the paper (Sec. 2.4). */
@@ -35,8 +36,8 @@ export function validateL4Hyper(h: Hyper): void {
 
 /**
  * The L4 stepsize rule (Rolínek & Martius, eqs. 3–7): Δθ = −η·v with η = α·(L − γ·L_min)/(gᵀv + ε).
- * This file finds gᵀv; the scalar part (L_min, the guards, η, forgetting) is `l4Epilogue` in l4Formula.ts,
- * run on the device by kernels/l4Epilogue.ts. g is the bias-corrected gradient EMA with timescale τm (eq. 7),
+ * This file finds gᵀv; the scalar part (L_min, the guards, η, forgetting) is the formula of l4Formula.ts,
+ * one kernel on every backend (kernels/scalarFormula.ts). g is the bias-corrected gradient EMA with timescale τm (eq. 7),
  * which keeps gᵀv ≥ 0 for the Adam and momentum directions.
  */
 export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State, L4Hyper> {
@@ -83,7 +84,7 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State, L4Hyper> {
         const pairs = [[gBase, v] as const, [v, v] as const];
         [gDotV, vNormSq] = dots(pairs, [gScale * vScale, 1]) as [Scalar, Scalar];
       }
-      const e = l4EpilogueOnDevice(loss as Scalar, state.lossMin, gDotV, { alpha, gamma, gamma0, epsilon, tau });
+      const e = runScalarFormula(l4StepFormula({ alpha, gamma, gamma0, epsilon, tau }), { loss: loss as Scalar, lossMin: state.lossMin, gDotV });
       return {
         effectiveLr: e.effectiveLr,
         flags: e.flags,

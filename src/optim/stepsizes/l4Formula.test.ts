@@ -4,9 +4,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { l4Epilogue, type L4EpilogueSettings } from '../stepsizes/l4Formula';
-import { setInternalsUsable } from './internals';
-import { fusedEpilogueAvailable, l4EpilogueOnDevice, setFusedEpilogue } from './l4Epilogue';
+import { setInternalsUsable } from '../kernels/internals';
+import { float32Ops, runScalarFormula, setFusedFormulas } from '../kernels/scalarFormula';
+import { l4Epilogue, l4StepFormula, type L4EpilogueSettings } from './l4Formula';
 
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
@@ -33,7 +33,7 @@ async function onDevice(L: number, M: number, D: number, h = H): Promise<number[
   const [l, m, d] = [tf.scalar(L), tf.scalar(M), tf.scalar(D)];
   // The op-by-op path makes intermediates: the rule runs inside the step's tidy, so does this.
   const e = tf.tidy(() => {
-    const r = l4EpilogueOnDevice(l, m, d, h);
+    const r = runScalarFormula(l4StepFormula(h), { loss: l, lossMin: m, gDotV: d });
     return [r.effectiveLr, r.lossMin, r.numerator, r.flags];
   });
   const out = await Promise.all(e.map(async (t) => (await t.data())[0]!));
@@ -44,26 +44,25 @@ async function onDevice(L: number, M: number, D: number, h = H): Promise<number[
 /** The formula in float32, on the inputs as the device holds them (rounded to float32). */
 const formula = (L: number, M: number, D: number, h = H) => {
   const f = Math.fround;
-  const r = l4Epilogue(f(L), f(M), f(D), h, f);
+  const r = l4Epilogue(f(L), f(M), f(D), h, float32Ops);
   return [r.effectiveLr, r.lossMin, r.numerator, r.flags];
 };
 
 afterEach(() => {
-  setFusedEpilogue(true);
+  setFusedFormulas(true);
   setInternalsUsable(null);
 });
 
-describe('L4’s epilogue: every kernel computes the one formula (stepsizes/l4Formula.ts) in float32', () => {
+describe('L4’s scalar part: written once (l4Formula.ts), the same float32 numbers on every path', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
-    it(`the fused ${backend} kernel and the op-by-op path agree with the formula bit for bit`, async () => {
+    it(`${backend}: the fused kernel and the op-by-op path agree with the formula on float32 numbers bit for bit`, async () => {
       expect(await tf.setBackend(backend)).toBe(true);
-      expect(fusedEpilogueAvailable()).toBe(true);
       const before = tf.memory().numTensors;
       for (const [L, M, D] of CASES) {
         const fused = await onDevice(L, M, D);
-        setFusedEpilogue(false);
+        setFusedFormulas(false);
         const ops = await onDevice(L, M, D);
-        setFusedEpilogue(true);
+        setFusedFormulas(true);
         expect(fused, `fused (${L}, ${M}, ${D})`).toEqual(formula(L, M, D));
         expect(ops, `ops (${L}, ${M}, ${D})`).toEqual(formula(L, M, D));
       }
@@ -77,7 +76,6 @@ describe('L4’s epilogue: every kernel computes the one formula (stepsizes/l4Fo
   it('with a tfjs version the kernels were not written for, they step aside and the ops give the same numbers', async () => {
     await tf.setBackend('cpu');
     setInternalsUsable(false);
-    expect(fusedEpilogueAvailable()).toBe(false);
     for (const [L, M, D] of CASES) expect(await onDevice(L, M, D)).toEqual(formula(L, M, D));
   });
 
