@@ -31,7 +31,7 @@ const noTfjsOnMainThread = [
   },
 ];
 
-const OTHERS_THAN_OPTIM = ['tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'lib', 'bench'];
+const OTHERS_THAN_OPTIM = ['tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench'];
 const OPTIM_TESTS = ['src/optim/**/*.test.ts', 'src/optim/testing/**'];
 
 export default tseslint.config(

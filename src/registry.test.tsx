@@ -18,7 +18,8 @@ import {
   type OptimizerSpec,
   type StepsizeRule,
 } from './optim';
-import { paramSpec } from './optim/settings';
+import { paramSpec } from './lib/settings';
+import { defineOptimizer } from './optim/spec';
 import { decodeExperiment, DEFAULT_EXPERIMENT, encodeExperiment } from './state/experiment';
 import { chartsFor } from './ui/charts/chartSpecs';
 
@@ -38,13 +39,13 @@ function halfRule(learningRate: number): StepsizeRule<null> {
   };
 }
 
-const HALF: OptimizerSpec = {
+const HALF: OptimizerSpec = defineOptimizer({
   id: 'half-sgd',
   title: 'Half SGD',
   summary: 'SGD at half its learning rate (a test of the registry).',
   settings: [paramSpec('learningRate', 'learning rate', 'lr', 0.2, 0, Infinity, { slider: [1e-6, 1], live: true })],
   diagnostics: [{ key: 'halfLr', label: 'Half the learning rate', symbol: 'lr/2', log: true }],
-};
+});
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { optimizerIds, optimizerSpec, optimizerSpecs, unknownOptimizer } from '../optim/catalogue';
-import { describeSettings, parseSettingValue, resolveSettings, SettingsError, type SettingSpec } from '../optim/settings';
+import { describeSettings, parseSettingValue, resolveSettings, SettingsError, type SettingSpec } from '../lib/settings';
 import { taskIds, taskSettings, taskSpec, taskSpecs, unknownTask } from '../tasks/catalogue';
 import type { TrainSpec } from './train';
 

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { optimizerSpec, RECIPE_OPTIONS, unknownOptimizer } from '../optim/catalogue';
-import { isChoice, resolveSettings } from '../optim/settings';
+import { isChoice, resolveSettings } from '../lib/settings';
 import { taskSettings, taskSpec, unknownTask } from '../tasks/catalogue';
 import { isObject } from '../lib/isObject';
 

@@ -3,16 +3,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyStep, disposeState, setHyper } from './apply';
 import { diagnosticsOf, optimizerIds, optimizerSpec } from './catalogue';
 import { adamDirection } from './directions';
-import { adam, makeOptimizer } from './recipes';
+import { adam, makeOptimizer } from './index';
+import { withoutMaker } from './recipes';
 import { L4Adam, Prodigy, ScheduleFreeSGD } from './adapter';
 import { l4Rule, polyakRule } from './stepsizes';
-import { isChoice, isLive, SettingsError } from './settings';
+import { isChoice, isLive, SettingsError } from '../lib/settings';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 describe('the optimizer catalogue and the library agree (every optimizer of the registry)', () => {
+  it('every spec of the catalogue has its maker among the library’s exports, under its id', () => {
+    expect(optimizerIds().length).toBeGreaterThanOrEqual(15);
+    expect(withoutMaker()).toEqual([]);
+  });
+
   for (const id of optimizerIds()) {
     const spec = optimizerSpec(id)!;
     it(`${id}: every declared setting is accepted, live ones change live, and the diagnostics are the declared ones`, async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { checkRange } from './flags';
+import { checkAgainst, clipSpec } from './spec';
 import { sumSquares } from './tensors';
 import type { GradientTransformation, OptState } from './types';
 
@@ -10,7 +10,7 @@ import type { GradientTransformation, OptState } from './types';
  * stays on the device. Non-finite gradients stay non-finite, so the step's guard skips them.
  */
 export function withClipping<S extends OptState>(inner: GradientTransformation<S>, clipNorm: number): GradientTransformation<S> {
-  checkRange(`${inner.config.name} gradient clipping`, 'clipNorm', clipNorm, 0, Infinity);
+  checkAgainst(`${inner.config.name} gradient clipping`, [clipSpec], { clipNorm });
   return {
     ...inner,
     config: { ...inner.config, clipNorm },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { optimizerIds } from './catalogue';
-import { makeOptimizer } from './recipes';
+import { makeOptimizer } from './index';
 import { PROBLEMS, runProblem } from './testing/problems';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpuWithLeakCheck } from './testing/setup';
-import { adagrad, adam, momentum, rmsprop, sgd } from './recipes';
+import { adagrad, adam, momentum, rmsprop, sgd } from './index';
 import { feed } from './testing/feed';
 
 cpuWithLeakCheck();

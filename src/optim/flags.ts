@@ -53,20 +53,3 @@ export class HyperparameterError extends Error {
     this.name = 'HyperparameterError';
   }
 }
-
-/** Checks a number against an open/closed interval and throws a sentence naming it. */
-export function checkRange(
-  rule: string,
-  name: string,
-  value: number,
-  lo: number,
-  hi: number,
-  { loOpen = true, hiOpen = true }: { loOpen?: boolean; hiOpen?: boolean } = {},
-): void {
-  const ok =
-    typeof value === 'number' && !Number.isNaN(value) && (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
-  if (!ok) {
-    const range = `${loOpen ? '(' : '['}${lo}, ${hi === Infinity ? '∞' : hi}${hiOpen ? ')' : ']'}`;
-    throw new HyperparameterError(name, `${rule}: ${name} must be in ${range}, got ${String(value)}.`);
-  }
-}

@@ -21,35 +21,13 @@ export type {
 } from './types';
 export * from './directions';
 export * from './stepsizes';
-export {
-  adagrad,
-  adam,
-  aliG,
-  l4,
-  l4Adam,
-  l4Mom,
-  makeOptimizer,
-  momentum,
-  polyak,
-  RECIPES,
-  registerOptimizer,
-  unregisterOptimizer,
-  rmsprop,
-  sgd,
-  spsMax,
-  type AdagradOptions,
-  type AdamOptions,
-  type L4AdamOptions,
-  type MomentumOptions,
-  type RecipeName,
-  type RmsPropOptions,
-  type SgdOptions,
-  type RecipeOptions,
-  type Transform,
-} from './recipes';
+export * from './peers';
+export { makeOptimizer, registerOptimizer, unregisterOptimizer, type Maker } from './recipes';
+export { finish, type RecipeOptions, type Transform } from './compose';
+export { defineOptimizer, type OptimizerMeta } from './spec';
 export { withWeightDecay } from './weightDecay';
 export { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
-export { checkRange, decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
+export { decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
 export {
   Adam,
   DAdaptAdam,
@@ -63,7 +41,7 @@ export {
   ScheduleFreeSGD,
   SGD,
   TransformOptimizer,
+  type ClassSettings,
 } from './adapter';
-export * from './peers';
 export * from './catalogue';
-export * from './settings';
+export * from '../lib/settings';

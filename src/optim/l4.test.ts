@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
 import { sgdDirection } from './directions';
 import { decodeFlags, MissingLossError, StepFlags } from './flags';
-import { l4, l4Adam, l4Mom, sgd, type Transform } from './recipes';
+import { l4, l4Adam, l4Mom, sgd, type Transform } from './index';
 import { feed as feedSteps } from './testing/feed';
 import { quadratic, runProblem } from './testing/problems';
 import { setFusedFormulas } from './kernels/scalarFormula';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyStep, disposeState, readDiagnostics } from './apply';
 import { optimizerIds } from './catalogue';
 import { StepFlags } from './flags';
-import { makeOptimizer } from './recipes';
+import { makeOptimizer } from './index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuWithLeakCheck } from './testing/setup';
 import { decodeFlags } from './flags';
-import { aliG, polyak, spsMax } from './recipes';
+import { aliG, polyak, spsMax } from './index';
 import { feed } from './testing/feed';
 
 cpuWithLeakCheck();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyStep, disposeState } from './apply';
 import { optimizerIds } from './catalogue';
-import { makeOptimizer } from './recipes';
+import { makeOptimizer } from './index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpuWithLeakCheck } from './testing/setup';
-import { adam, l4Mom, sgd } from './recipes';
+import { adam, l4Mom, sgd } from './index';
 import { feed } from './testing/feed';
 
 cpuWithLeakCheck();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { checkRange } from './flags';
+import { checkAgainst, WEIGHT_DECAY_COEFFICIENT } from './spec';
 import { sumSquares } from './tensors';
 import type { GradientTransformation, OptState, WeightDecayConfig } from './types';
 
@@ -15,7 +15,7 @@ export function withWeightDecay<S extends OptState>(
   inner: GradientTransformation<S>,
   weightDecay: WeightDecayConfig,
 ): GradientTransformation<S> {
-  checkRange('weight decay', 'coefficient', weightDecay.coefficient, 0, Infinity, { loOpen: false });
+  checkAgainst('weight decay', [WEIGHT_DECAY_COEFFICIENT], { coefficient: weightDecay.coefficient });
   if (inner.config.weightDecay !== null) throw new Error(`${inner.config.name} already has weight decay.`);
   const lambda = weightDecay.coefficient;
   return {

@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import type { SerializedCheckpoint } from '../engine/snapshot';
 import { optimizerSpec, RECIPE_OPTIONS } from '../optim/catalogue';
-import { resolveSettings } from '../optim/settings';
+import { resolveSettings } from '../lib/settings';
 import { onCheckpoint, useRuns } from './runs';
 
 /** Checkpoints kept per run: a checkpoint of the MNIST MLP with Adam's state is about 3 MB. */

@@ -1,10 +1,10 @@
 import { optimizerIds, optimizerSpec, optimizerTitle } from '../optim/catalogue';
-import { checkSetting } from '../optim/settings';
+import { checkSetting } from '../lib/settings';
 import { taskSpec, taskTitle } from '../tasks/catalogue';
 import { PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup } from '../tasks/lineups';
 import type { BackendChoice } from '../worker/protocol';
 
-export { checkParam, type ParamSpec } from '../optim/settings';
+export { checkParam, type ParamSpec } from '../lib/settings';
 
 /**
  * The experiment is a value (TensorFlow Playground's state.ts habit): serialisable, seeded, versioned, and

@@ -10,7 +10,7 @@ import {
   type RunSpec,
 } from './experiment';
 import { optimizerSpec, shownDefaults } from '../optim/catalogue';
-import { isLive } from '../optim/settings';
+import { isLive } from '../lib/settings';
 import { taskSpec } from '../tasks/catalogue';
 import { liveRunsAtOnce, setTimeShareWidth, useRuns, type RunCommand } from './runs';
 

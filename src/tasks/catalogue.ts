@@ -2,7 +2,7 @@
  * The task catalogue: every task's spec (`<task>.meta.ts`), free of tfjs. The builders live in index.ts
  * under the same id (typed, so a spec without a builder does not compile).
  */
-import { resolveSettings } from '../optim/settings';
+import { resolveSettings } from '../lib/settings';
 import { cifarResnetInfo } from './cifarResnet.meta';
 import { fashionConvnetInfo } from './fashionConvnet.meta';
 import { functions2dInfo } from './functions2d.meta';

@@ -1,4 +1,4 @@
-import { paramSpec } from '../optim/settings';
+import { paramSpec } from '../lib/settings';
 import { defineTask } from './spec';
 
 const size = (key: string, label: string, def: number, advanced = true) =>

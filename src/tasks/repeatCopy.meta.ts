@@ -1,4 +1,4 @@
-import { choiceSpec, paramSpec } from '../optim/settings';
+import { choiceSpec, paramSpec } from '../lib/settings';
 import { defineTask } from './spec';
 
 const count = (key: string, label: string, def: number, advanced = false, help?: string) =>

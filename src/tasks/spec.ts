@@ -3,7 +3,7 @@
  * charts apply. Free of tfjs: the page's main thread, the URL codec, the CLI and the tests read it. Each
  * task declares one beside its code (`<task>.meta.ts`); `catalogue.ts` lists them.
  */
-import type { SettingSpec } from '../optim/settings';
+import type { SettingSpec } from '../lib/settings';
 
 /** The datasets a task may need, loaded by the caller (Node: from disk; browser: from the server or files). */
 export type DatasetName = 'mnist' | 'fashionMnist' | 'cifar10';

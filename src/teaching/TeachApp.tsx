@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { L4_SETTINGS, numericSetting } from '../optim/catalogue';
-import { checkParam, type ParamSpec } from '../optim/settings';
+import { numericSetting } from '../optim/catalogue';
+import { L4_SETTINGS } from '../optim/stepsizes/l4.meta';
+import { checkParam, type ParamSpec } from '../lib/settings';
 import { ParamInput } from '../ui/controls/ParamInput';
 import { parseClassroom, type Hideable, type LessonStep } from './classroom';
 import { DEMOS } from './demos';
@@ -8,7 +9,7 @@ import { Explainer1D } from './Explainer1D';
 import { Explainer2D } from './Explainer2D';
 import { DEFAULT_1D, FUNCTIONS_1D, step1d, type Fn1D, type Step1dSettings } from './step1d';
 
-// The same settings, with the same domains, as the lab's optimizers (src/optim/catalogue.ts).
+// The same settings, with the same domains, as the lab's optimizers (their specs, read through the catalogue).
 const setting = (list: readonly ParamSpec[], key: string) => list.find((s) => s.key === key)!;
 const ALPHA = setting(L4_SETTINGS, 'alpha');
 const GAMMA = setting(L4_SETTINGS, 'gamma');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { L4_DEFAULTS } from '../optim/defaults';
+import { L4_DEFAULTS } from '../optim/stepsizes/l4.meta';
 import { BenchmarkView } from './benchmark/BenchmarkView';
 import { Charts } from './charts/Charts';
 import { Controls } from './controls/Controls';

@@ -17,7 +17,7 @@ export type { BackendChoice, BackendName };
 export interface RunConfig {
   readonly task: string;
   readonly taskSettings: Settings;
-  /** A recipe name (see optim RECIPES). */
+  /** An optimizer's id in the catalogue (optim/catalogue.ts). */
   readonly optimizer: string;
   readonly optimizerOptions: Readonly<Record<string, number | string>>;
   readonly seed: number;

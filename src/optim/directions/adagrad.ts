@@ -1,18 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
-import { refuseUnknown } from '../settings';
+import type { SettingsOf } from '../../lib/settings';
+import { finish, type RecipeOptions, type Transform } from '../compose';
+import { checkAgainst, pick, withDefaults } from '../spec';
+import { constantRule } from '../stepsizes/constant';
+import { withStepsize } from '../stepsizes/rule';
 import type { Direction, Tensors } from '../types';
+import { adagradMeta } from './adagrad.meta';
+
+const DIRECTION = pick(adagradMeta.settings, 'initialAccumulator', 'epsilon');
 
 export interface AdagradState {
   readonly s: Tensors;
 }
 
 /** AdaGrad (Duchi et al.): s ← s + g², v = g / (√s + ε); s starts at `initialAccumulator` as in tfjs. */
-export function adagradDirection(options: { initialAccumulator?: number; epsilon?: number } = {}): Direction<AdagradState> {
-  refuseUnknown('The AdaGrad direction', options, ['initialAccumulator', 'epsilon']);
-  const { initialAccumulator = 0.1, epsilon = 1e-7 } = options;
-  checkRange('adagrad', 'initialAccumulator', initialAccumulator, 0, Infinity, { loOpen: false });
-  checkRange('adagrad', 'epsilon', epsilon, 0, Infinity, { loOpen: false });
+export function adagradDirection(options: Partial<SettingsOf<typeof DIRECTION>> = {}): Direction<AdagradState> {
+  const s = withDefaults('The AdaGrad direction', DIRECTION, options);
+  checkAgainst('adagrad', DIRECTION, s);
+  const { initialAccumulator, epsilon } = s;
   return {
     name: 'adagrad',
     hyper: { initialAccumulator, epsilon },
@@ -24,3 +29,12 @@ export function adagradDirection(options: { initialAccumulator?: number; epsilon
     },
   };
 }
+
+export type AdagradOptions = Partial<SettingsOf<typeof adagradMeta.settings>> & RecipeOptions;
+
+/** AdaGrad: s ← s + g², Δθ = −lr·g/(√s + ε). */
+export function adagrad(o: AdagradOptions = {}): Transform {
+  const { learningRate, ...dir } = withDefaults(adagradMeta.title, adagradMeta.settings, o, ['weightDecay']);
+  return finish(withStepsize('adagrad', adagradDirection(dir), constantRule({ learningRate })), o);
+}
+adagrad.meta = adagradMeta;

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
-import { refuseUnknown, SettingsError } from '../settings';
+import { finish, type RecipeOptions, type Transform } from '../compose';
+import { checkAgainst, pick, withDefaults } from '../spec';
+import { constantRule } from '../stepsizes/constant';
+import { withStepsize } from '../stepsizes/rule';
 import { emaScale, sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
+import { adamMeta } from './adam.meta';
+import type { SettingsOf } from '../../lib/settings';
 
 export interface AdamState {
   /** Σ_k β1^(t−k)·g_k: the first moment is m̂ = (1−β1)/(1−β1^t)·m. */
@@ -17,15 +21,12 @@ export interface AdamState {
  * √s, so in the corrected form it is ε/√(1 − β2ᵗ), larger in the first thousand steps (with the paper's ε = 1e-4
  * that moves 1-epoch MNIST accuracy by about 0.24 points).
  */
-export type AdamEpsilonForm = 'corrected' | 'tensorflow';
-export const ADAM_EPSILON_FORMS: readonly AdamEpsilonForm[] = ['corrected', 'tensorflow'];
+export type AdamEpsilonForm = AdamSettings['epsilonForm'];
 
-export interface AdamDirectionOptions {
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-  epsilonForm?: AdamEpsilonForm;
-}
+/** The direction's own settings: Adam's, without the rate and clipping. */
+const DIRECTION = pick(adamMeta.settings, 'beta1', 'beta2', 'epsilon', 'epsilonForm');
+
+export type AdamDirectionOptions = Partial<SettingsOf<typeof DIRECTION>>;
 
 /**
  * Adam's direction (Kingma & Ba; the paper's eq. 7): v = m̂ / (√ŝ + ε), with m̂ and ŝ the bias-corrected
@@ -35,13 +36,9 @@ export interface AdamDirectionOptions {
  * bias corrections cost no pass over the parameters. m̂ is the gradient EMA that L4Adam reuses as g.
  */
 export function adamDirection(options: AdamDirectionOptions = {}): Direction<AdamState> {
-  refuseUnknown('The Adam direction', options, ['beta1', 'beta2', 'epsilon', 'epsilonForm']);
-  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-4, epsilonForm = 'corrected' } = options;
-  if (!ADAM_EPSILON_FORMS.includes(epsilonForm))
-    throw new SettingsError(`Adam: epsilonForm must be one of ${ADAM_EPSILON_FORMS.join(', ')}, got ${JSON.stringify(epsilonForm)}.`);
-  checkRange('adam', 'beta1', beta1, 0, 1, { loOpen: false });
-  checkRange('adam', 'beta2', beta2, 0, 1, { loOpen: false });
-  checkRange('adam', 'epsilon', epsilon, 0, Infinity, { loOpen: false });
+  const s = withDefaults('The Adam direction', DIRECTION, options);
+  checkAgainst('adam', DIRECTION, s);
+  const { beta1, beta2, epsilon, epsilonForm } = s;
   return {
     name: epsilonForm === 'tensorflow' ? 'adam-tf-epsilon' : 'adam',
     hyper: { beta1, beta2, epsilon },
@@ -63,3 +60,14 @@ export function adamDirection(options: AdamDirectionOptions = {}): Direction<Ada
     },
   };
 }
+
+/** Adam's settings, derived from its spec (adam.meta.ts). */
+export type AdamSettings = SettingsOf<typeof adamMeta.settings>;
+export type AdamOptions = Partial<AdamSettings> & RecipeOptions;
+
+/** Adam with the paper's baseline settings by default: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4. */
+export function adam(o: AdamOptions = {}): Transform {
+  const { learningRate, clipNorm, ...dir } = withDefaults(adamMeta.title, adamMeta.settings, o, ['weightDecay']);
+  return finish(withStepsize('adam', adamDirection(dir), constantRule({ learningRate })), { ...o, clipNorm });
+}
+adam.meta = adamMeta;

@@ -1,5 +1,25 @@
-export { sgdDirection } from './sgd';
-export { heavyBallDirection, emaMomentumDirection, type MomentumState } from './momentum';
-export { adamDirection, ADAM_EPSILON_FORMS, type AdamEpsilonForm, type AdamState, type AdamDirectionOptions } from './adam';
-export { rmspropDirection, RMSPROP_FORMS, type RmsPropDirectionOptions, type RmsPropForm, type RmsPropState } from './rmsprop';
-export { adagradDirection, type AdagradState } from './adagrad';
+export { sgdDirection, sgd, type SgdOptions } from './sgd';
+export { heavyBallDirection, emaMomentumDirection, momentum, type MomentumOptions, type MomentumState } from './momentum';
+export {
+  adamDirection,
+  adam,
+  type AdamEpsilonForm,
+  type AdamOptions,
+  type AdamSettings,
+  type AdamState,
+  type AdamDirectionOptions,
+} from './adam';
+export {
+  rmspropDirection,
+  rmsprop,
+  type RmsPropDirectionOptions,
+  type RmsPropForm,
+  type RmsPropOptions,
+  type RmsPropState,
+} from './rmsprop';
+export { adagradDirection, adagrad, type AdagradOptions, type AdagradState } from './adagrad';
+export { sgdMeta } from './sgd.meta';
+export { momentumMeta } from './momentum.meta';
+export { adamMeta } from './adam.meta';
+export { rmspropMeta } from './rmsprop.meta';
+export { adagradMeta } from './adagrad.meta';

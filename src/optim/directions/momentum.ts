@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
-import { refuseUnknown } from '../settings';
+import type { SettingsOf } from '../../lib/settings';
+import { finish, type RecipeOptions, type Transform } from '../compose';
+import { checkAgainst, pick, withDefaults } from '../spec';
+import { constantRule } from '../stepsizes/constant';
+import { withStepsize } from '../stepsizes/rule';
 import { decayOf, emaScale, sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
+import { EMA_TIMESCALE, momentumMeta } from './momentum.meta';
+
+const HEAVY_BALL = pick(momentumMeta.settings, 'momentum');
 
 export interface MomentumState {
   /** Σ_k μ^(t−k)·g_k (heavy ball), or the same sum with μ = d for the EMA form. */
@@ -10,10 +16,10 @@ export interface MomentumState {
 }
 
 /** Heavy-ball momentum: acc ← μ·acc + g, v = acc (tf.train.momentum, the paper's mSGD baseline). */
-export function heavyBallDirection(options: { momentum?: number } = {}): Direction<MomentumState> {
-  refuseUnknown('The momentum direction', options, ['momentum']);
-  const { momentum = 0.9 } = options;
-  checkRange('momentum', 'momentum', momentum, 0, 1, { loOpen: false });
+export function heavyBallDirection(options: Partial<SettingsOf<typeof HEAVY_BALL>> = {}): Direction<MomentumState> {
+  const s = withDefaults('The momentum direction', HEAVY_BALL, options);
+  checkAgainst('momentum', HEAVY_BALL, s);
+  const { momentum } = s;
   return {
     name: 'momentum',
     hyper: { momentum },
@@ -31,10 +37,10 @@ export function heavyBallDirection(options: { momentum?: number } = {}): Directi
  * is (1−d)/(1−d^t)·a: the same two passes as heavy ball. It is its own gradient estimate, so L4Mom
  * computes it once.
  */
-export function emaMomentumDirection(options: { timescale?: number } = {}): Direction<MomentumState> {
-  refuseUnknown('The EMA momentum direction', options, ['timescale']);
-  const { timescale = 10 } = options;
-  checkRange('momentum-ema', 'timescale', timescale, 1, Infinity, { loOpen: false });
+export function emaMomentumDirection(options: Partial<SettingsOf<typeof EMA_TIMESCALE>> = {}): Direction<MomentumState> {
+  const s = withDefaults('The EMA momentum direction', EMA_TIMESCALE, options);
+  checkAgainst('momentum-ema', EMA_TIMESCALE, s);
+  const { timescale } = s;
   const d = decayOf(timescale);
   return {
     name: 'momentum-ema',
@@ -48,3 +54,12 @@ export function emaMomentumDirection(options: { timescale?: number } = {}): Dire
     },
   };
 }
+
+export type MomentumOptions = Partial<SettingsOf<typeof momentumMeta.settings>> & RecipeOptions;
+
+/** Heavy-ball momentum (the paper's mSGD): acc ← μ·acc + g, Δθ = −lr·acc. */
+export function momentum(o: MomentumOptions = {}): Transform {
+  const { learningRate, clipNorm, ...dir } = withDefaults(momentumMeta.title, momentumMeta.settings, o, ['weightDecay']);
+  return finish(withStepsize('momentum', heavyBallDirection(dir), constantRule({ learningRate })), { ...o, clipNorm });
+}
+momentum.meta = momentumMeta;

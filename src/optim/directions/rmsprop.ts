@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
-import { refuseUnknown, SettingsError } from '../settings';
+import type { SettingsOf } from '../../lib/settings';
+import { finish, type RecipeOptions, type Transform } from '../compose';
+import { checkAgainst, pick, withDefaults } from '../spec';
+import { constantRule } from '../stepsizes/constant';
+import { withStepsize } from '../stepsizes/rule';
 import { sumDecay } from '../tensors';
 import type { Direction, Tensors } from '../types';
+import { rmspropMeta } from './rmsprop.meta';
+
+const DIRECTION = pick(rmspropMeta.settings, 'decay', 'epsilon', 'form');
 
 export interface RmsPropState {
   /** 'keras': Σ_k ρ^(t−k)·g_k², the running mean square being (1−ρ)·s. 'tf1': the mean square itself. */
@@ -14,26 +20,17 @@ export interface RmsPropState {
  * 'tf1' (TensorFlow 1's RMSPropOptimizer, which Fig. 6's DNC training used): the mean square starts at 1 and ε is
  * inside the root, v = g/√(ms + ε).
  */
-export type RmsPropForm = 'keras' | 'tf1';
-export const RMSPROP_FORMS: readonly RmsPropForm[] = ['keras', 'tf1'];
-
-export interface RmsPropDirectionOptions {
-  decay?: number;
-  epsilon?: number;
-  form?: RmsPropForm;
-}
+export type RmsPropDirectionOptions = Partial<SettingsOf<typeof DIRECTION>>;
+export type RmsPropForm = SettingsOf<typeof DIRECTION>['form'];
 
 /**
  * RMSProp (Tieleman & Hinton): ms ← ρ·ms + (1−ρ)·g², no bias correction. In the Keras form v = g/(√ms + ε), kept as
  * s with ms = (1−ρ)·s, so v = (1/√(1−ρ))·g/(√s + ε/√(1−ρ)); in TensorFlow 1's form (ms from 1) v = g/√(ms + ε).
  */
 export function rmspropDirection(options: RmsPropDirectionOptions = {}): Direction<RmsPropState> {
-  refuseUnknown('The RMSProp direction', options, ['decay', 'epsilon', 'form']);
-  const { decay = 0.9, epsilon = 1e-7, form = 'keras' } = options;
-  checkRange('rmsprop', 'decay', decay, 0, 1, { loOpen: false });
-  checkRange('rmsprop', 'epsilon', epsilon, 0, Infinity, { loOpen: false });
-  if (!RMSPROP_FORMS.includes(form))
-    throw new SettingsError(`RMSProp: form must be one of ${RMSPROP_FORMS.join(', ')}, got ${JSON.stringify(form)}.`);
+  const s = withDefaults('The RMSProp direction', DIRECTION, options);
+  checkAgainst('rmsprop', DIRECTION, s);
+  const { decay, epsilon, form } = s;
   if (form === 'tf1') {
     return {
       name: 'rmsprop-tf1',
@@ -61,3 +58,12 @@ export function rmspropDirection(options: RmsPropDirectionOptions = {}): Directi
     },
   };
 }
+
+export type RmsPropOptions = Partial<SettingsOf<typeof rmspropMeta.settings>> & RecipeOptions;
+
+/** RMSProp: s ← ρ·s + (1−ρ)·g², Δθ = −lr·g/(√s + ε). */
+export function rmsprop(o: RmsPropOptions = {}): Transform {
+  const { learningRate, clipNorm, ...dir } = withDefaults(rmspropMeta.title, rmspropMeta.settings, o, ['weightDecay']);
+  return finish(withStepsize('rmsprop', rmspropDirection(dir), constantRule({ learningRate })), { ...o, clipNorm });
+}
+rmsprop.meta = rmspropMeta;

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { optimizerIds } from '../catalogue';
-import { makeOptimizer } from '../recipes';
+import { makeOptimizer } from '../index';
 import { feed } from '../testing/feed';
 import { setInternalsUsable } from './internals';
 

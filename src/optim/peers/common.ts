@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
+import type { SettingSpec } from '../../lib/settings';
 import { stepEpilogue } from '../kernels/stepEpilogue';
 import { scaleOrZero } from '../kernels/scaleOrZero';
-import { refuseUnknown } from '../settings';
+import { checkAgainst, resolveSwitches, withDefaults, type OptimizerMeta, type OwnSettingsOf } from '../spec';
 import { sumSquares } from '../tensors';
 import type { Diagnostics, EvalAt, GradientTransformation, Hyper, OptState, Tensors } from '../types';
 
@@ -18,27 +18,25 @@ export interface PeerState<H extends Hyper> extends OptState {
   readonly hyper: H;
 }
 
-/** Settings as the golden files write them: the defaults, overridden by what is given; unknown keys refused. */
-export function resolvePeerSettings<H extends Hyper>(title: string, defaults: H, given: Partial<H>): H {
-  refuseUnknown(title, given, Object.keys(defaults));
-  const out: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = v;
-  return out as H;
-}
+/** A peer's own settings (lab names: `learningRate`), defaults filled in from its spec. */
+export type PeerSettings<M extends OptimizerMeta> = OwnSettingsOf<M>;
 
-/** Range checks for the settings every peer shares (a sentence naming the setting). */
-export const checks = {
-  positive: (owner: string, name: string, x: number) => checkRange(owner, name, x, 0, Infinity),
-  nonNegative: (owner: string, name: string, x: number) => checkRange(owner, name, x, 0, Infinity, { loOpen: false }),
-  beta: (owner: string, name: string, x: number) => checkRange(owner, name, x, 0, 1, { loOpen: false }),
-  flag: (owner: string, name: string, x: unknown) => {
-    if (typeof x !== 'boolean') throw new TypeError(`${owner}: ${name} must be true or false, got ${String(x)}.`);
-  },
-  /** A number, or null for "unbounded" / "not set". */
-  optional: (owner: string, name: string, x: number | null, check: (o: string, n: string, v: number) => void) => {
-    if (x !== null) check(owner, name, x);
-  },
-};
+/** Every spec of a peer's numbers: the lab's settings and the ones only its class takes. */
+export const peerSpecs = (meta: OptimizerMeta): readonly SettingSpec[] => [...meta.settings, ...meta.classSettings];
+
+/**
+ * A peer's settings from `given`, against its spec: unknown keys refused (naming the valid ones), every value
+ * checked against its domain, the switches checked to be true or false, the defaults filled in.
+ */
+export function resolvePeer<M extends OptimizerMeta>(meta: M, given: object): PeerSettings<M> {
+  const switchKeys = Object.keys(meta.switches);
+  const numbers: Record<string, unknown> = {};
+  const switches: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(given)) (switchKeys.includes(k) ? switches : numbers)[k] = v;
+  const s = withDefaults(meta.title, peerSpecs(meta), numbers, switchKeys);
+  checkAgainst(meta.title, peerSpecs(meta), s);
+  return { ...s, ...resolveSwitches(meta.title, meta.switches, switches) } as PeerSettings<M>;
+}
 
 /** What the end of a peer's step reports. */
 export interface GuardedUpdate {
@@ -62,9 +60,9 @@ export function guardedUpdate(u: Tensors, m: Scalar, eta: Scalar, flags: Scalar,
 
 /** The parts of a peer that differ; `peerTransform` adds the config, the common diagnostics and validation. */
 export interface PeerDefinition<H extends Hyper, S extends PeerState<H>> {
-  readonly name: string;
+  /** Its spec: the id names it, the settings validate it. */
+  readonly meta: OptimizerMeta;
   readonly hyper: H;
-  validate(hyper: H): void;
   /** Its own diagnostics, beyond effectiveLr, updateNorm and flags (0 before the first step). */
   readonly diagnostics: readonly string[];
   /** The state before the first step, without count, hyper and diagnostics. */
@@ -74,11 +72,13 @@ export interface PeerDefinition<H extends Hyper, S extends PeerState<H>> {
 }
 
 export function peerTransform<H extends Hyper, S extends PeerState<H>>(def: PeerDefinition<H, S>): GradientTransformation<S> {
-  def.validate(def.hyper);
+  const validate = (h: Hyper) => checkAgainst(def.meta.title, peerSpecs(def.meta), h);
+  validate(def.hyper);
+  const name = def.meta.id;
   return {
-    config: { name: def.name, direction: def.name, directionHyper: {}, rule: def.name, hyper: def.hyper, weightDecay: null },
+    config: { name, direction: name, directionHyper: {}, rule: name, hyper: def.hyper, weightDecay: null },
     needsLoss: false,
-    validateHyper: (h) => def.validate(h as H),
+    validateHyper: validate,
     init(params) {
       const zero = tf.scalar(0);
       const diagnostics = Object.fromEntries([...def.diagnostics, 'effectiveLr', 'updateNorm', 'flags'].map((n) => [n, zero]));

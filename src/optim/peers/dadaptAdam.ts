@@ -4,8 +4,11 @@ import { StepFlags } from '../flags';
 import { parameterSums } from '../tensors';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, type PeerState } from './common';
-import { DADAPT_ADAM_DEFAULTS, type DAdaptAdamSettings } from './defaults';
+import { guardedUpdate, l2Gradient, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { dadaptAdamMeta } from './dadaptAdam.meta';
+
+/** D-Adapt Adam's settings (dadaptAdam.meta.ts): the lab's, its own weight decay and its switches. */
+export type DAdaptAdamSettings = PeerSettings<typeof dadaptAdamMeta>;
 
 export interface DAdaptAdamState extends PeerState<DAdaptAdamSettings> {
   readonly d: Scalar;
@@ -20,30 +23,16 @@ export interface DAdaptAdamState extends PeerState<DAdaptAdamSettings> {
   readonly den: Tensors;
 }
 
-export function validateDAdaptAdam(h: DAdaptAdamSettings): void {
-  const o = 'D-Adapt Adam';
-  checks.positive(o, 'lr', h.lr);
-  checks.beta(o, 'beta1', h.beta1);
-  checks.beta(o, 'beta2', h.beta2);
-  checks.nonNegative(o, 'eps', h.eps);
-  checks.nonNegative(o, 'weightDecay', h.weightDecay);
-  checks.flag(o, 'decouple', h.decouple);
-  checks.flag(o, 'useBiasCorrection', h.useBiasCorrection);
-  checks.positive(o, 'd0', h.d0);
-  checks.optional(o, 'growthRate', h.growthRate, checks.positive);
-}
-
 /**
  * D-Adaptation in Adam form (Defazio & Mishchenko 2023), as dadaptation 3.x: η = d·lr; r and s are √β2-EMAs of
  * η·⟨g, s/(√v + ε)⟩ and η·g, d̂ = r/((1 − √β2)·‖s‖₁) and d = max(d, d̂), used from the next step;
  * Δx = −m/(√v + ε) with η folded into m. Every scalar stays on the device.
  */
 export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): GradientTransformation<DAdaptAdamState> {
-  const hyper = resolvePeerSettings('D-Adapt Adam', DADAPT_ADAM_DEFAULTS, settings);
+  const hyper = resolvePeer(dadaptAdamMeta, settings);
   return peerTransform<DAdaptAdamSettings, DAdaptAdamState>({
-    name: 'dadapt-adam',
+    meta: dadaptAdamMeta,
     hyper,
-    validate: validateDAdaptAdam,
     diagnostics: ['d', 'dHat'],
     init: (params) => ({
       d: tf.scalar(hyper.d0),
@@ -60,7 +49,7 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       const q = Math.sqrt(h.beta2);
       const g = l2Gradient(grads, params, h.decouple ? 0 : h.weightDecay);
       const bc = h.useBiasCorrection ? Math.sqrt(1 - Math.pow(h.beta2, k + 1)) / (1 - Math.pow(h.beta1, k + 1)) : 1;
-      const eta = tf.mul(state.d, h.lr * bc) as Scalar;
+      const eta = tf.mul(state.d, h.learningRate * bc) as Scalar;
       // m, v and s are kept as undivided sums (m = (1 − β1)·M, v = (1 − β2)·V, s = (1 − q)·S) and the denominator
       // as √V + ε/√(1 − β2): the constant factors fold into scalars, two passes fewer per step.
       const rootB2 = Math.sqrt(1 - h.beta2);
@@ -93,6 +82,7 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
     },
   });
 }
+dadaptAdam.meta = dadaptAdamMeta;
 
 /**
  * After the sums: r (a √β2-EMA of η·⟨g, s/(√v + ε)⟩), d̂ = r/((1 − √β2)·‖s‖₁), d = max(d, d̂) (growth-capped)
@@ -110,13 +100,13 @@ function dadaptEnd(
     inputs: ['d', 'r', 'gSden', 'sNorm'],
     outputs: ['d', 'r', 'dHat', 'flags', 'multiplier'],
     body: (x, v) => {
-      const eta = x.mul(v.d, x.c(h.lr * bc));
+      const eta = x.mul(v.d, x.c(h.learningRate * bc));
       const a = x.mul(eta, x.mul(v.gSden, x.c((1 - q) / rootB2)));
       const rNew = x.add(x.mul(v.r, x.c(q)), x.mul(a, x.c(1 - q)));
       const ok = x.gt(v.sNorm, x.c(0));
       // d̂ = r/((1 − q)·‖s‖₁) = r/((1 − q)²·‖S‖₁).
       const dHat = x.select(ok, x.div(rNew, x.mul(v.sNorm, x.c((1 - q) * (1 - q)))), x.c(0));
-      const capped = h.growthRate === null ? dHat : x.min(dHat, x.mul(v.d, x.c(h.growthRate)));
+      const capped = h.growthRate === undefined ? dHat : x.min(dHat, x.mul(v.d, x.c(h.growthRate)));
       return {
         d: x.select(ok, x.max(v.d, capped), v.d),
         r: x.select(ok, rNew, v.r),

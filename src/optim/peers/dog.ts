@@ -2,8 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { sumSquares } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, type PeerState } from './common';
-import { DOG_AVERAGE_GAMMA, DOG_DEFAULTS, type DoGSettings } from './defaults';
+import { guardedUpdate, l2Gradient, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { DOG_AVERAGE_GAMMA, dogMeta } from './dog.meta';
+
+/** DoG's settings (dog.meta.ts): the lab's and its own weight decay. */
+export type DoGSettings = PeerSettings<typeof dogMeta>;
 
 export interface DoGState extends PeerState<DoGSettings> {
   /** r̄ = max(r̄, ‖x − x₀‖) and G = ε + Σ‖g‖² (device scalars). */
@@ -15,26 +18,16 @@ export interface DoGState extends PeerState<DoGSettings> {
   readonly average: Tensors;
 }
 
-export function validateDoG(h: DoGSettings): void {
-  const o = 'DoG';
-  checks.positive(o, 'lr', h.lr);
-  checks.positive(o, 'repsRel', h.repsRel);
-  checks.nonNegative(o, 'eps', h.eps);
-  checks.nonNegative(o, 'weightDecay', h.weightDecay);
-  checks.optional(o, 'initEta', h.initEta, checks.positive);
-}
-
 /**
  * DoG, "Distance over Gradients" (Ivgi, Hinder & Carmon 2023), global form: η = lr·r̄/√G with r̄ the largest
  * distance from the start so far and G the sum of squared gradient norms; Δx = −η·g. Every scalar stays on the
  * device. The polynomial-decay average of the iterates is the state's `average`, and the run's evaluation point.
  */
 export function dog(settings: Partial<DoGSettings> = {}): GradientTransformation<DoGState> {
-  const hyper = resolvePeerSettings('DoG', DOG_DEFAULTS, settings);
+  const hyper = resolvePeer(dogMeta, settings);
   return peerTransform<DoGSettings, DoGState>({
-    name: 'dog',
+    meta: dogMeta,
     hyper,
-    validate: validateDoG,
     diagnostics: ['rbar', 'G'],
     init: (params) => ({
       rbar: tf.scalar(0),
@@ -50,13 +43,13 @@ export function dog(settings: Partial<DoGSettings> = {}): GradientTransformation
       let rbar: Scalar;
       let G: Scalar;
       if (k === 0) {
-        rbar = h.initEta === null ? (tf.mul(tf.add(tf.sqrt(sumSquares(params)), 1), h.repsRel) as Scalar) : tf.scalar(0);
+        rbar = h.initEta === undefined ? (tf.mul(tf.add(tf.sqrt(sumSquares(params)), 1), h.repsRel) as Scalar) : tf.scalar(0);
         G = tf.add(gsq, h.eps) as Scalar;
       } else {
         rbar = tf.maximum(state.rbar, tf.sqrt(sumSquares(state.displacement))) as Scalar;
         G = tf.add(state.G, gsq) as Scalar;
       }
-      const eta = k === 0 && h.initEta !== null ? tf.scalar(h.initEta) : (tf.mul(tf.div(rbar, tf.sqrt(G)), h.lr) as Scalar);
+      const eta = k === 0 && h.initEta !== undefined ? tf.scalar(h.initEta) : (tf.mul(tf.div(rbar, tf.sqrt(G)), h.learningRate) as Scalar);
       const end = guardedUpdate(g, eta, eta, tf.scalar(0), gsq);
       // The t-th update's weight; w = 1 at t = 1, so x₀ never enters the average.
       const w = (DOG_AVERAGE_GAMMA + 1) / (DOG_AVERAGE_GAMMA + k + 1);
@@ -80,3 +73,4 @@ export function dog(settings: Partial<DoGSettings> = {}): GradientTransformation
     evalPoint: { name: 'average', params: (state, params) => (state.count === 0 ? params : state.average).map((t) => tf.clone(t)) },
   });
 }
+dog.meta = dogMeta;

@@ -1,6 +1,16 @@
 export { guardedUpdate, type PeerState } from './common';
-export * from './defaults';
-export { prodigy, validateProdigy, type ProdigyState } from './prodigy';
-export { dadaptAdam, validateDAdaptAdam, type DAdaptAdamState } from './dadaptAdam';
-export { dog, validateDoG, type DoGState } from './dog';
-export { scheduleFreeAdamW, scheduleFreeSGD, type ScheduleFreeState } from './scheduleFree';
+export { prodigy, type ProdigySettings, type ProdigyState } from './prodigy';
+export { dadaptAdam, type DAdaptAdamSettings, type DAdaptAdamState } from './dadaptAdam';
+export { dog, type DoGSettings, type DoGState } from './dog';
+export {
+  scheduleFreeAdamW,
+  scheduleFreeSGD,
+  type ScheduleFreeAdamWSettings,
+  type ScheduleFreeSGDSettings,
+  type ScheduleFreeState,
+} from './scheduleFree';
+export { prodigyMeta } from './prodigy.meta';
+export { dadaptAdamMeta } from './dadaptAdam.meta';
+export { DOG_AVERAGE_GAMMA, dogMeta } from './dog.meta';
+export { sfAdamWMeta, sfSgdMeta } from './scheduleFree.meta';
+export { D_ADAPT_DIAGNOSTICS } from './common.meta';

@@ -4,8 +4,11 @@ import { StepFlags } from '../flags';
 import { parameterSums } from '../tensors';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import type { GradientTransformation, Tensors } from '../types';
-import { checks, guardedUpdate, l2Gradient, peerTransform, resolvePeerSettings, type PeerState } from './common';
-import { PRODIGY_DEFAULTS, type ProdigySettings } from './defaults';
+import { guardedUpdate, l2Gradient, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { prodigyMeta } from './prodigy.meta';
+
+/** Prodigy's settings (prodigy.meta.ts): the lab's, its own weight decay and its switches. */
+export type ProdigySettings = PeerSettings<typeof prodigyMeta>;
 
 export interface ProdigyState extends PeerState<ProdigySettings> {
   /** The distance estimate d, its running maximum and the numerator r of d̂ = r/‖s‖₁ (device scalars). */
@@ -20,33 +23,16 @@ export interface ProdigyState extends PeerState<ProdigySettings> {
   readonly displacement: Tensors;
 }
 
-export function validateProdigy(h: ProdigySettings): void {
-  const o = 'Prodigy';
-  checks.positive(o, 'lr', h.lr);
-  checks.beta(o, 'beta1', h.beta1);
-  checks.beta(o, 'beta2', h.beta2);
-  checks.optional(o, 'beta3', h.beta3, checks.beta);
-  checks.nonNegative(o, 'eps', h.eps);
-  checks.nonNegative(o, 'weightDecay', h.weightDecay);
-  checks.flag(o, 'decouple', h.decouple);
-  checks.flag(o, 'useBiasCorrection', h.useBiasCorrection);
-  checks.flag(o, 'safeguardWarmup', h.safeguardWarmup);
-  checks.positive(o, 'd0', h.d0);
-  checks.positive(o, 'dCoef', h.dCoef);
-  checks.optional(o, 'growthRate', h.growthRate, checks.positive);
-}
-
 /**
  * Prodigy (Mishchenko & Defazio 2023), Adam form, as prodigyopt 1.1: η = d·lr, with d = max(d₀, every
  * d̂ = r/‖s‖₁ so far), r = Σ β3-discounted (d/d₀)·η·⟨g, x₀ − x⟩ and s the β3-discounted sum of (d/d₀)·η·g;
  * Δx = −η·m/(√v + d·ε) with m, v Adam's moments of d·g. Every scalar stays on the device.
  */
 export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransformation<ProdigyState> {
-  const hyper = resolvePeerSettings('Prodigy', PRODIGY_DEFAULTS, settings);
+  const hyper = resolvePeer(prodigyMeta, settings);
   return peerTransform<ProdigySettings, ProdigyState>({
-    name: 'prodigy',
+    meta: prodigyMeta,
     hyper,
-    validate: validateProdigy,
     diagnostics: ['d', 'dHat'],
     init: (params) => ({
       d: tf.scalar(hyper.d0),
@@ -101,6 +87,7 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
     },
   });
 }
+prodigy.meta = prodigyMeta;
 
 /** c = (1 − β1)/√(1 − β2): the factor between Adam's moments and the undivided sums kept here. */
 const stepFactor = (h: ProdigySettings) => (1 - h.beta1) / Math.sqrt(1 - h.beta2);
@@ -112,7 +99,7 @@ function prodigyStart(h: ProdigySettings, bc: number): ScalarFormula<'d', 'sScal
     inputs: ['d'],
     outputs: ['sScale'],
     broadcast: ['sScale'],
-    body: (x, { d }) => ({ sScale: x.mul(x.div(d, x.c(h.d0)), h.safeguardWarmup ? d : x.mul(d, x.c(h.lr * bc))) }),
+    body: (x, { d }) => ({ sScale: x.mul(x.div(d, x.c(h.d0)), h.safeguardWarmup ? d : x.mul(d, x.c(h.learningRate * bc))) }),
   };
 }
 
@@ -131,14 +118,14 @@ function prodigyEnd(
     outputs: ['eta', 'd', 'dMax', 'r', 'dHat', 'dEps', 'flags', 'multiplier'],
     broadcast: ['d', 'dEps'],
     body: (x, v) => {
-      const eta = x.mul(v.d, x.c(h.lr * bc));
+      const eta = x.mul(v.d, x.c(h.learningRate * bc));
       const dOverD0 = x.div(v.d, x.c(h.d0));
       const rNew = x.sub(x.mul(v.r, x.c(h.beta3 ?? Math.sqrt(h.beta2))), x.mul(x.mul(dOverD0, eta), v.gDisp));
       const ok = x.gt(v.sNorm, x.c(0));
       const dHat = x.select(ok, x.div(x.mul(rNew, x.c(h.dCoef)), v.sNorm), x.c(0));
       const dMax = x.select(ok, x.max(v.dMax, dHat), v.dMax);
       const first = x.select(x.eq(v.d, x.c(h.d0)), x.max(v.d, dHat), v.d);
-      const grown = h.growthRate === null ? dMax : x.min(dMax, x.mul(first, x.c(h.growthRate)));
+      const grown = h.growthRate === undefined ? dMax : x.min(dMax, x.mul(first, x.c(h.growthRate)));
       const d = x.select(ok, grown, v.d);
       return {
         eta,

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, Tensors } from '../types';
-import { checkRange } from '../flags';
-import { checks, guardedUpdate, peerTransform, resolvePeerSettings, type PeerState } from './common';
-import { SF_ADAMW_DEFAULTS, SF_SGD_DEFAULTS, type ScheduleFreeAdamWSettings, type ScheduleFreeSGDSettings } from './defaults';
+import type { OptimizerMeta } from '../spec';
+import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { sfAdamWMeta, sfSgdMeta } from './scheduleFree.meta';
+
+/** Schedule-Free AdamW's and SGD's settings (scheduleFree.meta.ts): the lab's and their own weight decay. */
+export type ScheduleFreeAdamWSettings = PeerSettings<typeof sfAdamWMeta>;
+export type ScheduleFreeSGDSettings = PeerSettings<typeof sfSgdMeta>;
 
 type SFSettings = ScheduleFreeAdamWSettings | ScheduleFreeSGDSettings;
 
@@ -20,35 +24,18 @@ export interface ScheduleFreeState<H extends SFSettings = SFSettings> extends Pe
   readonly weightSum: number;
 }
 
-function validate(owner: string, h: SFSettings): void {
-  checks.positive(owner, 'lr', h.lr);
-  // β = 0 would make y = z and lose x, which is recovered by dividing by β.
-  const beta = (name: string, x: number) => checkRange(owner, name, x, 0, 1);
-  if ('beta1' in h) {
-    beta('beta1', h.beta1);
-    checks.beta(owner, 'beta2', h.beta2);
-    checks.nonNegative(owner, 'eps', h.eps);
-  } else beta('momentum', h.momentum);
-  checks.nonNegative(owner, 'weightDecay', h.weightDecay);
-  checks.nonNegative(owner, 'warmupSteps', h.warmupSteps);
-  if (!Number.isInteger(h.warmupSteps)) throw new RangeError(`${owner}: warmupSteps must be a whole number, got ${h.warmupSteps}.`);
-  checks.nonNegative(owner, 'r', h.r);
-  checks.nonNegative(owner, 'weightLrPower', h.weightLrPower);
-}
-
 /**
  * Schedule-Free (Defazio et al. 2024, "The Road Less Scheduled"), as schedule_free 1.3 and later: with the
  * warm-up lr_k, c = w_k/Σw (w_k = (k+1)^r·max lr^p), z ← z − lr_k·u, x ← (1 − c)·x + c·z, y = (1 − β)·z + β·x;
  * in y and z alone: y ← (1 − c)·y + c·z + lr_k·(β·(1 − c) − 1)·u, then z ← z − lr_k·u.
  * u is g (SGD) or g/(√(v/(1 − β2^(k+1))) + ε) (AdamW); weight decay adds λ·y to u.
  */
-function scheduleFree<H extends SFSettings>(name: string, owner: string, hyper: H): GradientTransformation<ScheduleFreeState<H>> {
+function scheduleFree<H extends SFSettings>(meta: OptimizerMeta, hyper: H): GradientTransformation<ScheduleFreeState<H>> {
   const adamw = 'beta1' in hyper;
   const betaOf = (h: SFSettings) => ('beta1' in h ? h.beta1 : h.momentum);
   return peerTransform<H, ScheduleFreeState<H>>({
-    name,
+    meta,
     hyper,
-    validate: (h) => validate(owner, h),
     diagnostics: ['ckp1'],
     init: (params) => ({
       z: params.map((p) => tf.clone(p)),
@@ -59,7 +46,7 @@ function scheduleFree<H extends SFSettings>(name: string, owner: string, hyper: 
     update(grads, state, y) {
       const h: SFSettings = state.hyper;
       const k = state.count;
-      const lrK = k < h.warmupSteps ? (h.lr * (k + 1)) / h.warmupSteps : h.lr;
+      const lrK = k < h.warmupSteps ? (h.learningRate * (k + 1)) / h.warmupSteps : h.learningRate;
       const lrMax = Math.max(state.lrMax, lrK);
       const w = Math.pow(k + 1, h.r) * Math.pow(lrMax, h.weightLrPower);
       const weightSum = state.weightSum + w;
@@ -102,11 +89,13 @@ function scheduleFree<H extends SFSettings>(name: string, owner: string, hyper: 
 export function scheduleFreeAdamW(
   settings: Partial<ScheduleFreeAdamWSettings> = {},
 ): GradientTransformation<ScheduleFreeState<ScheduleFreeAdamWSettings>> {
-  return scheduleFree('sf-adamw', 'Schedule-Free AdamW', resolvePeerSettings('Schedule-Free AdamW', SF_ADAMW_DEFAULTS, settings));
+  return scheduleFree(sfAdamWMeta, resolvePeer(sfAdamWMeta, settings));
 }
+scheduleFreeAdamW.meta = sfAdamWMeta;
 
 export function scheduleFreeSGD(
   settings: Partial<ScheduleFreeSGDSettings> = {},
 ): GradientTransformation<ScheduleFreeState<ScheduleFreeSGDSettings>> {
-  return scheduleFree('sf-sgd', 'Schedule-Free SGD', resolvePeerSettings('Schedule-Free SGD', SF_SGD_DEFAULTS, settings));
+  return scheduleFree(sfSgdMeta, resolvePeer(sfSgdMeta, settings));
 }
+scheduleFreeSGD.meta = sfSgdMeta;

@@ -1,17 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
 import { finite } from '../tensors';
-import { refuseUnknown } from '../settings';
+import { refuseUnknown } from '../../lib/settings';
+import { checkAgainst, lrSpec } from '../spec';
 import type { StepsizeRule } from './rule';
+
+/** A constant rule's one setting. */
+export type ConstantHyper = { readonly learningRate: number };
+
+/** Its domain, as every optimizer's rate has it (the default is each optimizer's own). */
+const RATE = [lrSpec(NaN)];
 
 /**
  * A constant learning rate: η = lr. When a loss is given and is not finite, η = 0 and the
  * `nonFiniteLoss` flag is set, so that the run can end as diverged at that step.
  */
-/** A constant rule's one setting. */
-export type ConstantHyper = { readonly learningRate: number };
-
 export function constantRule(options: { learningRate: number }): StepsizeRule<null, ConstantHyper> {
   refuseUnknown('The constant learning rate', options, ['learningRate']);
   const { learningRate } = options;
@@ -20,7 +23,7 @@ export function constantRule(options: { learningRate: number }): StepsizeRule<nu
     diagnostics: [],
     needsLoss: false,
     hyper: { learningRate },
-    validateHyper: (h) => checkRange('constant learning rate', 'learning rate', h.learningRate, 0, Infinity),
+    validateHyper: (h) => checkAgainst('constant learning rate', RATE, h),
     init: () => null,
     stepsize: ({ loss, hyper }) => {
       const lr = hyper.learningRate;

@@ -1,21 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { L4_DIAGNOSTICS, L4_SETTINGS } from '../catalogue';
-import { L4_DEFAULTS } from '../defaults';
-import { HyperparameterError } from '../flags';
+import type { SettingsOf } from '../../lib/settings';
+import { finish, type RecipeOptions, type Transform } from '../compose';
+import { adamDirection } from '../directions/adam';
+import { emaMomentumDirection } from '../directions/momentum';
 import { runScalarFormula } from '../kernels/scalarFormula';
-import { checkParam, refuseUnknown } from '../settings';
+import { checkAgainst, withDefaults } from '../spec';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
-import type { Hyper, Tensors } from '../types';
+import type { Direction, Hyper, Tensors } from '../types';
+import { L4_DIAGNOSTICS, L4_SETTINGS, l4adamMeta, l4momMeta } from './l4.meta';
 import { l4StepFormula } from './l4Formula';
-import type { StepsizeRule } from './rule';
+import { withStepsize, type StepsizeRule } from './rule';
 
 /** L4's settings as the rule holds them, named as in the paper (Sec. 2.4). */
-export type L4Hyper = { readonly [K in keyof typeof L4_DEFAULTS]: number };
+export type L4Hyper = SettingsOf<typeof L4_SETTINGS>;
 
 /**
  * L4's options: α (eq. 3), γ (eq. 6), τ (eq. 5), γ0, ε (eq. 6) and the gradient timescale τm (eq. 7); each one's
- * meaning, default and domain is in catalogue.ts (`L4_SETTINGS`, which `npm run lab -- --help` prints).
+ * meaning, default and domain is in l4.meta.ts (`L4_SETTINGS`, which `npm run lab -- --help` prints).
  */
 export type L4Options = Partial<L4Hyper>;
 
@@ -26,13 +28,8 @@ export interface L4State {
   readonly gradEma: Tensors | null;
 }
 
-/** Checks L4's settings against their one spec (catalogue.ts), throwing a sentence naming the bad one. */
-export function validateL4Hyper(h: Hyper): void {
-  for (const spec of L4_SETTINGS) {
-    const problem = checkParam(spec, h[spec.key] as number, spec.key);
-    if (problem) throw new HyperparameterError(spec.key, `L4: ${problem}`);
-  }
-}
+/** Checks L4's settings against their one spec (l4.meta.ts), throwing a sentence naming the bad one. */
+export const validateL4Hyper = (h: Hyper): void => checkAgainst('L4', L4_SETTINGS, h);
 
 /**
  * The L4 stepsize rule (Rolínek & Martius, eqs. 3–7): Δθ = −η·v with η = α·(L − γ·L_min)/(gᵀv + ε).
@@ -41,12 +38,7 @@ export function validateL4Hyper(h: Hyper): void {
  * which keeps gᵀv ≥ 0 for the Adam and momentum directions.
  */
 export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State, L4Hyper> {
-  refuseUnknown(
-    'L4',
-    opts,
-    L4_SETTINGS.map((s) => s.key),
-  );
-  const hyper: L4Hyper = { ...L4_DEFAULTS, ...opts };
+  const hyper: L4Hyper = withDefaults('L4', L4_SETTINGS, opts);
   return {
     name: 'l4',
     diagnostics: L4_DIAGNOSTICS.map((d) => d.key),
@@ -84,7 +76,11 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State, L4Hyper> {
         const pairs = [[gBase, v] as const, [v, v] as const];
         [gDotV, vNormSq] = dots(pairs, [gScale * vScale, 1]) as [Scalar, Scalar];
       }
-      const e = runScalarFormula(l4StepFormula({ alpha, gamma, gamma0, epsilon, tau }), { loss: loss as Scalar, lossMin: state.lossMin, gDotV });
+      const e = runScalarFormula(l4StepFormula({ alpha, gamma, gamma0, epsilon, tau }), {
+        loss: loss as Scalar,
+        lossMin: state.lossMin,
+        gDotV,
+      });
       return {
         effectiveLr: e.effectiveLr,
         flags: e.flags,
@@ -95,3 +91,26 @@ export function l4Rule(opts: L4Options = {}): StepsizeRule<L4State, L4Hyper> {
     },
   };
 }
+
+/** L4 over any direction (the authors' `L4General`): Δθ = −α·(L − γ·L_min)/(gᵀv + ε)·v (eq. 6). */
+export function l4(direction: Direction<unknown>, o: L4Options & RecipeOptions = {}, name = `l4-${direction.name}`): Transform {
+  const { weightDecay, ...l4opts } = o;
+  return finish(withStepsize(name, direction, l4Rule(l4opts)), { weightDecay });
+}
+
+export type L4AdamOptions = Partial<SettingsOf<typeof l4adamMeta.settings>> & RecipeOptions;
+
+/** L4Adam: L4 over the Adam direction (τm = 10, τs = 1000, ε = 1e-4), paper defaults. */
+export function l4Adam(o: L4AdamOptions = {}): Transform {
+  const { beta2, adamEpsilon, ...rest } = withDefaults(l4adamMeta.title, l4adamMeta.settings, o, ['weightDecay']);
+  const dir = adamDirection({ beta1: 1 - 1 / rest.gradTimescale, beta2, epsilon: adamEpsilon });
+  return l4(dir, { ...rest, weightDecay: o.weightDecay }, 'l4adam');
+}
+l4Adam.meta = l4adamMeta;
+
+/** L4Mom: L4 over the bias-corrected momentum EMA (τm = 10), paper defaults. */
+export function l4Mom(o: L4Options & RecipeOptions = {}): Transform {
+  const s = withDefaults(l4momMeta.title, l4momMeta.settings, o, ['weightDecay']);
+  return l4(emaMomentumDirection({ timescale: s.gradTimescale }), { ...s, weightDecay: o.weightDecay }, 'l4mom');
+}
+l4Mom.meta = l4momMeta;

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { checkRange } from '../flags';
+import type { SettingsOf } from '../../lib/settings';
+import { finish, type RecipeOptions, type Transform } from '../compose';
+import { sgdDirection } from '../directions/sgd';
+import { checkAgainst, withDefaults, type OptimizerMeta } from '../spec';
 import { dot } from '../tensors';
-import { POLYAK_DIAGNOSTICS } from '../catalogue';
-import { refuseUnknown } from '../settings';
 import type { Hyper } from '../types';
-import type { StepsizeRule } from './rule';
+import { aliGMeta, POLYAK_DIAGNOSTICS, polyakMeta, spsMaxMeta } from './polyak.meta';
+import { withStepsize, type StepsizeRule } from './rule';
 
 /**
  * The Polyak family: η = min(scale·(L − f*) / (c·gᵀv + δ), cap), with g the raw gradient.
@@ -62,77 +64,49 @@ function polyakFamily<H extends Hyper>(kind: PolyakKind<H>): StepsizeRule<null, 
   };
 }
 
-export interface PolyakOptions {
-  /** The known minimum value f* of the loss. Default 0. */
-  fStar?: number;
-  /** Fraction of the full Polyak step taken. Default 1 (the classic rule). */
-  alpha?: number;
-  /** Upper bound on η. Default +Inf (uncapped). */
-  maxLr?: number;
-  /** Regulariser of the denominator. Default 1e-12. */
-  epsilon?: number;
+export type PolyakOptions = Partial<SettingsOf<typeof polyakMeta.settings>>;
+export type SpsMaxOptions = Partial<SettingsOf<typeof spsMaxMeta.settings>>;
+export type AliGOptions = Partial<SettingsOf<typeof aliGMeta.settings>>;
+
+/** A rule of the family from its spec: its settings resolved and checked against it, at construction and live. */
+function fromMeta<M extends OptimizerMeta>(
+  meta: M,
+  options: object,
+  pieces: (h: SettingsOf<M['settings']>) => { fStar: number; scale: number; c: number; delta: number; cap: number },
+): StepsizeRule<null, SettingsOf<M['settings']>> {
+  const hyper = withDefaults(meta.title, meta.settings, options) as SettingsOf<M['settings']>;
+  return polyakFamily({ rule: meta.id, hyper, pieces, validate: (h) => checkAgainst(meta.title, meta.settings, h) });
 }
 
-/** Classic Polyak stepsize with a known f*: η = α·(L − f*)/(gᵀv + ε). */
-export function polyakRule(options: PolyakOptions = {}): StepsizeRule<null, Required<Readonly<PolyakOptions>>> {
-  refuseUnknown('Polyak', options, ['fStar', 'alpha', 'maxLr', 'epsilon']);
-  const { fStar = 0, alpha = 1, maxLr = Infinity, epsilon = 1e-12 } = options;
-  return polyakFamily({
-    rule: 'polyak',
-    hyper: { fStar, alpha, maxLr, epsilon },
-    pieces: (h) => ({ fStar: h.fStar, scale: h.alpha, c: 1, delta: h.epsilon, cap: h.maxLr }),
-    validate: (h) => {
-      checkRange('Polyak', 'fStar', h.fStar, -Infinity, Infinity);
-      checkRange('Polyak', 'alpha', h.alpha, 0, Infinity);
-      checkRange('Polyak', 'maxLr', h.maxLr, 0, Infinity, { hiOpen: false });
-      checkRange('Polyak', 'epsilon', h.epsilon, 0, Infinity, { loOpen: false });
-    },
-  });
-}
-
-export interface SpsMaxOptions {
-  /** The constant c of SPS. Default 0.5. */
-  c?: number;
-  /** The cap γ_b on the stepsize. Default 1. */
-  gammaB?: number;
-  /** The per-batch optimum f_i*. Default 0 (interpolation). */
-  fStar?: number;
-}
+/** Classic Polyak stepsize with a known f*: η = α·(L − f*)/(gᵀv + ε); uncapped unless maxLr is set. */
+export const polyakRule = (options: PolyakOptions = {}) =>
+  fromMeta(polyakMeta, options, (h) => ({ fStar: h.fStar, scale: h.alpha, c: 1, delta: h.epsilon, cap: h.maxLr }));
 
 /** SPS_max (Loizou et al. 2021): η = min((L − f*)/(c·‖g‖²), γ_b). */
-export function spsMaxRule(options: SpsMaxOptions = {}): StepsizeRule<null, Required<Readonly<SpsMaxOptions>>> {
-  refuseUnknown('SPS_max', options, ['c', 'gammaB', 'fStar']);
-  const { c = 0.5, gammaB = 1, fStar = 0 } = options;
-  return polyakFamily({
-    rule: 'sps-max',
-    hyper: { c, gammaB, fStar },
-    pieces: (h) => ({ fStar: h.fStar, scale: 1, c: h.c, delta: 1e-12, cap: h.gammaB }),
-    validate: (h) => {
-      checkRange('SPS_max', 'c', h.c, 0, Infinity);
-      checkRange('SPS_max', 'gammaB', h.gammaB, 0, Infinity, { hiOpen: false });
-      checkRange('SPS_max', 'fStar', h.fStar, -Infinity, Infinity);
-    },
-  });
-}
-
-export interface AliGOptions {
-  /** The cap max_lr on the stepsize. Default 0.1. */
-  maxLr?: number;
-  /** δ in the denominator. Default 1e-5. */
-  delta?: number;
-}
+export const spsMaxRule = (options: SpsMaxOptions = {}) =>
+  fromMeta(spsMaxMeta, options, (h) => ({ fStar: h.fStar, scale: 1, c: h.c, delta: 1e-12, cap: h.gammaB }));
 
 /** ALI-G (Berrada et al. 2020): η = min(L/(‖g‖² + δ), max_lr). */
-export function aliGRule(options: AliGOptions = {}): StepsizeRule<null, Required<Readonly<AliGOptions>>> {
-  refuseUnknown('ALI-G', options, ['maxLr', 'delta']);
-  const { maxLr = 0.1, delta = 1e-5 } = options;
-  return polyakFamily({
-    rule: 'ali-g',
-    hyper: { maxLr, delta },
-    pieces: (h) => ({ fStar: 0, scale: 1, c: 1, delta: h.delta, cap: h.maxLr }),
-    validate: (h) => {
-      checkRange('ALI-G', 'maxLr', h.maxLr, 0, Infinity, { hiOpen: false });
-      checkRange('ALI-G', 'delta', h.delta, 0, Infinity, { loOpen: false });
-    },
-  });
+export const aliGRule = (options: AliGOptions = {}) =>
+  fromMeta(aliGMeta, options, (h) => ({ fStar: 0, scale: 1, c: 1, delta: h.delta, cap: h.maxLr }));
+
+/** Classic Polyak stepsize over SGD with a known f*. */
+export function polyak(o: PolyakOptions & RecipeOptions = {}): Transform {
+  const { weightDecay, ...p } = o;
+  return finish(withStepsize('polyak', sgdDirection(), polyakRule(p)), { weightDecay });
 }
+polyak.meta = polyakMeta;
+
+/** SPS_max over SGD (Loizou et al. 2021). */
+export function spsMax(o: SpsMaxOptions & RecipeOptions = {}): Transform {
+  const { weightDecay, ...p } = o;
+  return finish(withStepsize('sps-max', sgdDirection(), spsMaxRule(p)), { weightDecay });
+}
+spsMax.meta = spsMaxMeta;
+
+/** ALI-G over SGD (Berrada et al. 2020). */
+export function aliG(o: AliGOptions & RecipeOptions = {}): Transform {
+  const { weightDecay, ...p } = o;
+  return finish(withStepsize('ali-g', sgdDirection(), aliGRule(p)), { weightDecay });
+}
+aliG.meta = aliGMeta;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyStep, disposeState, readDiagnostics } from '../apply';
-import type { Transform } from '../recipes';
+import type { Transform } from '../index';
 
 export type FedStep = Record<string, number> & { theta: number[] };
 

@@ -1,5 +1,5 @@
 import { diagnosticsOf, LOSS_COLUMN, STEP_QUALITY_SPECS } from '../../optim/catalogue';
-import type { DiagnosticSpec } from '../../optim/settings';
+import type { DiagnosticSpec } from '../../lib/settings';
 
 export type EvalColumn = 'testAccuracy' | 'testLoss';
 

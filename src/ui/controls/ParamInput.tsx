@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { checkParam, isChoice, type ParamSpec, type SettingSpec } from '../../optim/settings';
+import { checkParam, isChoice, type ParamSpec, type SettingSpec } from '../../lib/settings';
 
 const toSlider = (spec: ParamSpec, v: number) => {
   const [lo, hi] = spec.slider!;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { optimizerSpec, optimizerTitle } from '../../optim/catalogue';
-import { isChoice, type ParamSpec } from '../../optim/settings';
+import { isChoice, type ParamSpec } from '../../lib/settings';
 import { branchRun, checkpointBefore, useCheckpoints } from '../../state/branches';
 import { useRuns } from '../../state/runs';
 import { ParamInput } from '../controls/ParamInput';

@@ -68,24 +68,43 @@ export interface DiagnosticSpec {
   readonly plot?: boolean;
 }
 
-/** A numeric setting: log-scaled, open below and closed above unless `o` says otherwise. */
-export const paramSpec = (
-  key: string,
+/** A numeric setting: log-scaled, open below and closed above unless `o` says otherwise. Its key's type is kept (`SettingsOf`). */
+export const paramSpec = <const K extends string, const O extends Partial<ParamSpec> = object>(
+  key: K,
   label: string,
   symbol: string,
   def: number,
   min: number,
   max: number,
-  o: Partial<ParamSpec> = {},
-): ParamSpec => ({ key, label, symbol, default: def, min, max, minOpen: true, maxOpen: false, log: true, ...o });
+  o: O = {} as O,
+): ParamSpec & { readonly key: K } & O => ({ key, label, symbol, default: def, min, max, minOpen: true, maxOpen: false, log: true, ...o });
 
-export const choiceSpec = (key: string, label: string, choices: readonly string[], o: Partial<ChoiceSpec> = {}): ChoiceSpec => ({
+export const choiceSpec = <const K extends string, const C extends string, const O extends Partial<ChoiceSpec> = object>(
+  key: K,
+  label: string,
+  choices: readonly C[],
+  o: O = {} as O,
+): ChoiceSpec & { readonly key: K; readonly choices: readonly C[]; readonly default: C } & O => ({
   key,
   label,
   choices,
   default: choices[0]!,
   ...o,
 });
+
+type ValueOf<E> = E extends { readonly choices: readonly (infer C)[] } ? C : number;
+
+/**
+ * The settings object a list of specs describes, derived from the specs themselves: a number per numeric setting,
+ * the choice names per choice, optional settings optional. A spec's keys are then written once.
+ */
+export type SettingsOf<S extends readonly SettingSpec[]> = {
+  readonly [E in S[number] as E extends { readonly optional: true } ? never : E['key']]: ValueOf<E>;
+} & { readonly [E in S[number] as E extends { readonly optional: true } ? E['key'] : never]?: ValueOf<E> };
+
+/** The defaults of a list of specs (optional settings without a value are absent). */
+export const defaultsOf = <S extends readonly SettingSpec[]>(specs: S): SettingsOf<S> =>
+  Object.fromEntries(specs.filter((s) => !s.optional).map((s) => [s.key, s.default])) as SettingsOf<S>;
 
 const fmt = (x: number) => (x === Infinity ? '∞' : x === -Infinity ? '−∞' : String(x));
 

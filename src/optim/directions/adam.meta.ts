@@ -1,0 +1,20 @@
+import { choiceSpec } from '../../lib/settings';
+import { betaSpec, clipSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+
+export const adamMeta = defineOptimizer({
+  id: 'adam',
+  title: 'Adam',
+  summary: 'Adam with a constant learning rate (the paper’s baseline: β1 0.9, β2 0.999, ε 1e-4; the paper ran TensorFlow’s ε form).',
+  settings: [
+    lrSpec(1e-3),
+    betaSpec('beta1', 'β1', 0.9),
+    betaSpec('beta2', 'β2', 0.999),
+    epsSpec(1e-4, 'epsilon'),
+    choiceSpec('epsilonForm', 'epsilon form', ['corrected', 'tensorflow'], {
+      labels: { tensorflow: 'TensorFlow ε' },
+      help: 'corrected: √ŝ + ε (Kingma & Ba); tensorflow: ε added before the bias correction, as TensorFlow’s AdamOptimizer',
+    }),
+    clipSpec,
+  ],
+  diagnostics: [],
+});
