@@ -31,7 +31,7 @@ const noTfjsOnMainThread = [
   },
 ];
 
-const OTHERS_THAN_OPTIM = ['tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench'];
+const OTHERS_THAN_OPTIM = ['tasks', 'experiments', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench'];
 const OPTIM_TESTS = ['src/optim/**/*.test.ts', 'src/optim/testing/**'];
 
 export default tseslint.config(
@@ -45,9 +45,11 @@ export default tseslint.config(
   // optim: tfjs-core and itself (its tests may use the union package, which registers gradients in Node).
   restrict('optim', OTHERS_THAN_OPTIM, [onlyTfjsCore], { ignores: OPTIM_TESTS }),
   restrict('optim', OTHERS_THAN_OPTIM, [], { files: OPTIM_TESTS }),
-  restrict('lib', ['optim', 'tasks', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
-  restrict('tasks', ['engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
-  restrict('engine', ['worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
+  restrict('lib', ['optim', 'tasks', 'experiments', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
+  restrict('tasks', ['experiments', 'engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
+  // The paper's set-ups and line-ups: data over the catalogues, read by the page, the CLI and the benches.
+  restrict('experiments', ['engine', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench'], noTfjsOnMainThread),
+  restrict('engine', ['experiments', 'worker', 'state', 'ui', 'teaching', 'cli', 'bench']),
   restrict('worker', ['state', 'ui', 'teaching', 'cli', 'bench']),
   restrict('cli', ['worker', 'state', 'ui', 'teaching', 'bench']),
   restrict('state', ['ui', 'teaching', 'cli', 'bench'], noTfjsOnMainThread, { ignores: ['src/state/**/*.test.ts'] }),

@@ -10,9 +10,10 @@ import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, 
 import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../tasks/dnc';
 import { repeatCopyBatch } from '../tasks/repeatCopy';
 import { stepQualityOf } from '../engine/runner';
+import { LR_FREE_PEERS } from '../experiments';
 
 /** The learning-rate-free peers the MLP benchmark times against Adam. */
-export const PEER_IDS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
+export const PEER_IDS = LR_FREE_PEERS;
 
 export interface Trainer {
   readonly name: string;

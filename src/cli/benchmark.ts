@@ -11,40 +11,12 @@ import { analyzeBenchmark, type BenchmarkResult, type BenchRun, type Profile } f
 import { FASHION_MNIST_DEBIAN_DIR } from '../tasks/data/nodeSource';
 import { resultFile } from './sweep';
 import type { RunDocument } from './sweepBundle';
-import { expandSweep, parseSweepSpec, type SweepRun, type SweepSpec, type SweepTask } from './sweepSpec';
+import { expandSweep, parseSweepSpec, type SweepRun, type SweepSpec } from './sweepSpec';
+import { benchmarkSweep } from '../experiments';
 
-/** The shipped benchmark. `fashion`: include fashion-convnet (when Debian's dataset-fashion-mnist is installed). */
+/** The shipped benchmark (experiments/benchmark.ts). `fashion`: include fashion-convnet (when Debian's dataset-fashion-mnist is installed). */
 export function benchmarkSpec({ seeds = 3, fashion = existsSync(FASHION_MNIST_DEBIAN_DIR) } = {}): SweepSpec {
-  const tasks: SweepTask[] = [
-    { task: 'regression', steps: 2000 },
-    ...(['rosenbrock', 'beale', 'quadratic', 'rastrigin'] as const).map((fn) => ({
-      task: 'functions-2d',
-      settings: { fn, noise: 0.1 },
-      steps: 1000,
-    })),
-    { task: 'mnist-mlp', epochs: 1 },
-    { task: 'repeat-copy', steps: 300 },
-    ...(fashion ? [{ task: 'fashion-convnet', steps: 300 }] : []),
-  ];
-  return parseSweepSpec({
-    kind: 'l4-lab-sweep',
-    v: 1,
-    name: 'benchmark',
-    tasks,
-    optimizers: [
-      { optimizer: 'l4adam' },
-      { optimizer: 'l4mom' },
-      { optimizer: 'prodigy' },
-      { optimizer: 'dadapt-adam' },
-      { optimizer: 'dog' },
-      { optimizer: 'sf-adamw' },
-      { optimizer: 'adam', grid: { learningRate: { log: [1e-4, 1e-1, 4] } } },
-      { optimizer: 'momentum', grid: { learningRate: { log: [1e-4, 1, 5] } } },
-      { optimizer: 'sgd', grid: { learningRate: { log: [1e-4, 1, 5] } } },
-    ],
-    seeds: { first: 1, count: seeds },
-    backend: 'wasm',
-  });
+  return parseSweepSpec(benchmarkSweep({ seeds, fashion }));
 }
 
 /** A task's name in the tables: the task, and the 2-D function when it has one ("functions-2d/beale"). */

@@ -9,7 +9,7 @@ import { num, parseTrain, usage, UsageError } from './args';
 import { startNodeBackend, tfjsVersion } from '../engine/nodeBackend';
 import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
-import { PEERS_TASKS } from '../tasks/lineups';
+import { PEERS_TASKS } from '../experiments';
 import { toCsvDoc, toJson, train } from './train';
 import { benchmarkCommand, sweepCommand, workerCommand } from './sweepCommands';
 

@@ -3,6 +3,8 @@ import { train, type RunResult, type TrainSpec } from './train';
 import { regressionProblem, run64, type Spec64 } from './float64';
 import { msPerStep, peers, spread } from './reproducePeers';
 import { optimizerLabel } from '../optim/catalogue';
+import { L4_DEFAULTS } from '../optim/stepsizes/l4.meta';
+import { PAPER_SETUPS, type LineupEntry, type PaperEntry, type PaperSetup } from '../experiments';
 
 export interface ReproduceOptions {
   seeds?: number | undefined;
@@ -24,6 +26,27 @@ async function runSetting(label: string, spec: TrainSpec): Promise<RunResult[]> 
   return results;
 }
 
+/**
+ * What `reproduce` trains for one entry of a paper set-up (experiments/paper.ts): the set-up's task and settings,
+ * the entry's optimizer and options, seeds from 1.
+ */
+export function setupRun(
+  setup: PaperSetup,
+  entry: LineupEntry,
+  length: { seeds: number; steps?: number | undefined; epochs?: number | undefined },
+): TrainSpec {
+  return {
+    task: setup.task,
+    taskSettings: { ...setup.taskSettings },
+    optimizer: entry.optimizer,
+    optimizerOptions: { ...entry.options },
+    seed: 1,
+    restarts: length.seeds,
+    ...(length.steps !== undefined ? { steps: length.steps } : {}),
+    ...(length.epochs !== undefined ? { epochs: length.epochs } : {}),
+  };
+}
+
 /** Final loss over seeds as the paper aggregates: mean in log space, with min and max (diverged = ∞). */
 function finalLoss(results: RunResult[]): { logMean: number; min: number; max: number; diverged: number } {
   return aggregate(results.map((r) => (r.status === 'diverged' ? Infinity : r.trace.columns.loss[r.trace.length - 1]!)));
@@ -37,8 +60,6 @@ function aggregate(finals: number[]): { logMean: number; min: number; max: numbe
 
 const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : 'diverged');
 
-/** Every row that stands for the paper's Adam runs TensorFlow's ε form, as the paper did. */
-const TF_EPSILON = 'tensorflow';
 const pad = (s: string, n: number) => s.padEnd(n);
 
 /**
@@ -46,26 +67,27 @@ const pad = (s: string, n: number) => s.padEnd(n);
  * rates. With `float64`, the same seeds' problems run through the float64 reference instead of the engine.
  */
 async function fig2(o: ReproduceOptions): Promise<void> {
-  const seeds = o.seeds ?? 3;
-  const steps = o.steps ?? 3000;
-  const base = { task: 'regression', taskSettings: { kappa: 1e10 }, seed: 1, restarts: seeds, steps };
+  const setup = PAPER_SETUPS.fig2;
+  const seeds = o.seeds ?? setup.reproduce.seeds;
+  const steps = o.steps ?? setup.reproduce.steps!;
+  const kappa = Number(setup.taskSettings.kappa);
+  const firstSeed = 1;
   out(
     `Fig. 2 — regression, κ = 1e10, ${steps} steps, ${seeds} seeds; final loss, log-space mean [min, max]${o.float64 ? '; float64 reference (src/cli/float64.ts), not the engine' : ''}`,
   );
-  const problems = o.float64 ? Array.from({ length: seeds }, (_, i) => regressionProblem(base.seed + i, 1e10)) : [];
-  const setting = async (label: string, optimizer: string, options: { learningRate?: number; alpha?: number }) => {
-    // The paper's Adam is TensorFlow's (ε before the bias correction).
-    const opts = optimizer === 'adam' ? { ...options, epsilonForm: TF_EPSILON } : options;
-    if (!o.float64) return finalLoss(await runSetting(label, { ...base, optimizer, optimizerOptions: opts }));
+  const problems = o.float64 ? Array.from({ length: seeds }, (_, i) => regressionProblem(firstSeed + i, kappa)) : [];
+  const setting = async (label: string, optimizer: string, options: Readonly<Record<string, number | string>>) => {
+    if (!o.float64) return finalLoss(await runSetting(label, setupRun(setup, { optimizer, options }, { seeds, steps })));
+    const { alpha, learningRate, epsilonForm } = options as { alpha?: number; learningRate?: number; epsilonForm?: string };
     const spec: Spec64 =
       optimizer === 'l4adam' || optimizer === 'l4mom'
-        ? { kind: optimizer, ...(options.alpha !== undefined ? { alpha: options.alpha } : {}) }
+        ? { kind: optimizer, ...(alpha !== undefined ? { alpha } : {}) }
         : optimizer === 'adam'
-          ? { kind: 'adam', lr: options.learningRate!, tensorflowEpsilon: true }
-          : { kind: optimizer as 'sgd', lr: options.learningRate! };
+          ? { kind: 'adam', lr: learningRate!, tensorflowEpsilon: epsilonForm === 'tensorflow' }
+          : { kind: optimizer as 'sgd', lr: learningRate! };
     return aggregate(
       problems.map(({ problem, init }, i) => {
-        bar(label, i / seeds, `seed ${base.seed + i}`);
+        bar(label, i / seeds, `seed ${firstSeed + i}`);
         const { losses } = run64(problem, init, spec, steps);
         const last = losses.at(-1)!;
         return losses.length < steps || !Number.isFinite(last) ? Infinity : last;
@@ -73,23 +95,23 @@ async function fig2(o: ReproduceOptions): Promise<void> {
     );
   };
   const rows: { name: string; lr: string; r: ReturnType<typeof finalLoss>; paper: string }[] = [];
-  const grid = async (optimizer: string, rates: number[], paperBest: number) => {
+  // A baseline with a grid: every rate of it, the best reported (the entry's own rate is the paper's best).
+  for (const { optimizer, options, grid } of setup.lineup.filter(
+    (x): x is PaperEntry & { grid: readonly number[] } => x.grid !== undefined,
+  )) {
     let best: { lr: number; r: ReturnType<typeof finalLoss> } | null = null;
-    for (const lr of rates) {
-      const r = await setting(`${optimizer} lr ${lr}`, optimizer, { learningRate: lr });
+    for (const lr of grid) {
+      const r = await setting(`${optimizer} lr ${lr}`, optimizer, { ...options, learningRate: lr });
       out(`  ${pad(optimizer, 8)} lr ${pad(String(lr), 8)} ${e(r.logMean)}`);
       if (!best || r.logMean < best.r.logMean) best = { lr, r };
     }
-    rows.push({ name: `${optimizer}*`, lr: String(best!.lr), r: best!.r, paper: `best lr ${paperBest}` });
-    return best!;
-  };
-  const sgd = await grid('sgd', [1e-5, 2e-5, 4e-5, 8e-5, 1.6e-4], 4e-5);
-  const adam = await grid('adam', [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 1e-3);
-  for (const optimizer of ['l4adam', 'l4mom']) {
-    for (const alpha of [0.15, 0.25]) {
-      const r = await setting(`${optimizer} α ${alpha}`, optimizer, { alpha });
-      rows.push({ name: `${optimizer}${alpha === 0.25 ? '*' : ''}`, lr: `α ${alpha}`, r, paper: alpha === 0.25 ? 'α* = 0.25' : 'default' });
-    }
+    rows.push({ name: `${optimizer}*`, lr: String(best!.lr), r: best!.r, paper: `best lr ${options.learningRate}` });
+  }
+  const [sgd, adam] = rows;
+  for (const { optimizer, options } of setup.lineup.filter((x) => x.optimizer.startsWith('l4'))) {
+    const alpha = (options as { alpha?: number }).alpha ?? L4_DEFAULTS.alpha;
+    const r = await setting(`${optimizer} α ${alpha}`, optimizer, options);
+    rows.push({ name: `${optimizer}${alpha === 0.25 ? '*' : ''}`, lr: `α ${alpha}`, r, paper: alpha === 0.25 ? 'α* = 0.25' : 'default' });
   }
   out('');
   out(`${pad('method', 10)} ${pad('setting', 12)} ${pad('final loss', 10)} ${pad('[min, max]', 22)} paper`);
@@ -97,7 +119,7 @@ async function fig2(o: ReproduceOptions): Promise<void> {
     out(
       `${pad(row.name, 10)} ${pad(row.lr, 12)} ${pad(e(row.r.logMean), 10)} ${pad(`[${e(row.r.min)}, ${e(row.r.max)}]`, 22)} ${row.paper}`,
     );
-  const bestBaseline = Math.min(sgd.r.logMean, adam.r.logMean);
+  const bestBaseline = Math.min(sgd!.r.logMean, adam!.r.logMean);
   const l4 = rows.filter((r) => r.name.startsWith('l4'));
   out('');
   for (const row of l4)
@@ -107,32 +129,19 @@ async function fig2(o: ReproduceOptions): Promise<void> {
 
 /** Table 2: MNIST MLP test accuracy after N epochs (default 1), L4Adam at its defaults against Adam (1e-3, ε 1e-4, TensorFlow's form). */
 async function table2(o: ReproduceOptions): Promise<void> {
-  const seeds = o.seeds ?? 5;
-  const epochs = o.epochs ?? 1;
+  const setup = PAPER_SETUPS.table2;
+  const seeds = o.seeds ?? setup.reproduce.seeds;
+  const epochs = o.epochs ?? setup.reproduce.epochs!;
   const paper: Record<string, Record<number, string>> = {
     adam: { 1: '95.7 ± 0.3', 10: '97.9 ± 0.3', 30: '98.0 ± 0.4' },
     momentum: { 1: '96.4 ± 0.5', 10: '98.0 ± 0.1', 30: '98.5 ± 0.1' },
     l4adam: { 1: '95.9 ± 0.7', 10: '98.4 ± 0.1', 30: '98.4 ± 0.1' },
     l4mom: { 1: '95.4 ± 0.5', 10: '98.3 ± 0.1', 30: '98.4 ± 0.1' },
   };
-  const settings: [string, Record<string, number | string>][] = [
-    ['adam', { learningRate: 1e-3, epsilonForm: TF_EPSILON }],
-    ['momentum', { learningRate: 0.05 }],
-    ['l4adam', {}],
-    ['l4mom', {}],
-  ];
   out(`Table 2 — MNIST 784-300-100-10, batch 64, ${epochs} epoch(s), ${seeds} seeds; test accuracy in %`);
   out(`${pad('optimizer', 10)} ${pad('ours (mean ± std)', 20)} ${pad('paper', 14)} runs`);
-  for (const [optimizer, optimizerOptions] of settings) {
-    const results = await runSetting(optimizer, {
-      task: 'mnist-mlp',
-      taskSettings: {},
-      optimizer,
-      optimizerOptions,
-      seed: 1,
-      restarts: seeds,
-      epochs,
-    });
+  for (const { optimizer, options: optimizerOptions } of setup.lineup) {
+    const results = await runSetting(optimizer, setupRun(setup, { optimizer, options: optimizerOptions }, { seeds, epochs }));
     const accs = results.map((r) => 100 * (r.evals.at(-1)?.testAccuracy ?? NaN));
     const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
     const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, accs.length - 1));
@@ -144,25 +153,12 @@ async function table2(o: ReproduceOptions): Promise<void> {
 
 /** Fig. 3: MNIST training loss by epoch (log-space mean over seeds of each epoch's mean batch loss). */
 async function fig3(o: ReproduceOptions): Promise<void> {
-  const seeds = o.seeds ?? 2;
-  const epochs = o.epochs ?? 2;
+  const setup = PAPER_SETUPS.fig3;
+  const seeds = o.seeds ?? setup.reproduce.seeds;
+  const epochs = o.epochs ?? setup.reproduce.epochs!;
   out(`Fig. 3 — MNIST training loss per epoch (log-mean over ${seeds} seeds of the epoch's mean batch loss), and median η`);
-  const settings: [string, Record<string, number | string>][] = [
-    ['adam', { learningRate: 1e-3, epsilonForm: TF_EPSILON }],
-    ['momentum', { learningRate: 0.05 }],
-    ['l4adam', {}],
-    ['l4mom', {}],
-  ];
-  for (const [optimizer, optimizerOptions] of settings) {
-    const results = await runSetting(optimizer, {
-      task: 'mnist-mlp',
-      taskSettings: {},
-      optimizer,
-      optimizerOptions,
-      seed: 1,
-      restarts: seeds,
-      epochs,
-    });
+  for (const { optimizer, options: optimizerOptions } of setup.lineup) {
+    const results = await runSetting(optimizer, setupRun(setup, { optimizer, options: optimizerOptions }, { seeds, epochs }));
     const perEpoch: string[] = [];
     const n = results[0]!.trace.length;
     const spe = Math.round(n / epochs);
@@ -189,15 +185,9 @@ async function fig3(o: ReproduceOptions): Promise<void> {
  * 30 minutes on this machine, and `--steps` reaches the full length.
  */
 async function fig6(o: ReproduceOptions): Promise<void> {
-  const seeds = o.seeds ?? 5;
-  const steps = o.steps ?? 1000;
-  const settings: [string, Record<string, number | string>][] = [
-    ['rmsprop', { learningRate: 0.005, form: 'tf1', epsilon: 1e-10, clipNorm: 50 }],
-    ['adam', { learningRate: 0.01, epsilonForm: TF_EPSILON, clipNorm: 50 }],
-    ['momentum', { learningRate: 1.2, clipNorm: 50 }],
-    ['l4adam', {}],
-    ['l4mom', {}],
-  ];
+  const setup = PAPER_SETUPS.fig6;
+  const seeds = o.seeds ?? setup.reproduce.seeds;
+  const steps = o.steps ?? setup.reproduce.steps!;
   // train.py reports the mean training loss of every 100 steps; so do we (shorter runs: a tenth of the run).
   const w = Math.max(1, Math.min(100, Math.floor(steps / 10)));
   const windowMeans = (l: Float64Array): number[] =>
@@ -209,17 +199,9 @@ async function fig6(o: ReproduceOptions): Promise<void> {
   out('best = the lowest window; each cell the log-space mean [min, max] over seeds; η = L4’s effective stepsize (5/50/95 % over the run)');
   const header = ['optimizer', 'final loss', 'best loss', 'η 5/50/95 %', 'η at the end (median over seeds)', 'ms/step'];
   const rows: string[][] = [];
-  for (const [optimizer, optimizerOptions] of settings) {
+  for (const { optimizer, options: optimizerOptions } of setup.lineup) {
     const label = optimizerLabel(optimizer, optimizerOptions);
-    const results = await runSetting(label, {
-      task: 'repeat-copy',
-      taskSettings: {},
-      optimizer,
-      optimizerOptions,
-      seed: 1,
-      restarts: seeds,
-      steps,
-    });
+    const results = await runSetting(label, setupRun(setup, { optimizer, options: optimizerOptions }, { seeds, steps }));
     const windows = results.map((r) => (r.status === 'diverged' ? [] : windowMeans(r.trace.columns.loss)));
     const cell = (xs: number[]) => {
       const s = spread(xs);

@@ -1,5 +1,5 @@
 import { optimizerLabel } from '../optim/catalogue';
-import { PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup } from '../tasks/lineups';
+import { PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup } from '../experiments';
 import { taskSpec } from '../tasks/catalogue';
 import type { RunResult, TrainSpec } from './train';
 

@@ -1,7 +1,7 @@
 import { optimizerIds, optimizerSpec, optimizerTitle } from '../optim/catalogue';
 import { checkSetting } from '../lib/settings';
 import { taskSpec, taskTitle } from '../tasks/catalogue';
-import { PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup } from '../tasks/lineups';
+import { PAPER_SETUPS, PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup, type PaperSetup } from '../experiments';
 import type { BackendChoice } from '../worker/protocol';
 
 export { checkParam, type ParamSpec } from '../lib/settings';
@@ -70,76 +70,25 @@ export const FUNCTIONS_2D_EXPERIMENT: Experiment = {
   steps: 500,
 };
 
+/** A paper set-up (experiments/paper.ts) as the page's preset runs it: its line-up as runs a, b, …, its page length. */
+export function paperExperiment(p: PaperSetup): Experiment {
+  return {
+    ...DEFAULT_EXPERIMENT,
+    task: p.task,
+    taskSettings: { ...p.taskSettings },
+    runs: p.lineup.map(({ optimizer, options }, i) => ({ id: String.fromCharCode(97 + i), optimizer, options: { ...options } })),
+    seeds: p.page.seeds,
+    steps: p.page.steps,
+  };
+}
+
 /** One-click set-ups of the paper's figures and table. */
 export const PRESETS: Record<string, { title: string; experiment: Experiment }> = {
   functions2d: {
     title: '2-D functions: L4Adam and Adam on Rosenbrock, 500 steps (about a second); the task’s function choice has the others',
     experiment: FUNCTIONS_2D_EXPERIMENT,
   },
-  fig2: {
-    title: 'Fig. 2: badly conditioned regression',
-    experiment: {
-      ...DEFAULT_EXPERIMENT,
-      task: 'regression',
-      taskSettings: { kappa: 1e10 },
-      runs: [
-        { id: 'a', optimizer: 'l4adam', options: { alpha: 0.25 } },
-        { id: 'b', optimizer: 'l4mom', options: { alpha: 0.25 } },
-        { id: 'c', optimizer: 'l4adam', options: {} },
-        { id: 'd', optimizer: 'sgd', options: { learningRate: 4e-5 } },
-        { id: 'e', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
-      ],
-      seeds: 3,
-      steps: 3000,
-    },
-  },
-  fig3: {
-    title: 'Fig. 3: MNIST MLP, training loss and η',
-    experiment: {
-      ...DEFAULT_EXPERIMENT,
-      task: 'mnist-mlp',
-      taskSettings: { batchSize: 64 },
-      runs: [
-        { id: 'a', optimizer: 'l4adam', options: {} },
-        { id: 'b', optimizer: 'l4mom', options: {} },
-        { id: 'c', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
-        { id: 'd', optimizer: 'momentum', options: { learningRate: 0.05 } },
-      ],
-      seeds: 2,
-      steps: 937,
-    },
-  },
-  table2: {
-    title: 'Table 2: MNIST test accuracy after 1 epoch',
-    experiment: {
-      ...DEFAULT_EXPERIMENT,
-      task: 'mnist-mlp',
-      taskSettings: { batchSize: 64 },
-      runs: [
-        { id: 'a', optimizer: 'l4adam', options: {} },
-        { id: 'b', optimizer: 'adam', options: { learningRate: 1e-3, epsilonForm: 'tensorflow' } },
-      ],
-      seeds: 5,
-      steps: 937,
-    },
-  },
-  fig6: {
-    title: 'Fig. 6: repeat-copy',
-    experiment: {
-      ...DEFAULT_EXPERIMENT,
-      task: 'repeat-copy',
-      taskSettings: {},
-      runs: [
-        { id: 'a', optimizer: 'l4adam', options: {} },
-        { id: 'b', optimizer: 'l4mom', options: {} },
-        { id: 'c', optimizer: 'rmsprop', options: { learningRate: 0.005, form: 'tf1', epsilon: 1e-10, clipNorm: 50 } },
-        { id: 'd', optimizer: 'adam', options: { learningRate: 0.01, epsilonForm: 'tensorflow', clipNorm: 50 } },
-        { id: 'e', optimizer: 'momentum', options: { learningRate: 1.2, clipNorm: 50 } },
-      ],
-      seeds: 3,
-      steps: 3000,
-    },
-  },
+  ...Object.fromEntries(Object.values(PAPER_SETUPS).map((p) => [p.id, { title: p.title, experiment: paperExperiment(p) }])),
   ...Object.fromEntries(
     PEERS_TASKS.map((task) => [
       `peers-${task}`,

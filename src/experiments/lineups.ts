@@ -1,7 +1,8 @@
 /**
- * Line-ups that compare optimizers on a task, shared by the page's presets and `lab reproduce`. Free of tfjs.
+ * Line-ups that compare optimizers on a task, shared by the page's presets, `lab reproduce`, `lab benchmark` and
+ * the benchmarks. Free of tfjs.
  */
-import { taskSpec } from './catalogue';
+import { taskSpec } from '../tasks/catalogue';
 
 export interface LineupEntry {
   readonly optimizer: string;
@@ -33,13 +34,20 @@ export function peersLineup(task: string, { withSfSgd = false } = {}): LineupEnt
   if (lr === undefined)
     throw new Error(`The paper ran no Adam baseline on "${task}"; the comparison has one on ${PEERS_TASKS.join(', ')}.`);
   return [
-    { optimizer: 'l4adam', options: {} },
-    { optimizer: 'l4mom', options: {} },
-    { optimizer: 'prodigy', options: {} },
-    { optimizer: 'dadapt-adam', options: {} },
-    { optimizer: 'dog', options: {} },
-    { optimizer: 'sf-adamw', options: {} },
-    ...(withSfSgd ? [{ optimizer: 'sf-sgd', options: {} }] : []),
+    ...L4_AT_DEFAULTS,
+    ...LR_FREE_PEERS.filter((id) => withSfSgd || id !== 'sf-sgd').map((optimizer) => ({ optimizer, options: {} })),
     { optimizer: 'adam', options: { learningRate: lr, epsilonForm: 'tensorflow' } },
   ];
 }
+
+/** L4Adam and L4Mom at the paper's defaults. */
+export const L4_AT_DEFAULTS: readonly LineupEntry[] = [
+  { optimizer: 'l4adam', options: {} },
+  { optimizer: 'l4mom', options: {} },
+];
+
+/**
+ * Today's learning-rate-free optimizers, each at its defaults: Prodigy, D-Adapt Adam, DoG, Schedule-Free AdamW and
+ * Schedule-Free SGD (the last needs a rate per task more than the others, so the page's comparison leaves it out).
+ */
+export const LR_FREE_PEERS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
