@@ -6,7 +6,7 @@
  * --only=Prodigy,D-Adapt (the pairs whose second member's name contains one of these)
  */
 import { launchChromium, startPreview } from './chromium';
-import { MODEL_TITLES, type PairResult } from '../src/bench/format';
+import { MODEL_TITLES, type PairResult } from './page/format';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const backends = (args.get('backends') ?? 'wasm,webgl,webgpu').split(',');

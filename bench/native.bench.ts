@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startNodeBackend } from '../src/engine/nodeBackend';
-import { CONVNET_BATCH, ours, type BenchModel, type Trainer } from '../src/bench/harness';
+import { CONVNET_BATCH, ours, type BenchModel, type Trainer } from './page/harness';
 import { adam, l4Adam, sgd } from '../src/optim';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 20);

@@ -1,14 +1,14 @@
 /**
  * `npm run bench`: what L4 costs on top of its direction, on the paper's MNIST MLP, the Fashion-MNIST ConvNet (wasm
  * only) and Fig. 6's DNC (wasm only), in Node on the wasm and cpu backends, and the kernels one training step runs.
- * The harness (src/bench/harness.ts) is shared with `npm run bench:browser`.
+ * The harness (bench/page/harness.ts) is shared with `npm run bench:browser`.
  * Options: --backends=wasm,cpu --rounds=N --quick --no-dnc --dnc-rounds=N --no-convnet --conv-rounds=N
  * --only=<part of a pair's name> (on every model)
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/engine/nodeBackend';
-import { formatRow, MODEL_TITLES, TABLE_HEADER } from '../src/bench/format';
-import { CONVNET_BATCH, kernelsPerStep, runPairs, type BenchModel } from '../src/bench/harness';
+import { formatRow, MODEL_TITLES, TABLE_HEADER } from './page/format';
+import { CONVNET_BATCH, kernelsPerStep, runPairs, type BenchModel } from './page/harness';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {

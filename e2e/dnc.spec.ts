@@ -4,7 +4,7 @@ import { Lab } from './lab';
 /**
  * The DNC core on the GPU backends against ../shared/golden-dnc (forward, loss, single step, every gradient, within
  * its README's tolerances; WebGPU's up to 10× wider, as the README allows), then a few training steps
- * (src/bench/dncCheck.ts). wasm and cpu are held to the same file by the unit tests.
+ * (e2e/fixtures/dncCheck.ts). wasm and cpu are held to the same file by the unit tests.
  */
 for (const backend of ['webgl', 'webgpu'] as const)
   test(`the DNC on ${backend} matches deepmind/dnc’s golden values and trains${backend === 'webgpu' ? ' @webgpu' : ''}`, async ({

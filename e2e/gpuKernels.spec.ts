@@ -33,7 +33,7 @@ for (const gpu of ['webgl', 'webgpu'] as const)
 /**
  * The GPU inner products (gᵀv and ‖v‖² over all tensors in a few dispatches; on WebGL reading packed textures)
  * against float64 sums: odd and even edges, ranks 0–4, many blocks, and padding that holds ones
- * (src/bench/dotsCheck.ts).
+ * (e2e/fixtures/dotsCheck.ts).
  */
 for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
   test(`${target} inner-product kernel matches float64 sums on every layout, and the step's scale-or-zero is exact${target === 'webgpu' ? ' @webgpu' : ''}`, async ({
@@ -67,7 +67,7 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
 /**
  * Scalar formulas written once (src/optim/kernels/scalarFormula.ts) as shaders: every operation over 0, negatives,
  * NaN and ±Inf against float32 numbers; Prodigy's and D-Adapt's tails (formulas) and ‖s‖₁ (the inner-product
- * kernel's L1 mode) through 24 steps, NaN and ±Inf gradients included, against cpu (src/bench/formulaCheck.ts).
+ * kernel's L1 mode) through 24 steps, NaN and ±Inf gradients included, against cpu (e2e/fixtures/formulaCheck.ts).
  */
 for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
   test(`${target} scalar formulas match float32, and Prodigy and D-Adapt follow cpu${target === 'webgpu' ? ' @webgpu' : ''}`, async ({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarkSpec } from './benchmark';
 import { expandSweep } from './sweepSpec';
-import { lab } from './testing';
+import { lab } from '../testing/cli';
 
 describe('npm run lab -- benchmark', () => {
   it('ships a spec over every task without user data, peers at defaults and tuned baselines', () => {

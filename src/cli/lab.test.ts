@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lab } from './testing';
+import { lab } from '../testing/cli';
 
 describe('npm run lab', () => {
   it('bad arguments get a sentence, the usage and exit code 2', async () => {

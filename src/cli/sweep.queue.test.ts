@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineVersion, parseQueueUrl, PREFIX, QUEUE_NAME } from './queue';
-import { lab } from './testing';
+import { lab } from '../testing/cli';
 import { expandSweep, parseSweepSpec } from './sweepSpec';
 
 const REDIS = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lab } from './testing';
+import { lab } from '../testing/cli';
 import { thinIndexes } from './sweepBundle';
 import { expandSweep, parseSweepSpec } from './sweepSpec';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { cpuWithLeakCheck } from './testing/setup';
+import { cpuWithLeakCheck } from '../testing/optim/setup';
 import { Adam, L4Adam, L4Mom, LossDomainError, MissingLossError, Momentum, RMSProp, SGD, TransformOptimizer, polyak } from './index';
 
 cpuWithLeakCheck();

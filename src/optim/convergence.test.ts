@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { optimizerIds } from './catalogue';
 import { makeOptimizer } from './index';
-import { PROBLEMS, runProblem } from './testing/problems';
+import { PROBLEMS, runProblem } from '../testing/optim/problems';
 
 /**
  * One convergence table for every recipe (optax's alias_test): each row declares its settings, its step

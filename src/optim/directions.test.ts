@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cpuWithLeakCheck } from './testing/setup';
+import { cpuWithLeakCheck } from '../testing/optim/setup';
 import { adagrad, adam, momentum, rmsprop, sgd } from './index';
-import { feed } from './testing/feed';
+import { feed } from '../testing/optim/feed';
 
 cpuWithLeakCheck();
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, L4Adam, L4Mom, Momentum, type TransformOptimizer } from './index';
-import { goldenLoss as lossFn } from './testing/goldenProblems';
+import { goldenLoss as lossFn } from '../testing/optim/goldenProblems';
 
 /** The float64 reference traces of ../shared/golden (see __fixtures__/golden/README.md). */
 interface Golden {

@@ -4,8 +4,8 @@ import { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
 import { sgdDirection } from './directions';
 import { decodeFlags, MissingLossError, StepFlags } from './flags';
 import { l4, l4Adam, l4Mom, sgd, type Transform } from './index';
-import { feed as feedSteps } from './testing/feed';
-import { quadratic, runProblem } from './testing/problems';
+import { feed as feedSteps } from '../testing/optim/feed';
+import { quadratic, runProblem } from '../testing/optim/problems';
 import { setFusedFormulas } from './kernels/scalarFormula';
 
 beforeAll(async () => {

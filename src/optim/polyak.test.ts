@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cpuWithLeakCheck } from './testing/setup';
+import { cpuWithLeakCheck } from '../testing/optim/setup';
 import { decodeFlags } from './flags';
 import { aliG, polyak, spsMax } from './index';
-import { feed } from './testing/feed';
+import { feed } from '../testing/optim/feed';
 
 cpuWithLeakCheck();
 

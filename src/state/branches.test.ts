@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../worker/protocol';
-import { inProcessWorkers } from '../worker/testing';
+import { inProcessWorkers } from '../testing/worker';
 import { branchRun, checkpointBefore, keepCheckpoint, MAX_KEPT, startBranching, useCheckpoints } from './branches';
 import { setWorkerFactory, useRuns } from './runs';
 import { traceOf } from './traces';

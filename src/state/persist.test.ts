@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { allocChunk, type TraceChunk } from '../engine/trace';
 import type { RunConfig } from '../worker/protocol';
-import { runIdOf, started, installFakeWorkers } from '../worker/testing/fakeWorkers';
+import { runIdOf, started, installFakeWorkers } from '../testing/fakeWorkers';
 import { openLabDb } from './db';
 import { restoreRuns, resumeRun, startPersistence } from './persist';
 import { useRuns } from './runs';

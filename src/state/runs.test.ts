@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../worker/protocol';
-import { inProcessWorkers } from '../worker/testing';
+import { inProcessWorkers } from '../testing/worker';
 import { maxConcurrentRuns, setWorkerFactory, useRuns, workerShare } from './runs';
 
 beforeAll(async () => {

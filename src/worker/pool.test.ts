@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEAD_WORKER_REASON } from './client';
 import { WorkerPool } from './pool';
 import type { FromWorker, RunConfig } from './protocol';
-import { runIdOf, started, installFakeWorkers, type FakeWorker } from './testing/fakeWorkers';
+import { runIdOf, started, installFakeWorkers, type FakeWorker } from '../testing/fakeWorkers';
 import { setWorkerFactory } from './spawn';
 
 let fakes: FakeWorker[] = [];

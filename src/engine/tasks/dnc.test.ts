@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../lib/rng';
-import { dncParameterCount, initDncWeights, replayDncGolden, TRAIN_PY_DNC } from '../../tasks/dnc';
-import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from '../../tasks/dncGolden';
+import { dncParameterCount, initDncWeights, TRAIN_PY_DNC } from '../../tasks/dnc';
+import { replayDncGolden } from '../../testing/dncReplay';
+import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from '../../testing/dncGolden';
 
 /** ../shared/golden-dnc, copied: README.md there gives the fields and the tolerances used here. */
 const golden = JSON.parse(

@@ -4,7 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVERY_OP, type EveryOpOutput } from '../testing/everyOp';
+import { EVERY_OP, type EveryOpOutput } from '../../testing/optim/everyOp';
 import { float32Ops, runScalarFormula, setFusedFormulas } from './scalarFormula';
 
 const require = createRequire(import.meta.url);

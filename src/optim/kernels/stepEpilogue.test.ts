@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { optimizerIds } from '../catalogue';
 import { makeOptimizer } from '../index';
-import { feed } from '../testing/feed';
+import { feed } from '../../testing/optim/feed';
 import { setInternalsUsable } from './internals';
 
 const require = createRequire(import.meta.url);

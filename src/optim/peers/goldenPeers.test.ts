@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DAdaptAdam, DoG, Prodigy, ScheduleFreeAdamW, ScheduleFreeSGD, type TransformOptimizer } from '../index';
-import { goldenLoss, type GoldenProblem } from '../testing/goldenProblems';
+import { goldenLoss, type GoldenProblem } from '../../testing/optim/goldenProblems';
 
 type Params = (number[] | number[][])[];
 

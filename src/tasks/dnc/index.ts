@@ -16,4 +16,3 @@
 export * from './model';
 export { dncConstants, type DncConstants } from './ops';
 export * from './step';
-export * from './replay';

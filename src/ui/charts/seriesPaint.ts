@@ -1,6 +1,5 @@
 import type { SeriesPoint } from '../../lib/series';
 import type { Drawn } from './SeriesLayer';
-import { largestCluster } from './pixelClusters';
 
 /**
  * The curves of a live chart in pixels: paths for the SVG export, and the canvas painter (SeriesLayer.tsx draws
@@ -248,54 +247,16 @@ export function curveCounts(drawn: readonly Drawn[], x: Scale, y: Scale): { curv
 }
 
 /**
- * Tests (bench.html?charts=…&verify): every painted frame is compared with a full repaint of the same curves;
- * `worst` is the largest share of the curves' pixels that differed by more than a quarter of full ink, and
- * `cluster` the most differing pixels that touch one another (8-neighbours) in any frame. Where a kept picture
- * meets a newer piece, single pixels differ (the layers' order and antialiasing at the seam; the seams add up as
- * a run streams); a curve missing, doubled or out of place differs along its length.
+ * A check a test page may install (the bench's `charts=…&verify`): after every painted frame it gets the canvas
+ * and a function that repaints the same curves in full onto another canvas's context, to compare the two.
  */
-export const paintCheck = { on: false, frames: 0, worst: 0, cluster: 0 };
+export type PaintHook = (canvas: HTMLCanvasElement, repaintInFull: (ctx: CanvasRenderingContext2D) => void) => void;
 
-function compareWithFullRepaint(
-  canvas: HTMLCanvasElement,
-  drawn: readonly Drawn[],
-  x: Scale,
-  y: Scale,
-  transform: (c: CanvasRenderingContext2D) => void,
-): void {
-  const full = document.createElement('canvas');
-  full.width = canvas.width;
-  full.height = canvas.height;
-  const fc = full.getContext('2d', { willReadFrequently: true })!;
-  transform(fc);
-  fc.lineJoin = 'round';
-  const lists = drawn.flatMap((d) => [d.raw, d.smooth, d.companion]);
-  paint(
-    fc,
-    drawn,
-    x,
-    y,
-    lists.map((l) => [0, l.length] as const),
-  );
-  const a = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height).data;
-  const b = fc.getImageData(0, 0, full.width, full.height).data;
-  let inked = 0;
-  let differ = 0;
-  const mask = new Uint8Array(canvas.width * canvas.height);
-  // Premultiplied: a nearly transparent antialiasing pixel (alpha 1 of 255) may hold any colour.
-  const channel = (d: Uint8ClampedArray, i: number, k: number) => (k === 3 ? d[i + 3]! : (d[i + k]! * d[i + 3]!) / 255);
-  for (let i = 0; i < a.length; i += 4) {
-    if (a[i + 3]! > 0 || b[i + 3]! > 0) inked++;
-    let most = 0;
-    for (let k = 0; k < 4; k++) most = Math.max(most, Math.abs(channel(a, i, k) - channel(b, i, k)));
-    if (most > 64) {
-      differ++;
-      mask[i / 4] = 1;
-    }
-  }
-  paintCheck.frames++;
-  if (inked > 0) paintCheck.worst = Math.max(paintCheck.worst, differ / inked);
-  if (differ > 0) paintCheck.cluster = Math.max(paintCheck.cluster, largestCluster(mask, canvas.width, canvas.height));
+let paintHook: PaintHook | null = null;
+
+/** Installs (or, with null, removes) the check run after every painted frame. */
+export function setPaintHook(hook: PaintHook | null): void {
+  paintHook = hook;
 }
 
 /** Points kept out of the cached picture at the end of each curve: the ones the next chunks may still move. */
@@ -387,6 +348,18 @@ export class SeriesPainter {
       ctx.lineJoin = 'round';
       for (const layer of group) if (used[layer]) paint(ctx, drawn, x, y, tails, layer);
     });
-    if (paintCheck.on) compareWithFullRepaint(canvas, drawn, x, y, transform);
+    if (paintHook)
+      paintHook(canvas, (fc) => {
+        transform(fc);
+        fc.lineJoin = 'round';
+        const lists = drawn.flatMap((d) => [d.raw, d.smooth, d.companion]);
+        paint(
+          fc,
+          drawn,
+          x,
+          y,
+          lists.map((l) => [0, l.length] as const),
+        );
+      });
   }
 }

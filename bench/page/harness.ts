@@ -5,12 +5,12 @@
  * block by block so that the machine's drift hits both alike.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeRng } from '../lib/rng';
-import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../optim';
-import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../tasks/dnc';
-import { repeatCopyBatch } from '../tasks/repeatCopy';
-import { stepQualityOf } from '../engine/runner';
-import { LR_FREE_PEERS } from '../experiments';
+import { makeRng } from '../../src/lib/rng';
+import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../../src/optim';
+import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../../src/tasks/dnc';
+import { repeatCopyBatch } from '../../src/tasks/repeatCopy';
+import { stepQualityOf } from '../../src/engine/runner';
+import { LR_FREE_PEERS } from '../../src/experiments';
 
 /** The learning-rate-free peers the MLP benchmark times against Adam. */
 export const PEER_IDS = LR_FREE_PEERS;

@@ -1,5 +1,5 @@
-import type { FromWorker, ToWorker } from '../protocol';
-import { setWorkerFactory } from '../spawn';
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import { setWorkerFactory } from '../worker/spawn';
 
 /** A fake training worker: it records what it is told and says what a test tells it to. */
 export interface FakeWorker {

@@ -1,6 +1,6 @@
 /**
  * The size of the largest 8-connected group of set pixels in a w × h mask (which it clears). For the paint check
- * (seriesPaint.ts `paintCheck`): seams differ in single pixels, a wrong curve along its length.
+ * (paintCheck.ts): seams differ in single pixels, a wrong curve along its length.
  */
 export function largestCluster(mask: Uint8Array, w: number, h: number): number {
   let largest = 0;

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { numericSetting } from '../optim/catalogue';
-import { L4_SETTINGS } from '../optim/stepsizes/l4.meta';
-import { checkParam, type ParamSpec } from '../lib/settings';
-import { ParamInput } from '../ui/controls/ParamInput';
+import { numericSetting } from '../../optim/catalogue';
+import { L4_SETTINGS } from '../../optim/stepsizes/l4.meta';
+import { checkParam, type ParamSpec } from '../../lib/settings';
+import { ParamInput } from '../controls/ParamInput';
 import { parseClassroom, type Hideable, type LessonStep } from './classroom';
 import { DEMOS } from './demos';
 import { Explainer1D } from './Explainer1D';

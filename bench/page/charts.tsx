@@ -4,15 +4,15 @@
  * chart showing new data) and the longest main-thread task while streaming (and apart, while the charts mounted).
  */
 import { createRoot } from 'react-dom/client';
-import { allocChunk, type TraceChunk } from '../engine/trace';
-import { optimizerIds } from '../optim/catalogue';
-import { DEFAULT_EXPERIMENT, type Experiment } from '../state/experiment';
-import { useLab } from '../state/lab';
-import { blankRun, useRuns, type RunMeta } from '../state/runs';
-import { appendChunk, setTrace, tracesVersion } from '../state/traces';
-import { Charts } from '../ui/charts/Charts';
-import { paintCheck } from '../ui/charts/seriesPaint';
-import '../ui/app.css';
+import { allocChunk, type TraceChunk } from '../../src/engine/trace';
+import { optimizerIds } from '../../src/optim/catalogue';
+import { DEFAULT_EXPERIMENT, type Experiment } from '../../src/state/experiment';
+import { useLab } from '../../src/state/lab';
+import { blankRun, useRuns, type RunMeta } from '../../src/state/runs';
+import { appendChunk, setTrace, tracesVersion } from '../../src/state/traces';
+import { Charts } from '../../src/ui/charts/Charts';
+import { installPaintCheck } from './paintCheck';
+import '../../src/ui/app.css';
 
 export interface ChartBenchResult {
   readonly runs: number;
@@ -56,7 +56,7 @@ function synthetic(run: number, from: number, n: number): TraceChunk {
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 export async function runChartBench(runs: number, rows: number, seconds: number, verify = false): Promise<ChartBenchResult> {
-  paintCheck.on = verify;
+  const paintCheck = verify ? installPaintCheck() : null;
   let longest = 0;
   let mountLongest = 0;
   let lastMountTask = 0;
@@ -161,6 +161,6 @@ export async function runChartBench(runs: number, rows: number, seconds: number,
     fps: redrawn / elapsed,
     longestTaskMs: longest,
     mountLongestTaskMs: mountLongest,
-    ...(verify ? { paint: { frames: paintCheck.frames, worst: paintCheck.worst, cluster: paintCheck.cluster } } : {}),
+    ...(paintCheck ? { paint: { ...paintCheck } } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** Test helper: workers that run in this process (a MessageChannel to `serve`), on the cpu backend, no data. */
 import { MessageChannel } from 'node:worker_threads';
-import { serve } from './endpoint';
-import type { Endpoint } from './protocol';
+import { serve } from '../worker/endpoint';
+import type { Endpoint } from '../worker/protocol';
 
 export const TEST_WORKER_ENV = {
   probe: { registered: ['cpu'] as const, webgpuAdapter: async () => 'none' as const },

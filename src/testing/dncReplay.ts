@@ -11,9 +11,9 @@ import {
   type DncConfig,
   type DncState,
   type DncWeights,
-} from './model';
-import { dncConstants } from './ops';
-import { dncStep, dncUnroll, maskedSigmoidXent } from './step';
+} from '../tasks/dnc/model';
+import { dncConstants } from '../tasks/dnc/ops';
+import { dncStep, dncUnroll, maskedSigmoidXent } from '../tasks/dnc/step';
 
 type Nested = number | Nested[];
 

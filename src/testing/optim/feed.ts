@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyStep, disposeState, readDiagnostics } from '../apply';
-import type { Transform } from '../index';
+import { applyStep, disposeState, readDiagnostics } from '../../optim/apply';
+import type { Transform } from '../../optim/index';
 
 export type FedStep = Record<string, number> & { theta: number[] };
 

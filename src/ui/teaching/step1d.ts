@@ -1,6 +1,6 @@
-import { makeRng } from '../lib/rng';
-import { StepFlags } from '../optim/flags';
-import { l4Epilogue } from '../optim/stepsizes/l4Formula';
+import { makeRng } from '../../lib/rng';
+import { StepFlags } from '../../optim/flags';
+import { l4Epilogue } from '../../optim/stepsizes/l4Formula';
 
 /**
  * The 1-D explainer's arithmetic, in float64 and free of tfjs (the teaching page loads instantly and works

@@ -4,7 +4,7 @@
  * gradient as max |g − ref| over that weight's largest |ref|. Free of tfjs: the unit tests and the browser check
  * (bench.html?dnc=…) both use it.
  */
-import type { DncGolden, DncReplay } from './dnc';
+import type { DncGolden, DncReplay } from './dncReplay';
 
 type Nested = number | Nested[];
 

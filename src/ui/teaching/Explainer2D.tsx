@@ -1,8 +1,8 @@
 import { contours } from 'd3-contour';
 import { useEffect, useMemo, useState } from 'react';
-import { FORMULAS_2D, NUMBERS } from '../lib/functions2d';
-import { colorOf } from '../ui/charts/colors';
-import { WorkerPool } from '../worker/pool';
+import { FORMULAS_2D, NUMBERS } from '../../lib/functions2d';
+import { colorOf } from '../charts/colors';
+import { teachPool as makeTeachPool } from '../../state/teachPool';
 
 const SIZE = 420;
 const GRID = 100;
@@ -44,8 +44,8 @@ function toPath(coords: number[][][][], scale: number): string {
     .join('');
 }
 
-/** The lab's worker pool, sized so that every optimizer of the explainer steps at once (they share the CPU). */
-const teachPool = new WorkerPool(() => OPTIMIZERS.length);
+/** A pool sized so that every optimizer of the explainer steps at once. */
+const teachPool = makeTeachPool(OPTIMIZERS.length);
 
 /**
  * The 2-D explainer: contours of a test function and the trajectories of several optimizers from a draggable

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sgdDirection } from '../optim/directions';
-import { l4, polyak, sgd, type Transform } from '../optim';
-import { applyStep, disposeState, readDiagnostics } from '../optim/apply';
+import { sgdDirection } from '../../optim/directions';
+import { l4, polyak, sgd, type Transform } from '../../optim';
+import { applyStep, disposeState, readDiagnostics } from '../../optim/apply';
 import { DEFAULT_1D, FUNCTIONS_1D, lossAt, run1d, type Fn1D, type Step1dSettings } from './step1d';
 
 beforeAll(async () => {

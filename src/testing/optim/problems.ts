@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyStep, disposeState } from '../apply';
-import type { Transform } from '../index';
+import { applyStep, disposeState } from '../../optim/apply';
+import type { Transform } from '../../optim/index';
 
 /** A small deterministic test problem: f(θ) ≥ 0 with known minimum value 0. */
 export interface TestProblem {

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import '../ui/app.css';
+import '../app.css';
 import './teach.css';
 import { TeachApp } from './TeachApp';
 

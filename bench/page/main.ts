@@ -12,8 +12,8 @@ if (q.has('charts')) {
   );
 } else if (q.has('mnist')) {
   // MNIST from the local server, fetched, inflated and parsed as the workers do: bench.html?mnist
-  const { loadMnistLike } = await import('../tasks/data/mnist');
-  const { serverSource } = await import('../worker/browserEnv');
+  const { loadMnistLike } = await import('../../src/tasks/data/mnist');
+  const { serverSource } = await import('../../src/worker/browserEnv');
   const t0 = performance.now();
   loadMnistLike(serverSource('mnist')).then(
     (d) => setResult({ ok: true, ms: performance.now() - t0, train: d.train.n, test: d.test.n }),
@@ -21,7 +21,7 @@ if (q.has('charts')) {
   );
 } else if (q.has('dots')) {
   // The GPU inner-product kernels against float64 sums: bench.html?dots=webgl2 (webgl1, webgpu)
-  const { runDotsCheck } = await import('./dotsCheck');
+  const { runDotsCheck } = await import('../../e2e/fixtures/dotsCheck');
   const target = q.get('dots');
   runDotsCheck(target === 'webgl1' || target === 'webgpu' ? target : 'webgl2').then(
     (r) => setResult(r),
@@ -29,7 +29,7 @@ if (q.has('charts')) {
   );
 } else if (q.has('formulas')) {
   // The scalar formulas as shaders against float32 numbers, and Prodigy/D-Adapt against cpu: bench.html?formulas=webgl2
-  const { runFormulaCheck } = await import('./formulaCheck');
+  const { runFormulaCheck } = await import('../../e2e/fixtures/formulaCheck');
   const target = q.get('formulas');
   runFormulaCheck(target === 'webgl1' || target === 'webgpu' ? target : 'webgl2').then(
     (r) => setResult({ ok: true, ...r }),
@@ -37,7 +37,7 @@ if (q.has('charts')) {
   );
 } else if (q.has('dnc')) {
   // The DNC core against the golden file, and a few training steps: bench.html?dnc=webgl (or webgpu)
-  const { runDncCheck } = await import('./dncCheck');
+  const { runDncCheck } = await import('../../e2e/fixtures/dncCheck');
   const target = q.get('dnc');
   runDncCheck(target === 'webgpu' ? target : 'webgl').then(
     (r) => setResult(r),

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The browser benchmark's worker: the same harness as `npm run bench`, on a chosen backend.
-import { chooseBackend } from '../engine/backend';
-import { browserProbe } from '../worker/browserEnv';
+import { chooseBackend } from '../../src/engine/backend';
+import { browserProbe } from '../../src/worker/browserEnv';
 import { runPairs, type BenchModel } from './harness';
 import type { PairResult } from './format';
 

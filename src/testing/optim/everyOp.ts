@@ -1,9 +1,9 @@
-import type { ScalarFormula } from '../kernels/scalarFormula';
+import type { ScalarFormula } from '../../optim/kernels/scalarFormula';
 
 export type EveryOpOutput = 'sum' | 'diff' | 'prod' | 'quot' | 'root' | 'big' | 'small' | 'picked' | 'same' | 'ok' | 'both';
 /**
  * Every operation of a scalar formula once, with constants among the operands: the unit tests hold its paths to
- * each other on WASM and cpu, the GPU check (src/bench/formulaCheck.ts) its shaders to float32 numbers.
+ * each other on WASM and cpu, the GPU check (e2e/fixtures/formulaCheck.ts) its shaders to float32 numbers.
  */
 export const EVERY_OP: ScalarFormula<'a' | 'b', EveryOpOutput> = {
   name: 'FormulaCheck',
