@@ -49,7 +49,7 @@ export const MAIN_THREAD_MAY_LOAD = [
   'tasks/catalogue',
   'tasks/spec',
   'tasks/[A-Za-z0-9]+\\.meta',
-  'tasks/data/(idx|mnist|cifar)',
+  'tasks/data/(idx|mnist|cifar|catalogue|spec|load|[A-Za-z0-9]+\\.meta)',
   'engine/trace',
   'worker/(pool|protocol|labDb|spawn|client)',
 ];

@@ -8,14 +8,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeBenchmark, type BenchmarkResult, type BenchRun, type Profile } from '../lib/perfProfile';
-import { FASHION_MNIST_DEBIAN_DIR } from '../tasks/data/nodeSource';
+import { fashionMnistDataset } from '../tasks/data/mnist.meta';
 import { resultFile } from './sweep';
 import type { RunDocument } from './sweepBundle';
 import { expandSweep, parseSweepSpec, type SweepRun, type SweepSpec } from './sweepSpec';
 import { benchmarkSweep } from '../experiments';
 
 /** The shipped benchmark (experiments/benchmark.ts). `fashion`: include fashion-convnet (when Debian's dataset-fashion-mnist is installed). */
-export function benchmarkSpec({ seeds = 3, fashion = existsSync(FASHION_MNIST_DEBIAN_DIR) } = {}): SweepSpec {
+export function benchmarkSpec({ seeds = 3, fashion = existsSync(fashionMnistDataset.nodeSource.dir) } = {}): SweepSpec {
   return parseSweepSpec(benchmarkSweep({ seeds, fashion }));
 }
 

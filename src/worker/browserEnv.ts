@@ -6,9 +6,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendProbe } from '../engine/backend';
+import { datasetSpec } from '../tasks/data/catalogue';
 import { isGzip } from '../tasks/data/idx';
-import { CIFAR_TRAIN_FILES, loadCifar10 } from '../tasks/data/cifar';
-import { loadMnistLike } from '../tasks/data/mnist';
+import { loadDataset } from '../tasks/data/load';
 import { droppedSource } from './labDb';
 import type { DataSource, TaskData } from '../tasks';
 import type { WorkerEnv } from './endpoint';
@@ -109,22 +109,13 @@ export const browserEnv: WorkerEnv = {
   probe: browserProbe,
   loadData(dataset) {
     cache[dataset] ??= (async (): Promise<TaskData> => {
-      if (dataset === 'mnist') return { mnist: await loadMnistLike(serverSource('mnist')) };
-      // Files the user dropped into the page come first; Fashion-MNIST can also come from the server.
-      const dropped = await droppedSource(dataset);
-      if (dataset === 'cifar10') {
-        if (!dropped)
-          throw new Error(
-            'CIFAR-10 comes from your own files: drop data_batch_1.bin … data_batch_5.bin and test_batch.bin into the page first.',
-          );
-        return {
-          cifar10: await loadCifar10(
-            dropped.read,
-            CIFAR_TRAIN_FILES.filter((f) => dropped.files.includes(f)),
-          ),
-        };
-      }
-      return { fashionMnist: await loadMnistLike(dropped ? dropped.read : serverSource('fashion-mnist')) };
+      const spec = datasetSpec(dataset)!;
+      // Files the user dropped into the page come first, then the server's copy.
+      const dropped = spec.droppable ? await droppedSource(dataset) : null;
+      if (dropped) return { [dataset]: await loadDataset(spec, dropped.read, dropped.files) };
+      if (spec.serverFolder === null)
+        throw new Error(`${spec.title} comes from your own files: drop ${spec.dropHint} into the page first.`);
+      return { [dataset]: await loadDataset(spec, serverSource(spec.serverFolder)) };
     })();
     // A failed load is not cached: the user may drop the files and try again.
     cache[dataset]!.catch(() => delete cache[dataset]);

@@ -21,8 +21,8 @@ export function upgradeLabDb(d: IDBPDatabase<unknown>, oldVersion: number): void
   if (oldVersion < 3) db.createObjectStore('datasets');
 }
 
-/** Datasets a user can drop into the page. */
-export type DroppedDataset = 'fashionMnist' | 'cifar10';
+/** A dataset a user can drop into the page, by its id (its spec says `droppable`). */
+export type DroppedDataset = string;
 
 /** The dropped files of a dataset (their names, and a reader), for the worker; null when none were dropped. */
 export async function droppedSource(

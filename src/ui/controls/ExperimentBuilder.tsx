@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { optimizerSpecs, shownSettings } from '../../optim/catalogue';
 import { PRESETS } from '../../state/experiment';
 import { taskSpec, taskSpecs } from '../../tasks/catalogue';
+import { droppableDatasets } from '../../tasks/data/catalogue';
 import { useLab } from '../../state/lab';
 import { colorOf } from '../charts/colors';
 import { DatasetDrop } from './DatasetDrop';
@@ -58,6 +59,7 @@ function IntField({
 export function ExperimentBuilder() {
   const e = useLab((s) => s.experiment);
   const dataset = taskSpec(e.task)?.dataset;
+  const droppable = dataset ? droppableDatasets().find((d) => d.id === dataset) : undefined;
   const lab = useLab.getState();
   return (
     <section aria-labelledby="builder-h" data-testid="builder">
@@ -101,8 +103,8 @@ export function ExperimentBuilder() {
             />
           ))}
       </p>
-      {/* A task whose data the user may supply (its spec names the dataset) gets a drop zone for the files. */}
-      {(dataset === 'fashionMnist' || dataset === 'cifar10') && <DatasetDrop dataset={dataset} />}
+      {/* A task whose data the user may supply (its dataset's spec says so) gets a drop zone for the files. */}
+      {droppable && <DatasetDrop spec={droppable} />}
       <ul className="runs-spec">
         {e.runs.map((r, i) => (
           <li key={r.id} data-testid={`spec.${r.id}`}>
