@@ -1,7 +1,7 @@
 /**
  * A second, independent implementation of Fig. 2's setting in float64 on the host: the deep linear regression
  * and SGD, Adam, momentum, L4Adam and L4Mom written out element by element from the golden traces' semantics
- * (../shared/golden/README.md), with no tfjs and no code shared with src/optim (only the task's random draws). It answers one question:
+ * (src/optim/__fixtures__/golden/README.md), with no tfjs and no code shared with src/optim (only the task's random draws). It answers one question:
  * whether a result on `regression` comes from the setting or from float32 and our optimizer library
  * (`npm run lab -- reproduce fig2 --float64`). float64.test.ts holds it to the golden traces.
  */

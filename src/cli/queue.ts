@@ -1,6 +1,6 @@
 /**
  * What `lab sweep --queue` and `lab worker` share: the queue's address, its settings and where results live.
- * The runs go to BullMQ on Redis (../shared/design/distributed-sweeps.md §6). bullmq and ioredis are loaded
+ * The runs go to BullMQ on Redis, one job per run keyed by its run key. bullmq and ioredis are loaded
  * only by the commands that use a queue, so `lab train` starts as before and the page never bundles them.
  */
 import { createHash } from 'node:crypto';

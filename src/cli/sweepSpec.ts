@@ -1,11 +1,10 @@
 /**
- * Sweep specs (issue 15, item 2): a versioned JSON file naming tasks with their settings and budgets, optimizers
+ * Sweep specs: a versioned JSON file naming tasks with their settings and budgets, optimizers
  * with grids over any of their numeric settings (given values, or log- or linear-spaced), seeds and a backend.
  * `parseSweepSpec` checks all of it before anything runs and reports every problem as a sentence;
  * `expandSweep` lists the runs (tasks × grid points × seeds), each with its run key: the first 16 hex digits of
  * the sha256 of the canonical JSON of what decides the run's result (task, its settings, optimizer, its
  * settings, seed, budget, backend and a fingerprint of the data), so the same run in two sweeps has one key.
- * See ../shared/design/distributed-sweeps.md §6.2–6.3.
  */
 import { createHash } from 'node:crypto';
 import { optimizerSpec, RECIPE_OPTIONS, unknownOptimizer } from '../optim/catalogue';

@@ -76,6 +76,9 @@ export interface LoopOptions {
   readonly onCheckpoint?: (checkpoint: SerializedCheckpoint) => void;
 }
 
+/** The first step-scheduled checkpoint; then every doubling of the step. */
+const FIRST_STEP_CHECKPOINT = 100;
+
 /**
  * THE training loop, for the page's workers, the CLI and the tests alike: steps the runner, reads values back
  * in batches about every `flushMs` (yielding to the event loop each time, so commands get handled),
@@ -83,9 +86,6 @@ export interface LoopOptions {
  * step), checkpoints every `checkpointMs`, honours pause, single steps and a core share, and owns the run's
  * status: it alone sets `runner.status` and reports each change. Resolves with the final status.
  */
-/** The first step-scheduled checkpoint; then every doubling of the step. */
-const FIRST_STEP_CHECKPOINT = 100;
-
 export async function runLoop(runner: Runner, opts: LoopOptions = {}): Promise<RunStatus> {
   const { flushMs = 100, checkpointMs = 0, signal, control = new RunControl(), onChunk, onStatus, onCheckpoint } = opts;
   const setStatus = (s: RunStatus) => {

@@ -16,7 +16,6 @@ import type { Evaluation, Task } from '../tasks';
 import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
 import { allocChunk, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
 
-/** How a run ends, or where it stands. */
 /**
  * The diagnostics a transform records, in the catalogue's order when it is a catalogued optimizer; any the
  * state has beyond those (a hand-built `l4(direction)`, say) follow under their own names.
@@ -27,6 +26,7 @@ export function diagnosticsOfTransform(name: string, inState: readonly string[])
   return [...declared, ...rest];
 }
 
+/** How a run ends, or where it stands. */
 export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'stopped' | 'failed';
 
 export interface RunnerOptions {

@@ -1,5 +1,5 @@
 /**
- * The benchmark's analysis (issue 15, item 4), pure numbers: per task a target set the AlgoPerf way (the lowest
+ * The benchmark's analysis, pure numbers: per task a target set the AlgoPerf way (the lowest
  * loss the best tuned baseline reaches within the budget), each optimizer's steps and seconds to reach it, its
  * final and best loss, and across tasks a performance profile (Dolan & Moré 2002): for each optimizer, the
  * fraction of tasks it solves within a factor τ of the fastest.

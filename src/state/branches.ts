@@ -1,5 +1,5 @@
 /**
- * Rewind and branch (issue 16, item 4): the checkpoints each run's worker sends (at its start, at steps 100,
+ * Rewind and branch: the checkpoints each run's worker sends (at its start, at steps 100,
  * 200, 400, …, every few seconds and at its end) are kept here, a few per run, in memory for this visit; a branch
  * continues a run from the checkpoint nearest before a chosen step with changed hyperparameters. It is a run of
  * its own (`<run>-b<n>`): its own curve from the checkpoint's step on, saved, exported and restored like any run.

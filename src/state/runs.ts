@@ -83,7 +83,7 @@ export function lastRow(c: TraceChunk): Record<string, number> {
 export const labPool = new WorkerPool(() => Math.max(defaultPoolSize(), timeShareWidth));
 
 /**
- * Time-sharing (issue 16, item 3): with more compared optimizers than cores, the lab starts one run of each at
+ * Time-sharing: with more compared optimizers than cores, the lab starts one run of each at
  * once, every worker on its share of the CPU (`workerShare`), so that all their curves move together; 0 keeps
  * one worker per core (the lab sets it back to 0 once the first seeds have started; state/lab.ts).
  */

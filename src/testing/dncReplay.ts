@@ -1,5 +1,5 @@
 /**
- * The test seam of the golden files (../shared/golden-dnc): loads a file's config and weights into the DNC of
+ * The test seam of the golden files (src/tasks/__fixtures__/golden-dnc): loads a file's config and weights into the DNC of
  * core.ts and replays it (the unit tests on cpu and wasm, the browser check on WebGL and WebGPU).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,7 +17,7 @@ import { dncStep, dncUnroll, maskedSigmoidXent } from '../tasks/dnc/step';
 
 type Nested = number | Nested[];
 
-/** A golden file of ../shared/golden-dnc (its README gives every field). */
+/** A golden file of src/tasks/__fixtures__/golden-dnc (its README gives every field). */
 export interface DncGolden {
   readonly config: {
     readonly hidden_size: number;

@@ -19,7 +19,8 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
-// The threaded build gains nothing on 2 cores and breaks in a minified worker bundle (see FIELD-NOTES).
+// The threaded build gains nothing here: every run has its own worker on its own core, and its own pthreads
+// would only compete with the other runs; and it fails to start inside a minified worker bundle.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 interface GpuAdapterLike {

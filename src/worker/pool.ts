@@ -19,10 +19,10 @@ export interface PoolJob {
 export type PoolCommand = 'pause' | 'resume' | 'stop' | { step: number } | { setHyper: Record<string, number> };
 
 /**
- * Workers that may train at once: the machine's cores (at least 2, at most 8). More workers than cores
- * cost more than they give: on 2 cores, 8 runs took 19.0 s through 4 workers against 15.7 s through 2 and
- * 17.6 s one after another (`npm run bench:page`). `?pool=N` in the page's address overrides it (the
- * parallel-runs benchmark compares N = 1 with the default).
+ * Workers that may train at once: the machine's cores (at least 2, at most 8). More workers than cores cost
+ * more than they give: each trains on one core, and the rest only time-share it (BENCHMARKS.md, the page's
+ * parallel runs). `?pool=N` in the page's address overrides it (the parallel-runs benchmark compares N = 1 with
+ * the default).
  */
 export function defaultPoolSize(): number {
   const asked = Number(new URLSearchParams(globalThis.location?.search ?? '').get('pool'));

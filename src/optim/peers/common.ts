@@ -9,7 +9,7 @@ import type { Diagnostics, EvalAt, GradientTransformation, Hyper, OptState, Tens
 
 /**
  * The learning-rate-free peers of L4 (Prodigy, D-Adaptation, DoG, Schedule-Free): each is one pure transform
- * with its own state, written from `../shared/golden-peers/README.md` (the behaviour of the official code).
+ * with its own state, written from `__fixtures__/golden-peers/README.md` (the behaviour of the official code).
  * They do not split into a direction and a stepsize rule (Prodigy's direction depends on its own d), so they
  * share only this: settings resolved against their defaults, the common diagnostics, and the guard every
  * optimizer's step ends with.

@@ -2,7 +2,7 @@
  * The Differentiable Neural Computer core (Graves et al., Nature 2016) with the semantics of deepmind/dnc
  * (dnc.py, access.py, addressing.py at commit a4debae, which the L4 paper ran): softplus strengths, the ε
  * terms, read modes ordered [backward × Wn, forward × Wn, content], one LSTM layer whose output, state and
- * logits are clipped. `../shared/golden-dnc/README.md` (copied to `__fixtures__/golden-dnc/`) is the
+ * logits are clipped. `src/tasks/__fixtures__/golden-dnc/README.md` is the
  * specification; step.ts follows its numbered list.
  *
  * Two gradient conventions of TensorFlow's gradient of deepmind's graph are kept: the previous write weights

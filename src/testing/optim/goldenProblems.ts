@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** The two problems of ../shared/golden and ../shared/golden-peers, as their READMEs' `description` defines them. */
+/** The two problems of the golden files (src/optim/__fixtures__/golden, golden-peers), as their READMEs' `description` defines them. */
 export interface GoldenProblem {
   problem: 'linreg' | 'mlp';
   data: { A?: number[][]; X: number[][]; y?: number[]; batch?: number };

@@ -1,5 +1,5 @@
 /**
- * The derived curves the charts show, for the JSON bundle (issue 16, item 7): the paired difference of the chosen
+ * The derived curves the charts show, for the JSON bundle: the paired difference of the chosen
  * pair (per bucket: the mean of log(L_A/L_B) over the shared seeds, its 95 % band and the seed count) and, after a
  * tuning grid, the tuned learning rates shown beside L4's η. The charts register what they draw; the export reads it.
  */
