@@ -11,10 +11,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSweepLocal } from '../src/cli/sweep';
-import { runSweepJob } from '../src/cli/sweepJob';
-import { runSweepQueued } from '../src/cli/sweepQueue';
-import { expandSweep, parseSweepSpec, type SweepSpec } from '../src/cli/sweepSpec';
+import { runSweepLocal } from '../src/cli/sweep/run';
+import { runSweepJob } from '../src/cli/sweep/job';
+import { runSweepQueued } from '../src/cli/sweep/queue';
+import { expandSweep, parseSweepSpec, type SweepSpec } from '../src/cli/sweep/spec';
 
 const arg = (name: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d);
 const ROUNDS = arg('rounds', 2);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarkSpec } from './benchmark';
-import { expandSweep } from './sweepSpec';
+import { expandSweep } from './sweep/spec';
 import { lab } from '../testing/cli';
 
 describe('npm run lab -- benchmark', () => {

@@ -9,9 +9,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeBenchmark, type BenchmarkResult, type BenchRun, type Profile } from '../lib/perfProfile';
 import { fashionMnistDataset } from '../tasks/data/mnist.meta';
-import { resultFile } from './sweep';
-import type { RunDocument } from './sweepBundle';
-import { expandSweep, parseSweepSpec, type SweepRun, type SweepSpec } from './sweepSpec';
+import { resultFile } from './sweep/run';
+import type { RunDocument } from './sweep/bundle';
+import { expandSweep, parseSweepSpec, type SweepRun, type SweepSpec } from './sweep/spec';
 import { benchmarkSweep } from '../experiments';
 
 /** The shipped benchmark (experiments/benchmark.ts). `fashion`: include fashion-convnet (when Debian's dataset-fashion-mnist is installed). */

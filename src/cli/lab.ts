@@ -11,7 +11,7 @@ import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
 import { PEERS_TASKS } from '../experiments';
 import { toCsvDoc, toJson, train } from './train';
-import { benchmarkCommand, sweepCommand, workerCommand } from './sweepCommands';
+import { benchmarkCommand, sweepCommand, workerCommand } from './sweep/commands';
 
 const USAGE = (): string => usage(Object.keys(REPRODUCTIONS));
 

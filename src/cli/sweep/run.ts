@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SweepJob, SweepReply } from './sweepChild';
-import { DEFAULT_MAX_POINTS, writeSweepBundles, type RunDocument } from './sweepBundle';
-import { expandSweep, type SweepRun, type SweepSpec } from './sweepSpec';
+import type { SweepJob, SweepReply } from './child';
+import { DEFAULT_MAX_POINTS, writeSweepBundles, type RunDocument } from './bundle';
+import { expandSweep, type SweepRun, type SweepSpec } from './spec';
 
 export interface SweepOutcome {
   readonly total: number;
@@ -43,7 +43,7 @@ export async function runSweepLocal(
   let retried = 0;
   const attempts = new Map<string, number>();
   const queue = [...todo];
-  const child = fileURLToPath(new URL('./sweepChild.ts', import.meta.url));
+  const child = fileURLToPath(new URL('./child.ts', import.meta.url));
   const workers = Math.max(1, Math.min(o.workers ?? defaultWorkers(), todo.length));
   const busy = new Map<ChildProcess, SweepRun>();
   const report = () => o.onProgress?.(skipped + trained + failed.length, runs.length, busy.size);

@@ -5,8 +5,8 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SweepRun } from './sweepSpec';
-import { runSweepJob, type SweepSummary } from './sweepJob';
+import type { SweepRun } from './spec';
+import { runSweepJob, type SweepSummary } from './job';
 
 export interface SweepJob {
   readonly run: SweepRun;

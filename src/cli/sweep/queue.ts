@@ -9,9 +9,19 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeSweep, resultFile, type SweepOutcome } from './sweep';
-import { engineVersion, JOB_OPTIONS, jobIdOf, parseQueueUrl, PREFIX, QUEUE_NAME, resultsKey, sweepIdOf, type QueueJobData } from './queue';
-import { expandSweep, type SweepRun, type SweepSpec } from './sweepSpec';
+import { mergeSweep, resultFile, type SweepOutcome } from './run';
+import {
+  engineVersion,
+  JOB_OPTIONS,
+  jobIdOf,
+  parseQueueUrl,
+  PREFIX,
+  QUEUE_NAME,
+  resultsKey,
+  sweepIdOf,
+  type QueueJobData,
+} from './queueShared';
+import { expandSweep, type SweepRun, type SweepSpec } from './spec';
 
 export interface QueuedProgress {
   readonly done: number;

@@ -3,10 +3,10 @@
  * the payload is checked again (anyone who can reach a queue can put a job on it), the run is trained with the
  * engine, and its result comes back as the JSON document `lab train --out` writes, with a small summary.
  */
-import { startNodeBackend, tfjsVersion } from '../engine/nodeBackend';
-import { expandSweep, parseSweepSpec, SweepSpecError, SWEEP_KIND, SWEEP_VERSION, type SweepRun } from './sweepSpec';
-import { toJson, train, type Progress } from './train';
-import { isObject } from '../lib/isObject';
+import { startNodeBackend, tfjsVersion } from '../../engine/nodeBackend';
+import { expandSweep, parseSweepSpec, SweepSpecError, SWEEP_KIND, SWEEP_VERSION, type SweepRun } from './spec';
+import { toJson, train, type Progress } from '../train';
+import { isObject } from '../../lib/isObject';
 
 /** What a finished run reports besides its document (the job's return value on a queue: < 1 KB). */
 export interface SweepSummary {

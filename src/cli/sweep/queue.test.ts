@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineVersion, parseQueueUrl, PREFIX, QUEUE_NAME } from './queue';
-import { lab } from '../testing/cli';
-import { expandSweep, parseSweepSpec } from './sweepSpec';
+import { engineVersion, parseQueueUrl, PREFIX, QUEUE_NAME } from './queueShared';
+import { lab } from '../../testing/cli';
+import { expandSweep, parseSweepSpec } from './spec';
 
 const REDIS = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const dir = mkdtempSync(join(tmpdir(), 'l4-queue-'));

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lab } from '../testing/cli';
-import { thinIndexes } from './sweepBundle';
-import { expandSweep, parseSweepSpec } from './sweepSpec';
+import { lab } from '../../testing/cli';
+import { thinIndexes } from './bundle';
+import { expandSweep, parseSweepSpec } from './spec';
 
 const spec = {
   kind: 'l4-lab-sweep',
@@ -77,7 +77,7 @@ describe('npm run lab -- sweep (the local pool)', () => {
         .filter((d) => /^\d+$/.test(d))
         .filter((d) => {
           try {
-            return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('sweepChild.ts');
+            return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('sweep/child.ts');
           } catch {
             return false;
           }

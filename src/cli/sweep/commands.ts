@@ -2,13 +2,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { num, UsageError } from './args';
-import { benchmarkSpec, reportBenchmark } from './benchmark';
-import { progressBar } from './progress';
-import { parseQueueUrl, QueueUrlError } from './queue';
-import { runSweepLocal } from './sweep';
-import { runSweepQueued } from './sweepQueue';
-import { parseSweepSpec, SweepSpecError, type SweepSpec } from './sweepSpec';
+import { num, UsageError } from '../args';
+import { benchmarkSpec, reportBenchmark } from '../benchmark';
+import { progressBar } from '../progress';
+import { parseQueueUrl, QueueUrlError } from './queueShared';
+import { runSweepLocal } from './run';
+import { runSweepQueued } from './queue';
+import { parseSweepSpec, SweepSpecError, type SweepSpec } from './spec';
 import { runWorker, runWorkers } from './worker';
 
 const SWEEP_OPTIONS = {

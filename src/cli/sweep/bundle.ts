@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, gridPoints, type SweepRun, type SweepSpec } from './sweepSpec';
+import { canonicalJson, gridPoints, type SweepRun, type SweepSpec } from './spec';
 
 export const DEFAULT_MAX_POINTS = 5000;
 

@@ -7,10 +7,10 @@
  * settings, seed, budget, backend and a fingerprint of the data), so the same run in two sweeps has one key.
  */
 import { createHash } from 'node:crypto';
-import { optimizerSpec, RECIPE_OPTIONS, unknownOptimizer } from '../optim/catalogue';
-import { isChoice, resolveSettings } from '../lib/settings';
-import { taskSettings, taskSpec, unknownTask } from '../tasks/catalogue';
-import { isObject } from '../lib/isObject';
+import { optimizerSpec, RECIPE_OPTIONS, unknownOptimizer } from '../../optim/catalogue';
+import { isChoice, resolveSettings } from '../../lib/settings';
+import { taskSettings, taskSpec, unknownTask } from '../../tasks/catalogue';
+import { isObject } from '../../lib/isObject';
 
 export const SWEEP_KIND = 'l4-lab-sweep';
 export const SWEEP_VERSION = 1;

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { tfjsVersion } from '../engine/nodeBackend';
-import { canonicalJson, type SweepRun, type SweepSpec } from './sweepSpec';
+import { tfjsVersion } from '../../engine/nodeBackend';
+import { canonicalJson, type SweepRun, type SweepSpec } from './spec';
 
 /** ioredis's connection options for a queue URL. */
 export interface QueueConnection {
@@ -116,7 +116,7 @@ let version: string | null = null;
  */
 export function labVersion(): string {
   if (version) return version;
-  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
   const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string };
   let commit = '';
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { axisValues, canonicalJson, expandSweep, parseSweepSpec, runKey, SweepSpecError } from './sweepSpec';
-import { BadRunError, checkSweepRun } from './sweepJob';
+import { axisValues, canonicalJson, expandSweep, parseSweepSpec, runKey, SweepSpecError } from './spec';
+import { BadRunError, checkSweepRun } from './job';
 
 const good = {
   kind: 'l4-lab-sweep',

@@ -10,8 +10,17 @@ import { fork } from 'node:child_process';
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { engineVersion, parseQueueUrl, PREFIX, QUEUE_NAME, RESULT_TTL_S, resultsKey, WORKER_DEFAULTS, type QueueJobData } from './queue';
-import { BadRunError, checkSweepRun, runSweepJob, type SweepSummary } from './sweepJob';
+import {
+  engineVersion,
+  parseQueueUrl,
+  PREFIX,
+  QUEUE_NAME,
+  RESULT_TTL_S,
+  resultsKey,
+  WORKER_DEFAULTS,
+  type QueueJobData,
+} from './queueShared';
+import { BadRunError, checkSweepRun, runSweepJob, type SweepSummary } from './job';
 
 export interface WorkerOptions {
   readonly url: string;
@@ -126,7 +135,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
 
 /** `--processes N`: N worker processes, each one `lab worker`. */
 export async function runWorkers(n: number, args: readonly string[]): Promise<number> {
-  const lab = fileURLToPath(new URL('./lab.ts', import.meta.url));
+  const lab = fileURLToPath(new URL('../lab.ts', import.meta.url));
   const children = Array.from({ length: n }, () => fork(lab, ['worker', ...args], { execArgv: process.execArgv }));
   // Ctrl-C reaches the children through the terminal's process group; a SIGTERM sent to this process is passed on.
   process.on('SIGTERM', () => children.forEach((c) => c.kill('SIGTERM')));
