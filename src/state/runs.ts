@@ -4,7 +4,11 @@ import type { SerializedCheckpoint } from '../engine/snapshot';
 import type { TraceChunk } from '../engine/trace';
 import type { BackendName, FromWorker, RunConfig } from '../worker/protocol';
 import { defaultPoolSize, WorkerPool } from '../worker/pool';
+import { chunkStats, forget, receiveChunk, whenVisible } from './runChunks';
+import { statsBatcher } from './runStats';
 import { appendChunk, clearTrace, setTrace } from './traces';
+
+export { lastRow, setChunkSaver } from './runChunks';
 
 /** What the page shows about a run (its trace lives in state/traces, outside React). */
 export interface RunMeta {
@@ -71,14 +75,6 @@ interface RunsState {
 export { setWorkerFactory, type WorkerLike } from '../worker/spawn';
 export { workerShare } from '../worker/pool';
 
-/** The last row of a chunk: every series column (not the step or the wall time) by its name. */
-export function lastRow(c: TraceChunk): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (c.length === 0) return out;
-  for (const [name, values] of Object.entries(c.columns)) if (name !== 'step' && name !== 'wallTime') out[name] = values[c.length - 1]!;
-  return out;
-}
-
 /** The lab's one worker pool: its runs and the tuning grid (state/tuning.ts) share it. */
 export const labPool = new WorkerPool(() => Math.max(defaultPoolSize(), timeShareWidth));
 
@@ -110,23 +106,6 @@ export function killWorker(id: string): boolean {
   return labPool.kill(id);
 }
 
-/** Saves a streamed chunk; persistence (state/persist.ts) installs it, and without it nothing is saved. */
-type ChunkSaver = (runId: string, chunk: TraceChunk) => Promise<void>;
-let saveChunk: ChunkSaver | null = null;
-export function setChunkSaver(save: ChunkSaver | null): void {
-  saveChunk = save;
-}
-
-/** Per run, the promise that its chunks so far are saved and shown; a removed run's later chunks are dropped. */
-const shown = new Map<string, Promise<void>>();
-/** Per run, the (step, wall time) of the last row shown: the speed is measured from it. */
-const lastRowSeen = new Map<string, [number, number]>();
-const generation = new Map<string, number>();
-const forget = (id: string) => {
-  generation.set(id, (generation.get(id) ?? 0) + 1);
-  shown.delete(id);
-};
-
 /** A run's metadata before its worker has said anything. */
 export const blankRun = (id: string, specId: string, seed: number, config: RunConfig): RunMeta => ({
   id,
@@ -157,91 +136,21 @@ export const blankRun = (id: string, specId: string, seed: number, config: RunCo
 const STATS_MS = 250;
 
 export const useRuns = create<RunsState>()((set, get) => {
-  /**
-   * Per-chunk statistics (step, losses, steps/s) of every run reach the store together, at most every
-   * STATS_MS: with 4 runs streaming ~10 chunks/s each, one store update (one run-table render, one layout)
-   * per chunk kept the main thread busy. Any other change flushes them first, so a status never shows ahead
-   * of the steps before it.
-   */
-  const pendingStats = new Map<string, ((r: RunMeta) => Partial<RunMeta>)[]>();
-  let statsTimer: ReturnType<typeof setTimeout> | null = null;
-  const flushStats = () => {
-    if (statsTimer) clearTimeout(statsTimer);
-    statsTimer = null;
-    if (pendingStats.size === 0) return;
-    const work = [...pendingStats];
-    pendingStats.clear();
-    set((s) => {
-      const runs = { ...s.runs };
-      for (const [id, fns] of work) {
-        let r = runs[id];
-        if (!r) continue;
-        for (const f of fns) r = { ...r, ...f(r) };
-        runs[id] = r;
-      }
-      return { runs };
-    });
-  };
-  const patchStats = (id: string, f: (r: RunMeta) => Partial<RunMeta>) => {
-    const list = pendingStats.get(id);
-    if (list) list.push(f);
-    else pendingStats.set(id, [f]);
-    statsTimer ??= setTimeout(flushStats, STATS_MS);
-  };
+  const stats = statsBatcher(set, STATS_MS);
   const patch = (id: string, p: Partial<RunMeta> | ((r: RunMeta) => Partial<RunMeta>)) => {
-    flushStats();
+    stats.flush();
     set((s) => {
       const r = s.runs[id];
       if (!r) return s;
       return { runs: { ...s.runs, [id]: { ...r, ...(typeof p === 'function' ? p(r) : p) } } };
     });
   };
-  /**
-   * A chunk from a worker: saved first, then shown, in order per run, so that every point the page has shown
-   * survives a reload. (A failed save still shows the chunk; persistence turns the failure into a notice.)
-   */
-  const onChunk = (id: string, c: TraceChunk) => {
-    const gen = generation.get(id) ?? 0;
-    const next = (shown.get(id) ?? Promise.resolve())
-      .then(() => saveChunk?.(id, c))
-      .catch(() => undefined)
-      .then(() => {
-        if ((generation.get(id) ?? 0) !== gen) return;
-        if (shown.get(id) === next) shown.delete(id);
-        appendChunk(id, c);
-        onVisible(id, c);
-      });
-    shown.set(id, next);
-  };
-  /** Resolves once every chunk received so far for the run is shown. */
-  const whenVisible = (id: string) => shown.get(id) ?? Promise.resolve();
-  const onVisible = (id: string, c: TraceChunk) => {
-    patchStats(id, (r) => {
-      const p: Partial<Mutable<RunMeta>> = {};
-      if (c.length > 0) {
-        const last = c.length - 1;
-        let best = r.bestLoss ?? Infinity;
-        for (let i = 0; i < c.length; i++) if (c.columns.loss[i]! < best) best = c.columns.loss[i]!;
-        p.step = c.columns.step[last]! + 1;
-        p.last = lastRow(c);
-        p.bestLoss = Number.isFinite(best) ? best : null;
-        // The speed since the previous chunk's last row (a slow task sends one row per chunk), else within this one.
-        const prev = lastRowSeen.get(id);
-        const [step0, wall0] = prev ?? [c.columns.step[0]!, c.columns.wallTime[0]!];
-        const steps = c.columns.step[last]! - step0;
-        const dt = (c.columns.wallTime[last]! - wall0) / 1000;
-        if (steps > 0 && dt > 0) p.stepsPerSecond = steps / dt;
-        lastRowSeen.set(id, [c.columns.step[last]!, c.columns.wallTime[last]!]);
-      }
-      const e = c.evals.at(-1);
-      if (e) {
-        p.testLoss = e.testLoss;
-        p.testAccuracy = e.testAccuracy ?? null;
-      }
-      if (c.events.length) p.hyper = Object.assign({}, r.hyper, ...c.events.map((ev) => ev.patch));
-      return p;
+  /** A chunk from a worker: saved, then drawn, then its statistics reach the run's row (batched). */
+  const onChunk = (id: string, c: TraceChunk) =>
+    receiveChunk(id, c, () => {
+      appendChunk(id, c);
+      stats.patch(id, chunkStats(id, c));
     });
-  };
   return {
     runs: {},
     order: [],
@@ -254,7 +163,7 @@ export const useRuns = create<RunsState>()((set, get) => {
       // it is replaced in place, never removed. Any other start replaces the run and its trace.
       if (opts.resume) {
         labPool.cancel(id);
-        pendingStats.delete(id);
+        stats.drop(id);
         forget(id);
         clearTrace(id);
       } else get().removeRun(id);
@@ -309,7 +218,7 @@ export const useRuns = create<RunsState>()((set, get) => {
     },
     removeRun(id) {
       labPool.cancel(id);
-      pendingStats.delete(id);
+      stats.drop(id);
       forget(id);
       if (!get().runs[id]) return;
       clearTrace(id);
@@ -324,5 +233,3 @@ export const useRuns = create<RunsState>()((set, get) => {
     },
   };
 });
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };

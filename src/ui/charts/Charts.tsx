@@ -1,16 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
-import { optimizerLabel } from '../../optim/catalogue';
-import { taskSpec } from '../../tasks/catalogue';
-import type { RunSpec } from '../../state/experiment';
-import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
-import { useTuning } from '../../state/tuning';
-import type { RunGroup, XMode, ChartView } from './chartData';
-import { chartsFor } from './chartSpecs';
-import { colorOf } from './colors';
+import type { ChartView } from './chartData';
+import { ChartLegend } from './ChartLegend';
+import { ChartOptions, type ChartSettings } from './ChartOptions';
 import { setDerivedSource } from './derived';
-import { MetricChart, type TunedRates } from './MetricChart';
+import { MetricChart } from './MetricChart';
 import { useBranchPick } from '../runs/branchPick';
+import { useChartRuns } from './useChartRuns';
+import { useTunedRates } from './useTunedRates';
 
 /**
  * The live charts: per run spec a colour, its seeds aggregated as the paper draws restarts (log-space mean
@@ -18,54 +15,10 @@ import { useBranchPick } from '../runs/branchPick';
  * Traces are read outside React, a few times a second.
  */
 export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
-  const experimentSpecs = useLab((s) => s.experiment.runs);
-  // Branches (state/branches.ts) are curves of their own after the experiment's runs (a string key: a stable selector).
-  const branchKey = useRuns((s) =>
-    s.order
-      .filter((id) => s.runs[id]!.branch)
-      .map((id) => JSON.stringify([id, s.runs[id]!.config.optimizer, s.runs[id]!.config.optimizerOptions]))
-      .join('\n'),
-  );
-  const specs = useMemo<RunSpec[]>(
-    () => [
-      ...experimentSpecs,
-      ...(branchKey ? branchKey.split('\n') : []).map((line) => {
-        const [id, optimizer, options] = JSON.parse(line) as [string, string, Record<string, number | string>];
-        return { id, optimizer, options };
-      }),
-    ],
-    [experimentSpecs, branchKey],
-  );
-  const task = useLab((s) => s.experiment.task);
-  const optimizersKey = specs.map((r) => r.optimizer).join(',');
-  const stepQuality = useLab((s) => s.experiment.stepQuality === true);
-  const charts = useMemo(
-    () => chartsFor(optimizersKey.split(','), taskSpec(task)?.hasTest ?? true, stepQuality),
-    [optimizersKey, task, stepQuality],
-  );
-  const runsKey = useRuns((s) => s.order.map((id) => `${id}:${s.runs[id]!.specId}:${s.runs[id]!.stepsPerEpoch}`).join(','));
-  const [xMode, setXMode] = useState<XMode>('step');
-  const [logX, setLogX] = useState(false);
-  const [smoothing, setSmoothing] = useState(0.6);
-  const [ignoreOutliers, setIgnoreOutliers] = useState(false);
-  const [paused, setPaused] = useState(false);
-  const growing = useRuns((s) => s.order.some((id) => s.runs[id]!.status === 'running'));
+  const { experimentSpecs, specs, charts, groups, growing } = useChartRuns();
+  const [o, setO] = useState<ChartSettings>({ xMode: 'step', logX: false, smoothing: 0.6, ignoreOutliers: false, paused: false });
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const groups = useMemo(() => {
-    const byRun = useRuns.getState().runs;
-    const m = new Map<string, RunGroup>();
-    for (const id of runsKey ? runsKey.split(',').map((x) => x.split(':')[0]!) : []) {
-      const r = byRun[id];
-      if (!r) continue;
-      const g = m.get(r.specId) ?? { runIds: [], seeds: [], stepsPerEpoch: r.stepsPerEpoch };
-      g.runIds.push(id);
-      g.seeds.push(r.seed);
-      m.set(r.specId, g);
-    }
-    return m;
-  }, [runsKey]);
-  // The paired-difference chart compares two run specs: by default the first two; picking the other one of the
-  // pair on either side swaps them.
+  // The paired-difference chart compares two run specs: by default the first two.
   const [pairChoice, setPairChoice] = useState<[string, string] | null>(null);
   const ids = experimentSpecs.map((r) => r.id);
   const pair: [string, string] | null =
@@ -82,6 +35,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   const [current] = useState(() => ({ specs }));
   current.specs = specs;
   const structure = specs.map((r) => `${r.id}:${r.optimizer}`).join(',');
+  const { xMode, smoothing } = o;
   const view = useMemo<ChartView>(
     () => ({
       groups,
@@ -96,7 +50,6 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
     // `structure` stands for `specs` here (see above).
     [groups, structure, xMode, smoothing, hidden, pairKey, current], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const xLabel = xMode === 'time' ? 'seconds' : xMode;
   // While the branch panel is open, a click on a chart picks its step (state/branches.ts; not on a time axis).
   const branching = useBranchPick((s) => s.runId);
   const branchingPerEpoch = useRuns((s) => (branching ? (s.runs[branching]?.stepsPerEpoch ?? 1) : 1));
@@ -107,18 +60,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
         : null,
     [branching, xMode, branchingPerEpoch],
   );
-  // "L4 discovers a schedule": a finished tuning grid's rates beside L4's η (a string key: a stable selector).
-  const tunedKey = useTuning((t) => {
-    const rates = t.results.filter((r) => r.final !== null && Number.isFinite(r.final)).map((r) => r.lr);
-    return t.status === 'done' && t.best && rates.length
-      ? `${Math.min(...rates)},${Math.max(...rates)},${t.best.lr},${t.specId ?? ''}`
-      : '';
-  });
-  const tuned = useMemo<TunedRates | null>(() => {
-    if (!tunedKey) return null;
-    const [lo, hi, best, spec] = tunedKey.split(',');
-    return { lo: Number(lo), hi: Number(hi), best: Number(best), spec: spec! };
-  }, [tunedKey]);
+  const tuned = useTunedRates();
   // What the JSON bundle's derived curves are computed from (the paired difference, the tuned rates).
   useEffect(() => {
     setDerivedSource({ view, charts, tuned });
@@ -127,89 +69,8 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   return (
     <section aria-labelledby="charts-h" data-testid="charts">
       <h2 id="charts-h">Live charts</h2>
-      <p className="chart-options">
-        <label>
-          x-axis{' '}
-          <select aria-label="x-axis" value={xMode} onChange={(e) => setXMode(e.target.value as XMode)}>
-            <option value="step">step</option>
-            <option value="epoch">epoch</option>
-            <option value="time">wall time</option>
-          </select>
-        </label>{' '}
-        <label>
-          <input type="checkbox" checked={logX} onChange={(e) => setLogX(e.target.checked)} aria-label="log x-axis" /> log x
-        </label>{' '}
-        <label>
-          smoothing{' '}
-          <input
-            type="range"
-            min={0}
-            max={0.99}
-            step={0.01}
-            value={smoothing}
-            aria-label="smoothing"
-            onChange={(e) => setSmoothing(Number(e.target.value))}
-          />
-        </label>{' '}
-        <label>
-          <input
-            type="checkbox"
-            checked={ignoreOutliers}
-            onChange={(e) => setIgnoreOutliers(e.target.checked)}
-            aria-label="ignore outliers"
-          />{' '}
-          ignore outliers
-        </label>{' '}
-        {pair && (
-          <>
-            <label>
-              paired difference{' '}
-              <select
-                aria-label="paired difference A"
-                value={pair[0]}
-                onChange={(e) => setPairChoice(e.target.value === pair[1] ? [pair[1], pair[0]] : [e.target.value, pair[1]])}
-              >
-                {ids.map((id) => (
-                  <option key={id}>{id}</option>
-                ))}
-              </select>
-            </label>{' '}
-            <label>
-              vs{' '}
-              <select
-                aria-label="paired difference B"
-                value={pair[1]}
-                onChange={(e) => setPairChoice(e.target.value === pair[0] ? [pair[1], pair[0]] : [pair[0], e.target.value])}
-              >
-                {ids.map((id) => (
-                  <option key={id}>{id}</option>
-                ))}
-              </select>
-            </label>{' '}
-          </>
-        )}
-        <label title="Freeze the charts (to read them while runs go on); training is not paused">
-          <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} aria-label="pause charts" /> pause charts
-        </label>
-      </p>
-      <p className="legend" aria-label="legend">
-        {specs.map((rs, i) => (
-          <label key={rs.id} style={{ color: colorOf(i) }}>
-            <input
-              type="checkbox"
-              aria-label={`show run ${rs.id}`}
-              checked={!hidden.has(rs.id)}
-              onChange={(e) => {
-                const next = new Set(hidden);
-                if (e.target.checked) next.delete(rs.id);
-                else next.add(rs.id);
-                setHidden(next);
-              }}
-            />{' '}
-            {rs.id}: {optimizerLabel(rs.optimizer, rs.options)}
-          </label>
-        ))}
-      </p>
+      <ChartOptions value={o} onChange={(p) => setO((s) => ({ ...s, ...p }))} ids={ids} pair={pair} onPair={setPairChoice} />
+      <ChartLegend specs={specs} hidden={hidden} onHidden={setHidden} />
       <div className="chart-grid">
         {charts.map((spec, i) => (
           <MetricChart
@@ -218,11 +79,11 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
             slots={charts.length}
             view={view}
             slot={i}
-            logX={logX}
-            ignoreOutliers={ignoreOutliers}
-            xLabel={xLabel}
+            logX={o.logX}
+            ignoreOutliers={o.ignoreOutliers}
+            xLabel={xMode === 'time' ? 'seconds' : xMode}
             refreshMs={refreshMs}
-            paused={paused}
+            paused={o.paused}
             growing={growing}
             tuned={spec.id === 'effectiveLr' ? tuned : null}
             onPickX={pickX}

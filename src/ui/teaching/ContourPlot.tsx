@@ -1,0 +1,97 @@
+import { contours } from 'd3-contour';
+import { useMemo } from 'react';
+import { FORMULAS_2D, NUMBERS } from '../../lib/functions2d';
+import { colorOf } from '../charts/colors';
+import { GRID, OPTIMIZERS, SIZE, type Live } from './explainer2d';
+
+/** SVG path of d3-contour's MultiPolygon, in grid coordinates scaled to the plot. */
+function toPath(coords: number[][][][], scale: number): string {
+  return coords
+    .map((poly) =>
+      poly
+        .map(
+          (ring) => ring.map(([x, y], i) => `${i ? 'L' : 'M'}${(x! * scale).toFixed(1)},${(SIZE - y! * scale).toFixed(1)}`).join('') + 'Z',
+        )
+        .join(''),
+    )
+    .join('');
+}
+
+interface Props {
+  fn: string;
+  start: [number, number];
+  live: Readonly<Record<string, Live>>;
+  /** The start point dragged to a new place (plot coordinates rounded to two decimals). */
+  onDrag: (to: [number, number]) => void;
+  /** The drag ended: the runs restart from there, paused. */
+  onDrop: () => void;
+}
+
+/** Contours of a test function (log scale) with the minimum, each optimizer's path and the draggable start point. */
+export function ContourPlot({ fn, start, live, onDrag, onDrop }: Props) {
+  const spec = FORMULAS_2D[fn]!;
+  const [vx0, vx1, vy0, vy1] = spec.view;
+  const sx = (x: number) => ((x - vx0) / (vx1 - vx0)) * SIZE;
+  const sy = (y: number) => SIZE - ((y - vy0) / (vy1 - vy0)) * SIZE;
+  const fromPx = (px: number, py: number): [number, number] => [
+    Number((vx0 + (px / SIZE) * (vx1 - vx0)).toFixed(2)),
+    Number((vy0 + ((SIZE - py) / SIZE) * (vy1 - vy0)).toFixed(2)),
+  ];
+  const levels = useMemo(() => {
+    const values = new Array<number>(GRID * GRID);
+    for (let j = 0; j < GRID; j++) {
+      for (let i = 0; i < GRID; i++) {
+        const x = vx0 + ((i + 0.5) / GRID) * (vx1 - vx0);
+        const y = vy0 + ((j + 0.5) / GRID) * (vy1 - vy0);
+        values[j * GRID + i] = Math.log10(spec.f(NUMBERS, x, y, 10) + 1e-3);
+      }
+    }
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const thresholds = Array.from({ length: 14 }, (_, k) => lo + ((k + 0.5) * (hi - lo)) / 14);
+    return contours()
+      .size([GRID, GRID])
+      .thresholds(thresholds)(values)
+      .map((c) => toPath(c.coordinates as number[][][][], SIZE / GRID));
+  }, [fn]); // eslint-disable-line react-hooks/exhaustive-deps
+  const drag = (e: React.PointerEvent<SVGSVGElement>) => {
+    if (e.buttons !== 1) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    onDrag(fromPx(((e.clientX - r.left) / r.width) * SIZE, ((e.clientY - r.top) / r.height) * SIZE));
+  };
+  return (
+    <svg
+      viewBox={`0 0 ${SIZE} ${SIZE}`}
+      className="explainer"
+      role="img"
+      aria-label={`Contours of ${spec.title} with the optimizers' paths`}
+      onPointerDown={drag}
+      onPointerMove={drag}
+      onPointerUp={onDrop}
+      style={{ touchAction: 'none' }}
+    >
+      {levels.map((d, i) => (
+        <path key={i} d={d} fill="none" stroke="#bbb" strokeWidth={0.8} />
+      ))}
+      <circle cx={sx(spec.minimum[0])} cy={sy(spec.minimum[1])} r={4} fill="#333" />
+      {OPTIMIZERS.map((o, k) => {
+        const p = live[o.id]?.path ?? [];
+        const pts: string[] = [];
+        for (let i = 0; i + 1 < p.length; i += 2)
+          if (Number.isFinite(p[i]!) && Number.isFinite(p[i + 1]!)) pts.push(`${sx(p[i]!).toFixed(1)},${sy(p[i + 1]!).toFixed(1)}`);
+        return (
+          <polyline
+            key={o.id}
+            points={pts.join(' ')}
+            fill="none"
+            stroke={colorOf(k)}
+            strokeWidth={1.8}
+            data-testid={`path.${o.id}`}
+            data-points={pts.length}
+          />
+        );
+      })}
+      <circle cx={sx(start[0])} cy={sy(start[1])} r={7} fill="#E69F00" stroke="#333" aria-hidden="true" />
+    </svg>
+  );
+}
