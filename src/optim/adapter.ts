@@ -13,6 +13,12 @@ import type { Transform } from './compose';
 import { adam, momentum, rmsprop, sgd, type AdamOptions, type MomentumOptions, type RmsPropOptions, type SgdOptions } from './directions';
 import { l4Adam, l4Mom, type ConstantHyper, type L4Hyper, type L4Options } from './stepsizes';
 import {
+  ademamix,
+  ademamixMeta,
+  lion,
+  lionMeta,
+  type AdemamixSettings,
+  type LionSettings,
   dadaptAdam,
   dadaptAdamMeta,
   dog,
@@ -354,5 +360,35 @@ export class ScheduleFreeSGD extends PeerOptimizer<ScheduleFreeSGDSettings> {
   }
 }
 
-for (const cls of [L4Adam, L4Mom, Adam, Momentum, SGD, RMSProp, Prodigy, DAdaptAdam, DoG, ScheduleFreeAdamW, ScheduleFreeSGD])
+/** Lion (Chen et al. 2023), google/automl's defaults; settings named as there (`lr`, decoupled `weightDecay`). */
+export class Lion extends PeerOptimizer<LionSettings> {
+  static override className = 'L4LabLion';
+  constructor(settings: Partial<ClassSettings<LionSettings>> = {}) {
+    super(lionMeta, lion, settings);
+  }
+}
+
+/** AdEMAMix (Pagliardini et al. 2024), apple/ml-ademamix's defaults; settings named as there (`lr`, `alphaWarmup`, …). */
+export class AdEMAMix extends PeerOptimizer<AdemamixSettings> {
+  static override className = 'L4LabAdEMAMix';
+  constructor(settings: Partial<ClassSettings<AdemamixSettings>> = {}) {
+    super(ademamixMeta, ademamix, settings);
+  }
+}
+
+for (const cls of [
+  L4Adam,
+  L4Mom,
+  Adam,
+  Momentum,
+  SGD,
+  RMSProp,
+  Prodigy,
+  DAdaptAdam,
+  DoG,
+  ScheduleFreeAdamW,
+  ScheduleFreeSGD,
+  Lion,
+  AdEMAMix,
+])
   tf.serialization.registerClass(cls);

@@ -9,7 +9,9 @@ import { adamMeta } from './directions/adam.meta';
 import { momentumMeta } from './directions/momentum.meta';
 import { rmspropMeta } from './directions/rmsprop.meta';
 import { sgdMeta } from './directions/sgd.meta';
+import { ademamixMeta } from './peers/ademamix.meta';
 import { dadaptAdamMeta } from './peers/dadaptAdam.meta';
+import { lionMeta } from './peers/lion.meta';
 import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
@@ -37,6 +39,8 @@ const BUILTIN = [
   dogMeta,
   sfAdamWMeta,
   sfSgdMeta,
+  lionMeta,
+  ademamixMeta,
 ] as const;
 
 /** The ids of the optimizers this library ships. */

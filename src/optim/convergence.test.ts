@@ -30,6 +30,10 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['dog', {}, 300, 1e-10],
     ['sf-adamw', { learningRate: 0.1 }, 2000, 1e-10],
     ['sf-sgd', {}, 300, 1e-10],
+    // Lion's steps have length lr per coordinate: it settles within about lr of the minimum.
+    ['lion', { learningRate: 0.01 }, 2000, 1e-9],
+    // AdEMAMix's slow EMA (β3 = 0.9999) keeps pushing long after the gradient has turned: a plateau near 1e-6.
+    ['ademamix', { learningRate: 0.1 }, 2000, 1e-5],
   ],
   illConditioned: [
     ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
@@ -47,6 +51,8 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['dog', {}, 2000, 1e-2],
     ['sf-adamw', { learningRate: 0.1 }, 2000, 1e-10],
     ['sf-sgd', { learningRate: 0.1 }, 2000, 1e-10],
+    ['lion', { learningRate: 0.01 }, 2000, 1e-8],
+    ['ademamix', { learningRate: 0.1 }, 2000, 1e-3],
   ],
   rosenbrock: [
     ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
@@ -66,6 +72,8 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     // Float32 rounding decides where along the valley it is after 2000 steps (4e-3 with x and z kept, 8e-2 with y and z).
     ['sf-adamw', { learningRate: 0.1 }, 2000, 0.1],
     ['sf-sgd', { learningRate: 0.002 }, 2000, 1e-2],
+    ['lion', { learningRate: 0.003 }, 2000, 2e-2],
+    ['ademamix', { learningRate: 0.1 }, 2000, 2e-3],
   ],
 };
 

@@ -29,8 +29,10 @@ export { withWeightDecay } from './weightDecay';
 export { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
 export { decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
 export {
+  AdEMAMix,
   Adam,
   DAdaptAdam,
+  Lion,
   DoG,
   L4Adam,
   L4Mom,

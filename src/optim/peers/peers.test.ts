@@ -1,6 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DAdaptAdam, DoG, Prodigy, ScheduleFreeAdamW, ScheduleFreeSGD, SettingsError, StepFlags, type TransformOptimizer } from '../index';
+import {
+  AdEMAMix,
+  DAdaptAdam,
+  DoG,
+  Lion,
+  Prodigy,
+  ScheduleFreeAdamW,
+  ScheduleFreeSGD,
+  SettingsError,
+  StepFlags,
+  type TransformOptimizer,
+} from '../index';
 
 const PEERS: [string, (s?: object) => TransformOptimizer][] = [
   ['Prodigy', (s) => new Prodigy(s)],
@@ -8,6 +19,8 @@ const PEERS: [string, (s?: object) => TransformOptimizer][] = [
   ['DoG', (s) => new DoG(s)],
   ['ScheduleFreeAdamW', (s) => new ScheduleFreeAdamW({ lr: 0.05, ...s })],
   ['ScheduleFreeSGD', (s) => new ScheduleFreeSGD({ lr: 0.1, ...s })],
+  ['Lion', (s) => new Lion({ lr: 0.05, ...s })],
+  ['AdEMAMix', (s) => new AdEMAMix({ lr: 0.05, ...s })],
 ];
 
 beforeAll(async () => {

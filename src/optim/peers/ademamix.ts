@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradientTransformation, Tensors } from '../types';
+import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { ademamixMeta } from './ademamix.meta';
+
+/** AdEMAMix's settings (ademamix.meta.ts): the lab's and its own decoupled weight decay. */
+export type AdemamixSettings = PeerSettings<typeof ademamixMeta>;
+
+export interface AdemamixState extends PeerState<AdemamixSettings> {
+  /** The fast EMA of g (β1), the slow one (β3, not bias-corrected) and the EMA of g² (β2). */
+  readonly m1: Tensors;
+  readonly m2: Tensors;
+  readonly v: Tensors;
+}
+
+/** ln(0.5)/ln(β + 1e-8) − 1: β's half-life in steps, minus one (the 1e-8 is the official code's). */
+const halfLife = (beta: number) => Math.log(0.5) / Math.log(beta + 1e-8) - 1;
+
+/** α and β3 at step n (1-based), after their warm-ups. */
+export function ademamixSchedule(h: AdemamixSettings, n: number): { alpha: number; beta3: number } {
+  const alpha = h.alphaWarmup !== undefined && n < h.alphaWarmup ? (h.alpha * n) / h.alphaWarmup : h.alpha;
+  let beta3 = h.beta3;
+  if (h.beta3Warmup !== undefined && n < h.beta3Warmup) {
+    const s = n / h.beta3Warmup;
+    beta3 = Math.pow(0.5, 1 / ((1 - s) * halfLife(h.beta1) + s * halfLife(h.beta3) + 1));
+  }
+  return { alpha, beta3 };
+}
+
+/**
+ * AdEMAMix (Pagliardini, Ablin & Grangier 2024), as apple/ml-ademamix's pytorch/ademamix.py: m1, m2, v EMAs of g
+ * (β1), g (β3) and g² (β2); Δθ = −lr·((m1/(1 − β1ⁿ) + α·m2)/(√v/√(1 − β2ⁿ) + ε) + λ·θ), with α and β3 warmed up
+ * when their warm-ups are set. η = lr.
+ */
+export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTransformation<AdemamixState> {
+  const hyper = resolvePeer(ademamixMeta, settings);
+  return peerTransform<AdemamixSettings, AdemamixState>({
+    meta: ademamixMeta,
+    hyper,
+    diagnostics: ['mixAlpha', 'slowBeta'],
+    init: (params) => ({
+      m1: params.map((p) => tf.zerosLike(p)),
+      m2: params.map((p) => tf.zerosLike(p)),
+      v: params.map((p) => tf.zerosLike(p)),
+    }),
+    update(grads, state, params) {
+      const h = state.hyper;
+      const n = state.count + 1;
+      const { alpha, beta3 } = ademamixSchedule(h, n);
+      const bc1 = 1 - Math.pow(h.beta1, n);
+      const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, n));
+      const m1 = state.m1.map((m, i) => tf.add(tf.mul(m, h.beta1), tf.mul(grads[i]!, 1 - h.beta1)));
+      const m2 = state.m2.map((m, i) => tf.add(tf.mul(m, beta3), tf.mul(grads[i]!, 1 - beta3)));
+      const v = state.v.map((s, i) => tf.add(tf.mul(s, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
+      const u = m1.map((mi, i) => {
+        const step = tf.div(tf.add(tf.div(mi, bc1), tf.mul(m2[i]!, alpha)), tf.add(tf.div(tf.sqrt(v[i]!), rootBc2), h.eps));
+        return h.weightDecay === 0 ? step : tf.add(step, tf.mul(params[i]!, h.weightDecay));
+      });
+      const lr = tf.scalar(h.learningRate);
+      const end = guardedUpdate(u, lr, lr, tf.scalar(0));
+      return {
+        updates: end.updates,
+        state: {
+          count: n,
+          hyper: h,
+          m1,
+          m2,
+          v,
+          diagnostics: { ...end.diagnostics, mixAlpha: tf.scalar(alpha), slowBeta: tf.scalar(beta3) },
+        },
+      };
+    },
+  });
+}
+ademamix.meta = ademamixMeta;

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AdEMAMix, Lion, type TransformOptimizer } from '../index';
+import { goldenLoss, type GoldenProblem } from '../../testing/optim/goldenProblems';
+
+type Params = (number[] | number[][])[];
+
+/** The float64 runs of the official code in src/optim/__fixtures__/golden-next (its README gives every equation). */
+interface GoldenNext extends GoldenProblem {
+  optimizer: string;
+  hyper: Record<string, number | boolean | null>;
+  steps: number;
+  tolerance: number;
+  initialParams: Params;
+  trace: { loss: number; eta: number; alpha?: number; beta3?: number }[];
+  finalParams: Params;
+}
+
+const dir = join(__dirname, '..', '__fixtures__', 'golden-next');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+/** The optimizers of the files replayed here (the others of the folder are MoMo, MoMo-Adam, Muon, ScheduleFree+). */
+const CLASSES: Record<string, (h: never) => TransformOptimizer> = {
+  lion: (h) => new Lion(h),
+  ademamix: (h) => new AdEMAMix(h),
+};
+const TRACED: Record<string, string> = { eta: 'effectiveLr', alpha: 'mixAlpha', beta3: 'slowBeta' };
+
+const relErr = (got: number, want: number) => (want === 0 ? Math.abs(got) / 1e-30 : Math.abs(got - want) / Math.abs(want));
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('golden float64 runs of the official Lion and AdEMAMix, through the public classes', () => {
+  const replayed = files.filter((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).optimizer in CLASSES);
+  it('replays the eight files of Lion and AdEMAMix', () => {
+    expect(replayed.sort()).toEqual(
+      ['lion', 'lion-wd', 'ademamix', 'ademamix-warm-wd'].flatMap((t) => [`linreg-${t}.json`, `mlp-${t}.json`]).sort(),
+    );
+  });
+
+  for (const file of replayed) {
+    const g = JSON.parse(readFileSync(join(dir, file), 'utf8')) as GoldenNext;
+    it(`${file}: every traced value and the final parameters within the file's tolerance ${g.tolerance}`, async () => {
+      const before = tf.memory().numTensors;
+      const vars = g.initialParams.map((p, i) => tf.tidy(() => tf.variable(tf.tensor(p), true, `next_${file}_${i}`)));
+      // Each file's `hyper` goes to the class as it is written (nulls included).
+      const opt = CLASSES[g.optimizer]!(g.hyper as never);
+      const { batchLoss, data } = goldenLoss(g, vars);
+      let worst = 0;
+      expect(g.trace.length).toBe(g.steps);
+      for (let t = 0; t < g.steps; t++) {
+        const ref = g.trace[t]!;
+        const cost = tf.tidy(() => opt.minimize(batchLoss(t), true, vars)!);
+        const values: [string, number, number][] = [['loss', (await cost.data())[0]!, ref.loss]];
+        cost.dispose();
+        for (const [name, key] of Object.entries(TRACED)) {
+          const want = ref[name as keyof typeof ref];
+          if (want !== undefined) values.push([name, (await opt.diagnostics[key]!.data())[0]!, want]);
+        }
+        for (const [name, got, want] of values) {
+          worst = Math.max(worst, relErr(got, want));
+          expect(relErr(got, want), `${name} at step ${t}: got ${got}, want ${want}`).toBeLessThanOrEqual(g.tolerance);
+        }
+      }
+      for (let i = 0; i < g.finalParams.length; i++) {
+        const got = (await vars[i]!.data()) as Float32Array;
+        const want = g.finalParams[i]!.flat() as number[];
+        const e = Math.max(...want.map((x, j) => Math.abs(got[j]! - x))) / Math.max(...want.map(Math.abs));
+        worst = Math.max(worst, e);
+        expect(e, `final parameters, array ${i}`).toBeLessThanOrEqual(g.tolerance);
+      }
+      opt.dispose();
+      tf.dispose([...vars, ...data]);
+      console.log(`${file}: worst ${worst.toExponential(1)} (tolerance ${g.tolerance})`);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});

@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { sumSquares } from '../tensors';
+import type { GradientTransformation, Tensors } from '../types';
+import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { lionMeta } from './lion.meta';
+
+/** Lion's settings (lion.meta.ts): the lab's and its own decoupled weight decay. */
+export type LionSettings = PeerSettings<typeof lionMeta>;
+
+export interface LionState extends PeerState<LionSettings> {
+  /** The EMA of the gradients with β2, updated after the step (the step uses the previous one). */
+  readonly m: Tensors;
+}
+
+/**
+ * Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), as google/automl's lion_pytorch.py:
+ * θ ← θ·(1 − lr·λ); θ ← θ − lr·sign(β1·m + (1 − β1)·g) (sign(0) = 0); then m ← β2·m + (1 − β2)·g. Here as one
+ * update Δθ = −lr·(sign(c) + λ·θ), with η = lr.
+ */
+export function lion(settings: Partial<LionSettings> = {}): GradientTransformation<LionState> {
+  const hyper = resolvePeer(lionMeta, settings);
+  return peerTransform<LionSettings, LionState>({
+    meta: lionMeta,
+    hyper,
+    diagnostics: [],
+    init: (params) => ({ m: params.map((p) => tf.zerosLike(p)) }),
+    update(grads, state, params) {
+      const h = state.hyper;
+      const u = grads.map((g, i) => {
+        const s = tf.sign(tf.add(tf.mul(state.m[i]!, h.beta1), tf.mul(g, 1 - h.beta1)));
+        return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
+      });
+      const lr = tf.scalar(h.learningRate);
+      // sign() turns an infinite gradient into ±1: 0·‖g‖² carries a non-finite gradient into ‖u‖², so the step is skipped.
+      const uNormSq = tf.add(sumSquares(u), tf.mul(sumSquares(grads), 0)) as Scalar;
+      const end = guardedUpdate(u, lr, lr, tf.scalar(0), uNormSq);
+      return {
+        updates: end.updates,
+        state: {
+          count: state.count + 1,
+          hyper: h,
+          m: state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta2), tf.mul(grads[i]!, 1 - h.beta2))),
+          diagnostics: end.diagnostics,
+        },
+      };
+    },
+  });
+}
+lion.meta = lionMeta;
