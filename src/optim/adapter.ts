@@ -17,6 +17,12 @@ import {
   ademamixMeta,
   lion,
   lionMeta,
+  momo,
+  momoAdam,
+  momoAdamMeta,
+  momoMeta,
+  type MomoAdamSettings,
+  type MomoSettings,
   type AdemamixSettings,
   type LionSettings,
   dadaptAdam,
@@ -360,6 +366,22 @@ export class ScheduleFreeSGD extends PeerOptimizer<ScheduleFreeSGDSettings> {
   }
 }
 
+/** MoMo (Schaipp et al. 2024), fabian-sp/MoMo's defaults; settings named as there (`lr`, `useFstar` for MoMo*). */
+export class MoMo extends PeerOptimizer<MomoSettings> {
+  static override className = 'L4LabMoMo';
+  constructor(settings: Partial<ClassSettings<MomoSettings>> = {}) {
+    super(momoMeta, momo, settings);
+  }
+}
+
+/** MoMo-Adam (Schaipp et al. 2024), fabian-sp/MoMo's defaults; `useFstar` for MoMo-Adam*. */
+export class MoMoAdam extends PeerOptimizer<MomoAdamSettings> {
+  static override className = 'L4LabMoMoAdam';
+  constructor(settings: Partial<ClassSettings<MomoAdamSettings>> = {}) {
+    super(momoAdamMeta, momoAdam, settings);
+  }
+}
+
 /** Lion (Chen et al. 2023), google/automl's defaults; settings named as there (`lr`, decoupled `weightDecay`). */
 export class Lion extends PeerOptimizer<LionSettings> {
   static override className = 'L4LabLion';
@@ -390,5 +412,7 @@ for (const cls of [
   ScheduleFreeSGD,
   Lion,
   AdEMAMix,
+  MoMo,
+  MoMoAdam,
 ])
   tf.serialization.registerClass(cls);

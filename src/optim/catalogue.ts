@@ -12,6 +12,7 @@ import { sgdMeta } from './directions/sgd.meta';
 import { ademamixMeta } from './peers/ademamix.meta';
 import { dadaptAdamMeta } from './peers/dadaptAdam.meta';
 import { lionMeta } from './peers/lion.meta';
+import { momoAdamMeta, momoMeta } from './peers/momo.meta';
 import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
@@ -39,6 +40,8 @@ const BUILTIN = [
   dogMeta,
   sfAdamWMeta,
   sfSgdMeta,
+  momoMeta,
+  momoAdamMeta,
   lionMeta,
   ademamixMeta,
 ] as const;

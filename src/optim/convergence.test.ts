@@ -34,6 +34,9 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['lion', { learningRate: 0.01 }, 2000, 1e-9],
     // AdEMAMix's slow EMA (β3 = 0.9999) keeps pushing long after the gradient has turned: a plateau near 1e-6.
     ['ademamix', { learningRate: 0.1 }, 2000, 1e-5],
+    // MoMo's lower bound 0 is the true minimum here: the model's Polyak step.
+    ['momo', {}, 2000, 1e-10],
+    ['momo-adam', {}, 2000, 1e-10],
   ],
   illConditioned: [
     ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
@@ -53,6 +56,8 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['sf-sgd', { learningRate: 0.1 }, 2000, 1e-10],
     ['lion', { learningRate: 0.01 }, 2000, 1e-8],
     ['ademamix', { learningRate: 0.1 }, 2000, 1e-3],
+    ['momo', {}, 2000, 1e-10],
+    ['momo-adam', {}, 2000, 1e-10],
   ],
   rosenbrock: [
     ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
@@ -74,6 +79,9 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['sf-sgd', { learningRate: 0.002 }, 2000, 1e-2],
     ['lion', { learningRate: 0.003 }, 2000, 2e-2],
     ['ademamix', { learningRate: 0.1 }, 2000, 2e-3],
+    ['momo', {}, 2000, 1e-9],
+    // At its default cap (lr 0.01) MoMo-Adam is still in the valley after 2000 steps (f ≈ 0.05).
+    ['momo-adam', { learningRate: 0.1 }, 2000, 1e-9],
   ],
 };
 

@@ -33,6 +33,8 @@ export {
   Adam,
   DAdaptAdam,
   Lion,
+  MoMo,
+  MoMoAdam,
   DoG,
   L4Adam,
   L4Mom,

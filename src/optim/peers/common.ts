@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import type { SettingSpec } from '../../lib/settings';
+import { MissingLossError } from '../flags';
 import { stepEpilogue } from '../kernels/stepEpilogue';
 import { scaleOrZero } from '../kernels/scaleOrZero';
 import { checkAgainst, resolveSwitches, withDefaults, type OptimizerMeta, type OwnSettingsOf } from '../spec';
@@ -67,7 +68,9 @@ export interface PeerDefinition<H extends Hyper, S extends PeerState<H>> {
   readonly diagnostics: readonly string[];
   /** The state before the first step, without count, hyper and diagnostics. */
   init(params: Tensors): Omit<S, keyof PeerState<H>>;
-  update(grads: Tensors, state: S, params: Tensors): { updates: Tensors; state: S };
+  /** `loss`: the step's loss, given whenever the peer `needsLoss` (MoMo's family builds its model from it). */
+  update(grads: Tensors, state: S, params: Tensors, loss: Scalar | undefined): { updates: Tensors; state: S };
+  readonly needsLoss?: boolean;
   readonly evalPoint?: EvalAt<S>;
 }
 
@@ -77,14 +80,17 @@ export function peerTransform<H extends Hyper, S extends PeerState<H>>(def: Peer
   const name = def.meta.id;
   return {
     config: { name, direction: name, directionHyper: {}, rule: name, hyper: def.hyper, weightDecay: null },
-    needsLoss: false,
+    needsLoss: def.needsLoss ?? false,
     validateHyper: validate,
     init(params) {
       const zero = tf.scalar(0);
       const diagnostics = Object.fromEntries([...def.diagnostics, 'effectiveLr', 'updateNorm', 'flags'].map((n) => [n, zero]));
       return { ...def.init(params), count: 0, hyper: def.hyper, diagnostics } as S;
     },
-    update: (grads, state, params) => def.update(grads, state, params),
+    update: (grads, state, params, inputs) => {
+      if (def.needsLoss && inputs.loss === undefined) throw new MissingLossError(def.meta.title);
+      return def.update(grads, state, params, inputs.loss);
+    },
     ...(def.evalPoint ? { evalPoint: def.evalPoint } : {}),
   };
 }

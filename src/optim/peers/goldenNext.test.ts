@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdEMAMix, Lion, type TransformOptimizer } from '../index';
+import { AdEMAMix, Lion, MoMo, MoMoAdam, type TransformOptimizer } from '../index';
 import { goldenLoss, type GoldenProblem } from '../../testing/optim/goldenProblems';
 
 type Params = (number[] | number[][])[];
@@ -14,7 +14,7 @@ interface GoldenNext extends GoldenProblem {
   steps: number;
   tolerance: number;
   initialParams: Params;
-  trace: { loss: number; eta: number; alpha?: number; beta3?: number }[];
+  trace: { loss: number; eta: number; alpha?: number; beta3?: number; h?: number; lb?: number }[];
   finalParams: Params;
 }
 
@@ -25,8 +25,10 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const CLASSES: Record<string, (h: never) => TransformOptimizer> = {
   lion: (h) => new Lion(h),
   ademamix: (h) => new AdEMAMix(h),
+  momo: (h) => new MoMo(h),
+  momoadam: (h) => new MoMoAdam(h),
 };
-const TRACED: Record<string, string> = { eta: 'effectiveLr', alpha: 'mixAlpha', beta3: 'slowBeta' };
+const TRACED: Record<string, string> = { eta: 'effectiveLr', alpha: 'mixAlpha', beta3: 'slowBeta', h: 'modelValue', lb: 'lowerBound' };
 
 const relErr = (got: number, want: number) => (want === 0 ? Math.abs(got) / 1e-30 : Math.abs(got - want) / Math.abs(want));
 
@@ -34,12 +36,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('golden float64 runs of the official Lion and AdEMAMix, through the public classes', () => {
+describe('golden float64 runs of the official Lion, AdEMAMix, MoMo and MoMo-Adam, through the public classes', () => {
   const replayed = files.filter((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).optimizer in CLASSES);
-  it('replays the eight files of Lion and AdEMAMix', () => {
-    expect(replayed.sort()).toEqual(
-      ['lion', 'lion-wd', 'ademamix', 'ademamix-warm-wd'].flatMap((t) => [`linreg-${t}.json`, `mlp-${t}.json`]).sort(),
-    );
+  it('replays the twenty-four files of Lion, AdEMAMix, MoMo and MoMo-Adam', () => {
+    const tags = ['lion', 'lion-wd', 'ademamix', 'ademamix-warm-wd', 'momo', 'momo-star', 'momo-bc-wd', 'momo-star-lb-wd'];
+    tags.push('momoadam', 'momoadam-star', 'momoadam-nodiv-wd', 'momoadam-star-lb-wd');
+    expect(replayed.sort()).toEqual(tags.flatMap((t) => [`linreg-${t}.json`, `mlp-${t}.json`]).sort());
   });
 
   for (const file of replayed) {

@@ -18,3 +18,5 @@ export { lion, type LionSettings, type LionState } from './lion';
 export { ademamix, ademamixSchedule, type AdemamixSettings, type AdemamixState } from './ademamix';
 export { lionMeta } from './lion.meta';
 export { ademamixMeta } from './ademamix.meta';
+export { momo, momoAdam, type MomoAdamSettings, type MomoAdamState, type MomoSettings, type MomoState } from './momo';
+export { MOMO_DIAGNOSTICS, momoAdamMeta, momoMeta } from './momo.meta';

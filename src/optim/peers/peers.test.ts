@@ -5,6 +5,8 @@ import {
   DAdaptAdam,
   DoG,
   Lion,
+  MoMo,
+  MoMoAdam,
   Prodigy,
   ScheduleFreeAdamW,
   ScheduleFreeSGD,
@@ -21,6 +23,8 @@ const PEERS: [string, (s?: object) => TransformOptimizer][] = [
   ['ScheduleFreeSGD', (s) => new ScheduleFreeSGD({ lr: 0.1, ...s })],
   ['Lion', (s) => new Lion({ lr: 0.05, ...s })],
   ['AdEMAMix', (s) => new AdEMAMix({ lr: 0.05, ...s })],
+  ['MoMo', (s) => new MoMo(s)],
+  ['MoMoAdam', (s) => new MoMoAdam({ lr: 0.1, ...s })],
 ];
 
 beforeAll(async () => {
@@ -40,6 +44,8 @@ async function train(opt: TransformOptimizer, n: number, poison?: number): Promi
       opt.minimize(f, false, [a, b]);
     });
   }
+  // Optimizers that read the loss keep each step's flags until they are read back (checkLastStep).
+  await opt.checkLastStep();
   const out = [...(await a.data()), ...(await b.data())];
   tf.dispose([a, b]);
   return out;
