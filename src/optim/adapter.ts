@@ -21,6 +21,9 @@ import {
   momoAdam,
   momoAdamMeta,
   momoMeta,
+  muon,
+  muonMeta,
+  type MuonSettings,
   type MomoAdamSettings,
   type MomoSettings,
   type AdemamixSettings,
@@ -382,6 +385,14 @@ export class MoMoAdam extends PeerOptimizer<MomoAdamSettings> {
   }
 }
 
+/** Muon with its auxiliary AdamW (KellerJordan/Muon's SingleDeviceMuonWithAuxAdam): Muon on matrices, AdamW on vectors. */
+export class Muon extends PeerOptimizer<MuonSettings> {
+  static override className = 'L4LabMuon';
+  constructor(settings: Partial<ClassSettings<MuonSettings>> = {}) {
+    super(muonMeta, muon, settings);
+  }
+}
+
 /** Lion (Chen et al. 2023), google/automl's defaults; settings named as there (`lr`, decoupled `weightDecay`). */
 export class Lion extends PeerOptimizer<LionSettings> {
   static override className = 'L4LabLion';
@@ -414,5 +425,6 @@ for (const cls of [
   AdEMAMix,
   MoMo,
   MoMoAdam,
+  Muon,
 ])
   tf.serialization.registerClass(cls);

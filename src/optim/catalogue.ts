@@ -13,6 +13,7 @@ import { ademamixMeta } from './peers/ademamix.meta';
 import { dadaptAdamMeta } from './peers/dadaptAdam.meta';
 import { lionMeta } from './peers/lion.meta';
 import { momoAdamMeta, momoMeta } from './peers/momo.meta';
+import { muonMeta } from './peers/muon.meta';
 import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
@@ -42,6 +43,7 @@ const BUILTIN = [
   sfSgdMeta,
   momoMeta,
   momoAdamMeta,
+  muonMeta,
   lionMeta,
   ademamixMeta,
 ] as const;

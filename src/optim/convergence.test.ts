@@ -37,6 +37,9 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     // MoMo's lower bound 0 is the true minimum here: the model's Polyak step.
     ['momo', {}, 2000, 1e-10],
     ['momo-adam', {}, 2000, 1e-10],
+    // These problems' parameter is a vector, which Muon gives its AdamW (β2 0.95); the matrices' Newton–Schulz
+    // path is held to the official code by goldenNext.test.ts.
+    ['muon', { adamLr: 0.01 }, 2000, 1e-6],
   ],
   illConditioned: [
     ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
@@ -58,6 +61,7 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['ademamix', { learningRate: 0.1 }, 2000, 1e-3],
     ['momo', {}, 2000, 1e-10],
     ['momo-adam', {}, 2000, 1e-10],
+    ['muon', { adamLr: 0.01 }, 2000, 1e-4],
   ],
   rosenbrock: [
     ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
@@ -82,6 +86,7 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['momo', {}, 2000, 1e-9],
     // At its default cap (lr 0.01) MoMo-Adam is still in the valley after 2000 steps (f ≈ 0.05).
     ['momo-adam', { learningRate: 0.1 }, 2000, 1e-9],
+    ['muon', { adamLr: 0.01 }, 2000, 1e-3],
   ],
 };
 

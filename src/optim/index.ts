@@ -35,6 +35,7 @@ export {
   Lion,
   MoMo,
   MoMoAdam,
+  Muon,
   DoG,
   L4Adam,
   L4Mom,

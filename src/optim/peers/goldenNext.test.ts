@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdEMAMix, Lion, MoMo, MoMoAdam, type TransformOptimizer } from '../index';
+import { AdEMAMix, Lion, MoMo, MoMoAdam, Muon, type TransformOptimizer } from '../index';
 import { goldenLoss, type GoldenProblem } from '../../testing/optim/goldenProblems';
 
 type Params = (number[] | number[][])[];
@@ -27,6 +27,7 @@ const CLASSES: Record<string, (h: never) => TransformOptimizer> = {
   ademamix: (h) => new AdEMAMix(h),
   momo: (h) => new MoMo(h),
   momoadam: (h) => new MoMoAdam(h),
+  muon: (h) => new Muon(h),
 };
 const TRACED: Record<string, string> = { eta: 'effectiveLr', alpha: 'mixAlpha', beta3: 'slowBeta', h: 'modelValue', lb: 'lowerBound' };
 
@@ -36,11 +37,11 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('golden float64 runs of the official Lion, AdEMAMix, MoMo and MoMo-Adam, through the public classes', () => {
+describe('golden float64 runs of the official Lion, AdEMAMix, MoMo, MoMo-Adam and Muon, through the public classes', () => {
   const replayed = files.filter((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).optimizer in CLASSES);
-  it('replays the twenty-four files of Lion, AdEMAMix, MoMo and MoMo-Adam', () => {
+  it('replays the twenty-eight files of Lion, AdEMAMix, MoMo, MoMo-Adam and Muon', () => {
     const tags = ['lion', 'lion-wd', 'ademamix', 'ademamix-warm-wd', 'momo', 'momo-star', 'momo-bc-wd', 'momo-star-lb-wd'];
-    tags.push('momoadam', 'momoadam-star', 'momoadam-nodiv-wd', 'momoadam-star-lb-wd');
+    tags.push('momoadam', 'momoadam-star', 'momoadam-nodiv-wd', 'momoadam-star-lb-wd', 'muon', 'muon-wd');
     expect(replayed.sort()).toEqual(tags.flatMap((t) => [`linreg-${t}.json`, `mlp-${t}.json`]).sort());
   });
 

@@ -20,3 +20,5 @@ export { lionMeta } from './lion.meta';
 export { ademamixMeta } from './ademamix.meta';
 export { momo, momoAdam, type MomoAdamSettings, type MomoAdamState, type MomoSettings, type MomoState } from './momo';
 export { MOMO_DIAGNOSTICS, momoAdamMeta, momoMeta } from './momo.meta';
+export { muon, newtonSchulz, type MuonSettings, type MuonState } from './muon';
+export { muonMeta } from './muon.meta';

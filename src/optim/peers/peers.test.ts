@@ -7,6 +7,7 @@ import {
   Lion,
   MoMo,
   MoMoAdam,
+  Muon,
   Prodigy,
   ScheduleFreeAdamW,
   ScheduleFreeSGD,
@@ -25,6 +26,7 @@ const PEERS: [string, (s?: object) => TransformOptimizer][] = [
   ['AdEMAMix', (s) => new AdEMAMix({ lr: 0.05, ...s })],
   ['MoMo', (s) => new MoMo(s)],
   ['MoMoAdam', (s) => new MoMoAdam({ lr: 0.1, ...s })],
+  ['Muon', (s) => new Muon({ adamLr: 0.05, ...s })],
 ];
 
 beforeAll(async () => {
