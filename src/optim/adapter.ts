@@ -23,6 +23,9 @@ import {
   momoMeta,
   muon,
   muonMeta,
+  scheduleFreePlus,
+  sfPlusMeta,
+  type SfPlusSettings,
   type MuonSettings,
   type MomoAdamSettings,
   type MomoSettings,
@@ -393,6 +396,14 @@ export class Muon extends PeerOptimizer<MuonSettings> {
   }
 }
 
+/** ScheduleFree+ (facebookresearch/schedule_free's AdamCScheduleFreePlusPaper); trains at y, evaluate at `evalParams()` (x). */
+export class ScheduleFreePlus extends PeerOptimizer<SfPlusSettings> {
+  static override className = 'L4LabScheduleFreePlus';
+  constructor(settings: Partial<ClassSettings<SfPlusSettings>> = {}) {
+    super(sfPlusMeta, scheduleFreePlus, settings);
+  }
+}
+
 /** Lion (Chen et al. 2023), google/automl's defaults; settings named as there (`lr`, decoupled `weightDecay`). */
 export class Lion extends PeerOptimizer<LionSettings> {
   static override className = 'L4LabLion';
@@ -426,5 +437,6 @@ for (const cls of [
   MoMo,
   MoMoAdam,
   Muon,
+  ScheduleFreePlus,
 ])
   tf.serialization.registerClass(cls);

@@ -14,6 +14,7 @@ import { dadaptAdamMeta } from './peers/dadaptAdam.meta';
 import { lionMeta } from './peers/lion.meta';
 import { momoAdamMeta, momoMeta } from './peers/momo.meta';
 import { muonMeta } from './peers/muon.meta';
+import { sfPlusMeta } from './peers/scheduleFreePlus.meta';
 import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
@@ -41,6 +42,7 @@ const BUILTIN = [
   dogMeta,
   sfAdamWMeta,
   sfSgdMeta,
+  sfPlusMeta,
   momoMeta,
   momoAdamMeta,
   muonMeta,

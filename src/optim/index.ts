@@ -36,6 +36,7 @@ export {
   MoMo,
   MoMoAdam,
   Muon,
+  ScheduleFreePlus,
   DoG,
   L4Adam,
   L4Mom,

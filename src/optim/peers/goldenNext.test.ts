@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdEMAMix, Lion, MoMo, MoMoAdam, Muon, type TransformOptimizer } from '../index';
+import { AdEMAMix, Lion, MoMo, MoMoAdam, Muon, ScheduleFreePlus, type TransformOptimizer } from '../index';
 import { goldenLoss, type GoldenProblem } from '../../testing/optim/goldenProblems';
 
 type Params = (number[] | number[][])[];
@@ -14,8 +14,19 @@ interface GoldenNext extends GoldenProblem {
   steps: number;
   tolerance: number;
   initialParams: Params;
-  trace: { loss: number; eta: number; alpha?: number; beta3?: number; h?: number; lb?: number }[];
+  trace: {
+    loss: number;
+    eta: number;
+    alpha?: number;
+    beta3?: number;
+    h?: number;
+    lb?: number;
+    lossX?: number;
+    polyakLr?: number;
+    ckp1?: number;
+  }[];
   finalParams: Params;
+  finalEvalParams?: Params;
 }
 
 const dir = join(__dirname, '..', '__fixtures__', 'golden-next');
@@ -28,8 +39,17 @@ const CLASSES: Record<string, (h: never) => TransformOptimizer> = {
   momo: (h) => new MoMo(h),
   momoadam: (h) => new MoMoAdam(h),
   muon: (h) => new Muon(h),
+  sfplus: (h) => new ScheduleFreePlus(h),
 };
-const TRACED: Record<string, string> = { eta: 'effectiveLr', alpha: 'mixAlpha', beta3: 'slowBeta', h: 'modelValue', lb: 'lowerBound' };
+const TRACED: Record<string, string> = {
+  eta: 'effectiveLr',
+  alpha: 'mixAlpha',
+  beta3: 'slowBeta',
+  h: 'modelValue',
+  lb: 'lowerBound',
+  polyakLr: 'polyakLr',
+  ckp1: 'ckp1',
+};
 
 const relErr = (got: number, want: number) => (want === 0 ? Math.abs(got) / 1e-30 : Math.abs(got - want) / Math.abs(want));
 
@@ -37,11 +57,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('golden float64 runs of the official Lion, AdEMAMix, MoMo, MoMo-Adam and Muon, through the public classes', () => {
+describe('golden float64 runs of the official MoMo, MoMo-Adam, Muon, ScheduleFree+, AdEMAMix and Lion, through the public classes', () => {
   const replayed = files.filter((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).optimizer in CLASSES);
-  it('replays the twenty-eight files of Lion, AdEMAMix, MoMo, MoMo-Adam and Muon', () => {
+  it('replays every file: the six optimizers, thirty-four runs', () => {
     const tags = ['lion', 'lion-wd', 'ademamix', 'ademamix-warm-wd', 'momo', 'momo-star', 'momo-bc-wd', 'momo-star-lb-wd'];
     tags.push('momoadam', 'momoadam-star', 'momoadam-nodiv-wd', 'momoadam-star-lb-wd', 'muon', 'muon-wd');
+    tags.push('sfplus', 'sfplus-anneal-cw-wd', 'sfplus-pb');
     expect(replayed.sort()).toEqual(tags.flatMap((t) => [`linreg-${t}.json`, `mlp-${t}.json`]).sort());
   });
 
@@ -57,8 +78,22 @@ describe('golden float64 runs of the official Lion, AdEMAMix, MoMo, MoMo-Adam an
       expect(g.trace.length).toBe(g.steps);
       for (let t = 0; t < g.steps; t++) {
         const ref = g.trace[t]!;
+        const values: [string, number, number][] = [];
+        if (ref.lossX !== undefined) {
+          // The loss of the same batch at the evaluation point x, before the update.
+          const at = opt.evalParams();
+          const lossX = tf.tidy(() => {
+            const saved = vars.map((v) => tf.clone(v));
+            if (at) vars.forEach((v, i) => v.assign(at[i]!));
+            const l = batchLoss(t)();
+            vars.forEach((v, i) => v.assign(saved[i]!));
+            return l;
+          });
+          values.push(['lossX', (await lossX.data())[0]!, ref.lossX]);
+          tf.dispose([lossX, ...(at ?? [])]);
+        }
         const cost = tf.tidy(() => opt.minimize(batchLoss(t), true, vars)!);
-        const values: [string, number, number][] = [['loss', (await cost.data())[0]!, ref.loss]];
+        values.push(['loss', (await cost.data())[0]!, ref.loss]);
         cost.dispose();
         for (const [name, key] of Object.entries(TRACED)) {
           const want = ref[name as keyof typeof ref];
@@ -69,13 +104,21 @@ describe('golden float64 runs of the official Lion, AdEMAMix, MoMo, MoMo-Adam an
           expect(relErr(got, want), `${name} at step ${t}: got ${got}, want ${want}`).toBeLessThanOrEqual(g.tolerance);
         }
       }
-      for (let i = 0; i < g.finalParams.length; i++) {
-        const got = (await vars[i]!.data()) as Float32Array;
-        const want = g.finalParams[i]!.flat() as number[];
-        const e = Math.max(...want.map((x, j) => Math.abs(got[j]! - x))) / Math.max(...want.map(Math.abs));
-        worst = Math.max(worst, e);
-        expect(e, `final parameters, array ${i}`).toBeLessThanOrEqual(g.tolerance);
+      const evalAt = g.finalEvalParams ? opt.evalParams() : null;
+      for (const [what, arrays, wanted] of [
+        ['final parameters', vars, g.finalParams],
+        ['final x (evalParams)', evalAt, g.finalEvalParams],
+      ] as const) {
+        if (!wanted) continue;
+        for (let i = 0; i < wanted.length; i++) {
+          const got = (await arrays![i]!.data()) as Float32Array;
+          const want = wanted[i]!.flat() as number[];
+          const e = Math.max(...want.map((x, j) => Math.abs(got[j]! - x))) / Math.max(...want.map(Math.abs));
+          worst = Math.max(worst, e);
+          expect(e, `${what}, array ${i}`).toBeLessThanOrEqual(g.tolerance);
+        }
       }
+      if (evalAt) tf.dispose(evalAt as tf.Tensor[]);
       opt.dispose();
       tf.dispose([...vars, ...data]);
       console.log(`${file}: worst ${worst.toExponential(1)} (tolerance ${g.tolerance})`);

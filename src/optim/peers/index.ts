@@ -22,3 +22,5 @@ export { momo, momoAdam, type MomoAdamSettings, type MomoAdamState, type MomoSet
 export { MOMO_DIAGNOSTICS, momoAdamMeta, momoMeta } from './momo.meta';
 export { muon, newtonSchulz, type MuonSettings, type MuonState } from './muon';
 export { muonMeta } from './muon.meta';
+export { scheduleFreePlus, sfPlusBeta, type SfPlusSettings, type SfPlusState } from './scheduleFreePlus';
+export { sfPlusMeta } from './scheduleFreePlus.meta';

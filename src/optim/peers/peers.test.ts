@@ -9,6 +9,7 @@ import {
   MoMoAdam,
   Muon,
   Prodigy,
+  ScheduleFreePlus,
   ScheduleFreeAdamW,
   ScheduleFreeSGD,
   SettingsError,
@@ -27,6 +28,7 @@ const PEERS: [string, (s?: object) => TransformOptimizer][] = [
   ['MoMo', (s) => new MoMo(s)],
   ['MoMoAdam', (s) => new MoMoAdam({ lr: 0.1, ...s })],
   ['Muon', (s) => new Muon({ adamLr: 0.05, ...s })],
+  ['ScheduleFreePlus', (s) => new ScheduleFreePlus(s)],
 ];
 
 beforeAll(async () => {
