@@ -35,7 +35,9 @@ describe('npm run lab', () => {
     const r = await lab(['--help']);
     expect(r.code).toBe(0);
     for (const o of optimizerSpecs()) {
-      expect(r.stdout).toMatch(new RegExp(`^  ${o.id} +${o.title}$`, 'm'));
+      // A title is text, not a pattern ("ScheduleFree+").
+      const title = o.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(r.stdout).toMatch(new RegExp(`^  ${o.id} +${title}$`, 'm'));
       for (const s of o.settings) expect(r.stdout).toContain(`--set ${s.key}=`);
     }
     for (const t of taskSpecs()) for (const s of t.settings) expect(r.stdout).toContain(`--set ${s.key}=`);

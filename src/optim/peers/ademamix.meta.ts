@@ -23,7 +23,7 @@ export const ademamixMeta = defineOptimizer({
   // Decoupled, as the official code: λ·θ is added to the update, times lr.
   classSettings: [peerWeightDecay],
   diagnostics: [
-    { key: 'mixAlpha', label: 'Mixing coefficient α of the slow EMA', symbol: 'α_t', log: false },
-    { key: 'slowBeta', label: 'Rate β3 of the slow EMA', symbol: 'β3_t', log: false },
+    { key: 'alpha', label: 'Mixing coefficient α of the slow EMA', symbol: 'α_t', log: false },
+    { key: 'beta3', label: 'Rate β3 of the slow EMA', symbol: 'β3_t', log: false },
   ],
 });

@@ -37,7 +37,7 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
   return peerTransform<AdemamixSettings, AdemamixState>({
     meta: ademamixMeta,
     hyper,
-    diagnostics: ['mixAlpha', 'slowBeta'],
+    diagnostics: ['alpha', 'beta3'],
     init: (params) => ({
       m1: params.map((p) => tf.zerosLike(p)),
       m2: params.map((p) => tf.zerosLike(p)),
@@ -66,7 +66,7 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
           m1,
           m2,
           v,
-          diagnostics: { ...end.diagnostics, mixAlpha: tf.scalar(alpha), slowBeta: tf.scalar(beta3) },
+          diagnostics: { ...end.diagnostics, alpha: tf.scalar(alpha), beta3: tf.scalar(beta3) },
         },
       };
     },

@@ -11,8 +11,8 @@ const lb = paramSpec('lb', 'lower bound', 'f*', 0, -Infinity, Infinity, {
 
 /** What MoMo and MoMo-Adam record: the model's value at the current point and the lower bound after the step. */
 export const MOMO_DIAGNOSTICS: readonly DiagnosticSpec[] = [
-  { key: 'modelValue', label: 'Model value h (averaged linearisations at θ)', symbol: 'h', log: true, companionOf: 'loss' },
-  { key: 'lowerBound', label: 'Lower bound f* (estimate)', symbol: 'f*', log: false },
+  { key: 'h', label: 'Model value h (averaged linearisations at θ)', symbol: 'h', log: true, companionOf: 'loss' },
+  { key: 'lb', label: 'Lower bound f* (estimate)', symbol: 'f*', log: false },
 ];
 
 /** MoMo, with fabian-sp/MoMo's names and defaults (momo/momo.py). */

@@ -101,7 +101,7 @@ export function momo(settings: Partial<MomoSettings> = {}): GradientTransformati
     meta: momoMeta,
     hyper,
     needsLoss: true,
-    diagnostics: ['modelValue', 'lowerBound'],
+    diagnostics: ['h', 'lb'],
     init: (params) => ({ ...initModel(hyper.lb), d: params.map((p) => tf.zerosLike(p)) }),
     update(grads, state, params, loss) {
       const h = state.hyper;
@@ -126,7 +126,7 @@ export function momo(settings: Partial<MomoSettings> = {}): GradientTransformati
           fbar: t.fbar,
           gbar: t.gbar,
           lowerBound: t.L,
-          diagnostics: { ...end.diagnostics, modelValue: t.h, lowerBound: t.L },
+          diagnostics: { ...end.diagnostics, h: t.h, lb: t.L },
         },
       };
     },
@@ -145,7 +145,7 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
     meta: momoAdamMeta,
     hyper,
     needsLoss: true,
-    diagnostics: ['modelValue', 'lowerBound'],
+    diagnostics: ['h', 'lb'],
     init: (params) => ({ ...initModel(hyper.lb), m: params.map((p) => tf.zerosLike(p)), v: params.map((p) => tf.zerosLike(p)) }),
     update(grads, state, params, loss) {
       const h = state.hyper;
@@ -181,7 +181,7 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
           fbar: t.fbar,
           gbar: t.gbar,
           lowerBound: t.L,
-          diagnostics: { ...end.diagnostics, modelValue: t.h, lowerBound: t.L },
+          diagnostics: { ...end.diagnostics, h: t.h, lb: t.L },
         },
       };
     },
