@@ -10,7 +10,7 @@ import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, 
 import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../../src/tasks/dnc';
 import { repeatCopyBatch } from '../../src/tasks/repeatCopy';
 import { stepQualityOf } from '../../src/engine/runner';
-import { LR_FREE_PEERS } from '../../src/experiments';
+import { LR_FREE_PEERS, SUCCESSORS } from '../../src/experiments';
 
 /** The learning-rate-free peers the MLP benchmark times against Adam. */
 export const PEER_IDS = LR_FREE_PEERS;
@@ -280,8 +280,9 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     ]);
     // The step-quality option's cost: one more forward pass and −gᵀΔθ per step.
     pairs.push([() => ours('L4Adam', l4Adam()), () => ours('L4Adam + step quality', l4Adam(), 'mlp', { stepQuality: true })]);
-    // The learning-rate-free peers, each over Adam (goal: Prodigy, D-Adapt and DoG ≤ 1.10, Schedule-Free ≤ 1.05).
-    for (const id of PEER_IDS)
+    // The learning-rate-free peers and L4's successors, each over Adam at its defaults (goal: Prodigy, D-Adapt and
+    // DoG ≤ 1.10, Schedule-Free ≤ 1.05; MoMo, MoMo-Adam, ScheduleFree+, AdEMAMix and Lion ≤ 1.10; Muon reported).
+    for (const id of [...PEER_IDS, ...SUCCESSORS])
       pairs.push([() => ours('Adam', adam({ learningRate: 1e-3 })), () => ours(optimizerTitle(id), makeOptimizer(id))]);
   }
   return pairs;

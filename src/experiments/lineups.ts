@@ -51,3 +51,6 @@ export const L4_AT_DEFAULTS: readonly LineupEntry[] = [
  * Schedule-Free SGD (the last needs a rate per task more than the others, so the page's comparison leaves it out).
  */
 export const LR_FREE_PEERS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
+
+/** L4's loss-based successors (MoMo, MoMo-Adam, ScheduleFree+) and today's defaults (Muon, AdEMAMix, Lion). */
+export const SUCCESSORS = ['momo', 'momo-adam', 'sf-plus', 'muon', 'ademamix', 'lion'] as const;

@@ -17,7 +17,10 @@ export const sfPlusMeta = defineOptimizer({
     { ...betaSpec('sfBeta1', 'β (Schedule-Free)', 0.9), minOpen: true },
     epsSpec(1e-8, 'eps'),
     paramSpec('r', 'averaging power r', 'r', 0, 0, Infinity, { minOpen: false, log: false, advanced: true }),
-    betaSpec('polyakBeta', 'β (Polyak average)', 0),
+    {
+      ...betaSpec('polyakBeta', 'β (Polyak average)', 0),
+      help: 'the official code carries the bias-corrected average forward, so with β > 0 the correction compounds and the step collapses; matched here',
+    },
     steps('cWarmup', 'c warm-up steps', 'steps with c = 1 (x follows z) before the averaging starts'),
     steps('sfBeta1AnnealSteps', 'β anneal steps', 'steps over which β rises to its maximum (0: no annealing)'),
     { ...betaSpec('sfBeta1Max', 'β max', 0.965), minOpen: true },
