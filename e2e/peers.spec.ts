@@ -67,3 +67,35 @@ test('the Fig. 6 preset runs its baselines as the paper did: TensorFlow 1 RMSPro
   expect((await lab.snapshot()).experiment.runs.find((r) => r.id === 'c')!.options.form).toBe('keras');
   expect(lab.realErrors()).toEqual([]);
 });
+
+test('the preset "L4 vs MoMo" trains L4 beside MoMo, MoMo-Adam and MoMo-Adam*, with their model values and lower bounds live', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.button('L4 vs MoMo, mnist-mlp').click();
+  let s = await lab.snapshot();
+  expect(s.experiment.task).toBe('mnist-mlp');
+  expect(s.experiment.runs.map((r) => r.optimizer)).toEqual(['l4adam', 'l4mom', 'momo-adam', 'momo', 'momo-adam-star', 'adam']);
+  await lab.setSteps(60);
+  await lab.button('Start').click();
+  for (const column of ['effectiveLr', 'h', 'lb']) {
+    const chart = page.getByTestId(`chart.${column}`);
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 90_000 }).toBeGreaterThan(5);
+  }
+  for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) await lab.waitStatus(`${id}.1`, 'done', 120_000);
+  s = await lab.snapshot();
+  const by = (spec: string) => s.runs.find((r) => r.spec === spec)!;
+  // MoMo's step is its model's Polyak step, capped at lr (1) — and MoMo-Adam's at lr/(1 − β1ⁿ).
+  expect(by('d').last.effectiveLr!).toBeGreaterThan(0);
+  expect(by('d').last.effectiveLr!).toBeLessThanOrEqual(1);
+  expect(by('c').last.effectiveLr!).toBeGreaterThan(0);
+  for (const spec of ['c', 'd', 'e']) expect(Number.isFinite(by(spec).last.h!)).toBe(true);
+  // The fixed lower bound stays 0; MoMo-Adam*'s estimate rises from it and stays below the loss.
+  expect(by('c').last.lb!).toBe(0);
+  expect(by('e').last.lb!).toBeGreaterThan(0);
+  expect(by('e').last.lb!).toBeLessThan(by('e').last.loss!);
+  await expect(page.getByTestId('runs.e.1')).toContainText('MoMo-Adam*');
+  expect(lab.realErrors()).toEqual([]);
+});

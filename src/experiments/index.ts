@@ -1,3 +1,13 @@
 export { benchmarkSweep } from './benchmark';
-export { L4_AT_DEFAULTS, LR_FREE_PEERS, SUCCESSORS, PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup, type LineupEntry } from './lineups';
+export {
+  L4_AT_DEFAULTS,
+  LR_FREE_PEERS,
+  MOMO_TASKS,
+  momoLineup,
+  SUCCESSORS,
+  PEERS_TASK_SETTINGS,
+  PEERS_TASKS,
+  peersLineup,
+  type LineupEntry,
+} from './lineups';
 export { PAPER_SETUPS, type PaperEntry, type PaperSetup, type PaperSetupId } from './paper';

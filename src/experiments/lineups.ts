@@ -54,3 +54,21 @@ export const LR_FREE_PEERS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-s
 
 /** L4's loss-based successors (MoMo, MoMo-Adam, ScheduleFree+) and today's defaults (Muon, AdEMAMix, Lion). */
 export const SUCCESSORS = ['momo', 'momo-adam', 'sf-plus', 'muon', 'ademamix', 'lion'] as const;
+
+/** The tasks of "L4 vs MoMo" (repeat-copy with PEERS_TASK_SETTINGS' LSTM controller). */
+export const MOMO_TASKS = ['mnist-mlp', 'repeat-copy'] as const;
+
+/**
+ * L4 against its loss-based successors: L4Adam and L4Mom, MoMo-Adam, MoMo and MoMo-Adam* at their defaults, and Adam
+ * at the paper's rate for the task in TensorFlow's ε form.
+ */
+export function momoLineup(task: string): LineupEntry[] {
+  const adam = peersLineup(task).at(-1)!;
+  return [
+    ...L4_AT_DEFAULTS,
+    { optimizer: 'momo-adam', options: {} },
+    { optimizer: 'momo', options: {} },
+    { optimizer: 'momo-adam-star', options: {} },
+    adam,
+  ];
+}

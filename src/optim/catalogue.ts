@@ -12,7 +12,7 @@ import { sgdMeta } from './directions/sgd.meta';
 import { ademamixMeta } from './peers/ademamix.meta';
 import { dadaptAdamMeta } from './peers/dadaptAdam.meta';
 import { lionMeta } from './peers/lion.meta';
-import { momoAdamMeta, momoMeta } from './peers/momo.meta';
+import { momoAdamMeta, momoAdamStarMeta, momoMeta, momoStarMeta } from './peers/momo.meta';
 import { muonMeta } from './peers/muon.meta';
 import { sfPlusMeta } from './peers/scheduleFreePlus.meta';
 import { dogMeta } from './peers/dog.meta';
@@ -44,7 +44,9 @@ const BUILTIN = [
   sfSgdMeta,
   sfPlusMeta,
   momoMeta,
+  momoStarMeta,
   momoAdamMeta,
+  momoAdamStarMeta,
   muonMeta,
   lionMeta,
   ademamixMeta,

@@ -1,7 +1,16 @@
 import { optimizerIds, optimizerSpec, optimizerTitle } from '../optim/catalogue';
 import { checkSetting } from '../lib/settings';
 import { taskSpec, taskTitle } from '../tasks/catalogue';
-import { PAPER_SETUPS, PEERS_TASK_SETTINGS, PEERS_TASKS, peersLineup, type PaperSetup } from '../experiments';
+import {
+  MOMO_TASKS,
+  momoLineup,
+  PAPER_SETUPS,
+  PEERS_TASK_SETTINGS,
+  PEERS_TASKS,
+  peersLineup,
+  type LineupEntry,
+  type PaperSetup,
+} from '../experiments';
 import type { BackendChoice } from '../worker/protocol';
 
 export { checkParam, type ParamSpec } from '../lib/settings';
@@ -82,7 +91,28 @@ export function paperExperiment(p: PaperSetup): Experiment {
   };
 }
 
-/** One-click set-ups of the paper's figures and table. */
+/**
+ * A comparison on one of the tasks the paper ran Adam on: its line-up as runs a, b, …, the task's settings of the
+ * comparisons (repeat-copy's LSTM controller), its default length, a seed on MNIST and two elsewhere.
+ */
+function lineupPreset(title: string, task: string, lineup: readonly LineupEntry[]): { title: string; experiment: Experiment } {
+  const settings = PEERS_TASK_SETTINGS[task as (typeof PEERS_TASKS)[number]] ?? {};
+  return {
+    title: `${title}, on ${taskSpec(task)!.shortTitle}${Object.entries(settings)
+      .map(([k, v]) => `, ${k} ${v}`)
+      .join('')}`,
+    experiment: {
+      ...DEFAULT_EXPERIMENT,
+      task,
+      taskSettings: { ...settings },
+      runs: lineup.map((r, i) => ({ id: String.fromCharCode(97 + i), ...r })),
+      seeds: task === 'mnist-mlp' ? 1 : 2,
+      steps: taskSpec(task)!.defaultSteps,
+    },
+  };
+}
+
+/** One-click set-ups of the paper's figures and table, and the comparisons with L4's peers and successors. */
 export const PRESETS: Record<string, { title: string; experiment: Experiment }> = {
   functions2d: {
     title: '2-D functions: L4Adam and Adam on Rosenbrock, 500 steps (about a second); the task’s function choice has the others',
@@ -92,21 +122,21 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
   ...Object.fromEntries(
     PEERS_TASKS.map((task) => [
       `peers-${task}`,
-      {
-        title: `L4 vs learning-rate-free, ${task}: L4Adam and L4Mom against Prodigy, D-Adapt, DoG, Schedule-Free AdamW and Adam at the paper’s rate, on ${taskSpec(task)!.shortTitle}${Object.entries(
-          PEERS_TASK_SETTINGS[task],
-        )
-          .map(([k, v]) => `, ${k} ${v}`)
-          .join('')}`,
-        experiment: {
-          ...DEFAULT_EXPERIMENT,
-          task,
-          taskSettings: { ...PEERS_TASK_SETTINGS[task] },
-          runs: peersLineup(task).map((r, i) => ({ id: String.fromCharCode(97 + i), ...r })),
-          seeds: task === 'mnist-mlp' ? 1 : 2,
-          steps: taskSpec(task)!.defaultSteps,
-        },
-      },
+      lineupPreset(
+        `L4 vs learning-rate-free, ${task}: L4Adam and L4Mom against Prodigy, D-Adapt, DoG, Schedule-Free AdamW and Adam at the paper’s rate`,
+        task,
+        peersLineup(task),
+      ),
+    ]),
+  ),
+  ...Object.fromEntries(
+    MOMO_TASKS.map((task) => [
+      `momo-${task}`,
+      lineupPreset(
+        `L4 vs MoMo, ${task}: L4Adam and L4Mom against MoMo-Adam, MoMo, MoMo-Adam* and Adam at the paper’s rate`,
+        task,
+        momoLineup(task),
+      ),
     ]),
   ),
 };

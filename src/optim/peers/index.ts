@@ -18,8 +18,17 @@ export { lion, type LionSettings, type LionState } from './lion';
 export { ademamix, ademamixSchedule, type AdemamixSettings, type AdemamixState } from './ademamix';
 export { lionMeta } from './lion.meta';
 export { ademamixMeta } from './ademamix.meta';
-export { momo, momoAdam, type MomoAdamSettings, type MomoAdamState, type MomoSettings, type MomoState } from './momo';
-export { MOMO_DIAGNOSTICS, momoAdamMeta, momoMeta } from './momo.meta';
+export {
+  momo,
+  momoAdam,
+  momoAdamStar,
+  momoStar,
+  type MomoAdamSettings,
+  type MomoAdamState,
+  type MomoSettings,
+  type MomoState,
+} from './momo';
+export { MOMO_DIAGNOSTICS, momoAdamMeta, momoAdamStarMeta, momoMeta, momoStarMeta } from './momo.meta';
 export { muon, newtonSchulz, type MuonSettings, type MuonState } from './muon';
 export { muonMeta } from './muon.meta';
 export { scheduleFreePlus, sfPlusBeta, type SfPlusSettings, type SfPlusState } from './scheduleFreePlus';

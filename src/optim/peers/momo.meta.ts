@@ -11,7 +11,8 @@ const lb = paramSpec('lb', 'lower bound', 'f*', 0, -Infinity, Infinity, {
 
 /** What MoMo and MoMo-Adam record: the model's value at the current point and the lower bound after the step. */
 export const MOMO_DIAGNOSTICS: readonly DiagnosticSpec[] = [
-  { key: 'h', label: 'Model value h (averaged linearisations at θ)', symbol: 'h', log: true, companionOf: 'loss' },
+  // A chart of its own: as a companion of the loss it would share that chart's one dashed curve with L4's L_min.
+  { key: 'h', label: 'Model value h (averaged linearisations at θ)', symbol: 'h', log: true },
   { key: 'lb', label: 'Lower bound f* (estimate)', symbol: 'f*', log: false },
 ];
 
@@ -38,4 +39,24 @@ export const momoAdamMeta = defineOptimizer({
   // divide: weight decay as θ/(1 + lr·λ) after the step (else θ·(1 − lr·λ) before it).
   switches: { divide: true, useFstar: false },
   diagnostics: MOMO_DIAGNOSTICS,
+});
+
+/**
+ * MoMo* and MoMo-Adam* in the lab: the same methods with the lower bound estimated online (the classes' `useFstar`),
+ * as catalogue entries of their own, since the lab's settings are numbers and choices.
+ */
+export const momoStarMeta = defineOptimizer({
+  ...momoMeta,
+  id: 'momo-star',
+  title: 'MoMo*',
+  summary: 'MoMo* (Schaipp et al. 2024): MoMo with the lower bound f* estimated online from the model (useFstar), floored at lb.',
+  switches: { biasCorrection: false },
+});
+
+export const momoAdamStarMeta = defineOptimizer({
+  ...momoAdamMeta,
+  id: 'momo-adam-star',
+  title: 'MoMo-Adam*',
+  summary: 'MoMo-Adam* (Schaipp et al. 2024): MoMo-Adam with the lower bound f* estimated online from the model (useFstar), floored at lb.',
+  switches: { divide: true },
 });

@@ -5,7 +5,7 @@ import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import { parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
-import { momoAdamMeta, momoMeta } from './momo.meta';
+import { momoAdamMeta, momoAdamStarMeta, momoMeta, momoStarMeta } from './momo.meta';
 
 export type MomoSettings = PeerSettings<typeof momoMeta>;
 export type MomoAdamSettings = PeerSettings<typeof momoAdamMeta>;
@@ -188,3 +188,15 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
   });
 }
 momoAdam.meta = momoAdamMeta;
+
+/** MoMo* as the lab's catalogue lists it: `momo` with `useFstar`. */
+export function momoStar(settings: Partial<Omit<MomoSettings, 'useFstar'>> = {}): GradientTransformation<MomoState> {
+  return momo({ ...settings, useFstar: true });
+}
+momoStar.meta = momoStarMeta;
+
+/** MoMo-Adam* as the lab's catalogue lists it: `momoAdam` with `useFstar`. */
+export function momoAdamStar(settings: Partial<Omit<MomoAdamSettings, 'useFstar'>> = {}): GradientTransformation<MomoAdamState> {
+  return momoAdam({ ...settings, useFstar: true });
+}
+momoAdamStar.meta = momoAdamStarMeta;
