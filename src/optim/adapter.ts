@@ -11,7 +11,7 @@ import { LossDomainError, StepFlags } from './flags';
 import type { SettingSpec } from '../lib/settings';
 import type { Transform } from './compose';
 import { adam, momentum, rmsprop, sgd, type AdamOptions, type MomentumOptions, type RmsPropOptions, type SgdOptions } from './directions';
-import { l4Adam, l4Mom, type ConstantHyper, type L4Hyper, type L4Options } from './stepsizes';
+import { l4Adam, l4Mom, l4Muon, type ConstantHyper, type L4Hyper, type L4MuonOptions, type L4Options } from './stepsizes';
 import {
   ademamix,
   ademamixMeta,
@@ -235,6 +235,14 @@ export class L4Mom extends SettingsOptimizer<L4Hyper> {
   }
 }
 
+/** L4 over Muon's direction (orthogonalised momentum on matrices, Adam on vectors) with the paper's L4 defaults. */
+export class L4Muon extends SettingsOptimizer<L4Hyper> {
+  static override className = 'L4Muon';
+  constructor(opts: L4MuonOptions = {}) {
+    super(l4Muon(opts));
+  }
+}
+
 /** Adam (defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-4, the paper's baseline; `epsilonForm: 'tensorflow'` as the paper ran it). */
 export class Adam extends TransformOptimizer<ConstantHyper> {
   static override className = 'L4LabAdam';
@@ -423,6 +431,7 @@ export class AdEMAMix extends PeerOptimizer<AdemamixSettings> {
 for (const cls of [
   L4Adam,
   L4Mom,
+  L4Muon,
   Adam,
   Momentum,
   SGD,

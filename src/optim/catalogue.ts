@@ -19,7 +19,7 @@ import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
 import { COMMON_DIAGNOSTICS, type OptimizerSpec } from './spec';
-import { l4adamMeta, l4momMeta } from './stepsizes/l4.meta';
+import { l4adamMeta, l4momMeta, l4muonMeta } from './stepsizes/l4.meta';
 import { aliGMeta, polyakMeta, spsMaxMeta } from './stepsizes/polyak.meta';
 import { isChoice, type ChoiceSpec, type DiagnosticSpec, type ParamSpec, type SettingSpec, type SettingValue } from '../lib/settings';
 
@@ -29,6 +29,7 @@ export { COMMON_DIAGNOSTICS, RECIPE_OPTIONS, type OptimizerSpec } from './spec';
 const BUILTIN = [
   l4adamMeta,
   l4momMeta,
+  l4muonMeta,
   adamMeta,
   momentumMeta,
   sgdMeta,

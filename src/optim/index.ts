@@ -40,6 +40,7 @@ export {
   DoG,
   L4Adam,
   L4Mom,
+  L4Muon,
   Momentum,
   Prodigy,
   RMSProp,

@@ -29,7 +29,7 @@ export {
   type MomoState,
 } from './momo';
 export { MOMO_DIAGNOSTICS, momoAdamMeta, momoAdamStarMeta, momoMeta, momoStarMeta } from './momo.meta';
-export { muon, newtonSchulz, type MuonSettings, type MuonState } from './muon';
+export { muon, muonDirection, newtonSchulz, type MuonDirectionState, type MuonSettings, type MuonState } from './muon';
 export { muonMeta } from './muon.meta';
 export { scheduleFreePlus, sfPlusBeta, type SfPlusSettings, type SfPlusState } from './scheduleFreePlus';
 export { sfPlusMeta } from './scheduleFreePlus.meta';

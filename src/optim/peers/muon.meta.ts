@@ -25,3 +25,16 @@ export const muonMeta = defineOptimizer({
   switches: { nesterov: true },
   diagnostics: [],
 });
+
+/** The Muon direction's own settings (L4 over Muon), from Muon's: the momentum, Newton–Schulz, the vectors' Adam. */
+export const MUON_DIRECTION = muonMeta.settings.filter((s) => ['momentum', 'nsSteps', 'adamBeta1', 'adamBeta2', 'adamEps'].includes(s.key));
+
+/**
+ * How much the vectors' Adam direction weighs against the matrices' orthogonalised one: Muon steps them at adamLr
+ * and lr, so Muon's own update divided by lr has them at adamLr/lr (3e-4/0.02 at the defaults).
+ */
+export const VECTOR_SCALE = paramSpec('vectorScale', 'vector scale', 'lr_adam/lr', 3e-4 / 0.02, 0, Infinity, {
+  minOpen: false,
+  advanced: true,
+  help: 'the vectors’ Adam direction times this, as Muon weighs them (adamLr/lr)',
+});

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { GradientTransformation, Tensors } from '../types';
+import type { SettingSpec } from '../../lib/settings';
+import { checkAgainst, withDefaults } from '../spec';
+import type { Direction, GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
-import { muonMeta } from './muon.meta';
+import { MUON_DIRECTION, muonMeta, VECTOR_SCALE } from './muon.meta';
 
 export type MuonSettings = PeerSettings<typeof muonMeta>;
 
@@ -86,3 +88,53 @@ export function muon(settings: Partial<MuonSettings> = {}): GradientTransformati
   });
 }
 muon.meta = muonMeta;
+
+export interface MuonDirectionState {
+  /** Per parameter: a matrix's momentum buffer B, a vector's Adam first moment; a vector's second moment (empty for a matrix). */
+  readonly m: Tensors;
+  readonly v: Tensors;
+}
+
+const DIRECTION_SPECS: readonly SettingSpec[] = [...MUON_DIRECTION, VECTOR_SCALE];
+
+/**
+ * Muon's update as a direction, for a stepsize rule to scale (L4 over Muon): v = NS((1 − μ)·g + μ·B)·√max(1, r/c)
+ * on every parameter of two or more dimensions (B ← μ·B + (1 − μ)·g), and vectorScale times Adam's direction
+ * m̂/(√v̂ + ε) on the vectors, so that v is Muon's own update divided by its lr (weight decay left out).
+ */
+export function muonDirection(
+  options: Partial<Record<'momentum' | 'nsSteps' | 'adamBeta1' | 'adamBeta2' | 'adamEps' | 'vectorScale', number>> = {},
+): Direction<MuonDirectionState> {
+  const h = withDefaults('The Muon direction', DIRECTION_SPECS, options) as Record<string, number>;
+  checkAgainst('muon', DIRECTION_SPECS, h);
+  const { momentum, nsSteps, adamBeta1, adamBeta2, adamEps, vectorScale } = h as Record<string, number> & { momentum: number };
+  return {
+    name: 'muon',
+    hyper: { ...h },
+    init: (params) => ({
+      m: params.map((p) => tf.zerosLike(p)),
+      v: params.map((p) => (p.rank >= 2 ? tf.zeros([0]) : tf.zerosLike(p))),
+    }),
+    update: (grads, state, t) => {
+      const m: Tensor[] = [];
+      const v: Tensor[] = [];
+      const dir = grads.map((g, i) => {
+        if (g.rank >= 2) {
+          const B = tf.add(tf.mul(state.m[i]!, momentum), tf.mul(g, 1 - momentum));
+          m.push(B);
+          v.push(state.v[i]!);
+          const mat = asMatrix(tf.add(tf.mul(g, 1 - momentum), tf.mul(B, momentum)));
+          const [r, c] = mat.shape as [number, number];
+          return tf.reshape(tf.mul(newtonSchulz(mat, nsSteps!), Math.sqrt(Math.max(1, r / c))), g.shape);
+        }
+        const mi = tf.add(tf.mul(state.m[i]!, adamBeta1!), tf.mul(g, 1 - adamBeta1!));
+        const vi = tf.add(tf.mul(state.v[i]!, adamBeta2!), tf.mul(tf.square(g), 1 - adamBeta2!));
+        m.push(mi);
+        v.push(vi);
+        const adam = tf.div(tf.div(mi, 1 - Math.pow(adamBeta1!, t)), tf.add(tf.sqrt(tf.div(vi, 1 - Math.pow(adamBeta2!, t))), adamEps!));
+        return tf.mul(adam, vectorScale!);
+      });
+      return { v: dir, vScale: 1, state: { m, v } };
+    },
+  };
+}

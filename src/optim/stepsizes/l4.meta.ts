@@ -1,4 +1,5 @@
 import { defaultsOf, paramSpec, type DiagnosticSpec } from '../../lib/settings';
+import { MUON_DIRECTION, VECTOR_SCALE } from '../peers/muon.meta';
 import { betaSpec, defineOptimizer, epsSpec } from '../spec';
 
 /** L4's settings (Sec. 2.4 and eq. 7), with the paper's defaults. α above 1 overshoots the linearised target (the teaching page shows it). */
@@ -39,5 +40,18 @@ export const l4momMeta = defineOptimizer({
   title: 'L4Mom',
   summary: 'L4 over the bias-corrected momentum EMA (eq. 7).',
   settings: L4_SETTINGS,
+  diagnostics: L4_DIAGNOSTICS,
+});
+
+/**
+ * L4 over Muon: η from L4's rule along Muon's update (per matrix the orthogonalised Nesterov momentum, the vectors'
+ * Adam direction weighted as Muon weighs them). gᵀv, with g L4's gradient EMA and U Muon's momentum, is close to
+ * ⟨U, polar(U)⟩ = ‖U‖_* ≥ 0 while the two averages agree; where they do not, a step with gᵀv ≤ 0 is skipped.
+ */
+export const l4muonMeta = defineOptimizer({
+  id: 'l4muon',
+  title: 'L4Muon',
+  summary: 'L4 over Muon’s direction (orthogonalised momentum on matrices, Adam on vectors), the paper’s L4 defaults.',
+  settings: [...L4_SETTINGS, ...MUON_DIRECTION, VECTOR_SCALE],
   diagnostics: L4_DIAGNOSTICS,
 });

@@ -8,7 +8,8 @@ import { runScalarFormula } from '../kernels/scalarFormula';
 import { checkAgainst, withDefaults } from '../spec';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Direction, Hyper, Tensors } from '../types';
-import { L4_DIAGNOSTICS, L4_SETTINGS, l4adamMeta, l4momMeta } from './l4.meta';
+import { muonDirection } from '../peers/muon';
+import { L4_DIAGNOSTICS, L4_SETTINGS, l4adamMeta, l4momMeta, l4muonMeta } from './l4.meta';
 import { l4StepFormula } from './l4Formula';
 import { withStepsize, type StepsizeRule } from './rule';
 
@@ -114,3 +115,18 @@ export function l4Mom(o: L4Options & RecipeOptions = {}): Transform {
   return l4(emaMomentumDirection({ timescale: s.gradTimescale }), { ...s, weightDecay: o.weightDecay }, 'l4mom');
 }
 l4Mom.meta = l4momMeta;
+
+export type L4MuonOptions = Partial<SettingsOf<typeof l4muonMeta.settings>> & RecipeOptions;
+
+/** L4Muon: L4 over Muon's direction (peers/muon.ts `muonDirection`), the paper's L4 defaults and Muon's. */
+export function l4Muon(o: L4MuonOptions = {}): Transform {
+  const { momentum, nsSteps, adamBeta1, adamBeta2, adamEps, vectorScale, ...rest } = withDefaults(
+    l4muonMeta.title,
+    l4muonMeta.settings,
+    o,
+    ['weightDecay'],
+  );
+  const dir = muonDirection({ momentum, nsSteps, adamBeta1, adamBeta2, adamEps, vectorScale });
+  return l4(dir, { ...rest, weightDecay: o.weightDecay }, 'l4muon');
+}
+l4Muon.meta = l4muonMeta;
