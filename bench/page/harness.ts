@@ -284,6 +284,8 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     // DoG ≤ 1.10, Schedule-Free ≤ 1.05; MoMo, MoMo-Adam, ScheduleFree+, AdEMAMix and Lion ≤ 1.10; Muon reported).
     for (const id of [...PEER_IDS, ...SUCCESSORS])
       pairs.push([() => ours('Adam', adam({ learningRate: 1e-3 })), () => ours(optimizerTitle(id), makeOptimizer(id))]);
+    // L4 over Muon against Muon (goal ≤ 1.03: L4 adds its gradient average, gᵀv and ‖v‖²).
+    pairs.push([() => ours('Muon', makeOptimizer('muon')), () => ours('L4Muon', makeOptimizer('l4muon'))]);
   }
   return pairs;
 }
