@@ -5,7 +5,7 @@ import { diagnosticsOf, optimizerIds, optimizerSpec } from './catalogue';
 import { adamDirection } from './directions';
 import { adam, makeOptimizer } from './index';
 import { withoutMaker } from './recipes';
-import { L4Adam, Prodigy, ScheduleFreeSGD } from './adapter';
+import { L4Adam, Prodigy, ScheduleFreeSGD } from './index';
 import { l4Rule, polyakRule } from './stepsizes';
 import { isChoice, isLive, SettingsError } from '../lib/settings';
 

@@ -28,27 +28,20 @@ export { defineOptimizer, type OptimizerMeta } from './spec';
 export { withWeightDecay } from './weightDecay';
 export { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
 export { decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
+export { Adam, L4Adam, L4Mom, L4Muon, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';
 export {
-  AdEMAMix,
-  Adam,
+  Prodigy,
   DAdaptAdam,
+  DoG,
+  ScheduleFreeAdamW,
+  ScheduleFreeSGD,
   Lion,
+  AdEMAMix,
   MoMo,
   MoMoAdam,
   Muon,
   ScheduleFreePlus,
-  DoG,
-  L4Adam,
-  L4Mom,
-  L4Muon,
-  Momentum,
-  Prodigy,
-  RMSProp,
-  ScheduleFreeAdamW,
-  ScheduleFreeSGD,
-  SGD,
-  TransformOptimizer,
   type ClassSettings,
-} from './adapter';
+} from './peerClasses';
 export * from './catalogue';
 export * from '../lib/settings';

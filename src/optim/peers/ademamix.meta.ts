@@ -1,6 +1,6 @@
 import { paramSpec } from '../../lib/settings';
-import { betaSpec, defineOptimizer, epsSpec } from '../spec';
-import { peerLr, peerWeightDecay } from './common.meta';
+import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { peerWeightDecay } from './common.meta';
 
 const warmup = (key: 'alphaWarmup' | 'beta3Warmup', label: string, help: string) =>
   paramSpec(key, label, label, 1, 0, Infinity, { optional: true, advanced: true, integer: true, log: false, help });
@@ -11,7 +11,7 @@ export const ademamixMeta = defineOptimizer({
   title: 'AdEMAMix',
   summary: 'AdEMAMix (Pagliardini et al. 2024): Adam whose numerator mixes in a slow EMA of the gradients, m̂1 + α·m2, m2 with β3 ≈ 0.9999.',
   settings: [
-    peerLr(1e-3, [1e-6, 0.1]),
+    lrSpec(1e-3, [1e-6, 0.1]),
     betaSpec('beta1', 'β1', 0.9),
     betaSpec('beta2', 'β2', 0.999),
     betaSpec('beta3', 'β3', 0.9999),

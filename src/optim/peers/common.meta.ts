@@ -1,11 +1,9 @@
 import { paramSpec, type DiagnosticSpec } from '../../lib/settings';
-import { lrSpec } from '../spec';
 
 /**
- * The learning-rate-free peers' shared settings as the lab shows them: the rate is `learningRate` as for every
- * optimizer (the classes take the official `lr` and rename it); the others keep their official names.
+ * The peers' shared settings as the lab shows them (their rate is `lrSpec`'s `learningRate`, as every optimizer's;
+ * the classes take the official `lr` and rename it); the others keep their official names.
  */
-export const peerLr = (def: number, slider: readonly [number, number]) => lrSpec(def, slider);
 export const d0Spec = (def: number) =>
   paramSpec('d0', 'initial d', 'd₀', def, 0, Infinity, { advanced: true, help: 'the first distance estimate' });
 export const growthSpec = paramSpec('growthRate', 'growth rate', 'growth', Infinity, 0, Infinity, {

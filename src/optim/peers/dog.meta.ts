@@ -1,6 +1,6 @@
 import { paramSpec } from '../../lib/settings';
-import { defineOptimizer, epsSpec } from '../spec';
-import { peerLr, peerWeightDecay } from './common.meta';
+import { defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { peerWeightDecay } from './common.meta';
 
 /** DoG, with formll/dog's names and defaults. */
 export const dogMeta = defineOptimizer({
@@ -8,7 +8,7 @@ export const dogMeta = defineOptimizer({
   title: 'DoG',
   summary: 'DoG (Ivgi et al. 2023): SGD at η = r̄/√Σ‖g‖², r̄ the largest distance from the start; evaluated at its average.',
   settings: [
-    peerLr(1, [0.01, 10]),
+    lrSpec(1, [0.01, 10]),
     paramSpec('repsRel', 'initial distance (relative)', 'r_ε', 1e-6, 0, Infinity, { advanced: true, help: 'r̄ starts at r_ε·(1 + ‖x₀‖)' }),
     epsSpec(1e-8, 'eps'),
     paramSpec('initEta', 'first step size', 'η₀', 1e-6, 0, Infinity, {

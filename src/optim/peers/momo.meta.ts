@@ -1,6 +1,6 @@
 import { paramSpec, type DiagnosticSpec } from '../../lib/settings';
-import { betaSpec, defineOptimizer, epsSpec } from '../spec';
-import { peerLr, peerWeightDecay } from './common.meta';
+import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { peerWeightDecay } from './common.meta';
 
 /** The loss's lower bound: fixed (MoMo), or the floor of the online estimate (MoMo*, `useFstar`). */
 const lb = paramSpec('lb', 'lower bound', 'f*', 0, -Infinity, Infinity, {
@@ -22,7 +22,7 @@ export const momoMeta = defineOptimizer({
   title: 'MoMo',
   summary:
     'MoMo (Schaipp et al. 2024): SGD-momentum at the Polyak step of a model of averaged past linearisations, τ = min(lr, (f̄ + ⟨d, θ⟩ − ḡ − f*)₊/‖d‖²).',
-  settings: [peerLr(1, [0.01, 100]), betaSpec('beta', 'β', 0.9), lb],
+  settings: [lrSpec(1, [0.01, 100]), betaSpec('beta', 'β', 0.9), lb],
   // Weight decay as the official code: θ ← (θ − τ·d)/(1 + lr·λ).
   classSettings: [peerWeightDecay],
   switches: { biasCorrection: false, useFstar: false },
@@ -34,7 +34,7 @@ export const momoAdamMeta = defineOptimizer({
   id: 'momo-adam',
   title: 'MoMo-Adam',
   summary: 'MoMo-Adam (Schaipp et al. 2024): Adam’s direction at the Polyak step of the averaged model, capped at lr/(1 − β1ⁿ).',
-  settings: [peerLr(0.01, [1e-4, 10]), betaSpec('beta1', 'β1', 0.9), betaSpec('beta2', 'β2', 0.999), epsSpec(1e-8, 'eps'), lb],
+  settings: [lrSpec(0.01, [1e-4, 10]), betaSpec('beta1', 'β1', 0.9), betaSpec('beta2', 'β2', 0.999), epsSpec(1e-8, 'eps'), lb],
   classSettings: [peerWeightDecay],
   // divide: weight decay as θ/(1 + lr·λ) after the step (else θ·(1 − lr·λ) before it).
   switches: { divide: true, useFstar: false },

@@ -1,6 +1,6 @@
 import { paramSpec } from '../../lib/settings';
-import { betaSpec, defineOptimizer, epsSpec } from '../spec';
-import { peerLr, peerWeightDecay } from './common.meta';
+import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { peerWeightDecay } from './common.meta';
 
 /** Muon with its auxiliary AdamW, with KellerJordan/Muon's names and defaults (SingleDeviceMuonWithAuxAdam). */
 export const muonMeta = defineOptimizer({
@@ -9,7 +9,7 @@ export const muonMeta = defineOptimizer({
   summary:
     'Muon (Jordan et al. 2024): Nesterov momentum on every matrix, orthogonalised by five Newton–Schulz steps; AdamW (adamLr) on the vectors.',
   settings: [
-    peerLr(0.02, [1e-4, 1]),
+    lrSpec(0.02, [1e-4, 1]),
     betaSpec('momentum', 'μ', 0.95),
     paramSpec('nsSteps', 'Newton–Schulz steps', 'ns', 5, 1, 100, { minOpen: false, integer: true, log: false, advanced: true }),
     paramSpec('adamLr', 'AdamW learning rate', 'lr_adam', 3e-4, 0, Infinity, { advanced: true, help: 'the vectors’ (biases’) AdamW rate' }),

@@ -1,6 +1,6 @@
 import { paramSpec } from '../../lib/settings';
-import { betaSpec, defineOptimizer, epsSpec } from '../spec';
-import { D_ADAPT_DIAGNOSTICS, d0Spec, growthSpec, peerLr, peerWeightDecay } from './common.meta';
+import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { D_ADAPT_DIAGNOSTICS, d0Spec, growthSpec, peerWeightDecay } from './common.meta';
 
 /** Prodigy, with prodigyopt 1.1's names and defaults. */
 export const prodigyMeta = defineOptimizer({
@@ -8,7 +8,7 @@ export const prodigyMeta = defineOptimizer({
   title: 'Prodigy',
   summary: 'Prodigy (Mishchenko & Defazio 2023): Adam at η = d·lr, d estimated from the distance travelled.',
   settings: [
-    peerLr(1, [0.01, 10]),
+    lrSpec(1, [0.01, 10]),
     betaSpec('beta1', 'β1', 0.9),
     betaSpec('beta2', 'β2', 0.999),
     paramSpec('beta3', 'beta3', 'β3', Math.sqrt(0.999), 0, 1, {

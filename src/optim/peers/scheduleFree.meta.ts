@@ -1,6 +1,6 @@
 import { paramSpec } from '../../lib/settings';
-import { betaSpec, defineOptimizer, epsSpec } from '../spec';
-import { peerLr, peerWeightDecay, warmupSpec } from './common.meta';
+import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { peerWeightDecay, warmupSpec } from './common.meta';
 
 const averaging = [
   paramSpec('r', 'averaging power r', 'r', 0, 0, Infinity, { minOpen: false, log: false, advanced: true }),
@@ -15,7 +15,7 @@ export const sfAdamWMeta = defineOptimizer({
   title: 'Schedule-Free AdamW',
   summary: 'Schedule-Free AdamW (Defazio et al. 2024): trains at y, evaluated at the average x; no schedule.',
   settings: [
-    peerLr(0.0025, [1e-4, 0.1]),
+    lrSpec(0.0025, [1e-4, 0.1]),
     // β > 0: x is recovered from y and z by dividing by β.
     { ...betaSpec('beta1', 'β1', 0.9), minOpen: true },
     betaSpec('beta2', 'β2', 0.999),
@@ -33,7 +33,7 @@ export const sfSgdMeta = defineOptimizer({
   title: 'Schedule-Free SGD',
   summary: 'Schedule-Free SGD (Defazio et al. 2024): trains at y, evaluated at the average x; no schedule.',
   settings: [
-    peerLr(1, [1e-3, 10]),
+    lrSpec(1, [1e-3, 10]),
     paramSpec('momentum', 'momentum', 'β', 0.9, 0, 1, { maxOpen: true, log: false }),
     warmupSpec(0),
     ...averaging,

@@ -1,6 +1,6 @@
 import { paramSpec } from '../../lib/settings';
-import { betaSpec, defineOptimizer, epsSpec } from '../spec';
-import { peerLr, peerWeightDecay } from './common.meta';
+import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
+import { peerWeightDecay } from './common.meta';
 
 const steps = (key: 'cWarmup' | 'sfBeta1AnnealSteps', label: string, help: string) =>
   paramSpec(key, label, label, 0, 0, Infinity, { minOpen: false, log: false, integer: true, advanced: true, help });
@@ -11,7 +11,7 @@ export const sfPlusMeta = defineOptimizer({
   title: 'ScheduleFree+',
   summary: 'ScheduleFree+ (Defazio 2026): Schedule-Free AdamC at a Polyak step, η = lr·(L + β⟨g, z − x⟩)₊ / (√(π/2)·‖g‖₁); evaluated at x.',
   settings: [
-    peerLr(1, [0.01, 10]),
+    lrSpec(1, [0.01, 10]),
     betaSpec('beta1', 'β1', 0.9),
     betaSpec('beta2', 'β2', 0.95),
     { ...betaSpec('sfBeta1', 'β (Schedule-Free)', 0.9), minOpen: true },
