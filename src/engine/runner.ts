@@ -7,6 +7,7 @@ import {
   makeOptimizer,
   optimizerSpec,
   setHyper,
+  skipNonFinite,
   type DiagnosticSpec,
   type Hyper,
   type Transform,
@@ -101,7 +102,7 @@ export class Runner {
     optimizerOptions: Record<string, unknown> = {},
     readonly options: RunnerOptions,
   ) {
-    this.transform = typeof optimizer === 'string' ? makeOptimizer(optimizer, optimizerOptions) : optimizer;
+    this.transform = typeof optimizer === 'string' ? makeOptimizer(optimizer, optimizerOptions) : skipNonFinite(optimizer);
     this.state = this.transform.init(task.params);
     const own = diagnosticsOfTransform(this.transform.config.name, Object.keys(this.state.diagnostics));
     this.diagnostics = options.stepQuality ? [...own, ...STEP_QUALITY_COLUMNS.map((k) => columnSpec(k))] : own;

@@ -6,6 +6,7 @@ interface NamedTensor {
   name: string;
   tensor: Tensor;
 }
+import { skipNonFinite } from './skip';
 import { applyStep, disposeState, setHyper } from './apply';
 import { LossDomainError, StepFlags } from './flags';
 import type { Transform } from './compose';
@@ -35,7 +36,8 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
 
   constructor(transform: Transform) {
     super();
-    this.transform = transform;
+    // A hand-built composition gets the same guard as the catalogue's (a no-op for a finished transform).
+    this.transform = skipNonFinite(transform);
   }
 
   /** The last step's diagnostics, on the device; valid until the next step. Empty before the first step. */

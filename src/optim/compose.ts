@@ -1,4 +1,5 @@
 import { withClipping } from './clipping';
+import { skipNonFinite, withoutSkip } from './skip';
 import type { GradientTransformation, OptState, WeightDecayConfig } from './types';
 import { withWeightDecay } from './weightDecay';
 
@@ -12,10 +13,12 @@ export type Transform = GradientTransformation<OptState>;
 
 /**
  * The options every optimizer takes: gradient clipping first, then weight decay around it (an L2 term is part of
- * the gradient that is clipped, as with TensorFlow's loss-side decay).
+ * the gradient that is clipped, as with TensorFlow's loss-side decay), and outermost the step that skips a
+ * non-finite gradient or loss (`skipNonFinite`). Finishing a finished transform adds its options inside that check.
  */
 export function finish<S extends OptState>(t: GradientTransformation<S>, o: RecipeOptions & { clipNorm?: number }): Transform {
-  const clipped = o.clipNorm === undefined ? t : withClipping(t, o.clipNorm);
+  const inner = withoutSkip(t);
+  const clipped = o.clipNorm === undefined ? inner : withClipping(inner, o.clipNorm);
   const out = o.weightDecay ? withWeightDecay(clipped, o.weightDecay) : clipped;
-  return out as unknown as Transform;
+  return skipNonFinite(out) as unknown as Transform;
 }

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { internalsUsable, type HostBackendView } from './internals';
+
+/**
+ * Whether every value of `tensors` is finite, decided in host memory where the backend keeps its tensors there
+ * (WASM, cpu): one pass over the values in place, summed in float64 (a float32 value is at most 3.4e38 and a sum of
+ * fewer than 2^52 of them cannot overflow a float64, so the sum is finite exactly when every value is; NaN and ±Inf
+ * propagate). About 0.1 ms over the MNIST MLP's 266,610 gradients on WASM. Null on the GPU backends, whose values
+ * would have to be read back: `nonFiniteOnDevice` is their check.
+ */
+export function allFiniteOnHost(tensors: readonly Tensor[]): boolean | null {
+  const name = tf.getBackend();
+  if ((name !== 'wasm' && name !== 'cpu') || !internalsUsable()) return null;
+  const b = tf.backend() as unknown as HostBackendView;
+  for (const t of tensors) {
+    if (t.dtype !== 'float32') return null;
+    const info = { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as TensorInfo;
+    const a = name === 'wasm' ? b.typedArrayFromHeap!(info) : (b.data!.get(t.dataId).values as Float32Array);
+    if (!Number.isFinite(sumOf(a))) return false;
+  }
+  return true;
+}
+
+function sumOf(a: Float32Array): number {
+  const n = a.length;
+  const m = n & ~3;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < m; i += 4) {
+    s0 += a[i]!;
+    s1 += a[i + 1]!;
+    s2 += a[i + 2]!;
+    s3 += a[i + 3]!;
+  }
+  for (let i = m; i < n; i++) s0 += a[i]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * The same check on the device, nothing read back: a bool scalar, true when some value of `tensors` is NaN or ±Inf.
+ * x·0 is 0 for a finite x and NaN otherwise, so Σ sum(x·0) is finite exactly when every x is (a plain sum could
+ * overflow float32 for large finite values).
+ */
+export function nonFiniteOnDevice(tensors: readonly Tensor[]): Scalar {
+  return tf.tidy(() => {
+    const sums = tensors.map((t) => tf.sum(tf.mul(t, tf.scalar(0, t.dtype))));
+    const total = sums.length === 1 ? sums[0]! : tf.addN(sums);
+    return tf.logicalNot(tf.isFinite(total)) as Scalar;
+  });
+}

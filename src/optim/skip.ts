@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import { allFiniteOnHost, nonFiniteOnDevice } from './kernels/allFinite';
+import { readHostScalar } from './kernels/internals';
+import { scaleOrZero } from './kernels/scaleOrZero';
+import { StepFlags } from './flags';
+import type { GradientTransformation, OptState, StepInputs, Tensors } from './types';
+
+/** The diagnostic that counts the steps skipped so far (a device scalar, as every diagnostic). */
+export const SKIPPED_STEPS = 'skippedSteps';
+
+const inners = new WeakMap<object, GradientTransformation<OptState>>();
+
+/**
+ * optax's `apply_if_finite` at the common end of every composition: a step whose gradients hold NaN or ±Inf, or
+ * whose loss (when given) is not finite, changes neither the parameters nor any of the optimizer's state; only the
+ * `skippedSteps` counter advances, and the step reports η = 0, ‖Δθ‖ = 0 and the flag that says why
+ * (`nonFiniteDirection` for the gradients, `nonFiniteLoss` for the loss). So one bad batch leaves a run exactly as
+ * if that batch had not been drawn: moments, L_min, d estimates, averages and the step count (which the bias
+ * corrections and schedules read) stay as they were.
+ *
+ * Where the backend keeps its tensors in host memory (WASM, cpu) the check reads the gradients in place before
+ * the step, and a bad step returns the old state itself: bit for bit, the step count included. On WebGL and WebGPU
+ * nothing is read back per step: the step runs and every state tensor is chosen between old and new on the
+ * device (`select`), so the parameters and the state's tensors are kept exactly, but the host-side step count
+ * (and what is computed from it on the host: bias corrections, Schedule-Free's weights) advances as if the step
+ * had been taken.
+ *
+ * Idempotent: wrapping a wrapped transform returns it; `finish` unwraps before adding clipping and weight decay
+ * and wraps again, so the check is always the outermost layer.
+ */
+export function skipNonFinite<S extends OptState>(inner: GradientTransformation<S>, o: { onDevice?: boolean } = {}): GradientTransformation<S> {
+  if (inners.has(inner)) return inner;
+  const t: GradientTransformation<S> = {
+    ...inner,
+    init(params) {
+      const s = inner.init(params);
+      return { ...s, diagnostics: { ...s.diagnostics, [SKIPPED_STEPS]: tf.scalar(0) } };
+    },
+    update(grads, state, params, inputs) {
+      const skipped = state.diagnostics[SKIPPED_STEPS] ?? tf.scalar(0);
+      const onHost = o.onDevice ? null : hostVerdict(grads, inputs);
+      if (onHost === 0) {
+        const r = inner.update(grads, state, params, inputs);
+        return { updates: r.updates, state: withDiagnostics(r.state, { [SKIPPED_STEPS]: skipped }) };
+      }
+      if (onHost !== null) {
+        return {
+          updates: grads.map((g) => tf.zerosLike(g)),
+          state: withDiagnostics(state, {
+            flags: tf.scalar(onHost),
+            effectiveLr: tf.scalar(0),
+            updateNorm: tf.scalar(0),
+            [SKIPPED_STEPS]: tf.scalar(readHostScalar(skipped)! + 1),
+          }),
+        };
+      }
+      const badGrads = nonFiniteOnDevice(grads);
+      const badLoss = inputs.loss ? tf.logicalNot(tf.isFinite(inputs.loss)) : tf.scalar(false, 'bool');
+      const bad = tf.logicalOr(badGrads, badLoss) as Scalar;
+      const r = inner.update(grads, state, params, inputs);
+      const kept = selectState(bad, state, r.state);
+      const reason = tf.add(tf.where(badGrads, StepFlags.nonFiniteDirection, 0), tf.where(badLoss, StepFlags.nonFiniteLoss, 0));
+      const d = r.state.diagnostics;
+      return {
+        updates: r.updates.map((u) => scaleOrZero(u, tf.where(bad, 0, 1) as Scalar)),
+        state: withDiagnostics(kept, {
+          flags: tf.where(bad, reason, d.flags ?? 0) as Scalar,
+          effectiveLr: tf.where(bad, 0, d.effectiveLr ?? 0) as Scalar,
+          updateNorm: tf.where(bad, 0, d.updateNorm ?? 0) as Scalar,
+          [SKIPPED_STEPS]: tf.add(skipped, tf.cast(bad, 'float32')) as Scalar,
+        }),
+      };
+    },
+  };
+  inners.set(t, inner as unknown as GradientTransformation<OptState>);
+  return t;
+}
+
+/** The transform inside `skipNonFinite`, or the transform itself. */
+export function withoutSkip<S extends OptState>(t: GradientTransformation<S>): GradientTransformation<S> {
+  return (inners.get(t) as GradientTransformation<S> | undefined) ?? t;
+}
+
+/** On a host backend: 0 for a good step, else the flags that say why it is skipped; null elsewhere. */
+function hostVerdict(grads: Tensors, inputs: StepInputs): number | null {
+  const gradsOk = allFiniteOnHost(grads);
+  const lossOk = inputs.loss ? allFiniteOnHost([inputs.loss]) : true;
+  if (gradsOk === null || lossOk === null) return null;
+  return (gradsOk ? 0 : StepFlags.nonFiniteDirection) | (lossOk ? 0 : StepFlags.nonFiniteLoss);
+}
+
+function withDiagnostics<S extends OptState>(s: S, d: Record<string, Scalar>): S {
+  return { ...s, diagnostics: { ...s.diagnostics, ...d } };
+}
+
+/** The state `bad ? old : next`, tensor by tensor (host values are next's: they cannot be chosen on the device). */
+function selectState<S>(bad: Scalar, old: unknown, next: S): S {
+  const pick = (o: unknown, n: unknown): unknown => {
+    if (n instanceof tf.Tensor) {
+      if (!(o instanceof tf.Tensor) || o === n || !tf.util.arraysEqual(o.shape, n.shape) || o.dtype !== n.dtype) return n;
+      return tf.where(n.rank === 0 ? bad : tf.broadcastTo(bad, n.shape), o as Tensor, n);
+    }
+    if (Array.isArray(n)) return n.map((x, i) => pick(Array.isArray(o) ? o[i] : undefined, x));
+    if (n !== null && typeof n === 'object') {
+      const src = o !== null && typeof o === 'object' ? (o as Record<string, unknown>) : {};
+      return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, pick(src[k], v)]));
+    }
+    return n;
+  };
+  return pick(old, next) as S;
+}
