@@ -94,7 +94,7 @@ describe('npm run lab', () => {
       ).code,
     ).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('seed,step,loss,effectiveLr,updateNorm,flags,wallTime,epoch,testAccuracy,testLoss');
+    expect(lines[0]).toBe('seed,step,loss,effectiveLr,updateNorm,flags,skippedSteps,wallTime,epoch,testAccuracy,testLoss');
     expect(lines).toHaveLength(13);
     expect(lines[1]!.split(',')[3]).toBe('0.009999999776482582'); // η = lr, in float32
   });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask, type Task } from '../tasks';
 import { runLoop } from './loop';
 import { Runner } from './runner';
+import { StepFlags } from '../optim';
 import { concatChunks, type TraceChunk } from './trace';
 
 beforeAll(async () => {
@@ -41,7 +42,7 @@ describe('Runner', () => {
 
   it('a trace has the columns its optimizer declares: baselines have no L4 columns, L4 has its own', async () => {
     const { runner, trace } = await train('regression', { kappa: 1e5 }, 'adam', { learningRate: 1e-3 }, 5);
-    expect(Object.keys(trace.columns)).toEqual(['step', 'loss', 'effectiveLr', 'updateNorm', 'flags', 'wallTime']);
+    expect(Object.keys(trace.columns)).toEqual(['step', 'loss', 'effectiveLr', 'updateNorm', 'flags', 'skippedSteps', 'wallTime']);
     expect(trace.columns.lossMin).toBeUndefined();
     expect(trace.columns.effectiveLr![0]).toBeCloseTo(1e-3, 7);
     runner.dispose();
@@ -53,6 +54,7 @@ describe('Runner', () => {
       'effectiveLr',
       'updateNorm',
       'flags',
+      'skippedSteps',
       'uncappedLr',
       'capped',
       'gDotV',
@@ -64,16 +66,61 @@ describe('Runner', () => {
     p.runner.dispose();
   });
 
-  it('a diverging run ends as diverged at the first non-finite loss', async () => {
+  it('a diverging run skips its non-finite steps and ends as diverged after 50 of them in a row, at the first', async () => {
     const before = tf.memory().numTensors;
-    const { runner, trace } = await train('regression', {}, 'sgd', { learningRate: 1 }, 100);
+    const { runner, trace } = await train('regression', {}, 'sgd', { learningRate: 1 }, 200);
     expect(runner.status).toBe('diverged');
-    expect(runner.divergedAt).not.toBeNull();
-    expect(runner.divergedAt!).toBeLessThan(30);
-    expect(trace.length).toBe(runner.divergedAt! + 1);
-    expect(Number.isFinite(trace.columns.loss[trace.length - 1]!)).toBe(false);
-    expect(Number.isFinite(trace.columns.loss[trace.length - 2]!)).toBe(true);
+    const at = runner.divergedAt!;
+    expect(at).toBeLessThan(30);
+    expect(trace.length).toBe(at + 50);
+    const loss = trace.columns.loss;
+    const skipped = trace.columns.skippedSteps!;
+    expect(Number.isFinite(loss[at - 1]!)).toBe(true);
+    expect(Number.isFinite(loss[at]!)).toBe(false);
+    expect(skipped[at - 1]).toBe(0);
+    expect(Array.from(skipped.subarray(at))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(runner.divergedReason).toMatch(
+      new RegExp(`^50 steps in a row were skipped from step ${at} on \\(non-finite loss: (NaN|Infinity)\\)`),
+    );
     runner.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a few bad batches are skipped and counted, and the run goes on; the streak that ends a run is a setting', async () => {
+    const before = tf.memory().numTensors;
+    const spoilt = (bad: (k: number) => boolean) => {
+      const task = createTask('regression', { kappa: 10 }, 1);
+      const batchLoss = task.batchLoss.bind(task);
+      task.batchLoss = (k) => (bad(k) ? () => tf.mul(batchLoss(k)(), NaN) as tf.Scalar : batchLoss(k));
+      return task;
+    };
+    const a = new Runner(
+      spoilt((k) => k === 5 || k === 6 || k === 12),
+      'l4adam',
+      {},
+      { steps: 30 },
+    );
+    const chunks: TraceChunk[] = [];
+    expect(await runLoop(a, { onChunk: (c) => chunks.push(c), flushMs: 0 })).toBe('done');
+    const trace = concatChunks(chunks);
+    expect(trace.length).toBe(30);
+    const skipped = Array.from(trace.columns.skippedSteps!);
+    expect(skipped.slice(4, 14)).toEqual([0, 1, 2, 2, 2, 2, 2, 2, 3, 3]);
+    expect(skipped[29]).toBe(3);
+    expect(trace.columns.flags![5]).toBe(StepFlags.nonFiniteLoss | StepFlags.nonFiniteDirection);
+    expect(trace.columns.effectiveLr![5]).toBe(0);
+    expect(trace.columns.loss[29]!).toBeLessThan(trace.columns.loss[0]!);
+    a.dispose();
+    const b = new Runner(
+      spoilt((k) => k >= 4),
+      'adam',
+      {},
+      { steps: 30, maxConsecutiveSkips: 3 },
+    );
+    expect(await runLoop(b, { flushMs: 0 })).toBe('diverged');
+    expect(b.divergedAt).toBe(4);
+    expect(b.flushedStep).toBe(7);
+    b.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -8,6 +8,7 @@ import {
   optimizerSpec,
   setHyper,
   skipNonFinite,
+  SKIPPED_STEPS,
   type DiagnosticSpec,
   type Hyper,
   type Transform,
@@ -41,7 +42,15 @@ export interface RunnerOptions {
    * extra forward pass per step; off by default.
    */
   readonly stepQuality?: boolean;
+  /**
+   * A run whose optimizer skips this many steps in a row (non-finite gradients or loss: optim/skip.ts) stops as
+   * diverged, its reason said. Default 50; the steps of the streak stay in the trace.
+   */
+  readonly maxConsecutiveSkips?: number;
 }
+
+/** The default of `RunnerOptions.maxConsecutiveSkips`. */
+export const MAX_CONSECUTIVE_SKIPS = 50;
 
 /**
  * The step-quality columns (`RunnerOptions.stepQuality`). The ratio is 1 for a step small enough to be linear, ½ for
@@ -78,7 +87,14 @@ export class Runner {
   step = 0;
   /** Steps whose values have been read back. */
   flushedStep = 0;
+  /** The first step of the streak of skipped steps that ended the run, or null. */
   divergedAt: number | null = null;
+  /** Why the run diverged, in words, or null. */
+  divergedReason: string | null = null;
+  /** Steps skipped so far, as the last step read back counts them (null: not known since a restore). */
+  private skipTotal: number | null = 0;
+  /** The current streak of skipped steps. */
+  private streak = 0;
   private state: OptState;
   /** The diagnostics this run records, one trace column each, as its optimizer declares them (optim/catalogue.ts). */
   readonly diagnostics: readonly DiagnosticSpec[];
@@ -205,14 +221,7 @@ export class Runner {
     }
     const dw = 1 + this.diagNames.length;
     const width = dw + this.thetaDim;
-    let n = rows.length;
-    for (let i = 0; i < rows.length; i++) {
-      if (!Number.isFinite(values[i * width]!)) {
-        n = i + 1;
-        this.divergedAt = this.flushedStep + i;
-        break;
-      }
-    }
+    const n = this.endOfRun(values, width, rows.length);
     const chunk = allocChunk(n, this.diagNames);
     const c = chunk.columns;
     for (let i = 0; i < n; i++) {
@@ -235,6 +244,36 @@ export class Runner {
     this.events = [];
     this.evals = [];
     return chunk;
+  }
+
+  /**
+   * How many of the `rows` read back count: all of them, or up to the step at which the run diverged. A step is
+   * skipped when the optimizer's `skippedSteps` counter rises; `maxConsecutiveSkips` of them in a row end the run
+   * at the first of them. Without the counter (a state restored from before it existed) a non-finite loss ends it.
+   */
+  private endOfRun(values: Float32Array, width: number, rows: number): number {
+    const col = this.diagNames.indexOf(SKIPPED_STEPS);
+    const max = this.options.maxConsecutiveSkips ?? MAX_CONSECUTIVE_SKIPS;
+    for (let i = 0; i < rows; i++) {
+      const loss = values[i * width]!;
+      if (col < 0) {
+        if (Number.isFinite(loss)) continue;
+        this.divergedAt = this.flushedStep + i;
+        this.divergedReason = `the loss was ${loss} at step ${this.divergedAt}`;
+        return i + 1;
+      }
+      const total = values[i * width + 1 + col]!;
+      this.streak = this.skipTotal !== null && total > this.skipTotal ? this.streak + 1 : 0;
+      this.skipTotal = total;
+      if (this.streak >= max) {
+        this.divergedAt = this.flushedStep + i + 1 - this.streak;
+        this.divergedReason =
+          `${this.streak} steps in a row were skipped from step ${this.divergedAt} on ` +
+          `(non-finite ${Number.isFinite(loss) ? 'gradients' : `loss: ${loss}`}); the parameters are those before step ${this.divergedAt}`;
+        return i + 1;
+      }
+    }
+    return rows;
   }
 
   /** Changes hyperparameters from the next step on (validated) and records the change in the trace. */
@@ -282,6 +321,8 @@ export class Runner {
     this.state = restored;
     this.step = cp.step;
     this.flushedStep = cp.step;
+    this.streak = 0;
+    this.skipTotal = null;
   }
 
   dispose(): void {

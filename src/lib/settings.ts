@@ -66,6 +66,8 @@ export interface DiagnosticSpec {
   readonly companionOf?: string;
   /** False for bookkeeping that is exported but not charted (the flags). */
   readonly plot?: boolean;
+  /** Charted only once some run's value is not zero (the count of skipped steps). */
+  readonly whenNonZero?: boolean;
 }
 
 /** A numeric setting: log-scaled, open below and closed above unless `o` says otherwise. Its key's type is kept (`SettingsOf`). */

@@ -27,7 +27,9 @@ async function contents(value: unknown, path = ''): Promise<[string, unknown][]>
   if (Array.isArray(value)) return (await Promise.all(value.map((v, i) => contents(v, `${path}[${i}]`)))).flat();
   if (value !== null && typeof value === 'object') {
     const out: [string, unknown][] = [];
-    for (const k of Object.keys(value).sort()) if (path !== '.diagnostics' || k !== SKIPPED_STEPS) out.push(...(await contents((value as Record<string, unknown>)[k], `${path}.${k}`)));
+    for (const k of Object.keys(value).sort())
+      if (path !== '.diagnostics' || k !== SKIPPED_STEPS)
+        out.push(...(await contents((value as Record<string, unknown>)[k], `${path}.${k}`)));
     return out;
   }
   return [[path, value]];

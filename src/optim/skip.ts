@@ -29,7 +29,10 @@ const inners = new WeakMap<object, GradientTransformation<OptState>>();
  * Idempotent: wrapping a wrapped transform returns it; `finish` unwraps before adding clipping and weight decay
  * and wraps again, so the check is always the outermost layer.
  */
-export function skipNonFinite<S extends OptState>(inner: GradientTransformation<S>, o: { onDevice?: boolean } = {}): GradientTransformation<S> {
+export function skipNonFinite<S extends OptState>(
+  inner: GradientTransformation<S>,
+  o: { onDevice?: boolean } = {},
+): GradientTransformation<S> {
   if (inners.has(inner)) return inner;
   const t: GradientTransformation<S> = {
     ...inner,
@@ -51,7 +54,7 @@ export function skipNonFinite<S extends OptState>(inner: GradientTransformation<
             flags: tf.scalar(onHost),
             effectiveLr: tf.scalar(0),
             updateNorm: tf.scalar(0),
-            [SKIPPED_STEPS]: tf.scalar(readHostScalar(skipped)! + 1),
+            [SKIPPED_STEPS]: tf.scalar((readHostScalar(skipped) ?? (skipped.dataSync()[0] as number)) + 1),
           }),
         };
       }

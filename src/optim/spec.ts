@@ -77,6 +77,13 @@ export const COMMON_DIAGNOSTICS: readonly DiagnosticSpec[] = [
   { key: 'effectiveLr', label: 'Effective learning rate η', symbol: 'η', log: true },
   { key: 'updateNorm', label: 'Step length ‖Δθ‖', symbol: '‖Δθ‖', log: true },
   { key: 'flags', label: 'Flags of skipped steps', symbol: 'flags', log: false, plot: false },
+  {
+    key: 'skippedSteps',
+    label: 'Skipped steps (non-finite gradients or loss), so far',
+    symbol: 'skipped',
+    log: false,
+    whenNonZero: true,
+  },
 ];
 
 /** The learning rate, as every optimizer names it (the CLI's `--lr`, the tuning grid, live changes). */

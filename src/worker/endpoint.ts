@@ -149,7 +149,7 @@ class ActiveRun {
       status,
       step: r?.flushedStep ?? 0,
       divergedAt: r?.divergedAt ?? null,
-      ...(reason !== undefined ? { reason } : {}),
+      ...(reason !== undefined ? { reason } : status === 'diverged' && r?.divergedReason ? { reason: r.divergedReason } : {}),
     });
   }
 }

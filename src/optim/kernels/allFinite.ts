@@ -11,18 +11,24 @@ import { internalsUsable, type HostBackendView } from './internals';
  */
 export function allFiniteOnHost(tensors: readonly Tensor[]): boolean | null {
   const name = tf.getBackend();
-  if ((name !== 'wasm' && name !== 'cpu') || !internalsUsable()) return null;
+  if (name !== 'wasm' && name !== 'cpu') return null;
+  const inPlace = internalsUsable();
   const b = tf.backend() as unknown as HostBackendView;
   for (const t of tensors) {
-    if (t.dtype !== 'float32') return null;
     const info = { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as TensorInfo;
-    const a = name === 'wasm' ? b.typedArrayFromHeap!(info) : (b.data!.get(t.dataId).values as Float32Array);
+    // With another tfjs-core than the one the views were written for, a copy (synchronous here: no device).
+    const a =
+      !inPlace || t.dtype !== 'float32'
+        ? (t.dataSync() as ArrayLike<number>)
+        : name === 'wasm'
+          ? b.typedArrayFromHeap!(info)
+          : (b.data!.get(t.dataId).values as Float32Array);
     if (!Number.isFinite(sumOf(a))) return false;
   }
   return true;
 }
 
-function sumOf(a: Float32Array): number {
+function sumOf(a: ArrayLike<number>): number {
   const n = a.length;
   const m = n & ~3;
   let s0 = 0;

