@@ -46,7 +46,13 @@ async function main(argv: string[]): Promise<number> {
             : `, test accuracy ${pct(e.testAccuracy)}`;
       process.stdout.write(
         `seed ${r.seed}: ${r.status === 'diverged' ? `diverged at step ${r.divergedAt}` : r.status} after ${r.steps} steps` +
-          `, last loss ${last?.toPrecision(5)}${acc} (${r.seconds.toFixed(1)} s)\n`,
+          `, last loss ${last?.toPrecision(5)}${acc} (${r.seconds.toFixed(1)} s)` +
+          (r.divergedReason
+            ? `\n  ${r.divergedReason}`
+            : r.skippedSteps > 0
+              ? `; ${r.skippedSteps} step(s) skipped (non-finite gradients or loss)`
+              : '') +
+          '\n',
       );
     }
     if (out) {

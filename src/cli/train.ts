@@ -27,6 +27,10 @@ export interface RunResult {
   readonly seed: number;
   readonly status: RunStatus;
   readonly divergedAt: number | null;
+  /** Why the run diverged, in words (the streak of skipped steps), or null. */
+  readonly divergedReason: string | null;
+  /** Steps skipped for a non-finite gradient or loss (each left the run as it was). */
+  readonly skippedSteps: number;
   readonly steps: number;
   /** The task's steps per epoch (1 for tasks without epochs). */
   readonly stepsPerEpoch: number;
@@ -108,6 +112,8 @@ export async function train(spec: TrainSpec, progress?: Progress): Promise<RunRe
         seed,
         status: runner.status,
         divergedAt: runner.divergedAt,
+        divergedReason: runner.divergedReason,
+        skippedSteps: trace.length > 0 ? (trace.columns.skippedSteps?.[trace.length - 1] ?? 0) : 0,
         steps: trace.length,
         stepsPerEpoch: task.stepsPerEpoch,
         trace,
@@ -132,6 +138,8 @@ export function toJson(spec: TrainSpec, results: RunResult[], meta: Record<strin
         seed: r.seed,
         status: r.status,
         divergedAt: r.divergedAt,
+        ...(r.divergedReason ? { divergedReason: r.divergedReason } : {}),
+        skippedSteps: r.skippedSteps,
         stepsPerEpoch: r.stepsPerEpoch,
         seconds: r.seconds,
         trace: Object.fromEntries(

@@ -32,6 +32,8 @@ interface BundleRun {
   adapter: string | null;
   status: string;
   divergedAt: number | null;
+  /** Why the run diverged or failed, in words (absent in bundles written before it was recorded). */
+  reason?: string | null;
   stepsPerEpoch: number;
   trace: Record<string, (number | null)[]>;
   evals: EvalPoint[];
@@ -64,6 +66,7 @@ export function makeBundle(
       adapter: r.adapter,
       status: r.status,
       divergedAt: r.divergedAt,
+      reason: r.reason,
       stepsPerEpoch: r.stepsPerEpoch,
       trace: t
         ? Object.fromEntries(Object.entries(t.columns).map(([c, v]) => [c, Array.from(v, (x) => (Number.isFinite(x) ? x : null))]))
@@ -165,7 +168,7 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         testAccuracy: lastEval?.testAccuracy ?? null,
         testLoss: lastEval?.testLoss ?? null,
         divergedAt: typeof r.divergedAt === 'number' ? r.divergedAt : null,
-        reason: null,
+        reason: str(r.reason),
         hyper: {},
         resumableFrom: null,
         ...(r.branch &&

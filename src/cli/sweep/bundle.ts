@@ -18,6 +18,7 @@ export interface RunDocument {
   readonly runs: readonly {
     readonly status: string;
     readonly divergedAt: number | null;
+    readonly divergedReason?: string;
     readonly stepsPerEpoch?: number;
     readonly trace: Record<string, (number | null)[]>;
     readonly testMetrics: unknown[];
@@ -72,6 +73,7 @@ export function writeSweepBundles(
           adapter: null,
           status: res.status,
           divergedAt: res.divergedAt,
+          reason: res.divergedReason ?? null,
           stepsPerEpoch: res.stepsPerEpoch ?? 1,
           trace: Object.fromEntries(Object.entries(res.trace).map(([c, v]) => [c, keep.map((i) => v[i] ?? null)])),
           evals: res.testMetrics,

@@ -83,6 +83,12 @@ export function RunTable() {
                 <td>{r.seed}</td>
                 <td data-testid={`runs.${id}.status`}>
                   {statusText(r)}
+                  {r.status === 'diverged' && r.reason && (
+                    <small className="why" data-testid={`runs.${id}.reason`}>
+                      {' '}
+                      ({r.reason})
+                    </small>
+                  )}
                   {r.status === 'interrupted' && r.resumableFrom !== null && (
                     <>
                       {' '}
