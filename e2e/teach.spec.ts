@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 interface TeachSnapshot {
   x: number;
   steps: number;
+  skipped: number;
   settings: { alpha: number; rule: string };
   step: { next: number; eta: number; fullStep: number | null; target: number | null };
   hidden: string[];
@@ -57,6 +58,15 @@ test('a demonstration runs and shows its result', async ({ page }) => {
   expect((await snap(page)).steps).toBe(30);
   await page.getByRole('button', { name: 'A wrong f* for Polyak' }).click();
   await expect(page.getByTestId('demo.wrong-fstar.result')).toContainText('stuck where L = 0.5');
+  // A bad batch: the NaN step is skipped and counted, and the run ends where the good steps alone end.
+  await page.getByRole('button', { name: 'A bad batch' }).click();
+  await expect(page.getByTestId('demo.bad-batch.result')).toContainText('with 1 step skipped');
+  await expect(page.getByTestId('demo.bad-batch.result')).toContainText('(identical)');
+  await expect(page.getByTestId('numbers.skippedSteps')).toHaveText('Skipped steps: 1 (the batch of step 11 is bad)');
+  const bad = await snap(page);
+  expect(bad.steps).toBe(30);
+  expect(bad.skipped).toBe(1);
+  expect(Number.isFinite(bad.x)).toBe(true);
   expect(errors).toEqual([]);
 });
 

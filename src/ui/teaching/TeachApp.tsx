@@ -45,12 +45,18 @@ export function TeachApp() {
               No step: {step.skipped}.
             </p>
           )}
+          {(st.skipped > 0 || settings.badStep !== null) && (
+            <p data-testid="numbers.skippedSteps">
+              Skipped steps: {st.skipped}
+              {settings.badStep !== null && ` (the batch of step ${settings.badStep + 1} is bad)`}
+            </p>
+          )}
           {!hidden('formula') && <StepFormula settings={settings} step={step} />}
         </div>
       </div>
       <TeachControls
         settings={settings}
-        steps={st.history.length}
+        steps={st.taken}
         hidden={hidden}
         restart={(s) => setSt(initialState(s, x))}
         set={set}

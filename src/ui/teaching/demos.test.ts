@@ -7,8 +7,8 @@ const result = (id: string) =>
     .join('\n');
 
 describe('one-click demonstrations', () => {
-  it('there are six, each with a two-sentence explanation', () => {
-    expect(DEMOS.map((d) => d.id)).toEqual(['scale', 'shift', 'wrong-fstar', 'noise', 'alpha-large', 'new-best']);
+  it('there are seven, each with a two-sentence explanation', () => {
+    expect(DEMOS.map((d) => d.id)).toEqual(['scale', 'shift', 'wrong-fstar', 'noise', 'alpha-large', 'bad-batch', 'new-best']);
     for (const d of DEMOS) expect(d.explanation.split(/(?<=\.)\s+(?=[A-Z])/).length).toBe(2);
   });
   it('scaling: L4 lands on the same x for L and 25·L; SGD diverges on 25·L', () => {
@@ -23,6 +23,16 @@ describe('one-click demonstrations', () => {
   it('noise: the lower α ends lower', () => {
     const [hi, lo] = [...result('noise').matchAll(/→ ([\d.]+(?:e-?\d+)?)/g)].map((m) => Number(m[1]));
     expect(lo!).toBeLessThan(hi! / 3);
+  });
+  it('a bad batch: skipped and counted, the run ends where the 29 good steps end', () => {
+    const r = result('bad-batch');
+    const [x, without] = [...r.matchAll(/: (-?[\d.e-]+),? /g)].map((m) => Number(m[1]));
+    expect(r).toMatch(/with 1 step skipped/);
+    expect(r).toMatch(/\(identical\)/);
+    expect(x).toBe(without);
+    expect(x!).toBeGreaterThan(0);
+    expect(x!).toBeLessThan(2);
+    expect(r).toMatch(/x − η·NaN = NaN/);
   });
   it('α = 30 diverges, α = 0.15 does not; the new best batch has η = 0 at γ = 1', () => {
     expect(result('alpha-large')).toMatch(/α = 0.15 → [\d.]+; α = 10 → [\d.e-]+; α = 30 → diverged/);

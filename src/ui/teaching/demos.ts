@@ -19,6 +19,9 @@ const last = (s: Step1dSettings, x0: number, n: number) => {
 
 const L4 = { ...DEFAULT_1D, rule: 'l4' as const, alpha: 0.3 };
 
+/** The points of a run, as numbers for a comparison. */
+const path = (s: Step1dSettings, x0: number, n: number) => run1d(s, x0, n).map((p) => p.next);
+
 export const DEMOS: Demo[] = [
   {
     id: 'scale',
@@ -85,6 +88,26 @@ export const DEMOS: Demo[] = [
     run() {
       return [
         `x after 40 steps: α = 0.15 → ${fmt(last({ ...L4, alpha: 0.15 }, 2, 40))}; α = 10 → ${fmt(last({ ...L4, alpha: 10 }, 2, 40))}; α = 30 → ${fmt(last({ ...L4, alpha: 30 }, 2, 40))}.`,
+      ];
+    },
+  },
+  {
+    id: 'bad-batch',
+    title: 'A bad batch',
+    explanation:
+      'One batch in the middle of a run has a NaN loss and gradient, as a corrupt example or an overflow gives. The step is skipped and counted, so the run ends exactly where the same run without that batch ends, while a step taken with it writes NaN into x for good.',
+    show: { settings: { ...L4, badStep: 10 }, x0: 2, steps: 30 },
+    run() {
+      const withBad = run1d({ ...L4, badStep: 10 }, 2, 30);
+      // The run without that batch: the 29 good steps alone.
+      const without = run1d(L4, 2, 29).at(-1)!.next;
+      const skipped = withBad.filter((p) => p.skipped !== null).length;
+      const x = withBad.at(-1)!.next;
+      const lost = path({ ...L4, badStep: null }, 2, 10).at(-1)! - 0.3 * NaN;
+      return [
+        `x after 30 steps, the batch of step 11 bad: ${x.toPrecision(6)}, with ${skipped} step skipped.`,
+        `x after the 29 good steps alone: ${without.toPrecision(6)} (${Object.is(x, without) ? 'identical' : 'different'}).`,
+        `Had the step been taken, x − η·NaN = ${lost}, and every later point NaN too.`,
       ];
     },
   },

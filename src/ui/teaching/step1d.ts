@@ -49,6 +49,8 @@ export interface Step1dSettings {
   readonly shift: number;
   /** Minibatch-like noise: each step evaluates f at x + noise·ξ, ξ ~ N(0, 1). */
   readonly noise: number;
+  /** "A bad batch": the step of this index (0-based) sees a NaN loss and gradient, and is skipped; null: none. */
+  readonly badStep: number | null;
 }
 
 export const DEFAULT_1D: Step1dSettings = {
@@ -64,6 +66,7 @@ export const DEFAULT_1D: Step1dSettings = {
   scale: 1,
   shift: 0,
   noise: 0,
+  badStep: null,
 };
 
 /** What one step does, with every number the page shows. */
@@ -97,11 +100,32 @@ export function lossAt(s: Step1dSettings, x: number, xi = 0): { loss: number; g:
   return { loss: s.scale * fn.f(x + xi, s.a) + s.shift, g: s.scale * fn.df(x + xi, s.a) };
 }
 
+/** Why a bad batch's step is skipped, as the page says it. */
+export const BAD_BATCH = 'this batch’s loss and gradient are NaN, so the step is skipped: x and L_min stay as they were';
+
 /**
  * One step from x. `lossMin` is L4's state before the step (+∞ before the first): the first step sets it
- * to γ0·L, later steps to min(L_min, L); the step aims at γ·L_min; then L_min ← (1 + 1/τ)·L_min.
+ * to γ0·L, later steps to min(L_min, L); the step aims at γ·L_min; then L_min ← (1 + 1/τ)·L_min. A `bad` step
+ * (a batch whose loss and gradient are NaN) is skipped as the library skips it (optim/skip.ts): nothing changes.
  */
-export function step1d(s: Step1dSettings, x: number, lossMin: number, xi = 0): Step1d {
+export function step1d(s: Step1dSettings, x: number, lossMin: number, xi = 0, bad = false): Step1d {
+  if (bad) {
+    const kept = Number.isFinite(lossMin) ? lossMin : null;
+    return {
+      x,
+      loss: NaN,
+      g: NaN,
+      target: null,
+      numerator: null,
+      gDotV: NaN,
+      eta: 0,
+      next: x,
+      fullStep: null,
+      lossMinUsed: kept,
+      lossMinAfter: s.rule === 'sgd' ? null : lossMin,
+      skipped: BAD_BATCH,
+    };
+  }
   const { loss, g } = lossAt(s, x, xi);
   const gDotV = g * g;
   if (s.rule === 'sgd') {
@@ -177,7 +201,9 @@ export function run1d(s: Step1dSettings, x0: number, n: number, lossMin0 = Infin
   let x = x0;
   let lossMin = lossMin0;
   for (let i = 0; i < n; i++) {
-    const st = step1d(s, x, lossMin, s.noise > 0 ? s.noise * rng.normal() : 0);
+    // The noise is drawn for every step, a bad one too, so that the other steps see the same batches.
+    const xi = s.noise > 0 ? s.noise * rng.normal() : 0;
+    const st = step1d(s, x, lossMin, xi, s.badStep === i);
     out.push(st);
     x = st.next;
     if (st.lossMinAfter !== null) lossMin = st.lossMinAfter;
