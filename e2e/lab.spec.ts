@@ -129,7 +129,12 @@ test('a diverging run shows "diverged at step k" while the other run goes on', a
   await lab.waitStatus('b.1', 'diverged');
   await lab.waitStatus('a.1', 'done');
   const b = (await lab.run('b.1'))!;
-  await expect(page.getByTestId('runs.b.1.status')).toHaveText(`diverged at step ${b.divergedAt}`);
+  await expect(page.getByTestId('runs.b.1.status')).toContainText(`diverged at step ${b.divergedAt}`);
+  // It stopped after 50 skipped steps in a row, and says so; the count is a column and, now not zero, a chart.
+  await expect(page.getByTestId('runs.b.1.reason')).toContainText(`50 steps in a row were skipped from step ${b.divergedAt} on`);
+  await expect(page.getByTestId('runs.b.1.skippedSteps')).toHaveText('50');
+  await expect(page.getByTestId('runs.a.1.skippedSteps')).toHaveText('0');
+  await expect(page.getByTestId('chart.skippedSteps')).toBeVisible();
   expect((await lab.run('a.1'))!.step).toBe(200);
   expect(lab.realErrors()).toEqual([]);
 });

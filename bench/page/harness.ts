@@ -6,7 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../../src/lib/rng';
-import { adam, applyStep, disposeState, l4Adam, l4Mom, makeOptimizer, momentum, optimizerTitle, type Transform } from '../../src/optim';
+import {
+  adam,
+  applyStep,
+  disposeState,
+  l4Adam,
+  l4Mom,
+  makeOptimizer,
+  momentum,
+  optimizerTitle,
+  withoutSkip,
+  type Transform,
+} from '../../src/optim';
 import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../../src/tasks/dnc';
 import { repeatCopyBatch } from '../../src/tasks/repeatCopy';
 import { stepQualityOf } from '../../src/engine/runner';
@@ -277,6 +288,11 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     pairs.push([
       () => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)),
       () => ours('Adam (ours)', adam({ learningRate: 1e-3 })),
+    ]);
+    // The skipped-step guard's cost (optim/skip.ts): Adam as every optimizer now runs, against Adam without it.
+    pairs.push([
+      () => ours('Adam without the guard', withoutSkip(adam({ learningRate: 1e-3 }))),
+      () => ours('Adam + skip guard', adam({ learningRate: 1e-3 })),
     ]);
     // The step-quality option's cost: one more forward pass and −gᵀΔθ per step.
     pairs.push([() => ours('L4Adam', l4Adam()), () => ours('L4Adam + step quality', l4Adam(), 'mlp', { stepQuality: true })]);
