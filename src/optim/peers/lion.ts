@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar } from '@tensorflow/tfjs-core';
-import { sumSquares } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { lionMeta } from './lion.meta';
@@ -32,9 +30,9 @@ export function lion(settings: Partial<LionSettings> = {}): GradientTransformati
         return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
       });
       const lr = tf.scalar(h.learningRate);
-      // sign() turns an infinite gradient into ±1: 0·‖g‖² carries a non-finite gradient into ‖u‖², so the step is skipped.
-      const uNormSq = tf.add(sumSquares(u), tf.mul(sumSquares(grads), 0)) as Scalar;
-      const end = guardedUpdate(u, lr, lr, tf.scalar(0), uNormSq);
+      // sign() turns an infinite gradient into ±1, so ‖u‖² would not see it: the skip around every optimizer
+      // (optim/skip.ts) takes such a step out before it gets here.
+      const end = guardedUpdate(u, lr, lr, tf.scalar(0));
       return {
         updates: end.updates,
         state: {
