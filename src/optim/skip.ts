@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { allFiniteOnHost, nonFiniteOnDevice } from './kernels/allFinite';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { allFiniteOnHost } from './kernels/allFinite';
 import { readHostScalar } from './kernels/internals';
+import { keepWhere } from './kernels/keepWhere';
+import { runScalarFormula, type ScalarFormula } from './kernels/scalarFormula';
 import { scaleOrZero } from './kernels/scaleOrZero';
+import { sumAbs } from './tensors';
 import { StepFlags } from './flags';
 import type { GradientTransformation, OptState, StepInputs, Tensors } from './types';
 
@@ -58,21 +61,24 @@ export function skipNonFinite<S extends OptState>(
           }),
         };
       }
-      const badGrads = nonFiniteOnDevice(grads);
-      const badLoss = inputs.loss ? tf.logicalNot(tf.isFinite(inputs.loss)) : tf.scalar(false, 'bool');
-      const bad = tf.logicalOr(badGrads, badLoss) as Scalar;
       const r = inner.update(grads, state, params, inputs);
-      const kept = selectState(bad, state, r.state);
-      const reason = tf.add(tf.where(badGrads, StepFlags.nonFiniteDirection, 0), tf.where(badLoss, StepFlags.nonFiniteLoss, 0));
       const d = r.state.diagnostics;
+      const zero = tf.scalar(0);
+      const end = runScalarFormula(SKIP_END, {
+        gradsL1: sumAbs(grads),
+        loss: inputs.loss ?? zero,
+        flags: d.flags ?? zero,
+        eta: d.effectiveLr ?? zero,
+        norm: d.updateNorm ?? zero,
+        skipped,
+      });
+      const { keep, take, ...reported } = end;
+      // The diagnostics the skip reports itself are not chosen between old and new (a scalar select is three
+      // WebGL programs).
+      const own = Object.fromEntries(Object.entries(d).filter(([k]) => !(k in reported)));
       return {
-        updates: r.updates.map((u) => scaleOrZero(u, tf.where(bad, 0, 1) as Scalar)),
-        state: withDiagnostics(kept, {
-          flags: tf.where(bad, reason, d.flags ?? 0) as Scalar,
-          effectiveLr: tf.where(bad, 0, d.effectiveLr ?? 0) as Scalar,
-          updateNorm: tf.where(bad, 0, d.updateNorm ?? 0) as Scalar,
-          [SKIPPED_STEPS]: tf.add(skipped, tf.cast(bad, 'float32')) as Scalar,
-        }),
+        updates: r.updates.map((u) => scaleOrZero(u, take)),
+        state: withDiagnostics(selectState(keep, state, { ...r.state, diagnostics: own }), reported),
       };
     },
   };
@@ -84,6 +90,37 @@ export function skipNonFinite<S extends OptState>(
 export function withoutSkip<S extends OptState>(t: GradientTransformation<S>): GradientTransformation<S> {
   return (inners.get(t) as GradientTransformation<S> | undefined) ?? t;
 }
+
+/**
+ * The device path's scalars in one kernel (one shader on WebGL): whether to keep the old state (`keep`, 1 or 0) and
+ * the factor of the updates (`take`, its complement), and the step's report. The gradients are judged by their L1
+ * norm: finite exactly when every entry is, unless Σ|g| itself overflows float32 (above 3.4e38), which counts as
+ * non-finite too.
+ */
+const SKIP_END: ScalarFormula<
+  'gradsL1' | 'loss' | 'flags' | 'eta' | 'norm' | 'skipped',
+  'keep' | 'take' | 'flags' | 'effectiveLr' | 'updateNorm' | typeof SKIPPED_STEPS
+> = {
+  name: 'SkipNonFinite',
+  inputs: ['gradsL1', 'loss', 'flags', 'eta', 'norm', 'skipped'],
+  outputs: ['keep', 'take', 'flags', 'effectiveLr', 'updateNorm', SKIPPED_STEPS],
+  broadcast: ['keep', 'take'],
+  body: (x, v) => {
+    const reason = x.add(
+      x.select(x.finite(v.gradsL1), x.c(0), x.c(StepFlags.nonFiniteDirection)),
+      x.select(x.finite(v.loss), x.c(0), x.c(StepFlags.nonFiniteLoss)),
+    );
+    const ok = x.eq(reason, x.c(0));
+    return {
+      keep: x.select(ok, x.c(0), x.c(1)),
+      take: x.select(ok, x.c(1), x.c(0)),
+      flags: x.select(ok, v.flags, reason),
+      effectiveLr: x.select(ok, v.eta, x.c(0)),
+      updateNorm: x.select(ok, v.norm, x.c(0)),
+      [SKIPPED_STEPS]: x.select(ok, v.skipped, x.add(v.skipped, x.c(1))),
+    } as Record<'keep' | 'take' | 'flags' | 'effectiveLr' | 'updateNorm' | typeof SKIPPED_STEPS, typeof reason>;
+  },
+};
 
 /** On a host backend: 0 for a good step, else the flags that say why it is skipped; null elsewhere. */
 function hostVerdict(grads: Tensors, inputs: StepInputs): number | null {
@@ -97,12 +134,12 @@ function withDiagnostics<S extends OptState>(s: S, d: Record<string, Scalar>): S
   return { ...s, diagnostics: { ...s.diagnostics, ...d } };
 }
 
-/** The state `bad ? old : next`, tensor by tensor (host values are next's: they cannot be chosen on the device). */
-function selectState<S>(bad: Scalar, old: unknown, next: S): S {
+/** The state `keep ? old : next`, tensor by tensor (host values are next's: they cannot be chosen on the device). */
+function selectState<S>(keep: Scalar, old: unknown, next: S): S {
   const pick = (o: unknown, n: unknown): unknown => {
     if (n instanceof tf.Tensor) {
       if (!(o instanceof tf.Tensor) || o === n || !tf.util.arraysEqual(o.shape, n.shape) || o.dtype !== n.dtype) return n;
-      return tf.where(n.rank === 0 ? bad : tf.broadcastTo(bad, n.shape), o as Tensor, n);
+      return keepWhere(keep, o, n);
     }
     if (Array.isArray(n)) return n.map((x, i) => pick(Array.isArray(o) ? o[i] : undefined, x));
     if (n !== null && typeof n === 'object') {
