@@ -3,13 +3,13 @@
  * and are read back in batches with the other diagnostics, never per step.
  */
 export const StepFlags = {
-  /** The loss was NaN or ±Inf: the run should end as diverged at this step. */
+  /** The loss was NaN or ±Inf: the step was skipped (optim/skip.ts), the optimizer's state left as it was. */
   nonFiniteLoss: 1,
   /** The loss was below the rule's floor (negative for L4 and ALI-G, below f* for Polyak and SPS). */
   lossBelowFloor: 2,
   /** gᵀv ≤ 0 or a non-finite denominator: the step direction is unusable. */
   badDenominator: 4,
-  /** The direction held NaN or ±Inf (non-finite gradients): the parameters are left as they were. */
+  /** The gradients (or the direction) held NaN or ±Inf: the step was skipped, parameters and state left as they were. */
   nonFiniteDirection: 8,
 } as const;
 
