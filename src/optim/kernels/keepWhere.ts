@@ -9,14 +9,14 @@ const KEEP_WHERE = 'L4LabKeepWhere';
  * an optimizer's state on the GPUs (optim/skip.ts), bit for bit either way. On WebGL and WebGPU one program per
  * tensor, written as the step's element-wise programs are (packed on WebGL); tfjs's `where` would first broadcast
  * the flag to the tensor's shape, then pack and select (~5 WebGL programs per tensor: a step of Adam on the MNIST
- * MLP went from 175 programs to 331). Elsewhere, and for scalars, `tf.where`.
+ * MLP went from 175 programs to 331). Elsewhere `tf.where`.
  */
 export function keepWhere(keep: Scalar, old: Tensor, next: Tensor): Tensor {
   const backend = tf.getBackend();
   if (
     (backend === 'webgl' || backend === 'webgpu') &&
     internalsUsable() &&
-    next.rank > 0 &&
+    next.size > 0 &&
     next.dtype === 'float32' &&
     old.dtype === 'float32' &&
     keep.dtype === 'float32' &&
