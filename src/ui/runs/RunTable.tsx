@@ -8,7 +8,16 @@ import { BranchPanel } from './BranchPanel';
 import { useBranchPick } from './branchPick';
 
 const fmt = (x: number | null) =>
-  x === null || Number.isNaN(x) ? '—' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+  x === null || Number.isNaN(x)
+    ? '—'
+    : x === 0
+      ? '0'
+      : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4
+        ? x.toExponential(3)
+        : String(Number(x.toPrecision(4)));
+
+/** The reason a run diverged, short enough for a table cell (the whole sentence is its tooltip). */
+const shortReason = (reason: string) => /^(\d+) steps in a row were skipped/.exec(reason)?.[1]?.concat(' steps skipped in a row') ?? reason;
 
 export function statusText(r: RunMeta): string {
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
@@ -84,9 +93,9 @@ export function RunTable() {
                 <td data-testid={`runs.${id}.status`}>
                   {statusText(r)}
                   {r.status === 'diverged' && r.reason && (
-                    <small className="why" data-testid={`runs.${id}.reason`}>
+                    <small className="why" data-testid={`runs.${id}.reason`} title={r.reason}>
                       {' '}
-                      ({r.reason})
+                      ({shortReason(r.reason)})
                     </small>
                   )}
                   {r.status === 'interrupted' && r.resumableFrom !== null && (
