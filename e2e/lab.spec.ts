@@ -112,6 +112,10 @@ test('pause holds, resume continues, α changed mid-run is recorded, stop ends t
   await expect.poll(async () => (await lab.run('a.1'))!.step).toBe(held + 1);
   await lab.param('a', 'alpha').fill('0.3');
   await expect.poll(async () => (await lab.run('a.1'))!.hyper.alpha).toBe(0.3);
+  // The legend names the run by its own record: started at α 0.15, changed live at a step of seed 1.
+  await expect(page.getByTestId('legend.a.changes')).toHaveText(
+    new RegExp(`^ \\(live: alpha → 0\\.3 at step ${held + 1} \\(seed 1\\)\\)$`),
+  );
   await lab.button('Resume').click();
   await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(held + 20);
   await lab.button('Stop').click();
@@ -140,6 +144,26 @@ test('a diverging run shows "diverged at step k" while the other run goes on', a
   await expect(page.getByTestId('runs.a.1.skippedSteps')).toHaveText('0');
   await expect(page.getByTestId('chart.skippedSteps')).toBeVisible();
   expect((await lab.run('a.1'))!.step).toBe(200);
+  expect(lab.realErrors()).toEqual([]);
+});
+
+test('a preset loaded after a finished comparison does not rename its runs: each keeps its own optimizer', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(30);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done');
+  await lab.waitStatus('b.1', 'done');
+  const legend = page.getByLabel('legend');
+  await expect(legend).toHaveText(/a: L4Adam\s*b: Adam/);
+  const points = await page.getByTestId('chart.loss').getAttribute('data-points');
+  // Fig. 2's line-up has L4Mom as b: the builder shows it, the runs on screen stay what they were.
+  await lab.button('Fig. 2').click();
+  await expect(page.getByLabel('optimizer of run b')).toHaveValue('l4mom');
+  await expect(legend).toHaveText(/a: L4Adam\s*b: Adam/);
+  await expect(legend).not.toContainText('L4Mom');
+  await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-points', points!);
+  await expect(page.getByTestId('runs.b.1')).toContainText('Adam');
   expect(lab.realErrors()).toEqual([]);
 });
 
@@ -186,7 +210,7 @@ test('export CSV has the trace columns; the JSON bundle imports back', async ({ 
   const [csv] = await Promise.all([page.waitForEvent('download'), lab.button('Export CSV').click()]);
   const text = await (await csv.createReadStream()).toArray().then((b) => Buffer.concat(b).toString('utf8'));
   const lines = text.trim().split('\n');
-  expect(lines[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,updateNorm,flags,lossMin,gDotV,numerator,wallTime');
+  expect(lines[0]).toBe('run,spec,optimizer,seed,step,loss,effectiveLr,updateNorm,flags,skippedSteps,lossMin,gDotV,numerator,wallTime');
   expect(lines).toHaveLength(1 + 80);
   const [json] = await Promise.all([page.waitForEvent('download'), lab.button('Export JSON').click()]);
   const path = await json.path();

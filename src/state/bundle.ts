@@ -163,6 +163,7 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         stepsPerEpoch: typeof r.stepsPerEpoch === 'number' && r.stepsPerEpoch > 0 ? r.stepsPerEpoch : 1,
         step: n,
         last: lastRow(chunk),
+        changes: [...chunk.events],
         bestLoss: Number.isFinite(best) ? best : null,
         stepsPerSecond: null,
         testAccuracy: lastEval?.testAccuracy ?? null,

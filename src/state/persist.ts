@@ -50,7 +50,13 @@ export async function restoreRuns(): Promise<number> {
     const trace = compact(concatChunks(saved.map((s) => s.chunk)), FULL_ROWS);
     const steps = trace.length ? trace.columns.step[trace.length - 1]! + 1 : 0;
     store.addImported(
-      { ...r, status: live ? 'interrupted' : r.status, step: steps, resumableFrom: cp && cp.step <= steps ? cp.step : null },
+      {
+        ...r,
+        status: live ? 'interrupted' : r.status,
+        step: steps,
+        resumableFrom: cp && cp.step <= steps ? cp.step : null,
+        changes: [...trace.events],
+      },
       trace,
       { fromStorage: true },
     );

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { RunStatus } from '../engine/runner';
 import type { SerializedCheckpoint } from '../engine/snapshot';
-import type { TraceChunk } from '../engine/trace';
+import type { HyperEvent, TraceChunk } from '../engine/trace';
 import type { BackendName, FromWorker, RunConfig } from '../worker/protocol';
 import { defaultPoolSize, WorkerPool } from '../worker/pool';
 import { chunkStats, forget, receiveChunk, whenVisible } from './runChunks';
@@ -39,6 +39,8 @@ export interface RunMeta {
   readonly resumableFrom: number | null;
   /** For a branch: the run it continues and the step of the checkpoint it starts from. */
   readonly branch?: { readonly from: string; readonly step: number };
+  /** The live changes of its settings, each with the step it applied from, as its trace records them. */
+  readonly changes?: readonly HyperEvent[];
 }
 
 export interface StartOptions {

@@ -1,5 +1,4 @@
-import { optimizerLabel } from '../../optim/catalogue';
-import type { RunSpec } from '../../state/experiment';
+import { specName, type ShownSpecView } from './chartData';
 import { colorOf } from './colors';
 
 /** The legend: each run spec's colour and name, with a box that shows or hides its curves. */
@@ -8,7 +7,7 @@ export function ChartLegend({
   hidden,
   onHidden,
 }: {
-  specs: readonly RunSpec[];
+  specs: readonly ShownSpecView[];
   hidden: ReadonlySet<string>;
   onHidden: (h: ReadonlySet<string>) => void;
 }) {
@@ -27,7 +26,13 @@ export function ChartLegend({
               onHidden(next);
             }}
           />{' '}
-          {rs.id}: {optimizerLabel(rs.optimizer, rs.options)}
+          {rs.id}: {specName(rs)}
+          {rs.changes && (
+            <small className="why" data-testid={`legend.${rs.id}.changes`}>
+              {' '}
+              (live: {rs.changes})
+            </small>
+          )}
         </label>
       ))}
     </p>

@@ -90,9 +90,23 @@ export interface RunGroup {
   readonly stepsPerEpoch: number;
 }
 
+/** A run spec as the charts name it (useChartRuns.ts: `ShownSpec`). */
+export interface ShownSpecView {
+  readonly id: string;
+  readonly optimizer: string;
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** The settings that tell it from another spec of the same optimizer. */
+  readonly distinct?: string;
+  /** Its runs' live changes, with their steps and seeds. */
+  readonly changes?: string;
+}
+
+/** A spec's name: its optimizer (and form), and what tells it from the others of the same optimizer. */
+export const specName = (s: ShownSpecView): string => `${optimizerLabel(s.optimizer, s.options)}${s.distinct ? ` ${s.distinct}` : ''}`;
+
 export interface ChartView {
   readonly groups: Map<string, RunGroup>;
-  readonly specs: readonly { id: string; optimizer: string; options?: Readonly<Record<string, unknown>> }[];
+  readonly specs: readonly ShownSpecView[];
   readonly xMode: XMode;
   readonly smoothing: number;
   readonly hidden: ReadonlySet<string>;
@@ -124,7 +138,7 @@ function pairedDrawn(spec: ChartSpec, view: ChartView): Drawn[] {
   const i = view.specs.findIndex((s) => s.id === ida);
   const label = (id: string) => {
     const s = view.specs.find((r) => r.id === id);
-    return s ? `${id} (${optimizerLabel(s.optimizer, s.options)})` : id;
+    return s ? `${id} (${specName(s)})` : id;
   };
   return [
     {
@@ -152,7 +166,7 @@ export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
     drawn.push({
       specId: rs.id,
       color: colorOf(i),
-      name: `${rs.id}: ${optimizerLabel(rs.optimizer, rs.options)}`,
+      name: `${rs.id}: ${specName(rs)}`,
       raw: main.raw,
       smooth: main.smooth,
       companion: comp,

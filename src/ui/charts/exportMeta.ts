@@ -1,6 +1,7 @@
 /** What an exported chart says beside its plot (exportChart.ts draws it): the title, each run's settings, the task. */
 import { shownDefaults } from '../../optim/catalogue';
 import { useLab } from '../../state/lab';
+import { useRuns } from '../../state/runs';
 import { taskTitle } from '../../tasks/catalogue';
 import type { ChartView } from './chartData';
 import type { ChartSpec } from './chartSpecs';
@@ -29,10 +30,14 @@ export function exportMeta(spec: ChartSpec, drawn: readonly Drawn[], view: Chart
     const ids = spec.paired ? d.specId.split('-') : [d.specId];
     const parts = ids.map((id) => {
       const rs = view.specs.find((r) => r.id === id);
-      return rs ? `${id}: ${settingsText(rs.optimizer, rs.options)}` : id;
+      return rs ? `${id}: ${settingsText(rs.optimizer, rs.options)}${rs.changes ? `; live: ${rs.changes}` : ''}` : id;
     });
     return { color: d.color, text: `${d.name} — ${parts.join(' | ')}${seedsOf(ids[0]!)}` };
   });
-  const task = listed(e.taskSettings);
-  return { title: spec.title, legend, footer: `${taskTitle(e.task)}${task ? ` (${task})` : ''}; ${e.steps} steps per run; L4 Lab` };
+  // The task as the runs on screen ran it (the builder may hold another by now), else as the builder reads.
+  const runs = useRuns.getState();
+  const ran = runs.order.map((id) => runs.runs[id]!).find((r) => !r.branch)?.config;
+  const [task, taskSettings, steps] = ran ? [ran.task, ran.taskSettings, ran.steps] : [e.task, e.taskSettings, e.steps];
+  const settings = listed(taskSettings);
+  return { title: spec.title, legend, footer: `${taskTitle(task)}${settings ? ` (${settings})` : ''}; ${steps} steps per run; L4 Lab` };
 }

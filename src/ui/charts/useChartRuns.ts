@@ -3,7 +3,7 @@ import { COMMON_DIAGNOSTICS } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
 import type { RunSpec } from '../../state/experiment';
 import { useLab } from '../../state/lab';
-import { useRuns } from '../../state/runs';
+import { useRuns, type RunMeta } from '../../state/runs';
 import type { RunGroup } from './chartData';
 import { chartsFor } from './chartSpecs';
 
@@ -15,21 +15,37 @@ const WHEN_NON_ZERO = new Set(COMMON_DIAGNOSTICS.filter((d) => d.whenNonZero).ma
  * the builder does not re-render the charts.
  */
 export function useChartRuns() {
-  const experimentSpecs = useLab((s) => s.experiment.runs);
+  const builderSpecs = useLab((s) => s.experiment.runs);
+  // The runs on screen name themselves: each spec as its runs were started (their own records), never as the
+  // builder reads now (a preset or an edit after a run must not relabel it); the builder's specs until a run exists.
+  const recordedKey = useRuns((s) =>
+    s.order
+      .filter((id) => !s.runs[id]!.branch)
+      .map((id) => {
+        const r = s.runs[id]!;
+        return JSON.stringify([r.specId, r.seed, r.config.optimizer, r.config.optimizerOptions, r.changes ?? []]);
+      })
+      .join('\n'),
+  );
+  const experimentSpecs = useMemo<readonly ShownSpec[]>(
+    () => (recordedKey ? recordedSpecs(recordedKey.split('\n')) : builderSpecs),
+    [recordedKey, builderSpecs],
+  );
   const branchKey = useRuns((s) =>
     s.order
       .filter((id) => s.runs[id]!.branch)
       .map((id) => JSON.stringify([id, s.runs[id]!.config.optimizer, s.runs[id]!.config.optimizerOptions]))
       .join('\n'),
   );
-  const specs = useMemo<RunSpec[]>(
-    () => [
-      ...experimentSpecs,
-      ...(branchKey ? branchKey.split('\n') : []).map((line) => {
-        const [id, optimizer, options] = JSON.parse(line) as [string, string, Record<string, number | string>];
-        return { id, optimizer, options };
-      }),
-    ],
+  const specs = useMemo<ShownSpec[]>(
+    () =>
+      distinguish([
+        ...experimentSpecs,
+        ...(branchKey ? branchKey.split('\n') : []).map((line) => {
+          const [id, optimizer, options] = JSON.parse(line) as [string, string, Record<string, number | string>];
+          return { id, optimizer, options };
+        }),
+      ]),
     [experimentSpecs, branchKey],
   );
   const task = useLab((s) => s.experiment.task);
@@ -70,4 +86,49 @@ export function useChartRuns() {
     return m;
   }, [runsKey]);
   return { experimentSpecs, specs, charts, groups, growing };
+}
+
+/** A curve's run spec as the charts name it: its settings, what varies between specs that share a name, its live changes. */
+export interface ShownSpec extends RunSpec {
+  /** The settings that tell it from another spec of the same optimizer ("learningRate 0.01"), if any. */
+  readonly distinct?: string;
+  /** Its runs' live changes, each with its step and seed ("alpha → 0.3 at step 646 (seed 1)"). */
+  readonly changes?: string;
+}
+
+/** The specs of the runs on screen, from their records (`recordedKey`'s lines), in the order their runs were started. */
+function recordedSpecs(lines: readonly string[]): ShownSpec[] {
+  const bySpec = new Map<string, { optimizer: string; options: Record<string, number | string>; changes: string[] }>();
+  for (const line of lines) {
+    const [specId, seed, optimizer, options, changes] = JSON.parse(line) as [
+      string,
+      number,
+      string,
+      Record<string, number | string>,
+      NonNullable<RunMeta['changes']>,
+    ];
+    const spec = bySpec.get(specId) ?? { optimizer, options, changes: [] };
+    for (const e of changes)
+      for (const [k, v] of Object.entries(e.patch)) spec.changes.push(`${k} → ${v} at step ${e.step} (seed ${seed})`);
+    bySpec.set(specId, spec);
+  }
+  return [...bySpec].map(([id, s]) => ({
+    id,
+    optimizer: s.optimizer as RunSpec['optimizer'],
+    options: s.options,
+    ...(s.changes.length ? { changes: s.changes.join('; ') } : {}),
+  }));
+}
+
+/** Specs that share an optimizer get the settings in which they differ ("Adam lr 0.01" beside "Adam lr 0.1"). */
+export function distinguish(specs: readonly ShownSpec[]): ShownSpec[] {
+  return specs.map((s) => {
+    const same = specs.filter((o) => o.optimizer === s.optimizer);
+    if (same.length < 2) return s;
+    const keys = [...new Set(same.flatMap((o) => Object.keys(o.options)))].filter(
+      (k) => new Set(same.map((o) => String(o.options[k]))).size > 1,
+    );
+    const distinct = keys.filter((k) => s.options[k] !== undefined).map((k) => `${k} ${String(s.options[k])}`);
+    return distinct.length ? { ...s, distinct: distinct.join(', ') } : s;
+  });
 }
