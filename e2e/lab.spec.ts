@@ -110,6 +110,7 @@ test('pause holds, resume continues, α changed mid-run is recorded, stop ends t
   expect((await lab.run('a.1'))!.step).toBe(held);
   await lab.button('Step').click();
   await expect.poll(async () => (await lab.run('a.1'))!.step).toBe(held + 1);
+  await expect(page.getByTestId('live-note')).toContainText('seeds still queued keep the values they were started with');
   await lab.param('a', 'alpha').fill('0.3');
   await expect.poll(async () => (await lab.run('a.1'))!.hyper.alpha).toBe(0.3);
   // The legend names the run by its own record: started at α 0.15, changed live at a step of seed 1.

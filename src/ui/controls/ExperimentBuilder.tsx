@@ -4,6 +4,7 @@ import { PRESETS } from '../../state/experiment';
 import { taskSpec, taskSpecs } from '../../tasks/catalogue';
 import { droppableDatasets } from '../../tasks/data/catalogue';
 import { useLab } from '../../state/lab';
+import { useRuns } from '../../state/runs';
 import { colorOf } from '../charts/colors';
 import { DatasetDrop } from './DatasetDrop';
 import { SettingInput } from './ParamInput';
@@ -61,6 +62,7 @@ export function ExperimentBuilder() {
   const dataset = taskSpec(e.task)?.dataset;
   const droppable = dataset ? droppableDatasets().find((d) => d.id === dataset) : undefined;
   const lab = useLab.getState();
+  const training = useRuns((s) => s.order.some((id) => ['running', 'paused', 'starting'].includes(s.runs[id]!.status)));
   return (
     <section aria-labelledby="builder-h" data-testid="builder">
       <h2 id="builder-h">Experiment</h2>
@@ -105,6 +107,13 @@ export function ExperimentBuilder() {
       </p>
       {/* A task whose data the user may supply (its dataset's spec says so) gets a drop zone for the files. */}
       {droppable && <DatasetDrop spec={droppable} />}
+      {training && (
+        <p className="why" data-testid="live-note">
+          While runs train, a change to a live setting (α, γ, τ, a learning rate: those with a slider) applies to the runs of its spec that
+          are training from their next step, and is recorded with that step; seeds still queued keep the values they were started with.
+          Other changes apply from the next Start.
+        </p>
+      )}
       <ul className="runs-spec">
         {e.runs.map((r, i) => (
           <li key={r.id} data-testid={`spec.${r.id}`}>
