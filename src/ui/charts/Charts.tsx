@@ -34,7 +34,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   // (Set during render: the charts below compute their series in this same render.)
   const [current] = useState(() => ({ specs }));
   current.specs = specs;
-  const structure = specs.map((r) => `${r.id}:${r.optimizer}`).join(',');
+  const structure = specs.map((r) => `${r.id}:${r.optimizer}:${r.changes ?? ''}`).join(',');
   const { xMode, smoothing } = o;
   const view = useMemo<ChartView>(
     () => ({

@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { SeriesPoint } from '../../lib/series';
 import { subscribeTraces, tracesVersion } from '../../state/traces';
-import { domains, drawnFor, heldX, linearTicks, type ChartView } from './chartData';
+import { changeMarks, domains, drawnFor, heldX, linearTicks, type ChartView } from './chartData';
 import type { ChartSpec } from './chartSpecs';
 import { exportPng, exportSvg } from './exportChart';
 import { exportMeta } from './exportMeta';
@@ -287,6 +287,16 @@ export const MetricChart = memo(function MetricChart({
                   label={{ value: `best tuned lr of ${tuned.spec}: ${fmt(tuned.best)}`, position: 'insideTopRight', fontSize: 11 }}
                 />
               )}
+              {changeMarks(view).map((m) => (
+                <ReferenceLine
+                  key={`${m.text}@${m.x}`}
+                  x={m.x}
+                  stroke={m.color}
+                  strokeDasharray="2 3"
+                  className="live-change"
+                  label={{ value: m.text, position: 'insideTopLeft', fontSize: 10, fill: m.color }}
+                />
+              ))}
               <SeriesLayer
                 drawn={drawn}
                 companionName={spec.companionName}

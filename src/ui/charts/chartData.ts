@@ -99,6 +99,22 @@ export interface ShownSpecView {
   readonly distinct?: string;
   /** Its runs' live changes, with their steps and seeds. */
   readonly changes?: string;
+  /** The same changes as marks on the x axis: each its step and what changed. */
+  readonly marks?: readonly { readonly step: number; readonly text: string }[];
+}
+
+/** The live changes as marks at their x (none on a wall-time axis, where a step has no one place across seeds). */
+export function changeMarks(view: ChartView): { x: number; text: string; color: string }[] {
+  if (view.xMode === 'time') return [];
+  return view.specs.flatMap((s, i) =>
+    view.hidden.has(s.id)
+      ? []
+      : (s.marks ?? []).map((m) => ({
+          x: view.xMode === 'epoch' ? m.step / (view.groups.get(s.id)?.stepsPerEpoch ?? 1) : m.step,
+          text: `${s.id}: ${m.text}`,
+          color: colorOf(i),
+        })),
+  );
 }
 
 /** A spec's name: its optimizer (and form), and what tells it from the others of the same optimizer. */

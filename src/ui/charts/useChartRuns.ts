@@ -98,7 +98,10 @@ export interface ShownSpec extends RunSpec {
 
 /** The specs of the runs on screen, from their records (`recordedKey`'s lines), in the order their runs were started. */
 function recordedSpecs(lines: readonly string[]): ShownSpec[] {
-  const bySpec = new Map<string, { optimizer: string; options: Record<string, number | string>; changes: string[] }>();
+  const bySpec = new Map<
+    string,
+    { optimizer: string; options: Record<string, number | string>; changes: string[]; marks: { step: number; text: string }[] }
+  >();
   for (const line of lines) {
     const [specId, seed, optimizer, options, changes] = JSON.parse(line) as [
       string,
@@ -107,16 +110,19 @@ function recordedSpecs(lines: readonly string[]): ShownSpec[] {
       Record<string, number | string>,
       NonNullable<RunMeta['changes']>,
     ];
-    const spec = bySpec.get(specId) ?? { optimizer, options, changes: [] };
+    const spec = bySpec.get(specId) ?? { optimizer, options, changes: [], marks: [] };
     for (const e of changes)
-      for (const [k, v] of Object.entries(e.patch)) spec.changes.push(`${k} → ${v} at step ${e.step} (seed ${seed})`);
+      for (const [k, v] of Object.entries(e.patch)) {
+        spec.changes.push(`${k} → ${v} at step ${e.step} (seed ${seed})`);
+        spec.marks.push({ step: e.step, text: `${k} → ${v} (seed ${seed})` });
+      }
     bySpec.set(specId, spec);
   }
   return [...bySpec].map(([id, s]) => ({
     id,
     optimizer: s.optimizer as RunSpec['optimizer'],
     options: s.options,
-    ...(s.changes.length ? { changes: s.changes.join('; ') } : {}),
+    ...(s.changes.length ? { changes: s.changes.join('; '), marks: s.marks } : {}),
   }));
 }
 
