@@ -106,7 +106,7 @@ describe('chart data', () => {
     for (const id of ['a.1', 'a.4', 'a.7', 'b.1', 'b.4']) clearTrace(id);
   });
 
-  it('axes: log axes get whole decades, linear ones start at zero, outliers can be ignored', () => {
+  it('axes: log axes get whole decades, linear ones start at zero unless their values sit in a narrow band far from it, outliers can be ignored', () => {
     const pts = (ys: number[]) => ys.map((y, x) => ({ x, y, lo: y, hi: y, n: 1 }));
     const drawn = [{ specId: 'a', color: '#000', name: 'a', raw: pts([3, 0.02, 700]), smooth: [], companion: [] }];
     expect(domains(drawn, true, false, false)).toEqual([
@@ -117,6 +117,11 @@ describe('chart data', () => {
       [0, 2],
       [0, 800], // 700 to the next nice end
     ]);
+    // Values far from zero in a narrow range (test accuracy 95.4–96.9 %): the axis fits them, not 0–1.
+    const acc = [{ specId: 'a', color: '#000', name: 'a', raw: pts([0.954, 0.962, 0.969]), smooth: [], companion: [] }];
+    expect(domains(acc, false, false, false)[1]).toEqual([0.95, 0.975]);
+    // A range that reaches towards zero keeps it (a loss from 3 to 1).
+    expect(domains([{ ...acc[0]!, raw: pts([3, 1]) }], false, false, false)[1]).toEqual([0, 3]);
     expect(niceCeil(7.3)).toBe(8);
     expect(niceCeil(101)).toBe(120);
     // Linear ticks are round numbers inside the domain (recharts' even split of [−0.6, 0.3] read −0.35, 0.15).
