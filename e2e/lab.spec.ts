@@ -260,6 +260,17 @@ test('a tuning grid picks the best learning rate and puts it into the comparison
   const lowest = finite.reduce((a, r) => (r.final < a.final ? r : a));
   expect(s.tuning.best.lr).toBe(lowest.lr);
   expect(s.experiment.runs.find((r) => r.id === 'b')!.options.learningRate).toBe(s.tuning.best.lr);
+  // The best of this grid is its highest rate: the panel says the best may lie beyond, and extends the grid.
+  expect(s.tuning.best.lr).toBe(0.1);
+  await expect(page.getByTestId('tuning.edge')).toContainText('The best rate is the highest of the grid (0.1)');
+  await page.getByRole('button', { name: 'Extend the grid' }).click();
+  await expect(page.getByLabel('highest learning rate')).toHaveValue('10');
+  await expect(page.getByLabel('grid points')).toHaveValue('6');
+  await expect(page.getByTestId('tuning.status')).toContainText('Best constant learning rate', { timeout: 90_000 });
+  const grid = await page.evaluate(
+    () => (window as unknown as { __lab: { snapshot(): { tuning: { results: { lr: number }[] } } } }).__lab.snapshot().tuning.results,
+  );
+  expect(grid.map((r) => r.lr)).toEqual([0.0001, 0.001, 0.01, 0.1, 1, 10]);
   await expect(page.getByTestId('tuning.curve')).toBeVisible();
   // "L4 discovers a schedule": once the comparison runs, the η chart shows the tuned rates as a band and the best.
   await lab.button('Start').click();

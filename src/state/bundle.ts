@@ -164,6 +164,7 @@ export function readBundle(text: string): { experiment: Experiment; notices: str
         step: n,
         last: lastRow(chunk),
         changes: [...chunk.events],
+        ...(n > 0 ? { firstLoss: chunk.columns.loss[0]! } : {}),
         bestLoss: Number.isFinite(best) ? best : null,
         stepsPerSecond: null,
         testAccuracy: lastEval?.testAccuracy ?? null,

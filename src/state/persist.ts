@@ -56,6 +56,7 @@ export async function restoreRuns(): Promise<number> {
         step: steps,
         resumableFrom: cp && cp.step <= steps ? cp.step : null,
         changes: [...trace.events],
+        ...(trace.length > 0 ? { firstLoss: trace.columns.loss[0]! } : {}),
       },
       trace,
       { fromStorage: true },

@@ -75,6 +75,7 @@ export const chunkStats =
       if (steps > 0 && dt > 0) p.stepsPerSecond = steps / dt;
       lastRowSeen.set(id, [c.columns.step[last]!, c.columns.wallTime[last]!]);
     }
+    if (r.firstLoss === undefined && c.length > 0) p.firstLoss = c.columns.loss[0]!;
     if (c.events.length > 0) p.changes = [...(r.changes ?? []), ...c.events];
     const e = c.evals.at(-1);
     if (e) {

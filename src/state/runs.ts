@@ -39,6 +39,8 @@ export interface RunMeta {
   readonly resumableFrom: number | null;
   /** For a branch: the run it continues and the step of the checkpoint it starts from. */
   readonly branch?: { readonly from: string; readonly step: number };
+  /** The loss at its first step (a branch: at its first step after the branch point), or absent before it. */
+  readonly firstLoss?: number;
   /** The live changes of its settings, each with the step it applied from, as its trace records them. */
   readonly changes?: readonly HyperEvent[];
 }

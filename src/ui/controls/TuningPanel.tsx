@@ -20,6 +20,23 @@ export function TuningPanel() {
   const chosen = tunable.find((r) => r.id === specId) ?? tunable[0];
   const summary = summarize(t.results).map((s) => ({ lr: s.lr, score: Number.isFinite(s.score) ? s.score : null }));
   const doneCount = t.results.filter((r) => r.status !== 'queued' && r.status !== 'running').length;
+  // A best rate at an end of its grid may not be the best there is: say so, and offer the grid two steps further.
+  const lrs = summary.map((x) => x.lr);
+  const [gridLo, gridHi] = [Math.min(...lrs), Math.max(...lrs)];
+  const edge =
+    t.status === 'done' && t.best && lrs.length > 1 ? (t.best.lr === gridHi ? 'highest' : t.best.lr === gridLo ? 'lowest' : null) : null;
+  const extend = () => {
+    const ratio = (gridHi / gridLo) ** (1 / (lrs.length - 1));
+    const next = {
+      lo: edge === 'lowest' ? Number((gridLo / ratio ** 2).toPrecision(3)) : gridLo,
+      hi: edge === 'highest' ? Number((gridHi * ratio ** 2).toPrecision(3)) : gridHi,
+      points: Math.min(12, lrs.length + 2),
+    };
+    setLo(String(next.lo));
+    setHi(String(next.hi));
+    setPoints(String(next.points));
+    if (t.specId) t.tune(t.specId, next.lo, next.hi, next.points);
+  };
   return (
     <section aria-labelledby="tune-h" data-testid="tuning">
       <h2 id="tune-h">Tune a baseline</h2>
@@ -69,6 +86,14 @@ export function TuningPanel() {
           {t.status === 'running' ? `Tuning: ${doneCount} of ${t.results.length} runs finished.` : `Tuning ${t.status}.`}
           {t.best &&
             ` Best constant learning rate ${t.best.lr} (final loss ${t.best.score.toExponential(3)}), now used by run ${t.specId}.`}
+        </p>
+      )}
+      {edge && (
+        <p role="status" className="warning" data-testid="tuning.edge">
+          The best rate is the {edge} of the grid ({t.best!.lr}): the best may lie beyond it.{' '}
+          <button type="button" onClick={extend}>
+            Extend the grid
+          </button>
         </p>
       )}
       {summary.length > 0 && (

@@ -1,3 +1,4 @@
+import { BLOWUP_FACTOR } from '../../lib/perfProfile';
 import { columnSpec, optimizerLabel } from '../../optim/catalogue';
 import { useCheckpoints } from '../../state/branches';
 import { taskSpec } from '../../tasks/catalogue';
@@ -21,6 +22,10 @@ const shortReason = (reason: string) => /^(\d+) steps in a row were skipped/.exe
 
 export function statusText(r: RunMeta): string {
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
+  // Finite but blown up (the benchmark's criterion): "done" alone would say it trained.
+  const last = r.last.loss;
+  if (r.status === 'done' && r.firstLoss !== undefined && last !== undefined && r.firstLoss > 0 && last > BLOWUP_FACTOR * r.firstLoss)
+    return `diverged: its last loss ${fmt(last)} is over ${BLOWUP_FACTOR}× its first`;
   if (r.status === 'failed') return `failed: ${r.reason ?? 'unknown error'}`;
   if (r.status === 'interrupted') return `interrupted at step ${r.step} (the page was closed)`;
   // The first step on a GPU backend compiles its shaders, which takes seconds: say so.
