@@ -171,6 +171,48 @@ test('a preset loaded after a finished comparison does not rename its runs: each
   expect(lab.realErrors()).toEqual([]);
 });
 
+test('the summary says who won: its figures are those of the runs, it sorts, and it says when the experiment is finished', async ({
+  page,
+}) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(60);
+  await page.getByLabel('seeds', { exact: true }).fill('2');
+  await lab.button('Start').click();
+  for (const id of ['a.1', 'b.1', 'a.2', 'b.2']) await lab.waitStatus(id, 'done');
+  await expect(page.getByTestId('summary.progress')).toHaveText('Finished: all 4 runs.');
+  const runs = (await lab.snapshot()).runs;
+  const num = (x: number) => (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(2) : String(Number(x.toPrecision(3))));
+  for (const spec of ['a', 'b']) {
+    const best = runs.filter((r) => r.spec === spec).map((r) => r.bestLoss!);
+    const mean = Math.exp(best.reduce((s, x) => s + Math.log(x), 0) / best.length);
+    await expect(page.getByTestId(`summary.${spec}.best`)).toHaveText(
+      `${num(mean)} [${num(Math.min(...best))}, ${num(Math.max(...best))}]`,
+    );
+    await expect(page.getByTestId(`summary.${spec}.seeds`)).toHaveText('2');
+    await expect(page.getByTestId(`summary.${spec}.diverged`)).toHaveText('0');
+  }
+  // Sorted by final loss, lowest first; a click on the header reverses it.
+  const order = async () =>
+    await page
+      .getByTestId('summary.table')
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')));
+  const finals = await Promise.all(
+    ['a', 'b'].map(async (id) => Number((await page.getByTestId(`summary.${id}.final`).textContent())!.split(' ')[0])),
+  );
+  const ascending = finals[0]! <= finals[1]! ? ['summary.a', 'summary.b'] : ['summary.b', 'summary.a'];
+  expect(await order()).toEqual(ascending);
+  await page.getByRole('button', { name: /^Final loss/ }).click();
+  expect(await order()).toEqual([...ascending].reverse());
+  // A target the user sets: steps to it, per spec.
+  await page.getByLabel('target loss').fill('1e9');
+  await expect(page.getByTestId('summary.a.target')).toHaveText('0 (2 of 2)');
+  await page.getByLabel('target loss').fill('-1');
+  await expect(page.getByTestId('summary')).toContainText('The target loss must be a number above 0.');
+  expect(lab.realErrors()).toEqual([]);
+});
+
 test('the URL round-trips the experiment; a bad link opens the nearest valid experiment with a notice', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();

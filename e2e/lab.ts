@@ -21,6 +21,8 @@ export interface Snapshot {
     step: number;
     /** The last value of the loss and of each diagnostic, by column name. */
     last: Record<string, number>;
+    bestLoss: number | null;
+    testAccuracy: number | null;
     divergedAt: number | null;
     hyper: Record<string, number>;
     traceLength: number;

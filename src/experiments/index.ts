@@ -1,5 +1,6 @@
 export { benchmarkSweep } from './benchmark';
 export {
+  BASELINES,
   L4_AT_DEFAULTS,
   LR_FREE_PEERS,
   MOMO_TASKS,

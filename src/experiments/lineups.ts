@@ -50,6 +50,9 @@ export const L4_AT_DEFAULTS: readonly LineupEntry[] = [
  * Today's learning-rate-free optimizers, each at its defaults: Prodigy, D-Adapt Adam, DoG, Schedule-Free AdamW and
  * Schedule-Free SGD (the last needs a rate per task more than the others, so the page's comparison leaves it out).
  */
+/** The paper's baselines: the optimizers it tuned a learning rate for (and the summary's default target comes from). */
+export const BASELINES = ['adam', 'momentum', 'sgd', 'rmsprop'] as const;
+
 export const LR_FREE_PEERS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
 
 /** L4's loss-based successors (MoMo, MoMo-Adam, ScheduleFree+) and today's defaults (Muon, AdEMAMix, Lion). */

@@ -26,6 +26,8 @@ export function snapshot() {
         step: r.step,
         /** The last value of the loss and of every diagnostic, by column name (`last.effectiveLr`: η). */
         last: { ...r.last },
+        bestLoss: r.bestLoss,
+        testAccuracy: r.testAccuracy,
         divergedAt: r.divergedAt,
         hyper: { ...r.hyper },
         traceLength: traceOf(id)?.length ?? 0,

@@ -6,6 +6,7 @@ import { ChartOptions, type ChartSettings } from './ChartOptions';
 import { setDerivedSource } from './derived';
 import { MetricChart } from './MetricChart';
 import { useBranchPick } from '../runs/branchPick';
+import { SummaryTable } from './SummaryTable';
 import { useChartRuns } from './useChartRuns';
 import { useTunedRates } from './useTunedRates';
 
@@ -15,7 +16,7 @@ import { useTunedRates } from './useTunedRates';
  * Traces are read outside React, a few times a second.
  */
 export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
-  const { experimentSpecs, specs, charts, groups, growing } = useChartRuns();
+  const { experimentSpecs, specs, charts, groups, growing, hasTest } = useChartRuns();
   const [o, setO] = useState<ChartSettings>({ xMode: 'step', logX: false, smoothing: 0.6, ignoreOutliers: false, paused: false });
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   // The paired-difference chart compares two run specs: by default the first two.
@@ -71,6 +72,7 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
       <h2 id="charts-h">Live charts</h2>
       <ChartOptions value={o} onChange={(p) => setO((s) => ({ ...s, ...p }))} ids={ids} pair={pair} onPair={setPairChoice} />
       <ChartLegend specs={specs} hidden={hidden} onHidden={setHidden} />
+      <SummaryTable specs={specs} groups={groups} hasTest={hasTest} />
       <div className="chart-grid">
         {charts.map((spec, i) => (
           <MetricChart

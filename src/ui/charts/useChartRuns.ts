@@ -48,7 +48,9 @@ export function useChartRuns() {
       ]),
     [experimentSpecs, branchKey],
   );
-  const task = useLab((s) => s.experiment.task);
+  // The task the runs on screen trained (a preset may have changed the builder's since), else the builder's.
+  const builderTask = useLab((s) => s.experiment.task);
+  const task = useRuns((s) => s.order.map((id) => s.runs[id]!).find((r) => !r.branch)?.config.task) ?? builderTask;
   const optimizersKey = specs.map((r) => r.optimizer).join(',');
   const stepQuality = useLab((s) => s.experiment.stepQuality === true);
   // The diagnostics charted only once not zero (the skipped steps), as a key that changes when one becomes so.
@@ -85,7 +87,7 @@ export function useChartRuns() {
     }
     return m;
   }, [runsKey]);
-  return { experimentSpecs, specs, charts, groups, growing };
+  return { experimentSpecs, specs, charts, groups, growing, hasTest: taskSpec(task)?.hasTest ?? true };
 }
 
 /** A curve's run spec as the charts name it: its settings, what varies between specs that share a name, its live changes. */
