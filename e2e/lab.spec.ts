@@ -213,6 +213,43 @@ test('the summary says who won: its figures are those of the runs, it sorts, and
   expect(lab.realErrors()).toEqual([]);
 });
 
+test('a Start after a finished experiment keeps it in the history, where it can be reopened, exported and deleted', async ({ page }) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(30);
+  await lab.button('Start').click();
+  await lab.waitStatus('a.1', 'done');
+  await lab.waitStatus('b.1', 'done');
+  const first = (await lab.snapshot()).runs.map((r) => [r.id, r.optimizer, r.step, r.last.loss]);
+  // A preset and a new Start: the finished experiment goes into the history, not away.
+  await lab.button('Fig. 2').click();
+  await lab.setSteps(20);
+  await lab.button('Start').click();
+  await expect(page.getByTestId('history.0')).toContainText('2-D functions: a: L4Adam, b: Adam');
+  await expect(page.getByTestId('history.0')).toContainText('2 runs: 2 done; set aside by a new Start');
+  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  // Reopened, it is on screen again as it was; the experiment it replaced is set aside in turn.
+  await page.getByRole('button', { name: 'Reopen 2-D functions: a: L4Adam, b: Adam' }).click();
+  await expect.poll(async () => (await lab.snapshot()).runs.map((r) => [r.id, r.optimizer, r.step, r.last.loss])).toEqual(first);
+  await expect(page.getByTestId('history.0')).toContainText('set aside to reopen another');
+  await expect(page.getByTestId('history.1')).toHaveCount(0);
+  await expect(page.getByLabel('legend')).toHaveText(/a: L4Adam\s*b: Adam/);
+  // Kept over a reload.
+  await page.reload();
+  await expect(page.getByTestId('history.0')).toContainText('set aside to reopen another');
+  const [bundle] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /^Export Badly conditioned/ }).click(),
+  ]);
+  const text = Buffer.concat(await (await bundle.createReadStream()).toArray()).toString('utf8');
+  const said = Number(/(\d+) runs:/.exec((await page.getByTestId('history.0').textContent())!)![1]);
+  expect((JSON.parse(text) as { runs: unknown[] }).runs).toHaveLength(said);
+  await page.getByRole('button', { name: /^Delete Badly conditioned/ }).click();
+  await page.getByRole('button', { name: /^Really delete Badly conditioned/ }).click();
+  await expect(page.getByTestId('history.0')).toHaveCount(0);
+  expect(lab.realErrors()).toEqual([]);
+});
+
 test('the URL round-trips the experiment; a bad link opens the nearest valid experiment with a notice', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();

@@ -12,6 +12,7 @@ import {
 import { optimizerSpec, shownDefaults } from '../optim/catalogue';
 import { isLive } from '../lib/settings';
 import { taskSpec } from '../tasks/catalogue';
+import { setAside } from './history';
 import { liveRunsAtOnce, setTimeShareWidth, useRuns, type RunCommand } from './runs';
 
 /**
@@ -73,6 +74,8 @@ function initial(): { experiment: Experiment; notices: readonly string[] } {
 }
 
 export const useLab = create<LabState>()((set, get) => {
+  const keepInHistory = (why: string) =>
+    void setAside(get().experiment, why).catch((e: unknown) => set({ notices: [(e as Error).message] }));
   const withRun = (id: string, f: (r: RunSpec) => RunSpec) =>
     get().update({ runs: get().experiment.runs.map((r) => (r.id === id ? f(r) : r)) });
   return {
@@ -126,6 +129,8 @@ export const useLab = create<LabState>()((set, get) => {
         return;
       }
       const runs = useRuns.getState();
+      // The experiment on screen goes into the history first: a Start never throws results away.
+      keepInHistory('set aside by a new Start');
       runs.removeAll();
       // Interleaved across the compared optimizers (a.1, b.1, c.1, …, then a.2, …): when runs outnumber the
       // workers, every optimizer's first seed trains first, so the comparison is on screen from the start.
@@ -161,7 +166,10 @@ export const useLab = create<LabState>()((set, get) => {
       const runs = useRuns.getState();
       for (const id of runs.order) runs.command(id, cmd);
     },
-    reset: () => useRuns.getState().removeAll(),
+    reset: () => {
+      keepInHistory('set aside by Reset');
+      useRuns.getState().removeAll();
+    },
   };
 });
 

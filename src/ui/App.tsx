@@ -7,6 +7,7 @@ import { ExperimentBuilder } from './controls/ExperimentBuilder';
 import { TuningPanel } from './controls/TuningPanel';
 import { Notices } from './Notices';
 import { ExportImport } from './runs/ExportImport';
+import { HistoryPanel } from './runs/HistoryPanel';
 import { RunTable } from './runs/RunTable';
 
 /**
@@ -53,6 +54,7 @@ export function App() {
           <ExperimentBuilder />
           <TuningPanel />
           <ExportImport />
+          <HistoryPanel />
         </aside>
       </div>
     </main>

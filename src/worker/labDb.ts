@@ -7,7 +7,7 @@ import { DatasetError } from '../tasks/data/idx';
  * and the dataset files the user dropped into the page.
  */
 export const LAB_DB_NAME = 'l4-lab';
-export const LAB_DB_VERSION = 3;
+export const LAB_DB_VERSION = 4;
 
 /** Creates the stores a database of `oldVersion` lacks. */
 export function upgradeLabDb(d: IDBPDatabase<unknown>, oldVersion: number): void {
@@ -19,6 +19,7 @@ export function upgradeLabDb(d: IDBPDatabase<unknown>, oldVersion: number): void
   }
   if (oldVersion < 2) db.createObjectStore('checkpoints');
   if (oldVersion < 3) db.createObjectStore('datasets');
+  if (oldVersion < 4) db.createObjectStore('history', { keyPath: 'id' });
 }
 
 /** A dataset a user can drop into the page, by its id (its spec says `droppable`). */

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { saveFile } from '../../lib/download';
 import { readBenchmarkReport, useBenchmark } from '../../state/benchmark';
 import { makeBundle, readBundle, tracesToCsv } from '../../state/bundle';
+import { recordedExperiment, setAside, showBundle } from '../../state/history';
 import { useLab } from '../../state/lab';
 import { useRuns } from '../../state/runs';
 import { derivedCurves } from '../charts/derived';
@@ -27,7 +28,12 @@ export function ExportImport() {
         type="button"
         disabled={count === 0}
         onClick={() =>
-          download('l4-lab-bundle.json', 'application/json', makeBundle(useLab.getState().experiment, runs(), traceOf, derivedCurves()))
+          download(
+            'l4-lab-bundle.json',
+            'application/json',
+            // The experiment the runs ran (their own records), whatever the builder reads now.
+            makeBundle(recordedExperiment(useLab.getState().experiment, runs()), runs(), traceOf, derivedCurves()),
+          )
         }
       >
         Export JSON
@@ -54,12 +60,11 @@ export function ExportImport() {
                 setInfo(`Opened the benchmark report ${f.name}: ${report.tasks.length} task(s).`);
                 return;
               }
-              const { experiment, notices, runs: imported } = readBundle(text);
-              const store = useRuns.getState();
-              store.removeAll();
-              useLab.getState().setExperiment(experiment, notices);
-              for (const r of imported) store.addImported(r.meta, r.trace);
-              setInfo(`Imported ${imported.length} run(s) from ${f.name}.`);
+              // A bad file is refused before anything on screen is touched; the runs on screen go into the history.
+              const bundle = readBundle(text);
+              await setAside(useLab.getState().experiment, `set aside by importing ${f.name}`);
+              const n = showBundle(bundle, useLab.getState().setExperiment);
+              setInfo(`Imported ${n} run(s) from ${f.name}.`);
             } catch (err) {
               setError(`${f.name}: ${(err as Error).message}`);
             } finally {

@@ -1,0 +1,163 @@
+/**
+ * Experiments are records: a finished, stopped or running experiment that a Start, an import, a reset or a reopen
+ * replaces is set aside here first, as its run bundle (state/bundle.ts: settings, every run and branch, every trace
+ * and live change), in IndexedDB beside the runs. The user can reopen, export or delete each; nothing on screen is
+ * lost by a new Start. At most MAX_HISTORY are kept (the oldest goes first, and the list says so).
+ */
+import { create } from 'zustand';
+import { optimizerLabel } from '../optim/catalogue';
+import { taskTitle } from '../tasks/catalogue';
+import { makeBundle, readBundle } from './bundle';
+import { openLabDb } from './db';
+import type { Experiment } from './experiment';
+import { useRuns, type RunMeta } from './runs';
+import { traceOf } from './traces';
+
+export const MAX_HISTORY = 30;
+
+/** What the list shows of a set-aside experiment. */
+export interface HistoryItem {
+  readonly id: string;
+  /** When it was set aside (ms since the epoch). */
+  readonly savedAt: number;
+  /** Its task and compared optimizers. */
+  readonly title: string;
+  /** "3 runs: 3 done", "4 runs: 2 done, 2 stopped". */
+  readonly runs: string;
+  /** What set it aside. */
+  readonly why: string;
+}
+
+export interface StoredExperiment extends HistoryItem {
+  readonly bundle: string;
+}
+
+/** Without IndexedDB (Node, tests), the history lives in memory. */
+const memory = new Map<string, StoredExperiment>();
+const hasDb = () => typeof indexedDB !== 'undefined';
+
+async function putEntry(e: StoredExperiment): Promise<void> {
+  if (!hasDb()) {
+    memory.set(e.id, e);
+    return;
+  }
+  await (await openLabDb()).put('history', e);
+}
+
+async function allEntries(): Promise<StoredExperiment[]> {
+  return hasDb() ? (await openLabDb()).getAll('history') : [...memory.values()];
+}
+
+async function getEntry(id: string): Promise<StoredExperiment | undefined> {
+  return hasDb() ? (await openLabDb()).get('history', id) : memory.get(id);
+}
+
+async function deleteEntry(id: string): Promise<void> {
+  if (!hasDb()) memory.delete(id);
+  else await (await openLabDb()).delete('history', id);
+}
+
+/**
+ * The experiment the runs on screen ran, from their own records: the task, its settings, the steps, the seeds and
+ * the compared specs as their runs were started (the builder may read otherwise by now); the builder's otherwise.
+ */
+export function recordedExperiment(builder: Experiment, runs: readonly RunMeta[]): Experiment {
+  const own = runs.filter((r) => !r.branch);
+  const first = own[0];
+  if (!first) return builder;
+  const specs = [
+    ...new Map(
+      own.map((r) => [r.specId, { id: r.specId, optimizer: r.config.optimizer, options: { ...r.config.optimizerOptions } }]),
+    ).values(),
+  ];
+  const seeds = [...new Set(own.map((r) => r.seed))];
+  return {
+    ...builder,
+    task: first.config.task,
+    taskSettings: first.config.taskSettings as Experiment['taskSettings'],
+    steps: first.config.steps,
+    runs: specs,
+    seed: Math.min(...seeds),
+    seeds: seeds.length,
+    ...(first.config.backend ? { backend: first.config.backend } : {}),
+    ...(first.config.stepQuality ? { stepQuality: true } : { stepQuality: false }),
+  };
+}
+
+const countsOf = (runs: readonly RunMeta[]): string => {
+  const by = new Map<string, number>();
+  for (const r of runs) by.set(r.status, (by.get(r.status) ?? 0) + 1);
+  return `${runs.length} run${runs.length === 1 ? '' : 's'}: ${[...by].map(([s, n]) => `${n} ${s}`).join(', ')}`;
+};
+
+interface HistoryState {
+  readonly items: readonly HistoryItem[];
+  /** Reads the list from storage. */
+  refresh(): Promise<void>;
+}
+
+export const useHistory = create<HistoryState>()((set) => ({
+  items: [],
+  async refresh() {
+    const all = await allEntries();
+    set({ items: all.map(({ bundle: _b, ...item }) => item).sort((a, b) => b.savedAt - a.savedAt) });
+  },
+}));
+
+let seq = 0;
+
+/**
+ * Sets the runs on screen aside as an experiment of the history (the bundle is taken now, synchronously, so that
+ * whatever replaces the runs next cannot change it; it is written in the background). False when there are none.
+ */
+export function setAside(builder: Experiment, why: string): Promise<boolean> {
+  const store = useRuns.getState();
+  const runs = store.order.map((id) => store.runs[id]!);
+  if (runs.length === 0) return Promise.resolve(false);
+  const experiment = recordedExperiment(builder, runs);
+  const savedAt = Date.now();
+  const entry: StoredExperiment = {
+    id: `${savedAt.toString(36)}-${(seq++).toString(36)}`,
+    savedAt,
+    title: `${taskTitle(experiment.task)}: ${experiment.runs.map((r) => `${r.id}: ${optimizerLabel(r.optimizer, r.options)}`).join(', ')}`,
+    runs: countsOf(runs),
+    why,
+    bundle: makeBundle(experiment, runs, traceOf),
+  };
+  return putEntry(entry)
+    .then(async () => {
+      const all = await allEntries();
+      const old = all.sort((a, b) => b.savedAt - a.savedAt).slice(MAX_HISTORY);
+      for (const e of old) await deleteEntry(e.id);
+      await useHistory.getState().refresh();
+      return true;
+    })
+    .catch((e: unknown) => {
+      throw new Error(`The experiment could not be kept in the history: ${(e as Error).message}`);
+    });
+}
+
+/** Shows a read run bundle's runs in place of the runs on screen (set those aside first). Returns the number of runs. */
+export function showBundle(
+  { experiment, notices, runs }: ReturnType<typeof readBundle>,
+  setExperiment: (e: Experiment, notices: string[]) => void,
+): number {
+  const store = useRuns.getState();
+  store.removeAll();
+  setExperiment(experiment, notices);
+  for (const r of runs) store.addImported(r.meta, r.trace);
+  return runs.length;
+}
+
+/** A set-aside experiment's bundle (for reopening and export). */
+export async function historyBundle(id: string): Promise<string> {
+  const e = await getEntry(id);
+  if (!e) throw new Error('That experiment is no longer in the history.');
+  return e.bundle;
+}
+
+/** Deletes a set-aside experiment for good. */
+export async function deleteFromHistory(id: string): Promise<void> {
+  await deleteEntry(id);
+  await useHistory.getState().refresh();
+}
