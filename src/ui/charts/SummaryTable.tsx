@@ -103,7 +103,7 @@ export function SummaryTable({
               {header('spec', 'Run')}
               {header(
                 'final',
-                'Final loss',
+                done === all.length ? 'Final loss' : 'Latest loss',
                 'log-space mean over the seeds that did not diverge [min, max]; the last 1/50 of each run, log-averaged',
               )}
               {header('best', 'Best loss', 'log-space mean [min, max] of each seed’s lowest loss')}
@@ -134,7 +134,11 @@ export function SummaryTable({
                   <td data-testid={`summary.${r.specId}.best`}>{logStat(r.bestLoss)}</td>
                   {hasTest && (
                     <td data-testid={`summary.${r.specId}.accuracy`}>
-                      {r.testAccuracy ? `${(100 * r.testAccuracy.mean).toFixed(2)} ± ${(100 * r.testAccuracy.sd).toFixed(2)} %` : '—'}
+                      {!r.testAccuracy
+                        ? '—'
+                        : r.testAccuracy.n < 2
+                          ? `${(100 * r.testAccuracy.mean).toFixed(2)} % (1 seed)`
+                          : `${(100 * r.testAccuracy.mean).toFixed(2)} ± ${(100 * r.testAccuracy.sd).toFixed(2)} %`}
                     </td>
                   )}
                   <td data-testid={`summary.${r.specId}.target`}>
