@@ -102,5 +102,38 @@ test('the 2-D explainer steps several optimizers together and draws their paths'
   }
   await page.getByRole('button', { name: 'Run together' }).click();
   await expect.poll(async () => Number(await page.getByTestId('twod.sgd.steps').textContent())).toBeGreaterThan(50);
+  // After the whole run (5,000 steps) every path is still drawn from its start: thinned, not cut to its last points.
+  await expect(page.getByTestId('twod.sgd.steps')).toHaveText('5000', { timeout: 60_000 });
+  for (const id of ['l4adam', 'sgd']) {
+    const points = page.getByTestId(`path.${id}`);
+    expect(Number(await points.getAttribute('data-points'))).toBeGreaterThan(1000);
+    expect(Number(await points.getAttribute('data-points'))).toBeLessThanOrEqual(2000);
+    const first = (await points.getAttribute('points'))!.split(' ')[0];
+    const start = (await page.getByTestId('path.adam').getAttribute('points'))!.split(' ')[0];
+    expect(first).toBe(start);
+  }
+  expect(errors).toEqual([]);
+});
+
+test('on a phone (390×844) the teaching page fits the screen, with axes and labels that can be read', async ({ page }) => {
+  const errors = trackErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/teach.html');
+  await expect(page.getByTestId('teach.hint')).toContainText('Drag the orange point');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The 1-D and 2-D plots have axes, and their labels are at least 10 px tall on screen.
+  for (const axes of ['explainer.axes', 'contour.axes']) {
+    const heights = await page
+      .getByTestId(axes)
+      .locator('text')
+      .evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().height));
+    expect(heights.length).toBeGreaterThan(4);
+    expect(Math.min(...heights)).toBeGreaterThanOrEqual(10);
+  }
+  // The step's numbers and the equation are on screen, not beside it.
+  for (const id of ['numbers', 'formula']) {
+    const box = (await page.getByTestId(id).boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  }
   expect(errors).toEqual([]);
 });

@@ -1,8 +1,10 @@
+import { ticks } from 'd3-array';
 import { contours } from 'd3-contour';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { FORMULAS_2D, NUMBERS } from '../../lib/functions2d';
 import { colorOf } from '../charts/colors';
 import { GRID, OPTIMIZERS, SIZE, type Live } from './explainer2d';
+import { useSvgScale } from './useSvgScale';
 
 /** SVG path of d3-contour's MultiPolygon, in grid coordinates scaled to the plot. */
 function toPath(coords: number[][][][], scale: number): string {
@@ -31,6 +33,9 @@ interface Props {
 export function ContourPlot({ fn, start, live, onDrag, onDrop }: Props) {
   const spec = FORMULAS_2D[fn]!;
   const [vx0, vx1, vy0, vy1] = spec.view;
+  const svg = useRef<SVGSVGElement>(null);
+  // Labels and the start point keep their size on screen on a narrow plot.
+  const k = useSvgScale(svg, SIZE);
   const sx = (x: number) => ((x - vx0) / (vx1 - vx0)) * SIZE;
   const sy = (y: number) => SIZE - ((y - vy0) / (vy1 - vy0)) * SIZE;
   const fromPx = (px: number, py: number): [number, number] => [
@@ -61,6 +66,7 @@ export function ContourPlot({ fn, start, live, onDrag, onDrop }: Props) {
   };
   return (
     <svg
+      ref={svg}
       viewBox={`0 0 ${SIZE} ${SIZE}`}
       className="explainer"
       role="img"
@@ -73,7 +79,30 @@ export function ContourPlot({ fn, start, live, onDrag, onDrop }: Props) {
       {levels.map((d, i) => (
         <path key={i} d={d} fill="none" stroke="#bbb" strokeWidth={0.8} />
       ))}
-      <circle cx={sx(spec.minimum[0])} cy={sy(spec.minimum[1])} r={4} fill="#333" />
+      <circle cx={sx(spec.minimum[0])} cy={sy(spec.minimum[1])} r={4 * k} fill="#333" />
+      {/* The axes: the plane's coordinates along the bottom and the left edge, inside the plot. */}
+      <g data-testid="contour.axes" fontSize={11 * k} fill="#555">
+        {ticks(vx0, vx1, 5)
+          .filter((t) => sx(t) > 20 * k && sx(t) < SIZE - 12 * k)
+          .map((t) => (
+            <text key={`x${t}`} x={sx(t)} y={SIZE - 4 * k} textAnchor="middle">
+              {t}
+            </text>
+          ))}
+        {ticks(vy0, vy1, 5)
+          .filter((t) => sy(t) > 12 * k && sy(t) < SIZE - 18 * k)
+          .map((t) => (
+            <text key={`y${t}`} x={4 * k} y={sy(t) + 4 * k}>
+              {t}
+            </text>
+          ))}
+        <text x={SIZE - 4 * k} y={SIZE - 4 * k} textAnchor="end" fontStyle="italic">
+          x
+        </text>
+        <text x={4 * k} y={12 * k} fontStyle="italic">
+          y
+        </text>
+      </g>
       {OPTIMIZERS.map((o, k) => {
         const p = live[o.id]?.path ?? [];
         const pts: string[] = [];
@@ -91,7 +120,7 @@ export function ContourPlot({ fn, start, live, onDrag, onDrop }: Props) {
           />
         );
       })}
-      <circle cx={sx(start[0])} cy={sy(start[1])} r={7} fill="#E69F00" stroke="#333" aria-hidden="true" />
+      <circle cx={sx(start[0])} cy={sy(start[1])} r={7 * k} fill="#E69F00" stroke="#333" aria-hidden="true" />
     </svg>
   );
 }

@@ -29,6 +29,10 @@ export function TeachApp() {
           ))}
         </div>
       )}
+      <p className="teach-hint" data-testid="teach.hint">
+        Drag the orange point along the curve (or focus it and use the arrow keys), change α, then press <b>Step</b> to take the step drawn
+        in green.
+      </p>
       {classroom.lesson && <LessonPanel lesson={classroom.lesson} run={takeSteps} apply={applyLesson} />}
       <div className="teach-grid">
         <Explainer1D

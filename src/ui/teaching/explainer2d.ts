@@ -28,3 +28,22 @@ export interface Live {
   steps: number;
   status: string;
 }
+
+/** The most points a path keeps; beyond it, older points are thinned (never the start, never the last RECENT). */
+export const MAX_PATH_POINTS = 2000;
+const RECENT = 200;
+
+/**
+ * A flat path [x0, y0, x1, y1, …] kept to at most MAX_PATH_POINTS points: every other point of its older part is
+ * dropped (the start stays), so the whole way from the start remains drawn, coarser where it is older, rather than
+ * only its last points (all at the minimum once a run has converged).
+ */
+export function thinPath(path: readonly number[]): number[] {
+  const n = path.length / 2;
+  if (n <= MAX_PATH_POINTS) return [...path];
+  const old = n - RECENT;
+  const out: number[] = [];
+  for (let i = 0; i < old; i += 2) out.push(path[2 * i]!, path[2 * i + 1]!);
+  out.push(...path.slice(2 * old));
+  return out.length / 2 > MAX_PATH_POINTS ? thinPath(out) : out;
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { teachPool as makeTeachPool } from '../../state/teachPool';
-import { OPTIMIZERS, type Live } from './explainer2d';
+import { OPTIMIZERS, thinPath, type Live } from './explainer2d';
 
 /** A pool sized so that every optimizer of the explainer steps at once. */
 const teachPool = makeTeachPool(OPTIMIZERS.length);
@@ -46,7 +46,7 @@ export function useRunsTogether(fn: string, noise: boolean) {
                 ...prev,
                 [o.id]: {
                   ...p,
-                  path: path.length > 4000 ? path.slice(-4000) : path,
+                  path: thinPath(path),
                   loss: c.columns.loss[last]!,
                   eta: c.columns.effectiveLr?.[last] ?? NaN,
                   lossMin: c.columns.lossMin?.[last] ?? NaN,
