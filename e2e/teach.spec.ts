@@ -79,11 +79,31 @@ test('a classroom link hides what it names and opens a guided lesson', async ({ 
   await expect(page.getByTestId('formula')).toHaveCount(0);
   await expect(page.getByLabel('f star of explainer', { exact: true })).toBeVisible();
   expect((await snap(page)).hidden.sort()).toEqual(['alpha', 'demos', 'formula']);
-  await page.getByRole('button', { name: 'Run the lesson step' }).click();
+  // Before the prediction, where the step lands is not shown: no full-step marker, no step, no "next x".
+  await expect(page.getByTestId('explainer.full')).toHaveCount(0);
+  await expect(page.getByTestId('explainer.step')).toHaveCount(0);
+  await expect(page.getByTestId('numbers.next')).toHaveText('? (predict, then run)');
+  await page.getByRole('button', { name: /^Run the lesson step/ }).click();
   await expect(page.getByTestId('lesson.answer')).toContainText('halves x');
+  // The answer quotes the explainer's own counters.
+  await expect(page.getByTestId('lesson.now')).toHaveText('(Here: x = 1 after 1 step.)');
+  await expect(page.getByTestId('explainer.step')).toHaveCount(1);
   expect((await snap(page)).x).toBeCloseTo(1, 6);
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('lesson')).toContainText('step 2 of 3');
+  await expect(page.getByTestId('lesson.answer')).toHaveCount(0);
+  await page.getByRole('button', { name: /^Run the lesson step/ }).click();
+  await expect(page.getByTestId('lesson.now')).toContainText('after 10 steps');
+  // Back sets step 1 up again; Restart too.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByTestId('lesson')).toContainText('step 1 of 3');
+  expect((await snap(page)).x).toBe(2);
+  await page.getByRole('button', { name: /^Run the lesson step/ }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('lesson')).toContainText('step 2 of 3');
+  await page.getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByTestId('lesson')).toContainText('step 1 of 3');
+  await expect(page.getByTestId('numbers.next')).toHaveText('? (predict, then run)');
   expect(errors).toEqual([]);
 });
 

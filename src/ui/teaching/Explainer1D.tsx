@@ -21,12 +21,15 @@ export function Explainer1D({
   step,
   history,
   onMove,
+  hideAnswer = false,
 }: {
   settings: Step1dSettings;
   x: number;
   step: Step1d;
   history: readonly number[];
   onMove(x: number): void;
+  /** While a lesson waits for the prediction: the full step and the step taken are not drawn. */
+  hideAnswer?: boolean;
 }) {
   const svg = useRef<SVGSVGElement>(null);
   // Text and the point keep their size on screen however narrow the plot is drawn (a phone draws it at ~0.55×).
@@ -124,7 +127,7 @@ export function Explainer1D({
         clipPath="url(#plot-area)"
         data-testid="explainer.tangent"
       />
-      {inView(step.fullStep) && step.target !== null && (
+      {!hideAnswer && inView(step.fullStep) && step.target !== null && (
         <g data-testid="explainer.full">
           <circle cx={sx(step.fullStep)} cy={sy(step.target)} r={5} fill="none" stroke="#D55E00" strokeWidth={2} />
           <text x={sx(step.fullStep)} y={sy(step.target) + font(18)} textAnchor="middle" fontSize={font(12)} fill="#D55E00">
@@ -132,7 +135,7 @@ export function Explainer1D({
           </text>
         </g>
       )}
-      {inView(step.next) && (
+      {!hideAnswer && inView(step.next) && (
         <g data-testid="explainer.step">
           {linearised !== null && <circle cx={sx(step.next)} cy={clampY(linearised)} r={4} fill="#0072B2" clipPath="url(#plot-area)" />}
           <line

@@ -1,12 +1,37 @@
 import { useEffect, useState } from 'react';
 import type { Lesson, LessonStep } from './classroom';
+import { fmt } from './StepNumbers';
 
-/** A classroom lesson: its step's text and question, the run that answers it, then the answer and Next. */
-export function LessonPanel({ lesson, run, apply }: { lesson: Lesson; run: (steps: number) => void; apply: (ls: LessonStep) => void }) {
+/**
+ * A classroom lesson: its step's text and question, with where the step lands hidden until the prediction is made
+ * (`onAsking`); the run that answers it; then the answer, with the explainer's own counters, and Back, Next and
+ * Restart.
+ */
+export function LessonPanel({
+  lesson,
+  run,
+  apply,
+  onAsking,
+  now,
+}: {
+  lesson: Lesson;
+  run: (steps: number) => void;
+  apply: (ls: LessonStep) => void;
+  /** Whether the lesson is waiting for a prediction (the explainer hides the answer meanwhile). */
+  onAsking: (asking: boolean) => void;
+  /** The explainer now: x and the steps taken since the lesson step began. */
+  now: { x: number; taken: number };
+}) {
   const [index, setIndex] = useState(0);
   const [answered, setAnswered] = useState(false);
+  const go = (i: number) => {
+    setIndex(i);
+    apply(lesson.steps[i]!);
+    setAnswered(false);
+    onAsking(true);
+  };
   useEffect(() => {
-    apply(lesson.steps[0]!);
+    go(0);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const ls = lesson.steps[index];
@@ -20,27 +45,33 @@ export function LessonPanel({ lesson, run, apply }: { lesson: Lesson; run: (step
       <p>
         <strong>Predict, then run:</strong> {ls.question}
       </p>
-      <button
-        type="button"
-        onClick={() => {
-          run(ls.run);
-          setAnswered(true);
-        }}
-      >
-        Run the lesson step
-      </button>
+      <p>
+        <button
+          type="button"
+          disabled={answered}
+          onClick={() => {
+            run(ls.run);
+            setAnswered(true);
+            onAsking(false);
+          }}
+        >
+          Run the lesson step ({ls.run} step{ls.run === 1 ? '' : 's'})
+        </button>{' '}
+        <button type="button" disabled={index === 0} onClick={() => go(index - 1)}>
+          Back
+        </button>{' '}
+        <button type="button" onClick={() => go(0)}>
+          Restart
+        </button>
+      </p>
       {answered && (
         <p data-testid="lesson.answer">
           {ls.answer}{' '}
+          <span data-testid="lesson.now">
+            (Here: x = {fmt(now.x)} after {now.taken} step{now.taken === 1 ? '' : 's'}.)
+          </span>{' '}
           {index + 1 < lesson.steps.length && (
-            <button
-              type="button"
-              onClick={() => {
-                setIndex(index + 1);
-                apply(lesson.steps[index + 1]!);
-                setAnswered(false);
-              }}
-            >
+            <button type="button" onClick={() => go(index + 1)}>
               Next
             </button>
           )}

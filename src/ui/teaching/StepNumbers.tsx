@@ -11,7 +11,18 @@ export const fmt = (v: number | null) =>
         : String(Number(v.toPrecision(4)));
 
 /** The numbers of the step the point is at, and why no step is taken when none is. */
-export function StepNumbers({ settings, x, step }: { settings: Step1dSettings; x: number; step: Step1d }) {
+export function StepNumbers({
+  settings,
+  x,
+  step,
+  hideAnswer = false,
+}: {
+  settings: Step1dSettings;
+  x: number;
+  step: Step1d;
+  /** While a lesson waits for the prediction: where the step lands is not shown. */
+  hideAnswer?: boolean;
+}) {
   const row = (name: string, id: string, v: number | null) => (
     <tr>
       <th scope="row">{name}</th>
@@ -29,7 +40,14 @@ export function StepNumbers({ settings, x, step }: { settings: Step1dSettings; x
           {settings.rule === 'l4' && row('L_min', 'lossMin', step.lossMinUsed)}
           {row('gᵀv', 'gdotv', step.gDotV)}
           {row('η', 'eta', step.eta)}
-          {row('next x', 'next', step.next)}
+          {hideAnswer ? (
+            <tr>
+              <th scope="row">next x</th>
+              <td data-testid="numbers.next">? (predict, then run)</td>
+            </tr>
+          ) : (
+            row('next x', 'next', step.next)
+          )}
         </tbody>
       </table>
     </>

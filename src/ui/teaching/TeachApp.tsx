@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { parseClassroom, type Hideable } from './classroom';
 import { DemoList } from './DemoList';
 import { Explainer1D } from './Explainer1D';
@@ -14,6 +14,8 @@ export function TeachApp() {
   const hidden = (k: Hideable) => classroom.hidden.has(k);
   const { st, setSt, step, set, takeSteps, applyLesson } = useTeach(classroom);
   const { settings, x } = st;
+  // While a lesson waits for a prediction, where the step lands is not shown.
+  const [asking, setAsking] = useState(false);
   return (
     <main data-testid="teach">
       <header>
@@ -33,7 +35,15 @@ export function TeachApp() {
         Drag the orange point along the curve (or focus it and use the arrow keys), change α, then press <b>Step</b> to take the step drawn
         in green.
       </p>
-      {classroom.lesson && <LessonPanel lesson={classroom.lesson} run={takeSteps} apply={applyLesson} />}
+      {classroom.lesson && (
+        <LessonPanel
+          lesson={classroom.lesson}
+          run={takeSteps}
+          apply={applyLesson}
+          onAsking={setAsking}
+          now={{ x: st.x, taken: st.taken }}
+        />
+      )}
       <div className="teach-grid">
         <Explainer1D
           settings={settings}
@@ -41,9 +51,10 @@ export function TeachApp() {
           step={step}
           history={hidden('history') ? [] : st.history}
           onMove={(nx) => setSt((s) => ({ ...s, x: nx }))}
+          hideAnswer={asking}
         />
         <div>
-          {!hidden('numbers') && <StepNumbers settings={settings} x={x} step={step} />}
+          {!hidden('numbers') && <StepNumbers settings={settings} x={x} step={step} hideAnswer={asking} />}
           {step.skipped && (
             <p role="status" data-testid="numbers.skipped">
               No step: {step.skipped}.
