@@ -79,6 +79,10 @@ test('without WebGPU, the automatic choice passes over a WebGL that renders in s
     expect(run.fallbackReason).toBe('no WebGPU adapter');
   }
   expect(run.step).toBe(15);
+  // The table says the reason once, as a numbered note its rows point to.
+  await expect(page.getByTestId('runs.backend-notes')).toHaveText(`Why this backend: ${run.fallbackReason}`);
+  await expect(page.getByTestId('runs.a.1.fallback')).toHaveText(' 1');
+  await expect(page.getByTestId('runs.b.1.fallback')).toHaveText(' 1');
   expect(lab.realErrors()).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 import { specName, type ShownSpecView } from './chartData';
-import { colorOf } from './colors';
+import { textColorOf } from './colors';
 
 /** The legend: each run spec's colour and name, with a box that shows or hides its curves. */
 export function ChartLegend({
@@ -14,7 +14,7 @@ export function ChartLegend({
   return (
     <p className="legend" aria-label="legend">
       {specs.map((rs, i) => (
-        <label key={rs.id} style={{ color: colorOf(i) }}>
+        <label key={rs.id} style={{ color: textColorOf(i) }}>
           <input
             type="checkbox"
             aria-label={`show run ${rs.id}`}

@@ -294,7 +294,7 @@ export const MetricChart = memo(function MetricChart({
                   stroke={m.color}
                   strokeDasharray="2 3"
                   className="live-change"
-                  label={{ value: m.text, position: 'insideTopLeft', fontSize: 10, fill: m.color }}
+                  label={{ value: m.text, position: 'insideTopLeft', fontSize: 10, fill: m.textColor }}
                 />
               ))}
               <SeriesLayer

@@ -5,7 +5,7 @@ import { defaultTarget, summarizeSpecs, type LogStat, type SpecSummary } from '.
 import { useRuns } from '../../state/runs';
 import { traceOf } from '../../state/traces';
 import { specName, type RunGroup, type ShownSpecView } from './chartData';
-import { colorOf } from './colors';
+import { textColorOf } from './colors';
 
 const num = (x: number) =>
   x === 0 ? '0' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(2) : String(Number(x.toPrecision(3)));
@@ -127,7 +127,7 @@ export function SummaryTable({
                 .join(', ');
               return (
                 <tr key={r.specId} data-testid={`summary.${r.specId}`}>
-                  <th scope="row" style={{ color: colorOf(index.get(r.specId)!) }}>
+                  <th scope="row" style={{ color: textColorOf(index.get(r.specId)!) }}>
                     {r.specId}: {specName(s)}
                   </th>
                   <td data-testid={`summary.${r.specId}.final`}>{logStat(r.finalLoss)}</td>

@@ -4,7 +4,7 @@ import { robustRange, smooth, smoothed, type SeriesPoint, type Smoothed } from '
 import { optimizerLabel } from '../../optim/catalogue';
 import { bucketsOf, traceOf } from '../../state/traces';
 import type { ChartSpec, EvalColumn } from './chartSpecs';
-import { colorOf } from './colors';
+import { colorOf, textColorOf } from './colors';
 import type { Drawn } from './SeriesLayer';
 
 /**
@@ -104,7 +104,7 @@ export interface ShownSpecView {
 }
 
 /** The live changes as marks at their x (none on a wall-time axis, where a step has no one place across seeds). */
-export function changeMarks(view: ChartView): { x: number; text: string; color: string }[] {
+export function changeMarks(view: ChartView): { x: number; text: string; color: string; textColor: string }[] {
   if (view.xMode === 'time') return [];
   return view.specs.flatMap((s, i) =>
     view.hidden.has(s.id)
@@ -113,6 +113,7 @@ export function changeMarks(view: ChartView): { x: number; text: string; color: 
           x: view.xMode === 'epoch' ? m.step / (view.groups.get(s.id)?.stepsPerEpoch ?? 1) : m.step,
           text: `${s.id}: ${m.text}`,
           color: colorOf(i),
+          textColor: textColorOf(i),
         })),
   );
 }

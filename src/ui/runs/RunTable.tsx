@@ -47,6 +47,8 @@ export function RunTable() {
   const diagnostics = [...new Set(order.flatMap((id) => Object.keys(runs[id]!.last)))]
     .map(columnSpec)
     .filter((d) => d.key !== 'loss' && d.plot !== false);
+  // Why a run's backend is not the first choice, once for every run it applies to (numbered notes below the table).
+  const reasons = [...new Set(order.map((id) => runs[id]!.fallbackReason).filter((x): x is string => x !== null))];
   if (order.length === 0) return <p data-testid="runs.empty">No runs yet: press Start.</p>;
   return (
     <>
@@ -124,7 +126,12 @@ export function RunTable() {
                 </td>
                 <td data-testid={`runs.${id}.backend`}>
                   {r.backend ?? '…'}
-                  {r.fallbackReason && <small className="why"> ({r.fallbackReason})</small>}
+                  {r.fallbackReason && (
+                    <sup className="why" title={r.fallbackReason} data-testid={`runs.${id}.fallback`}>
+                      {' '}
+                      {reasons.indexOf(r.fallbackReason) + 1}
+                    </sup>
+                  )}
                 </td>
                 <td data-testid={`runs.${id}.step`}>{r.step}</td>
                 <td data-testid={`runs.${id}.msPerStep`}>{r.stepsPerSecond ? (1000 / r.stepsPerSecond).toPrecision(3) : '—'}</td>
@@ -141,6 +148,13 @@ export function RunTable() {
           })}
         </tbody>
       </table>
+      {reasons.length > 0 && (
+        <ol className="why backend-notes" data-testid="runs.backend-notes">
+          {reasons.map((why) => (
+            <li key={why}>Why this backend: {why}</li>
+          ))}
+        </ol>
+      )}
       {branching && runs[branching] && <BranchPanel key={branching} runId={branching} onClose={() => useBranchPick.getState().close()} />}
     </>
   );

@@ -1,4 +1,4 @@
-import { colorOf } from '../charts/colors';
+import { textColorOf } from '../charts/colors';
 import { OPTIMIZERS, type Live } from './explainer2d';
 
 const fmt = (v: number | null) =>
@@ -25,7 +25,7 @@ export function LastStepTable({ live }: { live: Readonly<Record<string, Live>> }
             const l = live[o.id];
             return (
               <tr key={o.id}>
-                <th scope="row" style={{ color: colorOf(k) }}>
+                <th scope="row" style={{ color: textColorOf(k) }}>
                   {o.title}
                   {l && l.status !== 'running' && l.status !== 'paused' && l.status !== 'starting' ? ` (${l.status})` : ''}
                 </th>
