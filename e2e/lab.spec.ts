@@ -121,11 +121,11 @@ test('pause holds, resume continues, α changed mid-run is recorded, stop ends t
   await expect(page.getByTestId('legend.a.changes')).toHaveText(
     new RegExp(`^ \\(live: alpha → 0\\.3 at step ${held + 1} \\(seed 1\\)\\)$`),
   );
-  // Every chart marks the change at its step.
-  await expect(page.getByTestId('chart.loss').locator('.live-change')).toHaveCount(1);
-  await expect(page.getByTestId('chart.loss')).toContainText('a: alpha → 0.3 (seed 1)');
   await lab.button('Resume').click();
   await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(held + 20);
+  // Every chart marks the change at its step (at its next render: the x axis grows as the run goes on).
+  await expect(page.getByTestId('chart.loss').locator('.live-change')).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByTestId('chart.loss')).toContainText('a: alpha → 0.3 (seed 1)');
   await lab.button('Stop').click();
   await lab.waitStatus('a.1', 'stopped');
   expect(lab.realErrors()).toEqual([]);

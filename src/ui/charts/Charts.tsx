@@ -35,7 +35,10 @@ export function Charts({ refreshMs = 500 }: { refreshMs?: number } = {}) {
   // (Set during render: the charts below compute their series in this same render.)
   const [current] = useState(() => ({ specs }));
   current.specs = specs;
-  const structure = specs.map((r) => `${r.id}:${r.optimizer}:${r.changes ?? ''}`).join(',');
+  // Live changes are not part of it: typing into α records a change per keystroke, and a full render of every
+  // chart per keystroke is what this avoids; the charts read their change marks from `view.specs` when they next
+  // render (the x axis grows in steps while runs train, and a run's end renders them).
+  const structure = specs.map((r) => `${r.id}:${r.optimizer}`).join(',');
   const { xMode, smoothing } = o;
   const view = useMemo<ChartView>(
     () => ({

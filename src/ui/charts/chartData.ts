@@ -103,13 +103,16 @@ export interface ShownSpecView {
   readonly marks?: readonly { readonly step: number; readonly text: string }[];
 }
 
+/** The most live changes a spec marks on a chart: its latest (each mark is a recharts element to render). */
+export const MAX_MARKS = 12;
+
 /** The live changes as marks at their x (none on a wall-time axis, where a step has no one place across seeds). */
 export function changeMarks(view: ChartView): { x: number; text: string; color: string; textColor: string }[] {
   if (view.xMode === 'time') return [];
   return view.specs.flatMap((s, i) =>
     view.hidden.has(s.id)
       ? []
-      : (s.marks ?? []).map((m) => ({
+      : (s.marks ?? []).slice(-MAX_MARKS).map((m) => ({
           x: view.xMode === 'epoch' ? m.step / (view.groups.get(s.id)?.stepsPerEpoch ?? 1) : m.step,
           text: `${s.id}: ${m.text}`,
           color: colorOf(i),

@@ -124,8 +124,13 @@ function recordedSpecs(lines: readonly string[]): ShownSpec[] {
     id,
     optimizer: s.optimizer as RunSpec['optimizer'],
     options: s.options,
-    ...(s.changes.length ? { changes: s.changes.join('; '), marks: s.marks } : {}),
+    ...(s.changes.length ? { changes: changesText(s.changes), marks: s.marks } : {}),
   }));
+}
+
+/** A spec's live changes in words: all of them when few, else how many and the last three. */
+function changesText(changes: readonly string[]): string {
+  return changes.length <= 3 ? changes.join('; ') : `${changes.length} changes, the last ${changes.slice(-3).join('; ')}`;
 }
 
 /** Specs that share an optimizer get the settings in which they differ ("Adam lr 0.01" beside "Adam lr 0.1"). */

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { saveFile } from '../../lib/download';
-import { readBundle } from '../../state/bundle';
-import { deleteFromHistory, historyBundle, MAX_HISTORY, setAside, showBundle, useHistory } from '../../state/history';
+import { deleteFromHistory, historyBundle, MAX_HISTORY, reopen, setAside, useHistory } from '../../state/history';
 import { useLab } from '../../state/lab';
 
 const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
@@ -46,10 +45,8 @@ export function HistoryPanel() {
                   type="button"
                   aria-label={`Reopen ${h.title}`}
                   onClick={act(async () => {
-                    const bundle = readBundle(await historyBundle(h.id));
                     await setAside(useLab.getState().experiment, 'set aside to reopen another');
-                    showBundle(bundle, useLab.getState().setExperiment);
-                    await deleteFromHistory(h.id);
+                    await reopen(h.id, useLab.getState().setExperiment);
                   })}
                 >
                   Reopen
