@@ -103,7 +103,9 @@ describe('a throwaway optimizer registered in one place appears everywhere', () 
     expect(run!.status).toBe('done');
     expect(Array.from(run!.trace.columns.halfLr!)).toEqual([0.05, 0.05, 0.05, 0.05, 0.05].map(Math.fround));
     expect(Array.from(run!.trace.columns.effectiveLr!)).toEqual(Array.from(run!.trace.columns.halfLr!));
-    expect(toCsvDoc([run!]).split('\n')[0]).toBe('seed,step,loss,effectiveLr,updateNorm,flags,skippedSteps,halfLr,wallTime,epoch,testAccuracy,testLoss');
+    expect(toCsvDoc([run!]).split('\n')[0]).toBe(
+      'seed,step,loss,effectiveLr,updateNorm,flags,skippedSteps,halfLr,wallTime,epoch,testAccuracy,testLoss',
+    );
     expect(chartsFor(['half-sgd'], false).map((c) => [c.id, c.title])).toContainEqual(['halfLr', 'Half the learning rate']);
     expect(tf.memory().numTensors).toBe(before);
   });
