@@ -62,7 +62,8 @@ export function writeSweepBundles(
       const keep = thinIndexes(n, maxPoints);
       return [
         {
-          id: `r-${r.runKey}`,
+          // Named as the page names its runs: the grid point's letter and the seed (a.1, a.2, b.1, …).
+          id: `${shortId.get(r.specId)!}.${r.seed}`,
           specId: shortId.get(r.specId)!,
           seed: r.seed,
           optimizer: r.optimizer,

@@ -58,7 +58,8 @@ describe('npm run lab -- sweep (the local pool)', () => {
     expect(bundle.kind).toBe('l4-lab-run-bundle');
     expect(bundle.experiment.runs.map((r) => `${r.id}:${r.optimizer}`)).toEqual(['a:adam', 'b:adam', 'c:adam', 'd:l4adam']);
     expect(bundle.experiment.seeds).toBe(2);
-    expect(bundle.runs.map((r) => r.id)).toEqual(runs.map((r) => `r-${r.runKey}`));
+    // Named by grid point and seed, as the page names its own runs.
+    expect(bundle.runs.map((r) => r.id)).toEqual(['a.1', 'a.2', 'b.1', 'b.2', 'c.1', 'c.2', 'd.1', 'd.2']);
     expect(bundle.runs.map((r) => r.specId)).toEqual(['a', 'a', 'b', 'b', 'c', 'c', 'd', 'd']);
     expect(bundle.runs[0]!.trace.step).toEqual([0, 5, 10, 14, 19]);
   }, 120_000);

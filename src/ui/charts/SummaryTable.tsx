@@ -5,6 +5,7 @@ import { defaultTarget, summarizeSpecs, type LogStat, type SpecSummary } from '.
 import { useRuns } from '../../state/runs';
 import { traceOf } from '../../state/traces';
 import { specName, type RunGroup, type ShownSpecView } from './chartData';
+import { SortHeader, type SortState } from '../SortHeader';
 import { textColorOf } from './colors';
 
 const num = (x: number) =>
@@ -47,7 +48,7 @@ export function SummaryTable({
   // The runs' statistics reach the store a few times a second; the traces are read with them.
   const runs = useRuns((s) => s.runs);
   const [typed, setTyped] = useState('');
-  const [sort, setSort] = useState<{ by: Column; down: boolean }>({ by: 'final', down: false });
+  const [sort, setSort] = useState<SortState<Column>>({ by: 'final', down: false });
   const shown = specs.filter((s) => groups.has(s.id));
   const grouped = shown.map((s) => ({
     specId: s.id,
@@ -83,12 +84,7 @@ export function SummaryTable({
     return (sort.down ? -d : d) || index.get(a.specId)! - index.get(b.specId)!;
   });
   const header = (c: Column, label: string, title?: string) => (
-    <th scope="col" aria-sort={sort.by === c ? (sort.down ? 'descending' : 'ascending') : 'none'} title={title}>
-      <button type="button" className="sort" onClick={() => setSort((s) => ({ by: c, down: s.by === c ? !s.down : false }))}>
-        {label}
-        {sort.by === c ? (sort.down ? ' ▼' : ' ▲') : ''}
-      </button>
-    </th>
+    <SortHeader column={c} label={label} {...(title ? { title } : {})} sort={sort} onSort={setSort} />
   );
   return (
     <section aria-labelledby="summary-h" data-testid="summary" className="summary">

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { BLOWUP_FACTOR } from '../../lib/perfProfile';
 import { columnSpec, optimizerLabel } from '../../optim/catalogue';
 import { useCheckpoints } from '../../state/branches';
@@ -5,6 +6,7 @@ import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
 import { useRuns, type RunMeta } from '../../state/runs';
+import { compareValues, SortHeader, type SortState } from '../SortHeader';
 import { BranchPanel } from './BranchPanel';
 import { useBranchPick } from './branchPick';
 
@@ -36,11 +38,18 @@ export function statusText(r: RunMeta): string {
   return r.status;
 }
 
+/** What the run table sorts by: a column, or a diagnostic's (`d:<key>`). */
+type RunSort = 'run' | 'optimizer' | 'seed' | 'status' | 'backend' | 'step' | 'ms' | 'loss' | 'best' | 'acc' | `d:${string}`;
+
 /** One row per run and seed: status, backend (and why it fell back), speed, and last / best / final metrics. */
 export function RunTable() {
   const order = useRuns((s) => s.order);
   const runs = useRuns((s) => s.runs);
-  const hasTest = useLab((s) => taskSpec(s.experiment.task)?.hasTest ?? true);
+  const [sort, setSort] = useState<SortState<RunSort>>({ by: 'run', down: false });
+  // The task the runs trained (the builder may have another by now).
+  const builderTask = useLab((s) => s.experiment.task);
+  const ranTask = order.map((id) => runs[id]!).find((r) => !r.branch)?.config.task ?? builderTask;
+  const hasTest = taskSpec(ranTask)?.hasTest ?? true;
   const branchable = useCheckpoints((s) => s.steps);
   const branching = useBranchPick((s) => s.runId);
   // The last value of every plotted diagnostic any run records (the loss has its own columns).
@@ -49,6 +58,36 @@ export function RunTable() {
     .filter((d) => d.key !== 'loss' && d.plot !== false);
   // Why a run's backend is not the first choice, once for every run it applies to (numbered notes below the table).
   const reasons = [...new Set(order.map((id) => runs[id]!.fallbackReason).filter((x): x is string => x !== null))];
+  // Grouped by run spec (its seeds in order, its branches after it) unless a column is picked.
+  const value = (r: RunMeta, by: RunSort): number | string | null => {
+    if (by.startsWith('d:')) return r.last[by.slice(2)] ?? null;
+    switch (by) {
+      case 'optimizer':
+        return optimizerLabel(r.config.optimizer, r.config.optimizerOptions);
+      case 'seed':
+        return r.seed;
+      case 'status':
+        return statusText(r);
+      case 'backend':
+        return r.backend;
+      case 'step':
+        return r.step;
+      case 'ms':
+        return r.stepsPerSecond ? 1000 / r.stepsPerSecond : null;
+      case 'loss':
+        return r.last.loss ?? null;
+      case 'best':
+        return r.bestLoss;
+      case 'acc':
+        return r.testAccuracy === null ? null : -r.testAccuracy;
+      default:
+        return `${r.specId}\u0000${String(r.seed).padStart(12, '0')}`;
+    }
+  };
+  const sorted = [...order].sort(
+    (a, b) => compareValues(value(runs[a]!, sort.by), value(runs[b]!, sort.by), sort.down) || order.indexOf(a) - order.indexOf(b),
+  );
+  const header = (c: RunSort, label: string) => <SortHeader column={c} label={label} sort={sort} onSort={setSort} />;
   if (order.length === 0) return <p data-testid="runs.empty">No runs yet: press Start.</p>;
   return (
     <>
@@ -56,25 +95,23 @@ export function RunTable() {
         <caption>Runs</caption>
         <thead>
           <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Optimizer</th>
-            <th scope="col">Seed</th>
-            <th scope="col">Status</th>
-            <th scope="col">Backend</th>
-            <th scope="col">Step</th>
-            <th scope="col">ms/step</th>
-            <th scope="col">Last loss</th>
-            <th scope="col">Best loss</th>
+            {header('run', 'Run')}
+            {header('optimizer', 'Optimizer')}
+            {header('seed', 'Seed')}
+            {header('status', 'Status')}
+            {header('backend', 'Backend')}
+            {header('step', 'Step')}
+            {header('ms', 'ms/step')}
+            {header('loss', 'Last loss')}
+            {header('best', 'Best loss')}
             {diagnostics.map((d) => (
-              <th key={d.key} scope="col" title={d.label}>
-                {d.symbol}
-              </th>
+              <SortHeader key={d.key} column={`d:${d.key}`} label={d.symbol} title={d.label} sort={sort} onSort={setSort} />
             ))}
-            {hasTest && <th scope="col">Test acc.</th>}
+            {hasTest && header('acc', 'Test acc.')}
           </tr>
         </thead>
         <tbody>
-          {order.map((id) => {
+          {sorted.map((id) => {
             const r = runs[id]!;
             return (
               <tr key={id} data-testid={`runs.${id}`}>

@@ -1,0 +1,38 @@
+/** Which column a table is sorted by, and which way. */
+export interface SortState<C extends string> {
+  readonly by: C;
+  readonly down: boolean;
+}
+
+/** A sortable column's header: a button that sorts by it (again: the other way), its state said to assistive tech. */
+export function SortHeader<C extends string>({
+  column,
+  label,
+  title,
+  sort,
+  onSort,
+}: {
+  column: C;
+  label: string;
+  title?: string;
+  sort: SortState<C>;
+  onSort(s: SortState<C>): void;
+}) {
+  const on = sort.by === column;
+  return (
+    <th scope="col" aria-sort={on ? (sort.down ? 'descending' : 'ascending') : 'none'} title={title}>
+      <button type="button" className="sort" onClick={() => onSort({ by: column, down: on ? !sort.down : false })}>
+        {label}
+        {on ? (sort.down ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+}
+
+/** Compares two sort values: numbers by value, text alphabetically, missing (NaN, null) last either way. */
+export function compareValues(a: number | string | null, b: number | string | null, down: boolean): number {
+  const missing = (v: number | string | null) => v === null || (typeof v === 'number' && Number.isNaN(v));
+  if (missing(a) || missing(b)) return missing(a) === missing(b) ? 0 : missing(a) ? 1 : -1;
+  const d = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { numeric: true });
+  return down ? -d : d;
+}
