@@ -18,6 +18,7 @@ export {
   type RmsPropState,
 } from './rmsprop';
 export { adagradDirection, adagrad, type AdagradOptions, type AdagradState } from './adagrad';
+export { cautiousDirection } from './cautious';
 export { sgdMeta } from './sgd.meta';
 export { momentumMeta } from './momentum.meta';
 export { adamMeta } from './adam.meta';

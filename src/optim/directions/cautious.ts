@@ -1,0 +1,29 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Direction } from '../types';
+
+/**
+ * Cautious (Liang et al. 2024, "Cautious Optimizers"; as optax's `contrib.cautious`): the direction v of any
+ * momentum-type rule, kept only where it agrees in sign with the current gradient (where a step −η·v goes downhill
+ * coordinate by coordinate, v ⊙ g > 0) and rescaled per tensor by its size over the kept count, so that the mean
+ * magnitude stays: v' = v ⊙ 1[v ⊙ g > 0] · n / (Σ 1[·] + ε). ε = 1e-8 as optax (the paper's code uses 1). A direction
+ * wrapper, so C-Adam is `withStepsize(…, cautiousDirection(adamDirection()), constantRule(…))` and C-L4Adam is
+ * `l4(cautiousDirection(adamDirection()))`: L4's gᵀv is then taken over the masked direction. The gradient estimate
+ * the rule may reuse (`gradEma`) is the inner direction's, unmasked. (Lion is a peer of its own here, not a
+ * direction, so C-Lion is not yet a composition.)
+ */
+export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { epsilon?: number } = {}): Direction<S> {
+  if (!(epsilon >= 0)) throw new Error(`The cautious mask's epsilon must be ≥ 0 (got ${epsilon}).`);
+  return {
+    ...inner,
+    name: `c-${inner.name}`,
+    update(grads, state, t) {
+      const out = inner.update(grads, state, t);
+      // vScale > 0 for every direction of the library (bias corrections), so v's signs are the direction's.
+      const v = out.v.map((vi, i) => {
+        const keep = tf.cast(tf.greater(tf.mul(vi, grads[i]!), 0), vi.dtype);
+        return tf.mul(tf.mul(vi, keep), tf.div(vi.size, tf.add(tf.sum(keep), epsilon)));
+      });
+      return { ...out, v };
+    },
+  };
+}
