@@ -6,6 +6,7 @@
  */
 import { adagradMeta } from './directions/adagrad.meta';
 import { adamMeta } from './directions/adam.meta';
+import { cAdamMeta } from './directions/cautious.meta';
 import { momentumMeta } from './directions/momentum.meta';
 import { rmspropMeta } from './directions/rmsprop.meta';
 import { sgdMeta } from './directions/sgd.meta';
@@ -19,7 +20,7 @@ import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
 import { COMMON_DIAGNOSTICS, type OptimizerSpec } from './spec';
-import { l4adamMeta, l4momMeta, l4muonMeta } from './stepsizes/l4.meta';
+import { cL4AdamMeta, l4adamMeta, l4momMeta, l4muonMeta } from './stepsizes/l4.meta';
 import { aliGMeta, polyakMeta, spsMaxMeta } from './stepsizes/polyak.meta';
 import { isChoice, type ChoiceSpec, type DiagnosticSpec, type ParamSpec, type SettingSpec, type SettingValue } from '../lib/settings';
 
@@ -51,6 +52,8 @@ const BUILTIN = [
   muonMeta,
   lionMeta,
   ademamixMeta,
+  cAdamMeta,
+  cL4AdamMeta,
 ] as const;
 
 /** The ids of the optimizers this library ships. */

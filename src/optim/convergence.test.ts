@@ -47,6 +47,9 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     // ScheduleFree+'s Polyak denominator √(π/2)·‖g‖₁ is made for many coordinates: on two it descends slowly
     // at its defaults (f ≈ 5e-4, 0.04, 0.09 after 2000 steps); the rows hold that it descends.
     ['sf-plus', {}, 2000, 2e-3],
+    // Cautious: on these problems the mask rarely bites (L4 over it equals L4Adam on both quadratics).
+    ['c-adam', { learningRate: 0.1 }, 300, 1e-10],
+    ['c-l4adam', {}, 2000, 1e-10],
   ],
   illConditioned: [
     ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
@@ -73,6 +76,8 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['momo-adam-star', {}, 2000, 1e-10],
     ['muon', { adamLr: 0.01 }, 2000, 1e-4],
     ['sf-plus', {}, 2000, 0.1],
+    ['c-adam', { learningRate: 0.1 }, 300, 1e-10],
+    ['c-l4adam', {}, 2000, 1e-9],
   ],
   rosenbrock: [
     ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
@@ -104,6 +109,8 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['momo-adam-star', { learningRate: 0.03 }, 2000, 1e-4],
     ['muon', { adamLr: 0.01 }, 2000, 1e-3],
     ['sf-plus', {}, 2000, 0.2],
+    ['c-adam', { learningRate: 0.1 }, 2000, 1e-10],
+    ['c-l4adam', {}, 2000, 1e-8],
   ],
 };
 

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { finish, type Transform } from '../compose';
+import { withDefaults } from '../spec';
+import { constantRule } from '../stepsizes/constant';
+import { withStepsize } from '../stepsizes/rule';
 import type { Direction } from '../types';
+import { adamDirection, type AdamOptions } from './adam';
+import { cAdamMeta } from './cautious.meta';
 
 /**
  * Cautious (Liang et al. 2024, "Cautious Optimizers"; as optax's `contrib.cautious`): the direction v of any
@@ -9,7 +15,7 @@ import type { Direction } from '../types';
  * wrapper, so C-Adam is `withStepsize(…, cautiousDirection(adamDirection()), constantRule(…))` and C-L4Adam is
  * `l4(cautiousDirection(adamDirection()))`: L4's gᵀv is then taken over the masked direction. The gradient estimate
  * the rule may reuse (`gradEma`) is the inner direction's, unmasked. (Lion is a peer of its own here, not a
- * direction, so C-Lion is not yet a composition.)
+ * direction, so C-Lion is not yet a composition.) The catalogue has C-Adam (`c-adam`) and C-L4Adam (`c-l4adam`).
  */
 export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { epsilon?: number } = {}): Direction<S> {
   if (!(epsilon >= 0)) throw new Error(`The cautious mask's epsilon must be ≥ 0 (got ${epsilon}).`);
@@ -27,3 +33,10 @@ export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { 
     },
   };
 }
+
+/** Cautious Adam (C-Adam): Adam's settings and defaults, its direction masked by `cautiousDirection`. */
+export function cautiousAdam(o: AdamOptions = {}): Transform {
+  const { learningRate, clipNorm, ...dir } = withDefaults(cAdamMeta.title, cAdamMeta.settings, o, ['weightDecay']);
+  return finish(withStepsize('c-adam', cautiousDirection(adamDirection(dir)), constantRule({ learningRate })), { ...o, clipNorm });
+}
+cautiousAdam.meta = cAdamMeta;

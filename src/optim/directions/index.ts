@@ -18,7 +18,8 @@ export {
   type RmsPropState,
 } from './rmsprop';
 export { adagradDirection, adagrad, type AdagradOptions, type AdagradState } from './adagrad';
-export { cautiousDirection } from './cautious';
+export { cautiousDirection, cautiousAdam } from './cautious';
+export { cAdamMeta } from './cautious.meta';
 export { sgdMeta } from './sgd.meta';
 export { momentumMeta } from './momentum.meta';
 export { adamMeta } from './adam.meta';

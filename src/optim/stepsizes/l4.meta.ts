@@ -35,6 +35,14 @@ export const l4adamMeta = defineOptimizer({
   diagnostics: L4_DIAGNOSTICS,
 });
 
+export const cL4AdamMeta = defineOptimizer({
+  id: 'c-l4adam',
+  title: 'Cautious L4Adam',
+  summary: 'L4 over the Cautious Adam direction: Adam’s direction kept where it agrees in sign with the gradient, rescaled per tensor.',
+  settings: l4adamMeta.settings,
+  diagnostics: L4_DIAGNOSTICS,
+});
+
 export const l4momMeta = defineOptimizer({
   id: 'l4mom',
   title: 'L4Mom',

@@ -3,13 +3,14 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import type { SettingsOf } from '../../lib/settings';
 import { finish, type RecipeOptions, type Transform } from '../compose';
 import { adamDirection } from '../directions/adam';
+import { cautiousDirection } from '../directions/cautious';
 import { emaMomentumDirection } from '../directions/momentum';
 import { runScalarFormula } from '../kernels/scalarFormula';
 import { checkAgainst, withDefaults } from '../spec';
 import { decayOf, dot, dots, emaScale, sameTimescale, sumDecay } from '../tensors';
 import type { Direction, Hyper, Tensors } from '../types';
 import { muonDirection } from '../peers/muon';
-import { L4_DIAGNOSTICS, L4_SETTINGS, l4adamMeta, l4momMeta, l4muonMeta } from './l4.meta';
+import { cL4AdamMeta, L4_DIAGNOSTICS, L4_SETTINGS, l4adamMeta, l4momMeta, l4muonMeta } from './l4.meta';
 import { l4StepFormula } from './l4Formula';
 import { withStepsize, type StepsizeRule } from './rule';
 
@@ -98,6 +99,14 @@ export function l4(direction: Direction<unknown>, o: L4Options & RecipeOptions =
   const { weightDecay, ...l4opts } = o;
   return finish(withStepsize(name, direction, l4Rule(l4opts)), { weightDecay });
 }
+
+/** Cautious L4Adam (C-L4Adam): L4Adam's settings, L4 over `cautiousDirection(adamDirection(…))`. */
+export function cautiousL4Adam(o: L4AdamOptions = {}): Transform {
+  const { beta2, adamEpsilon, ...rest } = withDefaults(cL4AdamMeta.title, cL4AdamMeta.settings, o, ['weightDecay']);
+  const dir = cautiousDirection(adamDirection({ beta1: 1 - 1 / rest.gradTimescale, beta2, epsilon: adamEpsilon }));
+  return l4(dir, { ...rest, weightDecay: o.weightDecay }, 'c-l4adam');
+}
+cautiousL4Adam.meta = cL4AdamMeta;
 
 export type L4AdamOptions = Partial<SettingsOf<typeof l4adamMeta.settings>> & RecipeOptions;
 
