@@ -21,7 +21,13 @@ export function SortHeader<C extends string>({
   const on = sort.by === column;
   return (
     <th scope="col" aria-sort={on ? (sort.down ? 'descending' : 'ascending') : 'none'} title={title}>
-      <button type="button" className="sort" onClick={() => onSort({ by: column, down: on ? !sort.down : false })}>
+      {/* Named "Sort by …": a column called "Step" must not share its name with the Step button. */}
+      <button
+        type="button"
+        className="sort"
+        aria-label={`Sort by ${label}`}
+        onClick={() => onSort({ by: column, down: on ? !sort.down : false })}
+      >
         {label}
         {on ? (sort.down ? ' ▼' : ' ▲') : ''}
       </button>
