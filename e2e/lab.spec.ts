@@ -90,7 +90,7 @@ test('forcing the WebGPU backend on a small task trains on WebGPU @webgpu', asyn
   const lab = new Lab(page);
   await lab.open();
   await lab.setSteps(15);
-  await page.getByLabel('backend').selectOption('webgpu');
+  await page.getByLabel('backend', { exact: true }).selectOption('webgpu');
   await lab.button('Start').click();
   await lab.waitStatus('a.1', 'done', 90_000);
   const run = (await lab.run('a.1'))!;
