@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { internalsUsable, type HostBackendView } from './internals';
+import { hostValues, internalsUsable, type HostBackendView } from './internals';
 
 /**
  * Whether every value of `tensors` is finite, decided in host memory where the backend keeps its tensors there
@@ -17,12 +17,7 @@ export function allFiniteOnHost(tensors: readonly Tensor[]): boolean | null {
   for (const t of tensors) {
     const info = { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as TensorInfo;
     // With another tfjs-core than the one the views were written for, a copy (synchronous here: no device).
-    const a =
-      !inPlace || t.dtype !== 'float32'
-        ? (t.dataSync() as ArrayLike<number>)
-        : name === 'wasm'
-          ? b.typedArrayFromHeap!(info)
-          : (b.data!.get(t.dataId).values as Float32Array);
+    const a = !inPlace || t.dtype !== 'float32' ? (t.dataSync() as ArrayLike<number>) : hostValues(name, b, info);
     if (!Number.isFinite(sumOf(a))) return false;
   }
   return true;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from '../types';
 import { pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
-import { internalsUsable, registerOurKernel, runOurKernel, type HostBackendView } from './internals';
+import { hostValues, internalsUsable, registerOurKernel, runOurKernel, type HostBackendView } from './internals';
 
 /**
  * Several inner products of parameter lists, Σ_i sum(a_i ⊙ b_i) for each pair (a, b) (or Σ_i sum(|a_i|)), on
@@ -16,10 +16,6 @@ import { internalsUsable, registerOurKernel, runOurKernel, type HostBackendView 
 const HOST_DOTS = 'L4LabHostDots';
 
 type HostName = 'wasm' | 'cpu';
-
-function valuesOf(backendName: HostName, b: HostBackendView, t: TensorInfo): Float32Array {
-  return backendName === 'wasm' ? b.typedArrayFromHeap!(t) : (b.data!.get(t.dataId).values as Float32Array);
-}
 
 /** Σ a ⊙ b over one tensor, in float64 with four running sums (so the loop does not wait on one addition). */
 function dotOf(a: Float32Array, b: Float32Array): number {
@@ -85,7 +81,7 @@ function register(): void {
   for (const backendName of ['wasm', 'cpu'] as const)
     registerOurKernel<HostName, DotsAttrs>(HOST_DOTS, backendName, (inputs, b, { pairs, scales, abs }) => {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
-      const read = (p: number, side: 0 | 1, i: number) => valuesOf(backendName, b, tensor(p, side, i));
+      const read = (p: number, side: 0 | 1, i: number) => hostValues(backendName, b, tensor(p, side, i));
       const sums: number[] = new Array<number>(pairs).fill(0);
       for (let i = 0; i < count; i++) {
         const v = tensor(0, 1, i).dataId;

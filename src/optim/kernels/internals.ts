@@ -98,6 +98,11 @@ export function runOurKernel<A extends object, T extends Tensor | Tensor[]>(
   return tf.engine().runKernel(kernelName, inputs, attrs as unknown as NamedAttrMap) as unknown as T;
 }
 
+/** A float32 tensor's values in place, in the host memory of the WASM or cpu backend (no copy). */
+export function hostValues(backendName: 'wasm' | 'cpu', b: HostBackendView, t: TensorInfo): Float32Array {
+  return backendName === 'wasm' ? b.typedArrayFromHeap!(t) : (b.data!.get(t.dataId).values as Float32Array);
+}
+
 /**
  * A scalar's value when the active backend keeps it in host memory (cpu, WASM: read in place, as the host
  * kernels do), else null. Never waits for a device.

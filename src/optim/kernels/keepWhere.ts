@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { internalsUsable, registerOurKernel, runOurKernel } from './internals';
+import { flatWebGpuProgram } from './scaleOrZero';
 
 const KEEP_WHERE = 'L4LabKeepWhere';
 
@@ -59,29 +60,10 @@ function register(): void {
   );
 }
 
-const THREADS = 64;
-/** At most this many workgroups along x (WebGPU's limit is 65535); larger tensors loop. */
-const MAX_GROUPS = 4096;
-
 /** WebGPU: each invocation walks the flat tensors with a stride; the flag is read once. */
 function webgpuProgram(size: number) {
-  const groups = Math.min(MAX_GROUPS, Math.ceil(size / THREADS));
-  return {
-    name: KEEP_WHERE,
-    variableNames: ['A', 'B', 'C'],
-    outputShape: [size],
-    shaderKey: `${KEEP_WHERE}_${size}`,
-    dispatchLayout: { x: [0] },
-    dispatch: [groups, 1, 1],
-    workgroupSize: [THREADS, 1, 1],
-    getUserCode: () => `
-      fn main(index : i32) {
-        // tfjs binds the uniforms buffer to every program; an unused one would be left out of the layout.
-        _ = uniforms.NAN;
-        let keep = C[0] != 0.0;
-        for (var i = i32(workgroupId.x) * ${THREADS} + i32(localId.x); i < ${size}; i = i + ${groups * THREADS}) {
-          if (keep) { setOutputAtIndex(i, A[i]); } else { setOutputAtIndex(i, B[i]); }
-        }
-      }`,
-  };
+  return flatWebGpuProgram(KEEP_WHERE, ['A', 'B', 'C'], size, {
+    before: 'let keep = C[0] != 0.0;',
+    each: 'if (keep) { setOutputAtIndex(i, A[i]); } else { setOutputAtIndex(i, B[i]); }',
+  });
 }

@@ -54,18 +54,29 @@ function register(): void {
   );
 }
 
+/** WebGPU: each invocation walks the flat tensor with a stride; s is read once. */
+function webgpuProgram(size: number) {
+  return flatWebGpuProgram(SCALE_OR_ZERO, ['A', 'B'], size, {
+    before: 'let s = B[0];',
+    each: 'if (s == 0.0) { setOutputAtIndex(i, 0.0); } else { setOutputAtIndex(i, A[i] * s); }',
+  });
+}
+
 const THREADS = 64;
 /** At most this many workgroups along x (WebGPU's limit is 65535); larger tensors loop. */
 const MAX_GROUPS = 4096;
 
-/** WebGPU: each invocation walks the flat tensor with a stride; s is read once. */
-function webgpuProgram(size: number) {
+/**
+ * An element-wise WebGPU program over a flat output of `size` elements, as tfjs-backend-webgpu runs it: each
+ * invocation walks the elements with a stride (`each` sees the index `i`), after `before` (read scalars once).
+ */
+export function flatWebGpuProgram(name: string, variableNames: string[], size: number, code: { before: string; each: string }) {
   const groups = Math.min(MAX_GROUPS, Math.ceil(size / THREADS));
   return {
-    name: SCALE_OR_ZERO,
-    variableNames: ['A', 'B'],
+    name,
+    variableNames,
     outputShape: [size],
-    shaderKey: `${SCALE_OR_ZERO}_${size}`,
+    shaderKey: `${name}_${size}`,
     dispatchLayout: { x: [0] },
     dispatch: [groups, 1, 1],
     workgroupSize: [THREADS, 1, 1],
@@ -73,9 +84,9 @@ function webgpuProgram(size: number) {
       fn main(index : i32) {
         // tfjs binds the uniforms buffer to every program; an unused one would be left out of the layout.
         _ = uniforms.NAN;
-        let s = B[0];
+        ${code.before}
         for (var i = i32(workgroupId.x) * ${THREADS} + i32(localId.x); i < ${size}; i = i + ${groups * THREADS}) {
-          if (s == 0.0) { setOutputAtIndex(i, 0.0); } else { setOutputAtIndex(i, A[i] * s); }
+          ${code.each}
         }
       }`,
   };
