@@ -55,7 +55,7 @@ test('a merged sweep opens on the page whole: every grid point and seed, none cl
   expect(lab.realErrors()).toEqual([]);
 });
 
-test('a benchmark report opens on the page: the performance profile and a table per task', async ({ page }) => {
+test('a benchmark report opens on the page: the performance profile, AlgoPerf score and a table per task', async ({ page }) => {
   const { out } = headless('benchmark', {
     name: 'mini',
     tasks: [
@@ -80,6 +80,12 @@ test('a benchmark report opens on the page: the performance profile and a table 
     await expect(table.getByRole('row', { name: /adam \(tuned\)/ })).toBeVisible();
     await expect(table.getByRole('row', { name: /^l4adam/ })).toBeVisible();
   }
+  // AlgoPerf's score; against Adam (which set both targets) Adam scores 1 by steps.
+  const score = page.getByTestId('benchmark.score');
+  await expect(score.getByRole('row', { name: /^l4adam/ })).toBeVisible();
+  await page.getByLabel('score against').selectOption('adam');
+  await expect(score.locator('caption')).toContainText('never slower than adam');
+  await expect(score.getByRole('row', { name: /^adam/ }).locator('td').first()).toHaveText('1.000');
   await page.getByLabel('profile by').selectOption('seconds');
   await expect(page.getByTestId('benchmark.profile')).toContainText('(seconds)');
   await lab.button('Close the benchmark').click();

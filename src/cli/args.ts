@@ -58,8 +58,9 @@ export function usage(reproductions: readonly string[]): string {
                          unix:///path/redis.sock), trained by lab worker on any number of machines
   npm run lab -- benchmark [--seeds N] [--out DIR] [--workers N | --queue URL] [--spec FILE] [--report-only]
                          the shipped benchmark sweep (every task without user data; L4 and the peers at
-                         their defaults, Adam/momentum/SGD tuned), then targets, times to target and the
-                         performance profile: DIR/benchmark.md, profile.svg, benchmark.json
+                         their defaults, Adam/momentum/SGD tuned), then targets, times to target, the
+                         performance profile and AlgoPerf's score: DIR/benchmark.md, profile.svg, benchmark.json
+                         (--reference OPTIMIZER scores against that optimizer's times, not the fastest's)
                          (--write-spec FILE writes the shipped spec to edit and pass back as --spec)
   npm run lab -- worker --queue URL [--processes N] [--lock-ms MS] [--stalled-ms MS] [--idle-exit S]
                          train queued runs (one per process); SIGTERM finishes the current run first

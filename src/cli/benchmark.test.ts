@@ -69,10 +69,11 @@ describe('npm run lab -- benchmark', () => {
           entries: { entry: string; config: string; stepsToTarget: number | null; diverged: number }[];
         }[];
         profileSteps: { taus: number[]; rho: Record<string, number[]> };
+        scoreSteps: { reference: string | null; score: Record<string, number> };
         divergedRuns: { task: string; config: string; seed: number }[];
       };
     };
-    const { tasks, profileSteps, divergedRuns } = report.result;
+    const { tasks, profileSteps, scoreSteps, divergedRuns } = report.result;
     expect(tasks.map((t) => t.task)).toEqual(['regression', 'functions-2d/quadratic']);
     for (const t of tasks) {
       // The target is set by the tuned baseline (Adam's better rate), which therefore reaches it.
@@ -89,6 +90,11 @@ describe('npm run lab -- benchmark', () => {
     expect(divergedRuns.filter((d) => d.config === 'sgd')).toHaveLength(4);
     expect(profileSteps.rho.sgd!.every((x) => x === 0)).toBe(true);
     expect(profileSteps.rho.adam!.at(-1)).toBe(1);
+    // AlgoPerf's score: SGD never reaches a target (0); every score lies in [0, 1].
+    expect(r.stdout).toMatch(/### AlgoPerf score/);
+    expect(scoreSteps.reference).toBeNull();
+    expect(scoreSteps.score.sgd).toBe(0);
+    for (const x of Object.values(scoreSteps.score)) expect(x >= 0 && x <= 1).toBe(true);
     const svg = readFileSync(join(out, 'profile.svg'), 'utf8');
     for (const o of ['l4adam', 'adam', 'sgd']) expect(svg).toContain(`data-optimizer="${o}"`);
     expect(readFileSync(join(out, 'benchmark.md'), 'utf8')).toMatch(/\| sgd \| sgd \| not reached \|/);
@@ -96,5 +102,12 @@ describe('npm run lab -- benchmark', () => {
     const again = await lab(['benchmark', '--spec', file, '--out', out, '--report-only']);
     expect(again.stdout).not.toMatch(/trained now/);
     expect(again.stdout).toMatch(/### regression/);
+    // Against a fixed reference: Adam set both targets, so it scores 1 against itself.
+    const byAdam = await lab(['benchmark', '--spec', file, '--out', out, '--report-only', '--reference', 'adam']);
+    expect(byAdam.stdout).toMatch(/more than 4× adam's counts as never/);
+    expect(byAdam.stdout).toMatch(/\| adam \| 1\.000 \| 1\.000 \|/);
+    const bad = await lab(['benchmark', '--spec', file, '--out', out, '--report-only', '--reference', 'lion']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--reference must be one of the benchmark's optimizers \(l4adam, adam, sgd\), got "lion"/);
   }, 120_000);
 });

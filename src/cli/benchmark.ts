@@ -69,6 +69,17 @@ export function benchmarkMarkdown(r: BenchmarkResult): string {
     for (const [e, rho] of order) lines.push(`| ${e} | ${rho.map((x) => x.toFixed(2)).join(' | ')} |`);
     lines.push('');
   };
+  lines.push(
+    '### AlgoPerf score',
+    '',
+    `The integral of each optimizer's performance profile over τ ∈ [1, 4], divided by 3 (AlgoPerf's scoring: a time to target more than 4× ${r.scoreSteps.reference === null ? "the fastest optimizer's" : `${r.scoreSteps.reference}'s`} counts as never; 1 = ${r.scoreSteps.reference === null ? 'fastest on every task' : `never slower than ${r.scoreSteps.reference}`}).`,
+    '',
+    '| optimizer | score by steps | score by seconds |',
+    '| --- | --- | --- |',
+  );
+  for (const [e, s] of Object.entries(r.scoreSteps.score).sort((a, b) => b[1] - a[1]))
+    lines.push(`| ${e} | ${s.toFixed(3)} | ${r.scoreSeconds.score[e]!.toFixed(3)} |`);
+  lines.push('');
   profile('Performance profile: fraction of tasks solved within τ × the fewest steps', r.profileSteps);
   profile('Performance profile: fraction of tasks solved within τ × the shortest time', r.profileSeconds);
   for (const t of r.tasks) {
@@ -133,13 +144,17 @@ export function profileSvg(p: Profile, title: string): string {
   return parts.join('\n');
 }
 
-/** Analyses a finished (or partly finished) benchmark sweep and writes its report; returns the result. */
+/**
+ * Analyses a finished (or partly finished) benchmark sweep and writes its report; returns the result. `reference`:
+ * the optimizer entry AlgoPerf's score normalises by (null: the fastest on each task).
+ */
 export function reportBenchmark(
   spec: SweepSpec,
   out: string,
+  { reference = null }: { reference?: string | null } = {},
 ): { result: BenchmarkResult; markdown: string; files: string[]; missing: number } {
   const { runs, missing } = benchRuns(spec, out);
-  const result = analyzeBenchmark(runs);
+  const result = analyzeBenchmark(runs, { reference });
   const markdown = benchmarkMarkdown(result);
   const files = [join(out, 'benchmark.md'), join(out, 'profile.svg'), join(out, 'benchmark.json')];
   writeFileSync(files[0]!, markdown);

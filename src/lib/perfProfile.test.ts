@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeBenchmark, isDiverged, performanceProfile, smoothLog, type BenchRun } from './perfProfile';
+import { algoperfScore, analyzeBenchmark, isDiverged, performanceProfile, smoothLog, type BenchRun } from './perfProfile';
 
 const run = (task: string, entry: string, config: string, seed: number, f: (k: number) => number, status = 'done', n = 200): BenchRun => ({
   task,
@@ -69,5 +69,49 @@ describe('the benchmark analysis', () => {
       [1, 2],
     );
     expect(p.rho).toEqual({ a: [0.5, 0.5], b: [0, 0.5] });
+  });
+
+  // Two tasks: a 100 and 300 steps, b 200 and 100, c never and 450. Against the fastest: a's ratios 1 and 3, b's 2
+  // and 1, c's ∞ and 4.5 (> 4: never). The scores are numpy's, from the official formula (np.linspace(1, 4, 100),
+  // ρ(τ) = share of tasks with r ≤ τ, np.trapezoid(ρ, τ) / 3), computed on the ratios above.
+  const costs = [
+    { a: 100, b: 200, c: null },
+    { a: 300, b: 100, c: 450 },
+  ];
+  it("computes AlgoPerf's score: ratios to the fastest, r > 4 never, ρ on 100 points of [1, 4], its integral ÷ 3", () => {
+    const s = algoperfScore(costs, ['a', 'b', 'c']);
+    expect(s.taus).toHaveLength(100);
+    expect(s.taus[0]).toBe(1);
+    expect(s.taus[99]).toBeCloseTo(4, 14);
+    expect(s.score.a).toBeCloseTo(0.6691919191919192, 14);
+    expect(s.score.b).toBeCloseTo(0.835858585858586, 14);
+    expect(s.score.c).toBe(0);
+    expect(s.rho.a![0]).toBe(0.5);
+    expect(s.rho.a![99]).toBe(1);
+  });
+
+  it("with a fixed reference, adding an entry moves no other entry's score; a task the reference misses counts for whoever solved it", () => {
+    const byB = algoperfScore(costs, ['a', 'b', 'c'], 'b');
+    // a: 0.5 (within every τ) and 3; the same score as against the fastest here.
+    expect(byB.score.a).toBeCloseTo(0.6691919191919192, 14);
+    expect(byB.score.b).toBe(1);
+    const faster = algoperfScore(
+      costs.map((t) => ({ ...t, d: 10 })),
+      ['a', 'b', 'c', 'd'],
+      'b',
+    );
+    expect(faster.score.a).toBe(byB.score.a);
+    expect(faster.score.b).toBe(1);
+    // Against the fastest, the new entry moves everyone else.
+    expect(
+      algoperfScore(
+        costs.map((t) => ({ ...t, d: 10 })),
+        ['a', 'b', 'c', 'd'],
+      ).score.b,
+    ).toBe(0);
+    // c missed task 1: a and b solved it (r = 0); on task 2 they beat c (r < 1): both score 1, c itself 0.5.
+    const byC = algoperfScore(costs, ['a', 'b', 'c'], 'c');
+    expect(byC.score).toEqual({ a: 1, b: 1, c: 0.5 });
+    expect(() => algoperfScore(costs, ['a', 'b'], 'adam')).toThrow(/reference "adam" is not among the benchmark's optimizers \(a, b\)/);
   });
 });

@@ -57,10 +57,26 @@ export interface Profile {
   readonly rho: Readonly<Record<string, readonly number[]>>;
 }
 
+/**
+ * AlgoPerf's score (mlcommons/algorithmic-efficiency, scoring/performance_profile.py): per task r = cost / the
+ * normaliser (the fastest entry's cost, or a named reference entry's), r > 4 counted as never solved; ρ(τ) = the
+ * share of tasks with r ≤ τ at 100 evenly spaced τ in [1, 4]; the score is the trapezoid integral of ρ over [1, 4]
+ * divided by 3 (1: fastest on every task; 0: never within 4× of it).
+ */
+export interface AlgoPerfScore {
+  /** The entry every task is normalised by, or null for the fastest entry per task. */
+  readonly reference: string | null;
+  readonly taus: readonly number[];
+  readonly rho: Readonly<Record<string, readonly number[]>>;
+  readonly score: Readonly<Record<string, number>>;
+}
+
 export interface BenchmarkResult {
   readonly tasks: readonly TaskResult[];
   readonly profileSteps: Profile;
   readonly profileSeconds: Profile;
+  readonly scoreSteps: AlgoPerfScore;
+  readonly scoreSeconds: AlgoPerfScore;
   /** Every diverged run: task, config, seed. */
   readonly divergedRuns: readonly { readonly task: string; readonly config: string; readonly seed: number }[];
 }
@@ -191,7 +207,63 @@ export function performanceProfile(
   return { taus, rho };
 }
 
-export function analyzeBenchmark(runs: readonly BenchRun[]): BenchmarkResult {
+/** AlgoPerf's bounds: τ from 1 to 4 in 100 evenly spaced points; a ratio above 4 counts as never. */
+export const ALGOPERF_MAX_TAU = 4;
+export const ALGOPERF_POINTS = 100;
+
+/**
+ * AlgoPerf's score from per-task costs (null: not reached). With a `reference`, each task is divided by that entry's
+ * cost, so adding an entry moves no other entry's score; a task the reference did not solve divides by ∞, as pandas
+ * does in the official code: an entry that solved it has r = 0 (within every τ), one that did not has no ratio.
+ */
+export function algoperfScore(
+  costs: readonly Readonly<Record<string, number | null>>[],
+  entries: readonly string[],
+  reference: string | null = null,
+): AlgoPerfScore {
+  if (reference !== null && !entries.includes(reference))
+    throw new Error(`The reference "${reference}" is not among the benchmark's optimizers (${entries.join(', ')}).`);
+  const taus = Array.from({ length: ALGOPERF_POINTS }, (_, k) => 1 + ((ALGOPERF_MAX_TAU - 1) * k) / (ALGOPERF_POINTS - 1));
+  const rho: Record<string, number[]> = Object.fromEntries(entries.map((e) => [e, taus.map(() => 0)]));
+  const cost = (task: Readonly<Record<string, number | null>>, e: string) => {
+    const c = task[e];
+    return c === null || c === undefined || !Number.isFinite(c) ? Infinity : c;
+  };
+  for (const task of costs) {
+    const norm = reference !== null ? cost(task, reference) : Math.min(...entries.map((e) => cost(task, e)));
+    for (const e of entries) {
+      const c = cost(task, e);
+      if (c === Infinity) continue;
+      const r = norm === Infinity ? 0 : c / norm;
+      if (r > ALGOPERF_MAX_TAU) continue;
+      taus.forEach((tau, k) => {
+        if (r <= tau) rho[e]![k]! += 1 / costs.length;
+      });
+    }
+  }
+  const score = Object.fromEntries(
+    entries.map((e) => {
+      const p = rho[e]!;
+      let area = 0;
+      for (let k = 1; k < taus.length; k++) area += ((p[k]! + p[k - 1]!) / 2) * (taus[k]! - taus[k - 1]!);
+      return [e, costs.length ? area / (ALGOPERF_MAX_TAU - 1) : 0];
+    }),
+  );
+  return { reference, taus, rho, score };
+}
+
+/** Per task, each entry's cost by steps or by seconds (null: not reached). */
+export const taskCosts = (tasks: readonly TaskResult[], by: 'steps' | 'seconds'): Record<string, number | null>[] =>
+  tasks.map((t) => Object.fromEntries(t.entries.map((e) => [e.entry, by === 'steps' ? e.stepsToTarget : e.secondsToTarget])));
+
+/** AlgoPerf's score of every entry of the tasks, by steps or by seconds. */
+export function algoperfScoreOf(tasks: readonly TaskResult[], by: 'steps' | 'seconds', reference: string | null = null): AlgoPerfScore {
+  const entries = [...new Set(tasks.flatMap((t) => t.entries.map((e) => e.entry)))];
+  return algoperfScore(taskCosts(tasks, by), entries, reference);
+}
+
+/** `reference`: the entry AlgoPerf's score normalises by (null: the fastest per task). */
+export function analyzeBenchmark(runs: readonly BenchRun[], { reference = null }: { reference?: string | null } = {}): BenchmarkResult {
   const tasks = [...new Set(runs.map((r) => r.task))].map((t) =>
     analyzeTask(
       t,
@@ -199,17 +271,12 @@ export function analyzeBenchmark(runs: readonly BenchRun[]): BenchmarkResult {
     ),
   );
   const entries = [...new Set(runs.map((r) => r.entry))];
-  const costs = (f: (e: EntryResult) => number | null) => tasks.map((t) => Object.fromEntries(t.entries.map((e) => [e.entry, f(e)])));
   return {
     tasks,
-    profileSteps: performanceProfile(
-      costs((e) => e.stepsToTarget),
-      entries,
-    ),
-    profileSeconds: performanceProfile(
-      costs((e) => e.secondsToTarget),
-      entries,
-    ),
+    profileSteps: performanceProfile(taskCosts(tasks, 'steps'), entries),
+    profileSeconds: performanceProfile(taskCosts(tasks, 'seconds'), entries),
+    scoreSteps: algoperfScore(taskCosts(tasks, 'steps'), entries, reference),
+    scoreSeconds: algoperfScore(taskCosts(tasks, 'seconds'), entries, reference),
     divergedRuns: runs.filter(isDiverged).map((r) => ({ task: r.task, config: r.config, seed: r.seed })),
   };
 }

@@ -1,9 +1,9 @@
 /**
- * An opened benchmark report (`lab benchmark`'s benchmark.json): its performance profiles and per-task tables,
+ * An opened benchmark report (`lab benchmark`'s benchmark.json): its performance profiles, AlgoPerf's scores and per-task tables,
  * checked as data (nothing in it is executed) with a sentence for whatever is wrong.
  */
 import { create } from 'zustand';
-import type { BenchmarkResult, EntryResult, Profile, TaskResult } from '../lib/perfProfile';
+import { algoperfScoreOf, type BenchmarkResult, type EntryResult, type Profile, type TaskResult } from '../lib/perfProfile';
 import { isObject } from '../lib/isObject';
 
 export const BENCHMARK_KIND = 'l4-lab-benchmark';
@@ -71,6 +71,9 @@ export function readBenchmarkReport(text: string): BenchmarkResult {
     tasks,
     profileSteps: profileOf(r.profileSteps, 'steps'),
     profileSeconds: profileOf(r.profileSeconds, 'time'),
+    // Recomputed from the tasks' times (a report written before the score existed has them too).
+    scoreSteps: algoperfScoreOf(tasks, 'steps'),
+    scoreSeconds: algoperfScoreOf(tasks, 'seconds'),
     divergedRuns: diverged,
   };
 }

@@ -126,6 +126,7 @@ export async function benchmarkCommand(rest: string[]): Promise<number> {
       spec: { type: 'string' },
       'write-spec': { type: 'string' },
       'report-only': { type: 'boolean' },
+      reference: { type: 'string' },
     },
   });
   const seeds = num('seeds', values.seeds, true);
@@ -138,6 +139,10 @@ export async function benchmarkCommand(rest: string[]): Promise<number> {
     process.stdout.write(`wrote the benchmark's sweep spec to ${values['write-spec']}\n`);
     return 0;
   }
+  const reference = values.reference ?? null;
+  const entries = spec.optimizers.map((o) => o.optimizer);
+  if (reference !== null && !entries.includes(reference))
+    throw new UsageError(`--reference must be one of the benchmark's optimizers (${entries.join(', ')}), got "${reference}".`);
   const out = values.out ?? join('sweeps', spec.name);
   mkdirSync(out, { recursive: true });
   let code = 0;
@@ -148,7 +153,7 @@ export async function benchmarkCommand(rest: string[]): Promise<number> {
     code = r.code;
     process.stdout.write(`benchmark sweep: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   }
-  const { markdown, files, missing } = reportBenchmark(spec, out);
+  const { markdown, files, missing } = reportBenchmark(spec, out, { reference });
   process.stdout.write(`\n${markdown}\n`);
   if (missing) process.stdout.write(`${missing} runs have no result yet; the tables leave them out.\n`);
   process.stdout.write(`wrote ${files.join(', ')}\n`);

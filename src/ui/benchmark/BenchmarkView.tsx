@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { algoperfScoreOf } from '../../lib/perfProfile';
 import { useBenchmark } from '../../state/benchmark';
 import { colorOf } from '../charts/colors';
 
@@ -14,10 +15,13 @@ export function BenchmarkView() {
   const report = useBenchmark((s) => s.report);
   const name = useBenchmark((s) => s.name);
   const [by, setBy] = useState<'steps' | 'seconds'>('steps');
+  const [reference, setReference] = useState<string | null>(null);
   if (!report) return null;
   const p = by === 'steps' ? report.profileSteps : report.profileSeconds;
   const entries = Object.keys(p.rho);
   const data = p.taus.map((tau, k) => ({ tau, ...Object.fromEntries(entries.map((e) => [e, p.rho[e]![k]])) }));
+  const ref = reference !== null && entries.includes(reference) ? reference : null;
+  const scores = [algoperfScoreOf(report.tasks, 'steps', ref), algoperfScoreOf(report.tasks, 'seconds', ref)] as const;
   return (
     <section aria-labelledby="bench-h" data-testid="benchmark" className="benchmark">
       <h2 id="bench-h">
@@ -66,6 +70,38 @@ export function BenchmarkView() {
           </LineChart>
         </ResponsiveContainer>
       </figure>
+      <table className="runs" data-testid="benchmark.score">
+        <caption>
+          AlgoPerf score: the profile's integral over τ ∈ [1, 4] ÷ 3, a time to target over 4× that of{' '}
+          <select aria-label="score against" value={ref ?? ''} onChange={(e) => setReference(e.target.value || null)}>
+            <option value="">the fastest optimizer on each task</option>
+            {entries.map((e) => (
+              <option key={e} value={e}>
+                {e}
+              </option>
+            ))}
+          </select>{' '}
+          counted as never (1: {ref === null ? 'fastest on every task' : `never slower than ${ref}`})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">optimizer</th>
+            <th scope="col">score by steps</th>
+            <th scope="col">score by seconds</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(scores[0].score)
+            .sort((a, b) => b[1] - a[1])
+            .map(([e, s]) => (
+              <tr key={e}>
+                <th scope="row">{e}</th>
+                <td>{s.toFixed(3)}</td>
+                <td>{scores[1].score[e]!.toFixed(3)}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
       {report.tasks.map((t) => (
         <table key={t.task} className="runs" data-testid={`benchmark.task.${t.task}`}>
           <caption>
