@@ -16,6 +16,7 @@ describe('npm run lab -- benchmark', () => {
       'functions-2d/quadratic',
       'functions-2d/rastrigin',
       'mnist-mlp',
+      'algoperf-mnist',
       'repeat-copy',
     ]);
     expect(spec.optimizers.filter((o) => !o.grid).map((o) => o.optimizer)).toEqual([
@@ -25,9 +26,17 @@ describe('npm run lab -- benchmark', () => {
       'dadapt-adam',
       'dog',
       'sf-adamw',
+      'momo',
+      'momo-adam',
+      'sf-plus',
+      'muon',
+      'ademamix',
+      'lion',
+      'l4muon',
+      'c-adam',
     ]);
     expect(spec.optimizers.filter((o) => o.grid).map((o) => o.optimizer)).toEqual(['adam', 'momentum', 'sgd']);
-    expect(expandSweep(spec)).toHaveLength(7 * (6 + 4 + 5 + 5) * 3);
+    expect(expandSweep(spec)).toHaveLength(8 * (14 + 4 + 5 + 5) * 3);
     expect(benchmarkSpec({ fashion: true, seeds: 2 }).tasks.at(-1)!.task).toBe('fashion-convnet');
   });
 

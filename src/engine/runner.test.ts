@@ -314,4 +314,26 @@ describe('Runner: the optimizer’s own evaluation point', () => {
     expect(last.raw).toBeUndefined();
     runner.dispose();
   });
+
+  it("the wall time is training time: the time spent evaluating is left out (AlgoPerf's submission time)", async () => {
+    const task = probeTask();
+    // Each evaluation takes 150 ms; one every step (the task's own period).
+    const slow: Task = {
+      ...task,
+      evalEvery: 1,
+      evaluate: async () => {
+        await new Promise((r) => setTimeout(r, 150));
+        return task.evaluate!();
+      },
+    };
+    const runner = new Runner(slow, 'sgd', { learningRate: 0.1 }, { steps: 4 });
+    const chunks: TraceChunk[] = [];
+    await runLoop(runner, { onChunk: (c) => chunks.push(c), flushMs: 0 });
+    const all = concatChunks(chunks);
+    expect(all.evals.map((e) => e.step)).toEqual([1, 2, 3, 4]);
+    // Three evaluations (450 ms) lie between the first and the last step; none of it is in the wall time.
+    const wall = Array.from(all.columns.wallTime);
+    expect(wall[3]! - wall[0]!).toBeLessThan(100);
+    runner.dispose();
+  });
 });

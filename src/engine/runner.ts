@@ -110,6 +110,8 @@ export class Runner {
   /** The step of the last evaluation on held-out data, or −1. */
   lastEvaluatedStep = -1;
   private readonly t0 = performance.now();
+  /** Milliseconds spent evaluating on held-out data so far: left out of the wall time (trace.ts). */
+  private evalMs = 0;
   readonly evalEvery: number;
 
   constructor(
@@ -126,7 +128,7 @@ export class Runner {
     this.ownDiagnostics = own.length;
     const size = task.params.reduce((a, p) => a + p.size, 0);
     this.thetaDim = size <= 4 ? size : 0;
-    this.evalEvery = options.evalEvery ?? (task.evaluate && task.stepsPerEpoch > 1 ? task.stepsPerEpoch : 0);
+    this.evalEvery = options.evalEvery ?? task.evalEvery ?? (task.evaluate && task.stepsPerEpoch > 1 ? task.stepsPerEpoch : 0);
   }
 
   get finished(): boolean {
@@ -154,7 +156,7 @@ export class Runner {
       return this.thetaDim ? tf.concat([row, ...this.task.params.map((p) => tf.reshape(p, [-1]))]) : row;
     });
     this.pending.push(row);
-    this.pendingWall.push(performance.now() - this.t0);
+    this.pendingWall.push(performance.now() - this.t0 - this.evalMs);
     this.step = k + 1;
   }
 
@@ -174,7 +176,16 @@ export class Runner {
    */
   async evaluate(): Promise<EvalPoint | null> {
     if (!this.task.evaluate) return null;
-    const raw = await this.task.evaluate();
+    const started = performance.now();
+    try {
+      return await this.evaluateNow();
+    } finally {
+      this.evalMs += performance.now() - started;
+    }
+  }
+
+  private async evaluateNow(): Promise<EvalPoint> {
+    const raw = await this.task.evaluate!();
     const point: EvalPoint = { step: this.flushedStep, epoch: this.flushedStep / this.task.stepsPerEpoch, ...raw };
     const at = this.transform.evalPoint;
     if (at && this.state.count > 0) {

@@ -7,7 +7,10 @@
 export interface TraceColumns {
   readonly step: Float64Array;
   readonly loss: Float64Array;
-  /** Milliseconds since the run started. */
+  /**
+   * Milliseconds of training since the run started: the time spent evaluating on held-out data is left out
+   * (AlgoPerf's "submission time"), so a run's time to a target does not depend on how often it was evaluated.
+   */
   readonly wallTime: Float64Array;
   readonly [diagnostic: string]: Float64Array;
 }

@@ -1,9 +1,10 @@
 /**
- * The shipped benchmark's sweep (`lab benchmark`), as data: every task that runs without user data, L4 and the
- * learning-rate-free peers at their defaults, Adam, momentum SGD and SGD tuned on a log grid. Free of tfjs;
+ * The shipped benchmark's sweep (`lab benchmark`), as data: every task that runs without user data, L4, the
+ * learning-rate-free peers, L4's successors and today's defaults at their defaults, Adam, momentum SGD and SGD tuned on
+ * a log grid. Free of tfjs;
  * cli/benchmark.ts parses it as any sweep spec.
  */
-import { L4_AT_DEFAULTS, LR_FREE_PEERS } from './lineups';
+import { L4_AT_DEFAULTS, LR_FREE_PEERS, SUCCESSORS } from './lineups';
 
 /** `fashion`: include fashion-convnet (its data is Debian's dataset-fashion-mnist, which a machine may lack). */
 export function benchmarkSweep({ seeds, fashion }: { seeds: number; fashion: boolean }) {
@@ -19,6 +20,8 @@ export function benchmarkSweep({ seeds, fashion }: { seeds: number; fashion: boo
         steps: 1000,
       })),
       { task: 'mnist-mlp', epochs: 1 },
+      // AlgoPerf's MNIST workload, timed to its fixed target (test accuracy above 0.97) within half its step hint.
+      { task: 'algoperf-mnist', epochs: 5 },
       { task: 'repeat-copy', steps: 300 },
       ...(fashion ? [{ task: 'fashion-convnet', steps: 300 }] : []),
     ],
@@ -26,6 +29,8 @@ export function benchmarkSweep({ seeds, fashion }: { seeds: number; fashion: boo
       ...L4_AT_DEFAULTS.map(({ optimizer }) => ({ optimizer })),
       // Schedule-Free SGD has no default rate that fits every task; the tuned baselines stand in for it.
       ...LR_FREE_PEERS.filter((id) => id !== 'sf-sgd').map((optimizer) => ({ optimizer })),
+      // L4's successors and today's defaults, L4 over Muon and Cautious Adam, each at its published defaults.
+      ...[...SUCCESSORS, 'l4muon', 'c-adam'].map((optimizer) => ({ optimizer })),
       { optimizer: 'adam', grid: { learningRate: { log: [1e-4, 1e-1, 4] } } },
       { optimizer: 'momentum', grid: { learningRate: { log: [1e-4, 1, 5] } } },
       { optimizer: 'sgd', grid: { learningRate: { log: [1e-4, 1, 5] } } },

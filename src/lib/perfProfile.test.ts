@@ -114,4 +114,34 @@ describe('the benchmark analysis', () => {
     expect(byC.score).toEqual({ a: 1, b: 1, c: 0.5 });
     expect(() => algoperfScore(costs, ['a', 'b'], 'adam')).toThrow(/reference "adam" is not among the benchmark's optimizers \(a, b\)/);
   });
+
+  it('a task with a fixed target (AlgoPerf): reached at the first evaluation whose seed mean is past it; the tuned entry counts its fastest config', () => {
+    const target = { above: 0.97, label: 'test accuracy above 0.97' };
+    // Evaluations every 100 steps; accuracy per seed and step.
+    const withEvals = (entry: string, config: string, seed: number, acc: number[], status = 'done'): BenchRun => ({
+      ...run('m', entry, config, seed, () => 1, status, 400),
+      target,
+      evals: acc.map((value, i) => ({ step: 100 * (i + 1), value })),
+    });
+    const runs = [
+      // Adam at 1e-3: the seeds' mean is 0.965 at 200 and 0.9725 at 300 → 300 steps. At 1e-2: 0.975 at 200 → 200.
+      withEvals('adam', 'adam-lr=0.001', 1, [0.9, 0.96, 0.975, 0.98]),
+      withEvals('adam', 'adam-lr=0.001', 2, [0.9, 0.97, 0.97, 0.98]),
+      withEvals('adam', 'adam-lr=0.01', 1, [0.95, 0.98, 0.98, 0.98]),
+      withEvals('adam', 'adam-lr=0.01', 2, [0.95, 0.97, 0.98, 0.98]),
+      // L4: one seed reaches 0.97 but the mean stays at it, never above (> is strict, as AlgoPerf's).
+      withEvals('l4', 'l4', 1, [0.9, 0.96, 0.97, 0.98]),
+      withEvals('l4', 'l4', 2, [0.9, 0.96, 0.97, 0.96]),
+      // SGD diverged on one seed: nothing, whatever its accuracy.
+      withEvals('sgd', 'sgd', 1, [0.99, 0.99, 0.99, 0.99]),
+      withEvals('sgd', 'sgd', 2, [0.99, 0.99, 0.99, 0.99], 'diverged'),
+    ];
+    const [t] = analyzeBenchmark(runs).tasks;
+    expect(t).toMatchObject({ task: 'm', target: 0.97, targetBy: null, fixedTarget: 'test accuracy above 0.97' });
+    const e = (n: string) => t!.entries.find((x) => x.entry === n)!;
+    // 200 steps; the wall time of row 199 is 2 s (10 ms a row).
+    expect(e('adam')).toMatchObject({ config: 'adam-lr=0.01', stepsToTarget: 200, secondsToTarget: 2, finalValue: 0.98 });
+    expect(e('l4')).toMatchObject({ stepsToTarget: null, secondsToTarget: null, finalValue: 0.97 });
+    expect(e('sgd')).toMatchObject({ stepsToTarget: null, diverged: 1, finalValue: null });
+  });
 });

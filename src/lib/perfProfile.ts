@@ -23,8 +23,11 @@ export interface BenchRun {
   readonly status: string;
   readonly step: ArrayLike<number>;
   readonly loss: ArrayLike<number>;
-  /** Milliseconds since the run started, per row. */
+  /** Milliseconds of training since the run started, per row. */
   readonly wallMs: ArrayLike<number>;
+  /** A task with a fixed target on held-out data (AlgoPerf's way): the target, and the run's evaluations of that column. */
+  readonly target?: { readonly above: number; readonly label: string };
+  readonly evals?: readonly { readonly step: number; readonly value: number }[];
 }
 
 export interface EntryResult {
@@ -41,6 +44,8 @@ export interface EntryResult {
   /** The seed-mean smoothed loss at the end, and its lowest value. */
   readonly finalLoss: number | null;
   readonly bestLoss: number | null;
+  /** A fixed-target task's column (test accuracy): the seed mean at the last evaluation. */
+  readonly finalValue?: number | null;
 }
 
 export interface TaskResult {
@@ -48,6 +53,8 @@ export interface TaskResult {
   readonly target: number | null;
   /** The tuned config that set the target. */
   readonly targetBy: string | null;
+  /** A fixed target (AlgoPerf's way) in words; `target` is then its value on that column, not a loss. */
+  readonly fixedTarget?: string;
   readonly entries: readonly EntryResult[];
 }
 
@@ -136,10 +143,10 @@ function curveOf(runs: readonly BenchRun[]): Float64Array | null {
 
 const minOf = (c: Float64Array) => c.reduce((a, b) => Math.min(a, b), Infinity);
 
-function analyzeTask(task: string, runs: readonly BenchRun[]): TaskResult {
+function configCurves(runs: readonly BenchRun[]): ConfigCurve[] {
   const configs = new Map<string, BenchRun[]>();
   for (const r of runs) configs.set(r.config, [...(configs.get(r.config) ?? []), r]);
-  const curves: ConfigCurve[] = [...configs.entries()].map(([config, rs]) => ({
+  return [...configs.entries()].map(([config, rs]) => ({
     entry: rs[0]!.entry,
     tuned: rs[0]!.tuned,
     config,
@@ -147,6 +154,66 @@ function analyzeTask(task: string, runs: readonly BenchRun[]): TaskResult {
     diverged: rs.filter(isDiverged).length,
     curve: curveOf(rs),
   }));
+}
+
+/** The seed mean of a fixed-target column at each evaluation every seed has: [step, mean] pairs, in step order. */
+function evalMeans(runs: readonly BenchRun[]): [number, number][] {
+  const steps = runs.map((r) => new Map((r.evals ?? []).map((e) => [e.step, e.value])));
+  const common = [...steps[0]!.keys()].filter((k) => steps.every((m) => m.has(k))).sort((a, b) => a - b);
+  return common.map((k) => [k, steps.reduce((a, m) => a + m.get(k)!, 0) / runs.length]);
+}
+
+/**
+ * A task with a fixed target on held-out data: a config reaches it at the first evaluation whose seed mean is
+ * above it (AlgoPerf: the first evaluation past the target), after that many steps and the seeds' mean training
+ * time to them; a diverged seed solves nothing. A tuned entry counts its config that gets there in the fewest
+ * steps (none: its best final value).
+ */
+function analyzeFixedTargetTask(task: string, runs: readonly BenchRun[], target: { above: number; label: string }): TaskResult {
+  const curves = configCurves(runs).map((c) => {
+    const means = c.diverged ? [] : evalMeans(c.runs);
+    const hit = means.find(([, v]) => v > target.above);
+    const step = hit?.[0] ?? null;
+    return {
+      ...c,
+      step,
+      seconds: step === null ? null : c.runs.reduce((a, r) => a + r.wallMs[Math.max(0, step - 1)]!, 0) / c.runs.length / 1000,
+      finalValue: means.length ? means[means.length - 1]![1] : null,
+    };
+  });
+  const entries = [...new Set(curves.map((c) => c.entry))];
+  const chosen = entries.map((e) =>
+    curves
+      .filter((c) => c.entry === e)
+      .reduce((a, b) => {
+        if (a.step !== null || b.step !== null) return (b.step ?? Infinity) < (a.step ?? Infinity) ? b : a;
+        return (b.finalValue ?? -Infinity) > (a.finalValue ?? -Infinity) ? b : a;
+      }),
+  );
+  return {
+    task,
+    target: target.above,
+    targetBy: null,
+    fixedTarget: target.label,
+    entries: chosen.map((c) => ({
+      entry: c.entry,
+      tuned: c.tuned,
+      config: c.config,
+      seeds: c.runs.length,
+      diverged: c.diverged,
+      stepsToTarget: c.step,
+      secondsToTarget: c.seconds,
+      finalLoss: c.curve ? Math.exp(c.curve[c.curve.length - 1]!) : null,
+      bestLoss: c.curve ? Math.exp(minOf(c.curve)) : null,
+      finalValue: c.finalValue,
+    })),
+  };
+}
+
+function analyzeTask(task: string, runs: readonly BenchRun[]): TaskResult {
+  const fixed = runs[0]?.target;
+  if (fixed) return analyzeFixedTargetTask(task, runs, fixed);
+  const curves = configCurves(runs);
   // Each entry's config that counts: a tuned entry's lowest-loss grid point.
   const entries = [...new Set(curves.map((c) => c.entry))];
   const chosen = entries.map((e) => {

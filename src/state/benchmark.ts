@@ -32,6 +32,7 @@ function entryOf(x: unknown, where: string): EntryResult {
     throw new BenchmarkError(`${where} needs an "entry" and a "config".`);
   for (const k of ['stepsToTarget', 'secondsToTarget', 'finalLoss', 'bestLoss'] as const)
     if (!numOrNull(x[k])) throw new BenchmarkError(`${where}: "${k}" must be a number or null.`);
+  if (x.finalValue !== undefined && !numOrNull(x.finalValue)) throw new BenchmarkError(`${where}: "finalValue" must be a number or null.`);
   for (const k of ['seeds', 'diverged'] as const)
     if (!(typeof x[k] === 'number' && Number.isInteger(x[k]) && (x[k] as number) >= 0))
       throw new BenchmarkError(`${where}: "${k}" must be a count.`);
@@ -58,6 +59,7 @@ export function readBenchmarkReport(text: string): BenchmarkResult {
       task: t.task,
       target: t.target,
       targetBy: typeof t.targetBy === 'string' ? t.targetBy : null,
+      ...(typeof t.fixedTarget === 'string' && { fixedTarget: t.fixedTarget }),
       entries: t.entries.map((e: unknown, k) => entryOf(e, `${where} (${t.task}), entry ${k + 1}`)),
     };
   });

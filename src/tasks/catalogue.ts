@@ -3,6 +3,7 @@
  * under the same id (typed, so a spec without a builder does not compile).
  */
 import { resolveSettings } from '../lib/settings';
+import { algoperfMnistInfo } from './algoperfMnist.meta';
 import { cifarResnetInfo } from './cifarResnet.meta';
 import { fashionConvnetInfo } from './fashionConvnet.meta';
 import { functions2dInfo } from './functions2d.meta';
@@ -14,9 +15,18 @@ import type { TaskSpec } from './spec';
 export type { DatasetName, TaskSpec } from './spec';
 
 /** In the builder's order. */
-const BUILTIN = [functions2dInfo, regressionInfo, mnistMlpInfo, fashionConvnetInfo, cifarResnetInfo, repeatCopyInfo] as const;
+const BUILTIN = [
+  functions2dInfo,
+  regressionInfo,
+  mnistMlpInfo,
+  algoperfMnistInfo,
+  fashionConvnetInfo,
+  cifarResnetInfo,
+  repeatCopyInfo,
+] as const;
 
-export type BuiltinTask = 'functions-2d' | 'regression' | 'mnist-mlp' | 'fashion-convnet' | 'cifar10-resnet' | 'repeat-copy';
+export type BuiltinTask =
+  'functions-2d' | 'regression' | 'mnist-mlp' | 'algoperf-mnist' | 'fashion-convnet' | 'cifar10-resnet' | 'repeat-copy';
 
 const registry = new Map<string, TaskSpec>(BUILTIN.map((s) => [s.id, s]));
 

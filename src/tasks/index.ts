@@ -1,3 +1,4 @@
+import { createAlgoperfMnist } from './algoperfMnist';
 import { createCifarResnet } from './cifarResnet';
 import { datasetSpec } from './data/catalogue';
 import type { FormatData } from './data/load';
@@ -42,6 +43,7 @@ const BUILDERS: Record<BuiltinTask, TaskBuilder> = {
   'functions-2d': (s, seed) => createFunctions2d(s, seed),
   'repeat-copy': (s, seed) => createRepeatCopy(s, seed),
   'mnist-mlp': (s, seed, d) => createMnistMlp(s, seed, need(d, 'mnist-mlp', 'mnist')),
+  'algoperf-mnist': (s, seed, d) => createAlgoperfMnist(s, seed, need(d, 'algoperf-mnist', 'mnist')),
   'fashion-convnet': (s, seed, d) => createFashionConvnet(s, seed, need(d, 'fashion-convnet', 'fashionMnist')),
   'cifar10-resnet': (s, seed, d) => createCifarResnet(s, seed, need(d, 'cifar10-resnet', 'cifar10')),
 };

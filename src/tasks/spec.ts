@@ -27,8 +27,21 @@ export interface TaskSpec {
   readonly hasTest: boolean;
   /** The Adam learning rate the paper ran on this task (its tuned baseline), where it ran one. */
   readonly paperAdamLr?: number;
+  /**
+   * A fixed target on held-out data (AlgoPerf's way), reached at the first evaluation past it; the benchmark times
+   * every optimizer to it instead of to the tuned baseline's best loss.
+   */
+  readonly target?: TaskTarget;
   /** Backends that cannot train this task, each with the reason (shown when the choice falls back). */
   readonly unsupportedBackends?: Readonly<Partial<Record<BackendName, string>>>;
+}
+
+/** A fixed target on an evaluation column: reached when the value is above `above`. */
+export interface TaskTarget {
+  readonly column: 'testAccuracy';
+  readonly above: number;
+  /** What it is, in words, for the reports. */
+  readonly label: string;
 }
 
 /** A task spec with its defaults derived from its settings. */

@@ -29,6 +29,8 @@ export interface Task {
   batchLoss(step: number): () => tf.Scalar;
   /** Loss (and accuracy) on held-out data, when the task has any. */
   evaluate?(): Promise<Evaluation>;
+  /** Steps between evaluations, when not once per epoch (a task with a target on held-out data looks more often). */
+  readonly evalEvery?: number;
   dispose(): void;
 }
 
