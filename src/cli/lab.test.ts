@@ -9,7 +9,7 @@ describe('npm run lab', () => {
     const r = await lab(['train', '--task', 'regression', '--optimizer', 'adam', '--alpha', '0.2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon, epsilonForm, clipNorm; regression: kappa, samples\./,
+      /"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon, epsilonForm, clipNorm, weightDecay, weightDecayForm; regression: kappa, samples\./,
     );
     expect(r.stderr).toMatch(/Usage:/);
     const unknown = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--bogus']);
@@ -22,7 +22,7 @@ describe('npm run lab', () => {
     const polyak = await lab(['train', '--task', 'functions-2d', '--fn', 'quadratic', '--optimizer', 'polyak', '--lr', '123']);
     expect(polyak.code).toBe(2);
     expect(polyak.stderr).toMatch(
-      /"learningRate" is not a setting of Polyak or of the task functions-2d\. Polyak: fStar, alpha, maxLr, epsilon;/,
+      /"learningRate" is not a setting of Polyak or of the task functions-2d\. Polyak: fStar, alpha, maxLr, epsilon, weightDecay, weightDecayForm;/,
     );
     const choice = await lab(['train', '--task', 'functions-2d', '--set', 'fn=himmelblau', '--optimizer', 'sgd']);
     expect(choice.code).toBe(2);

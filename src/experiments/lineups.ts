@@ -46,13 +46,13 @@ export const L4_AT_DEFAULTS: readonly LineupEntry[] = [
   { optimizer: 'l4mom', options: {} },
 ];
 
+/** The paper's baselines: the optimizers it tuned a learning rate for (and the summary's default target comes from). */
+export const BASELINES = ['adam', 'momentum', 'sgd', 'rmsprop'] as const;
+
 /**
  * Today's learning-rate-free optimizers, each at its defaults: Prodigy, D-Adapt Adam, DoG, Schedule-Free AdamW and
  * Schedule-Free SGD (the last needs a rate per task more than the others, so the page's comparison leaves it out).
  */
-/** The paper's baselines: the optimizers it tuned a learning rate for (and the summary's default target comes from). */
-export const BASELINES = ['adam', 'momentum', 'sgd', 'rmsprop'] as const;
-
 export const LR_FREE_PEERS = ['prodigy', 'dadapt-adam', 'dog', 'sf-adamw', 'sf-sgd'] as const;
 
 /** L4's loss-based successors (MoMo, MoMo-Adam, ScheduleFree+) and today's defaults (Muon, AdEMAMix, Lion). */
@@ -73,5 +73,33 @@ export function momoLineup(task: string): LineupEntry[] {
     { optimizer: 'momo', options: {} },
     { optimizer: 'momo-adam-star', options: {} },
     adam,
+  ];
+}
+
+/** The task and length of "2026 self-tuning": AlgoPerf's MNIST workload, 5 epochs at batch 64 (half its step hint). */
+export const SELF_TUNING_TASK = 'algoperf-mnist';
+export const SELF_TUNING_STEPS = 3905;
+
+/**
+ * AlgoPerf's 2026 self-tuning entries, each at its one published setting (unofficial A100 scoring), beside L4Adam and
+ * L4Muon at their defaults: Schedule-Free AdamW v2 (2 % warm-up of `steps`), AdEMAMix, Lion, Cautious NAdamW (Cautious
+ * Adam in its Nesterov form with decoupled weight decay) and Muon. Weight decay is each peer's official one; the lab's
+ * AdEMAMix has no learning-rate schedule, so its entry's 2 % warm-up is not applied.
+ */
+export function selfTuningLineup(steps: number): LineupEntry[] {
+  return [
+    { optimizer: 'l4adam', options: {} },
+    { optimizer: 'l4muon', options: {} },
+    {
+      optimizer: 'sf-adamw',
+      options: { learningRate: 2.5e-3, beta1: 0.9, beta2: 0.99552, weightDecay: 0.0812, warmupSteps: Math.round(0.02 * steps) },
+    },
+    { optimizer: 'ademamix', options: { learningRate: 2e-3, beta1: 0.8, beta2: 0.995, beta3: 0.9995, alpha: 8, weightDecay: 0.1 } },
+    { optimizer: 'lion', options: { learningRate: 2e-4, beta1: 0.95, beta2: 0.98, weightDecay: 0.5 } },
+    {
+      optimizer: 'c-adam',
+      options: { learningRate: 1.75e-3, beta1: 0.933, beta2: 0.99552, epsilon: 1e-8, firstMoment: 'nesterov', weightDecay: 0.0812 },
+    },
+    { optimizer: 'muon', options: { learningRate: 1.36e-4, momentum: 0.956 } },
   ];
 }

@@ -62,11 +62,11 @@ describe('typed settings: an unknown key is a type error in code and a sentence 
     expect(() => polyakRule({ fstar: 1 })).toThrow('Polyak has no setting "fstar". Valid: fStar, alpha, maxLr, epsilon.');
     // @ts-expect-error — not an Adam direction setting
     expect(() => adamDirection({ betta2: 0.9 })).toThrow(
-      'The Adam direction has no setting "betta2". Valid: beta1, beta2, epsilon, epsilonForm.',
+      'The Adam direction has no setting "betta2". Valid: beta1, beta2, epsilon, epsilonForm, firstMoment.',
     );
     // @ts-expect-error — not an Adam setting
     expect(() => adam({ learningRat: 5 })).toThrow(
-      /^Adam has no setting "learningRat"\. Valid: learningRate, beta1, beta2, epsilon, epsilonForm, clipNorm, weightDecay\.$/,
+      /^Adam has no setting "learningRat"\. Valid: learningRate, beta1, beta2, epsilon, epsilonForm, firstMoment, clipNorm, weightDecay\.$/,
     );
     expect(() => adam({ learningRate: 5 })).not.toThrow();
   });

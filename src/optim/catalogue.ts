@@ -19,7 +19,7 @@ import { sfPlusMeta } from './peers/scheduleFreePlus.meta';
 import { dogMeta } from './peers/dog.meta';
 import { prodigyMeta } from './peers/prodigy.meta';
 import { sfAdamWMeta, sfSgdMeta } from './peers/scheduleFree.meta';
-import { COMMON_DIAGNOSTICS, type OptimizerSpec } from './spec';
+import { COMMON_DIAGNOSTICS, withWeightDecaySetting, type OptimizerSpec } from './spec';
 import { cL4AdamMeta, l4adamMeta, l4momMeta, l4muonMeta } from './stepsizes/l4.meta';
 import { aliGMeta, polyakMeta, spsMaxMeta } from './stepsizes/polyak.meta';
 import { isChoice, type ChoiceSpec, type DiagnosticSpec, type ParamSpec, type SettingSpec, type SettingValue } from '../lib/settings';
@@ -59,7 +59,8 @@ const BUILTIN = [
 /** The ids of the optimizers this library ships. */
 export type BuiltinOptimizer = (typeof BUILTIN)[number]['id'];
 
-const registry = new Map<string, OptimizerSpec>(BUILTIN.map((s) => [s.id, s as OptimizerSpec]));
+/** Every optimizer with its weight decay setting (spec.ts, `withWeightDecaySetting`). */
+const registry = new Map<string, OptimizerSpec>(BUILTIN.map((s) => [s.id, withWeightDecaySetting(s as OptimizerSpec)]));
 
 /**
  * Adds an optimizer to the catalogue (its maker goes to `registerRecipe` in recipes.ts). Every list of
@@ -67,7 +68,7 @@ const registry = new Map<string, OptimizerSpec>(BUILTIN.map((s) => [s.id, s as O
  */
 export function registerOptimizerSpec(spec: OptimizerSpec): void {
   if (registry.has(spec.id)) throw new Error(`An optimizer "${spec.id}" is already registered.`);
-  registry.set(spec.id, spec);
+  registry.set(spec.id, withWeightDecaySetting(spec));
 }
 
 /** Tests only: removes an optimizer registered with `registerOptimizerSpec`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpuWithLeakCheck } from '../testing/optim/setup';
-import { adagrad, adam, momentum, rmsprop, sgd } from './index';
+import { adagrad, adam, makeOptimizer, momentum, rmsprop, sgd } from './index';
 import { feed } from '../testing/optim/feed';
 
 cpuWithLeakCheck();
@@ -33,6 +33,19 @@ describe('directions with a constant learning rate, by hand', () => {
     const s = (0.999 * 0.001 + 0.001 * 9) / (1 - 0.999 ** 2);
     const v1 = 1 / (1 + 1e-4);
     expect(trace[1]!.theta[0]).toBeCloseTo(-v1 - m / (Math.sqrt(s) + 1e-4), 5);
+  });
+
+  it("NAdamW (Adam's Nesterov form with decoupled weight decay) follows AlgoPerf's NAdamW baseline, step by step", async () => {
+    // Float64, from AlgoPerf's PyTorch NAdamW: θ ← θ·(1 − lr·λ); m, v EMAs; θ ← θ − lr/(1 − β1ᵗ)·(β1·m + (1 − β1)·g)/(√v/√(1 − β2ᵗ) + ε).
+    const expected = [
+      [0.8000000037999999, -1.7900000019, 0.495],
+      [0.683479770367844, -1.7549860584526906, 0.6314359914802267],
+      [0.63736333218726, -1.7876859589732692, 0.552823103691642],
+    ];
+    const nadamw = makeOptimizer('adam', { firstMoment: 'nesterov', learningRate: 0.1, epsilon: 1e-8, weightDecay: 0.1 });
+    expect(nadamw.config.direction).toBe('nadam');
+    const trace = await feed(nadamw, [1, -2, 0.5], [{ grad: [0.5, -1, 0] }, { grad: [0.2, 0.3, -0.4] }, { grad: [-0.1, 0.8, 0.6] }]);
+    trace.forEach((d, t) => expected[t]!.forEach((x, i) => expect(d.theta[i]).toBeCloseTo(x, 6)));
   });
 
   it('rmsprop: s ← ρ·s + (1−ρ)·g², v = g/(√s + ε)', async () => {

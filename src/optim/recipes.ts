@@ -53,14 +53,33 @@ export function unregisterOptimizer(id: string): void {
 /**
  * Builds an optimizer from its id and options. An unknown id, a misspelt option or a value outside its
  * domain throws a sentence naming the valid ones (`SettingsError`); nothing is silently ignored. Weight decay,
- * the option every optimizer takes, goes around the maker's transform (after its gradient clipping).
+ * the option every optimizer takes, goes around the maker's transform (after its gradient clipping); as a number
+ * (the `weightDecay` setting) it is the official code's own where the optimizer has one.
  */
-export function makeOptimizer(name: string, options: Readonly<Record<string, unknown>> & RecipeOptions = {}): Transform {
+export function makeOptimizer(
+  name: string,
+  options: Readonly<Record<string, unknown>> &
+    Omit<RecipeOptions, 'weightDecay'> & { weightDecay?: RecipeOptions['weightDecay'] | number } = {},
+): Transform {
   const spec = optimizerSpec(name);
   const make = makers.get(name);
   if (!spec || !make) throw new SettingsError(unknownOptimizer(name));
-  const { weightDecay, ...settings } = options;
-  const checked = resolveSettings(spec.title, spec.settings, settings);
+  // Weight decay as a setting (a number): the official one where the optimizer has it (it stays among the
+  // settings, for the maker), else the lab's around the maker's transform, in its form. As an object: the lab's.
+  const official = !spec.settings.some((s) => s.key === 'weightDecayForm');
+  const { weightDecay: wd, weightDecayForm, ...rest } = options;
+  const settings = typeof wd === 'number' && official ? { ...rest, weightDecay: wd } : rest;
+  const checked = resolveSettings(spec.title, spec.settings, {
+    ...settings,
+    ...(typeof wd === 'number' && !official ? { weightDecay: wd } : {}),
+    ...(weightDecayForm !== undefined ? { weightDecayForm } : {}),
+  });
+  const weightDecay =
+    typeof wd === 'object'
+      ? wd
+      : typeof wd === 'number' && !official && wd > 0
+        ? { mode: checked.weightDecayForm as 'decoupled' | 'l2', coefficient: wd }
+        : undefined;
   // Only what was given goes to the maker: its defaults are the spec's.
   const given = Object.fromEntries(
     Object.keys(settings)

@@ -7,6 +7,7 @@
 import {
   checkParam,
   checkSetting,
+  choiceSpec,
   defaultsOf,
   isChoice,
   paramSpec,
@@ -147,6 +148,34 @@ export function checkAgainst(owner: string, specs: readonly SettingSpec[], h: Re
     const problem = isChoice(s) ? checkSetting(s, v) : checkParam(s, v as number, s.label);
     if (problem) throw new HyperparameterError(s.key, `${owner}: ${problem}`);
   }
+}
+
+/**
+ * Weight decay as a setting every optimizer shows (the builder, the URL, the CLI's --weight-decay, sweeps): λ, and
+ * its form. An optimizer whose official code has its own weight decay (the peers) takes λ there instead, as that
+ * code applies it, and has no form to choose (`withWeightDecaySetting`).
+ */
+export const WEIGHT_DECAY = paramSpec('weightDecay', 'weight decay', 'λ', 0, 0, Infinity, {
+  minOpen: false,
+  help: 'decoupled (AdamW): θ also moves by −η·λ·θ each step, η the step’s effective rate; l2: ½λ‖θ‖² joins the loss the rule sees',
+});
+export const WEIGHT_DECAY_FORM = choiceSpec('weightDecayForm', 'weight decay form', ['decoupled', 'l2'], {
+  labels: { l2: 'L2 weight decay' },
+  advanced: true,
+  help: 'decoupled: after the step (AdamW); l2: in the loss and gradient (the paper’s Sec. 3.3)',
+});
+
+/**
+ * The spec as the catalogue lists it: its settings and a weight decay setting: the official one where its class
+ * has one (shown, as the official code applies it), else the lab's (`WEIGHT_DECAY`, `WEIGHT_DECAY_FORM`).
+ */
+export function withWeightDecaySetting(spec: OptimizerSpec): OptimizerSpec {
+  if (spec.settings.some((s) => s.key === WEIGHT_DECAY.key)) return spec;
+  const official = spec.classSettings?.find((s) => s.key === WEIGHT_DECAY.key);
+  const added = official
+    ? [{ ...official, advanced: false, help: official.help ?? 'the official code’s own weight decay, applied as it applies it' }]
+    : [WEIGHT_DECAY, WEIGHT_DECAY_FORM];
+  return { ...spec, settings: [...spec.settings, ...added], defaults: { ...spec.defaults, ...defaultsOf(added) } };
 }
 
 /** The weight decay option's coefficient λ ≥ 0. */

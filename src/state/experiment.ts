@@ -4,6 +4,9 @@ import { taskSpec, taskTitle } from '../tasks/catalogue';
 import {
   MOMO_TASKS,
   momoLineup,
+  SELF_TUNING_STEPS,
+  SELF_TUNING_TASK,
+  selfTuningLineup,
   PAPER_SETUPS,
   PEERS_TASK_SETTINGS,
   PEERS_TASKS,
@@ -139,7 +142,18 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
       ),
     ]),
   ),
+  'self-tuning-2026': selfTuningPreset(),
 };
+
+/** "2026 self-tuning": one seed, 5 epochs of AlgoPerf's MNIST workload (the warm-ups are 2 % of that). */
+function selfTuningPreset(): { title: string; experiment: Experiment } {
+  const p = lineupPreset(
+    'AlgoPerf 2026 self-tuning: L4Adam and L4Muon against Schedule-Free AdamW, AdEMAMix, Lion, Cautious NAdamW and Muon at their published points (AdEMAMix without its warm-up)',
+    SELF_TUNING_TASK,
+    selfTuningLineup(SELF_TUNING_STEPS),
+  );
+  return { title: p.title, experiment: { ...p.experiment, seeds: 1, steps: SELF_TUNING_STEPS } };
+}
 
 const MAX_RUNS = 8;
 const MAX_SEEDS = 10;

@@ -14,10 +14,11 @@ export const algoperfMnistInfo = defineTask({
   shortTitle: 'MNIST, AlgoPerf workload (target 0.97)',
   settings: [
     paramSpec('batchSize', 'batch size', 'batch size', 64, 1, 50000, { minOpen: false, integer: true, log: false }),
-    paramSpec('evalsPerEpoch', 'evaluations per epoch', 'evaluations on the test set per epoch', 4, 1, 100, {
+    paramSpec('evalsPerEpoch', 'evaluations per epoch', 'evaluations per epoch', 4, 1, 100, {
       minOpen: false,
       integer: true,
       log: false,
+      help: 'evaluations on the test set per epoch (the target is read at each)',
     }),
   ],
   dataset: 'mnist',

@@ -24,7 +24,7 @@ export interface AdamState {
 export type AdamEpsilonForm = AdamSettings['epsilonForm'];
 
 /** The direction's own settings: Adam's, without the rate and clipping. */
-const DIRECTION = pick(adamMeta.settings, 'beta1', 'beta2', 'epsilon', 'epsilonForm');
+const DIRECTION = pick(adamMeta.settings, 'beta1', 'beta2', 'epsilon', 'epsilonForm', 'firstMoment');
 
 export type AdamDirectionOptions = Partial<SettingsOf<typeof DIRECTION>>;
 
@@ -34,13 +34,17 @@ export type AdamDirectionOptions = Partial<SettingsOf<typeof DIRECTION>>;
  *
  * With m̂ = c1·m and ŝ = c2·s (c = (1−β)/(1−β^t), host numbers), v = (c1/√c2) · m / (√s + ε/√c2): the
  * bias corrections cost no pass over the parameters. m̂ is the gradient EMA that L4Adam reuses as g.
+ *
+ * `firstMoment: 'nesterov'` (NAdam, as optax's `nadam` and AlgoPerf's NAdamW baseline): the numerator looks one
+ * step ahead, (β1·m̂_t + (1 − β1)·g_t / (1 − β1ᵗ)) = c1·(β1·m + g); everything else is Adam's.
  */
 export function adamDirection(options: AdamDirectionOptions = {}): Direction<AdamState> {
   const s = withDefaults('The Adam direction', DIRECTION, options);
   checkAgainst('adam', DIRECTION, s);
-  const { beta1, beta2, epsilon, epsilonForm } = s;
+  const { beta1, beta2, epsilon, epsilonForm, firstMoment } = s;
+  const nesterov = firstMoment === 'nesterov';
   return {
-    name: epsilonForm === 'tensorflow' ? 'adam-tf-epsilon' : 'adam',
+    name: `${nesterov ? 'nadam' : 'adam'}${epsilonForm === 'tensorflow' ? '-tf-epsilon' : ''}`,
     hyper: { beta1, beta2, epsilon },
     gradEmaTimescale: 1 / (1 - beta1),
     init: (params) => ({ m: params.map((p) => tf.zerosLike(p)), s: params.map((p) => tf.zerosLike(p)) }),
@@ -55,7 +59,7 @@ export function adamDirection(options: AdamDirectionOptions = {}): Direction<Ada
       );
       // TensorFlow's ε sits beside √v = √((1−β2)·s), before the correction: ε/√(1−β2) beside √s, for every t.
       const offset = epsilonForm === 'tensorflow' ? epsilon / Math.sqrt(1 - beta2) : epsilon / rootC2;
-      const v = m.map((mi, i) => tf.div(mi, tf.add(tf.sqrt(s[i]!), offset)));
+      const v = m.map((mi, i) => tf.div(nesterov ? tf.add(tf.mul(mi, beta1), grads[i]!) : mi, tf.add(tf.sqrt(s[i]!), offset)));
       return { v, vScale: c1 / rootC2, state: { m, s }, gradEma: m, gradEmaScale: c1 };
     },
   };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { optimizerSpecs, shownSettings } from '../../optim/catalogue';
+import { optimizerSpec, optimizerSpecs, shownSettings } from '../../optim/catalogue';
 import { PRESETS } from '../../state/experiment';
 import { taskSpec, taskSpecs } from '../../tasks/catalogue';
 import { droppableDatasets } from '../../tasks/data/catalogue';
@@ -57,6 +57,22 @@ function IntField({
 }
 
 /** Task, runs to compare (optimizer + hyperparameters), seeds, budget and presets. */
+/**
+ * The settings a run was given that the builder does not show (a preset's or a link's advanced ones: Adam's β's,
+ * its Nesterov form), so that what will train is all on screen.
+ */
+function HiddenSettings({ optimizer, options, id }: { optimizer: string; options: Readonly<Record<string, number | string>>; id: string }) {
+  const shown = new Set(shownSettings(optimizer).map((s) => s.key));
+  const hidden = (optimizerSpec(optimizer)?.settings ?? []).filter((s) => !shown.has(s.key) && options[s.key] !== undefined);
+  if (hidden.length === 0) return null;
+  return (
+    <span className="why" data-testid={`spec.${id}.hidden`}>
+      {' '}
+      also set: {hidden.map((s) => `${'symbol' in s ? s.symbol : s.label} ${String(options[s.key])}`).join(', ')}
+    </span>
+  );
+}
+
 export function ExperimentBuilder() {
   const e = useLab((s) => s.experiment);
   const dataset = taskSpec(e.task)?.dataset;
@@ -141,6 +157,7 @@ export function ExperimentBuilder() {
             <button type="button" onClick={() => lab.removeRunSpec(r.id)} disabled={e.runs.length <= 1} aria-label={`Remove run ${r.id}`}>
               Remove
             </button>
+            <HiddenSettings optimizer={r.optimizer} options={r.options} id={r.id} />
           </li>
         ))}
       </ul>
