@@ -50,6 +50,9 @@ export function usage(reproductions: readonly string[]): string {
   npm run lab -- reproduce fig2 --float64 [--seeds N]   the same seeds in float64, outside the engine
   npm run lab -- reproduce peers --task <regression|mnist-mlp|repeat-copy> [--seeds N] [--epochs N] [--steps N]
                          L4 against Prodigy, D-Adapt, DoG, Schedule-Free and Adam at the paper's rate
+  npm run lab -- reproduce momo-sweep [--seeds N] [--epochs N] [--out DIR] [--workers N | --queue URL] [--report-only]
+                         MoMo's MNIST-MLP learning-rate sweep (step-back) beside its published accuracies,
+                         with L4Adam and L4Mom over α, through the sweep engine: DIR/momo-sweep.md
   npm run lab -- sweep spec.json [--out DIR] [--workers N] [--max-points N]
                          every run of a sweep spec on a local pool of processes (see README); merged into
                          DIR/results.json and the page's bundle DIR/<name>.bundle.json (N rows per run, 5000)

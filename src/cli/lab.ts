@@ -11,7 +11,7 @@ import { progressBar } from './progress';
 import { REPRODUCTIONS, reproduce } from './reproduce';
 import { PEERS_TASKS } from '../experiments';
 import { toCsvDoc, toJson, train } from './train';
-import { benchmarkCommand, sweepCommand, workerCommand } from './sweep/commands';
+import { benchmarkCommand, momoSweepCommand, sweepCommand, workerCommand } from './sweep/commands';
 
 const USAGE = (): string => usage(Object.keys(REPRODUCTIONS));
 
@@ -62,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  // Through the sweep engine (a pool or a queue), with the sweeps' flags.
+  if (command === 'reproduce' && rest[0] === 'momo-sweep') return momoSweepCommand(rest.slice(1));
   if (command === 'reproduce') {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -77,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     const which = positionals[0];
-    if (!which || !(which in REPRODUCTIONS)) throw new UsageError(`reproduce needs one of ${Object.keys(REPRODUCTIONS).join(', ')}.`);
+    if (!which || !(which in REPRODUCTIONS))
+      throw new UsageError(`reproduce needs one of ${[...Object.keys(REPRODUCTIONS), 'momo-sweep'].join(', ')}.`);
     if (values.float64 && which !== 'fig2') throw new UsageError('--float64 applies to reproduce fig2 only.');
     if (values.task !== undefined && which !== 'peers') throw new UsageError('--task applies to reproduce peers only.');
     if (which === 'peers' && values.task !== undefined && !(PEERS_TASKS as readonly string[]).includes(values.task))

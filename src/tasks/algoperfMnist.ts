@@ -1,27 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, gatherBatch, type BatchOf } from './classifier';
-import type { ImageSet } from './data/idx';
+import { epochBatches, evaluateClassifier, MNIST_MEAN, MNIST_STD, standardisedImageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task } from './types';
 import { algoperfMnistInfo } from './algoperfMnist.meta';
 
 export { algoperfMnistInfo };
 
-/** AlgoPerf's standardisation of MNIST pixels in [0, 1]: the training set's mean and standard deviation. */
-const MEAN = 0.1307;
-const STD = 0.3081;
 /** AlgoPerf trains on the first 50,000 training images (the last 10,000 are its validation split). */
 const TRAIN_ROWS = 50000;
-
-/** Standardised [rows, 784] inputs and one-hot labels. */
-const standardisedBatchOf =
-  (set: ImageSet): BatchOf<tf.Tensor2D> =>
-  (rows) => {
-    const { x, y } = gatherBatch(set, rows);
-    for (let i = 0; i < x.length; i++) x[i] = (x[i]! - MEAN) / STD;
-    return { x: tf.tensor2d(x, [rows.length, set.rows * set.cols]), y: tf.tensor2d(y, [rows.length, 10]) };
-  };
 
 /**
  * AlgoPerf's PyTorch initialisation of a dense layer (init_utils.pytorch_default_init): weights normal with standard
@@ -49,7 +36,7 @@ export function createAlgoperfMnist(settings: Settings, seed: number, data: Mnis
   const params = [w1, b1, w2, b2];
   const forward = (x: tf.Tensor2D) => tf.add(tf.matMul(tf.sigmoid(tf.add(tf.matMul(x, w1), b1)), w2), b2) as tf.Tensor2D;
   const { stepsPerEpoch, rowsFor } = epochBatches(seed, n, batchSize);
-  const trainBatch = standardisedBatchOf(data.train);
+  const trainBatch = standardisedImageBatchOf(data.train, MNIST_MEAN, MNIST_STD);
   return {
     id: 'algoperf-mnist',
     description: `AlgoPerf's MNIST workload: the first ${n} training images (standardised), 784-128-10 sigmoid MLP, softmax cross-entropy, batch ${batchSize}, ${stepsPerEpoch} steps per epoch; target test accuracy 0.97, evaluated ${evalsPerEpoch}× per epoch on ${data.test.n} test images.`,
@@ -61,7 +48,8 @@ export function createAlgoperfMnist(settings: Settings, seed: number, data: Mnis
       const { x, y } = trainBatch(Array.from(rowsFor(step)));
       return () => tf.losses.softmaxCrossEntropy(y, forward(x)) as tf.Scalar;
     },
-    evaluate: () => evaluateClassifier(data.test.n, standardisedBatchOf(data.test), (x) => forward(x as tf.Tensor2D)),
+    evaluate: () =>
+      evaluateClassifier(data.test.n, standardisedImageBatchOf(data.test, MNIST_MEAN, MNIST_STD), (x) => forward(x as tf.Tensor2D)),
     dispose: () => tf.dispose(params),
   };
 }

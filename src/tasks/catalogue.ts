@@ -10,6 +10,7 @@ import { functions2dInfo } from './functions2d.meta';
 import { mnistMlpInfo } from './mnistMlp.meta';
 import { regressionInfo } from './regression.meta';
 import { repeatCopyInfo } from './repeatCopy.meta';
+import { stepbackMnistInfo } from './stepbackMnist.meta';
 import type { TaskSpec } from './spec';
 
 export type { DatasetName, TaskSpec } from './spec';
@@ -20,13 +21,14 @@ const BUILTIN = [
   regressionInfo,
   mnistMlpInfo,
   algoperfMnistInfo,
+  stepbackMnistInfo,
   fashionConvnetInfo,
   cifarResnetInfo,
   repeatCopyInfo,
 ] as const;
 
 export type BuiltinTask =
-  'functions-2d' | 'regression' | 'mnist-mlp' | 'algoperf-mnist' | 'fashion-convnet' | 'cifar10-resnet' | 'repeat-copy';
+  'functions-2d' | 'regression' | 'mnist-mlp' | 'algoperf-mnist' | 'stepback-mnist' | 'fashion-convnet' | 'cifar10-resnet' | 'repeat-copy';
 
 const registry = new Map<string, TaskSpec>(BUILTIN.map((s) => [s.id, s]));
 

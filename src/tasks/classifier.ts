@@ -56,6 +56,22 @@ export function imageBatchOf(set: ImageSet): BatchOf<tf.Tensor2D> {
   };
 }
 
+/**
+ * The [rows, 784] inputs standardised by `mean` and `std` (pixels first scaled to [0, 1], then (x − mean)/std, as
+ * torchvision's Normalize) and one-hot labels.
+ */
+export function standardisedImageBatchOf(set: ImageSet, mean: number, std: number): BatchOf<tf.Tensor2D> {
+  return (rows) => {
+    const { x, y } = gatherBatch(set, rows);
+    for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean) / std;
+    return { x: tf.tensor2d(x, [rows.length, set.rows * set.cols]), y: tf.tensor2d(y, [rows.length, 10]) };
+  };
+}
+
+/** MNIST's training-set pixel mean and standard deviation (the PyTorch examples' Normalize((0.1307,), (0.3081,))). */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+
 /** Mean softmax cross-entropy and accuracy over n examples, in chunks, with one readback. */
 export async function evaluateClassifier(
   n: number,

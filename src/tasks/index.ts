@@ -8,6 +8,7 @@ import { createFunctions2d } from './functions2d';
 import { createMnistMlp } from './mnistMlp';
 import { createRegression } from './regression';
 import { createRepeatCopy } from './repeatCopy';
+import { createStepbackMnist } from './stepbackMnist';
 import {
   registerTaskSpec,
   taskSettings,
@@ -44,6 +45,7 @@ const BUILDERS: Record<BuiltinTask, TaskBuilder> = {
   'repeat-copy': (s, seed) => createRepeatCopy(s, seed),
   'mnist-mlp': (s, seed, d) => createMnistMlp(s, seed, need(d, 'mnist-mlp', 'mnist')),
   'algoperf-mnist': (s, seed, d) => createAlgoperfMnist(s, seed, need(d, 'algoperf-mnist', 'mnist')),
+  'stepback-mnist': (s, seed, d) => createStepbackMnist(s, seed, need(d, 'stepback-mnist', 'mnist')),
   'fashion-convnet': (s, seed, d) => createFashionConvnet(s, seed, need(d, 'fashion-convnet', 'fashionMnist')),
   'cifar10-resnet': (s, seed, d) => createCifarResnet(s, seed, need(d, 'cifar10-resnet', 'cifar10')),
 };

@@ -1,9 +1,13 @@
-/** The headless lab's sweep commands: `lab sweep`, `lab worker` and `lab benchmark` (see lab.ts for the rest). */
+/**
+ * The headless lab's sweep commands: `lab sweep`, `lab worker`, `lab benchmark` and `lab reproduce momo-sweep`
+ * (see lab.ts for the rest).
+ */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { num, UsageError } from '../args';
 import { benchmarkSpec, reportBenchmark } from '../benchmark';
+import { momoSweep, reportMomoSweep } from '../momoSweep';
 import { progressBar } from '../progress';
 import { parseQueueUrl, QueueUrlError } from './queueShared';
 import { runSweepLocal } from './run';
@@ -157,6 +161,32 @@ export async function benchmarkCommand(rest: string[]): Promise<number> {
   process.stdout.write(`\n${markdown}\n`);
   if (missing) process.stdout.write(`${missing} runs have no result yet; the tables leave them out.\n`);
   process.stdout.write(`wrote ${files.join(', ')}\n`);
+  return code;
+}
+
+/** `reproduce momo-sweep [--seeds N] [--epochs N] [--out DIR] [--workers N | --queue URL] [--report-only]`. */
+export async function momoSweepCommand(rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    allowPositionals: false,
+    options: { ...SWEEP_OPTIONS, seeds: { type: 'string' }, epochs: { type: 'string' }, 'report-only': { type: 'boolean' } },
+  });
+  const seeds = num('seeds', values.seeds, true);
+  const epochs = num('epochs', values.epochs);
+  if (seeds !== undefined && (seeds < 1 || seeds > 100)) throw new UsageError(`--seeds must be in [1, 100], got ${seeds}.`);
+  if (epochs !== undefined && !(epochs > 0 && epochs <= 100)) throw new UsageError(`--epochs must be in (0, 100], got ${epochs}.`);
+  const spec = momoSweep({ seeds, epochs });
+  const out = values.out ?? join('sweeps', spec.name);
+  mkdirSync(out, { recursive: true });
+  let code = 0;
+  if (!values['report-only']) {
+    const r = await runSweep(spec, values, out);
+    if (!r.finished) return r.code;
+    code = r.code;
+  }
+  const { markdown, file } = reportMomoSweep(spec, out, { seeds: spec.seeds.count, epochs: spec.tasks[0]!.epochs ?? 0 });
+  process.stdout.write(`\n${markdown}\nwrote ${file}\n`);
   return code;
 }
 
