@@ -9,7 +9,7 @@ describe('npm run lab', () => {
     const r = await lab(['train', '--task', 'regression', '--optimizer', 'adam', '--alpha', '0.2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon, epsilonForm, clipNorm, weightDecay, weightDecayForm; regression: kappa, samples\./,
+      /"alpha" is not a setting of Adam or of the task regression\. Adam: learningRate, beta1, beta2, epsilon, epsilonForm, firstMoment, clipNorm, weightDecay, weightDecayForm; regression: kappa, samples\./,
     );
     expect(r.stderr).toMatch(/Usage:/);
     const unknown = await lab(['train', '--task', 'regression', '--optimizer', 'l4adam', '--bogus']);

@@ -12,7 +12,7 @@ import { rmspropMeta } from './directions/rmsprop.meta';
 import { sgdMeta } from './directions/sgd.meta';
 import { ademamixMeta } from './peers/ademamix.meta';
 import { dadaptAdamMeta } from './peers/dadaptAdam.meta';
-import { lionMeta } from './peers/lion.meta';
+import { cLionMeta, lionMeta } from './peers/lion.meta';
 import { momoAdamMeta, momoAdamStarMeta, momoMeta, momoStarMeta } from './peers/momo.meta';
 import { muonMeta } from './peers/muon.meta';
 import { sfPlusMeta } from './peers/scheduleFreePlus.meta';
@@ -54,6 +54,7 @@ const BUILTIN = [
   ademamixMeta,
   cAdamMeta,
   cL4AdamMeta,
+  cLionMeta,
 ] as const;
 
 /** The ids of the optimizers this library ships. */

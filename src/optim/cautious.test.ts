@@ -4,6 +4,7 @@ import { l4 } from './stepsizes';
 import { constantRule } from './stepsizes/constant';
 import { withStepsize } from './stepsizes/rule';
 import { finish } from './compose';
+import { makeOptimizer } from './recipes';
 import { cpuWithLeakCheck } from '../testing/optim/setup';
 import { feed } from '../testing/optim/feed';
 
@@ -57,5 +58,20 @@ describe('Cautious: the direction kept where it agrees with the gradient, rescal
     expect(cL4[1]!.gDotV).toBeCloseTo(plainL4[1]!.gDotV!, 6);
     expect(Math.abs(cL4[2]!.gDotV! - plainL4[2]!.gDotV!)).toBeGreaterThan(1e-3);
     expect(() => cautiousDirection(sgdDirection(), { epsilon: -1 })).toThrow(/epsilon must be ≥ 0/);
+  });
+
+  it('C-Lion: the sign step where it disagrees with the gradient is dropped, the rest scaled by n / kept', async () => {
+    const o = { learningRate: 0.1, beta1: 0.9, beta2: 0.99 };
+    const steps = [{ grad: [1, 1, 1] }, { grad: [-0.01, 1, -1] }];
+    const [l1, l2] = await feed(makeOptimizer('lion', o), [0, 0, 0], steps);
+    const [c1, c2] = await feed(makeOptimizer('c-lion', o), [0, 0, 0], steps);
+    // Step 1 (m = 0): sign(g) agrees everywhere, so C-Lion steps as Lion: −0.1 each (× 3/(3 + 1e-8)).
+    for (let i = 0; i < 3; i++) expect(c1!.theta[i]).toBeCloseTo(l1!.theta[i]!, 6);
+    // Step 2: m = 0.01; c = sign(0.9·0.01 + 0.1·g) = (+1, +1, −1). Lion takes all three; C-Lion drops the first
+    // (c·g < 0) and scales the others by 3/2.
+    expect(l2!.theta.map((x) => Number(x.toFixed(6)))).toEqual([-0.2, -0.2, 0]);
+    expect(c2!.theta[0]).toBeCloseTo(-0.1, 6);
+    expect(c2!.theta[1]).toBeCloseTo(-0.1 - 0.15, 6);
+    expect(c2!.theta[2]).toBeCloseTo(-0.1 + 0.15, 6);
   });
 });

@@ -50,6 +50,7 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     // Cautious: on these problems the mask rarely bites (L4 over it equals L4Adam on both quadratics).
     ['c-adam', { learningRate: 0.1 }, 300, 1e-10],
     ['c-l4adam', {}, 2000, 1e-10],
+    ['c-lion', { learningRate: 0.01 }, 2000, 1e-9],
   ],
   illConditioned: [
     ['sgd', { learningRate: 0.01 }, 2000, 1e-10],
@@ -78,6 +79,7 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['sf-plus', {}, 2000, 0.1],
     ['c-adam', { learningRate: 0.1 }, 300, 1e-10],
     ['c-l4adam', {}, 2000, 1e-9],
+    ['c-lion', { learningRate: 0.01 }, 2000, 1e-8],
   ],
   rosenbrock: [
     ['sgd', { learningRate: 0.002 }, 2000, 1e-2],
@@ -111,6 +113,7 @@ const TABLE: Record<keyof typeof PROBLEMS, Row[]> = {
     ['sf-plus', {}, 2000, 0.2],
     ['c-adam', { learningRate: 0.1 }, 2000, 1e-10],
     ['c-l4adam', {}, 2000, 1e-8],
+    ['c-lion', { learningRate: 0.003 }, 2000, 2e-2],
   ],
 };
 

@@ -14,8 +14,9 @@ import { cAdamMeta } from './cautious.meta';
  * magnitude stays: v' = v ⊙ 1[v ⊙ g > 0] · n / (Σ 1[·] + ε). ε = 1e-8 as optax (the paper's code uses 1). A direction
  * wrapper, so C-Adam is `withStepsize(…, cautiousDirection(adamDirection()), constantRule(…))` and C-L4Adam is
  * `l4(cautiousDirection(adamDirection()))`: L4's gᵀv is then taken over the masked direction. The gradient estimate
- * the rule may reuse (`gradEma`) is the inner direction's, unmasked. (Lion is a peer of its own here, not a
- * direction, so C-Lion is not yet a composition.) The catalogue has C-Adam (`c-adam`) and C-L4Adam (`c-l4adam`).
+ * the rule may reuse (`gradEma`) is the inner direction's, unmasked. The catalogue has C-Adam (`c-adam`) and C-L4Adam
+ * (`c-l4adam`); Lion is a peer of its own here, not a direction, so C-Lion (`c-lion`) masks its sign step in
+ * peers/lion.ts the same way.
  */
 export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { epsilon?: number } = {}): Direction<S> {
   if (!(epsilon >= 0)) throw new Error(`The cautious mask's epsilon must be ≥ 0 (got ${epsilon}).`);

@@ -14,9 +14,9 @@ export { dadaptAdamMeta } from './dadaptAdam.meta';
 export { DOG_AVERAGE_GAMMA, dogMeta } from './dog.meta';
 export { sfAdamWMeta, sfSgdMeta } from './scheduleFree.meta';
 export { D_ADAPT_DIAGNOSTICS } from './common.meta';
-export { lion, type LionSettings, type LionState } from './lion';
+export { cautiousLion, lion, type LionSettings, type LionState } from './lion';
 export { ademamix, ademamixSchedule, type AdemamixSettings, type AdemamixState } from './ademamix';
-export { lionMeta } from './lion.meta';
+export { cLionMeta, lionMeta } from './lion.meta';
 export { ademamixMeta } from './ademamix.meta';
 export {
   momo,

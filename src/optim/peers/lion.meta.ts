@@ -11,3 +11,11 @@ export const lionMeta = defineOptimizer({
   classSettings: [peerWeightDecay],
   diagnostics: [],
 });
+
+/** Cautious Lion: Lion's settings and defaults, its sign step masked where it disagrees with the gradient. */
+export const cLionMeta = defineOptimizer({
+  ...lionMeta,
+  id: 'c-lion',
+  title: 'Cautious Lion',
+  summary: 'Lion whose sign step is kept only where it agrees in sign with the gradient, rescaled per tensor (Liang et al. 2024).',
+});

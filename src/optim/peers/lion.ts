@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
-import { lionMeta } from './lion.meta';
+import { cLionMeta, lionMeta } from './lion.meta';
 
 /** Lion's settings (lion.meta.ts): the lab's and its own decoupled weight decay. */
 export type LionSettings = PeerSettings<typeof lionMeta>;
@@ -17,16 +17,33 @@ export interface LionState extends PeerState<LionSettings> {
  * update Δθ = −lr·(sign(c) + λ·θ), with η = lr.
  */
 export function lion(settings: Partial<LionSettings> = {}): GradientTransformation<LionState> {
-  const hyper = resolvePeer(lionMeta, settings);
+  return lionTransform(lionMeta, settings, false);
+}
+lion.meta = lionMeta;
+
+/**
+ * Cautious Lion (C-Lion; Liang et al. 2024, kyleliang919/C-Optim's c_lion.py): Lion's sign step kept only where it
+ * agrees in sign with the gradient, rescaled per tensor by n / (kept + ε) with ε = 1e-8 as `cautiousDirection` (the
+ * paper's code adds 1); the decoupled weight decay is not masked.
+ */
+export function cautiousLion(settings: Partial<LionSettings> = {}): GradientTransformation<LionState> {
+  return lionTransform(cLionMeta, settings, true);
+}
+cautiousLion.meta = cLionMeta;
+
+function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, cautious: boolean): GradientTransformation<LionState> {
+  const hyper = resolvePeer(meta, settings);
   return peerTransform<LionSettings, LionState>({
-    meta: lionMeta,
+    meta,
     hyper,
     diagnostics: [],
     init: (params) => ({ m: params.map((p) => tf.zerosLike(p)) }),
     update(grads, state, params) {
       const h = state.hyper;
       const u = grads.map((g, i) => {
-        const s = tf.sign(tf.add(tf.mul(state.m[i]!, h.beta1), tf.mul(g, 1 - h.beta1)));
+        const c = tf.sign(tf.add(tf.mul(state.m[i]!, h.beta1), tf.mul(g, 1 - h.beta1)));
+        const keep = cautious ? tf.cast(tf.greater(tf.mul(c, g), 0), c.dtype) : null;
+        const s = keep ? tf.mul(tf.mul(c, keep), tf.div(c.size, tf.add(tf.sum(keep), 1e-8))) : c;
         return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
       });
       const lr = tf.scalar(h.learningRate);
@@ -45,4 +62,3 @@ export function lion(settings: Partial<LionSettings> = {}): GradientTransformati
     },
   });
 }
-lion.meta = lionMeta;
