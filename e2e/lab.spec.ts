@@ -119,13 +119,18 @@ test('pause holds, resume continues, α changed mid-run is recorded, stop ends t
   await expect.poll(async () => (await lab.run('a.1'))!.hyper.alpha).toBe(0.3);
   // The legend names the run by its own record: started at α 0.15, changed live at a step of seed 1.
   await expect(page.getByTestId('legend.a.changes')).toHaveText(
-    new RegExp(`^ \\(live: alpha → 0\\.3 at step ${held + 1} \\(seed 1\\)\\)$`),
+    new RegExp(`^ \\(live: α 0\\.15 → 0\\.3 at step ${held + 1} \\(seed 1\\)\\)$`),
   );
   await lab.button('Resume').click();
   await expect.poll(async () => (await lab.run('a.1'))!.step).toBeGreaterThan(held + 20);
   // Every chart marks the change at its step (at its next render: the x axis grows as the run goes on).
   await expect(page.getByTestId('chart.loss').locator('.live-change')).toHaveCount(1, { timeout: 15_000 });
-  await expect(page.getByTestId('chart.loss')).toContainText('a: alpha → 0.3 (seed 1)');
+  await expect(page.getByTestId('chart.loss')).toContainText('a: α 0.15 → 0.3 (seed 1)');
+  // The run table gives the change on its seed's row, and only there.
+  await expect(page.getByTestId('runs.a.1.changes')).toHaveText(`α 0.15 → 0.3 at step ${held + 1}`);
+  await expect(page.getByTestId('runs.b.1.changes')).toHaveCount(0);
+  // A setting is a column only where runs that have it differ: here no two runs share one with another value.
+  await expect(page.getByRole('button', { name: 'Sort by lr' })).toHaveCount(0);
   await lab.button('Stop').click();
   await lab.waitStatus('a.1', 'stopped');
   expect(lab.realErrors()).toEqual([]);

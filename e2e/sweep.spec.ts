@@ -52,6 +52,10 @@ test('a merged sweep opens on the page whole: every grid point and seed, none cl
   expect(s.runs.map((r) => r.last.loss)).toEqual(lossesOnDisk);
   // One curve per grid point (the seeds' mean with its band).
   await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '12');
+  // The run table has the grid's settings as columns: each run's lr (— for L4Adam) and α (— for Adam).
+  await expect(page.getByTestId('runs.a.1.config.learningRate')).toHaveText('0.0001');
+  await expect(page.getByTestId('runs.l.2.config.alpha')).toHaveText('0.3');
+  await expect(page.getByTestId('runs.l.2.config.learningRate')).toHaveText('—');
   expect(lab.realErrors()).toEqual([]);
 });
 

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { COMMON_DIAGNOSTICS } from '../../optim/catalogue';
 import { taskSpec } from '../../tasks/catalogue';
+import { changeList } from '../../state/changes';
 import type { RunSpec } from '../../state/experiment';
 import { useLab } from '../../state/lab';
 import { useRuns, type RunMeta } from '../../state/runs';
@@ -94,7 +95,7 @@ export function useChartRuns() {
 export interface ShownSpec extends RunSpec {
   /** The settings that tell it from another spec of the same optimizer ("learningRate 0.01"), if any. */
   readonly distinct?: string;
-  /** Its runs' live changes, each with its step and seed ("alpha → 0.3 at step 646 (seed 1)"). */
+  /** Its runs' live changes, each with its step and seed ("α 0.15 → 0.3 at step 646 (seed 1)"). */
   readonly changes?: string;
 }
 
@@ -113,11 +114,10 @@ function recordedSpecs(lines: readonly string[]): ShownSpec[] {
       NonNullable<RunMeta['changes']>,
     ];
     const spec = bySpec.get(specId) ?? { optimizer, options, changes: [], marks: [] };
-    for (const e of changes)
-      for (const [k, v] of Object.entries(e.patch)) {
-        spec.changes.push(`${k} → ${v} at step ${e.step} (seed ${seed})`);
-        spec.marks.push({ step: e.step, text: `${k} → ${v} (seed ${seed})` });
-      }
+    for (const c of changeList(optimizer, options, changes)) {
+      spec.changes.push(`${c.text} at step ${c.step} (seed ${seed})`);
+      spec.marks.push({ step: c.step, text: `${c.text} (seed ${seed})` });
+    }
     bySpec.set(specId, spec);
   }
   return [...bySpec].map(([id, s]) => ({

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BLOWUP_FACTOR } from '../../lib/perfProfile';
 import { columnSpec, optimizerLabel } from '../../optim/catalogue';
 import { useCheckpoints } from '../../state/branches';
+import { changeLines, settingSymbol, startValue } from '../../state/changes';
 import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
@@ -39,7 +40,8 @@ export function statusText(r: RunMeta): string {
 }
 
 /** What the run table sorts by: a column, or a diagnostic's (`d:<key>`). */
-type RunSort = 'run' | 'optimizer' | 'seed' | 'status' | 'backend' | 'step' | 'ms' | 'loss' | 'best' | 'acc' | `d:${string}`;
+type RunSort =
+  'run' | 'optimizer' | 'seed' | 'status' | 'backend' | 'step' | 'ms' | 'loss' | 'best' | 'acc' | `d:${string}` | `c:${string}`;
 
 /** One row per run and seed: status, backend (and why it fell back), speed, and last / best / final metrics. */
 export function RunTable() {
@@ -56,11 +58,20 @@ export function RunTable() {
   const diagnostics = [...new Set(order.flatMap((id) => Object.keys(runs[id]!.last)))]
     .map(columnSpec)
     .filter((d) => d.key !== 'loss' && d.plot !== false);
+  // A column per setting that differs between the runs that have it (a grid's learning rates, a branch's α): each
+  // run's start value (given, else its default; "—" where its optimizer has no such setting), headed by its symbol.
+  const start = (r: RunMeta, k: string) => startValue(r.config.optimizer, r.config.optimizerOptions, k);
+  const configKeys = [...new Set(order.flatMap((id) => Object.keys(runs[id]!.config.optimizerOptions)))].filter(
+    (k) => new Set(order.map((id) => start(runs[id]!, k)).filter((v) => v !== undefined)).size > 1,
+  );
+  const configSymbol = (k: string) =>
+    settingSymbol(order.map((id) => runs[id]!).find((r) => start(r, k) !== undefined)!.config.optimizer, k);
   // Why a run's backend is not the first choice, once for every run it applies to (numbered notes below the table).
   const reasons = [...new Set(order.map((id) => runs[id]!.fallbackReason).filter((x): x is string => x !== null))];
   // Grouped by run spec (its seeds in order, its branches after it) unless a column is picked.
   const value = (r: RunMeta, by: RunSort): number | string | null => {
     if (by.startsWith('d:')) return r.last[by.slice(2)] ?? null;
+    if (by.startsWith('c:')) return start(r, by.slice(2)) ?? null;
     switch (by) {
       case 'optimizer':
         return optimizerLabel(r.config.optimizer, r.config.optimizerOptions);
@@ -97,6 +108,9 @@ export function RunTable() {
           <tr>
             {header('run', 'Run')}
             {header('optimizer', 'Optimizer')}
+            {configKeys.map((k) => (
+              <SortHeader key={k} column={`c:${k}`} label={configSymbol(k)} title={`${k} at the start`} sort={sort} onSort={setSort} />
+            ))}
             {header('seed', 'Seed')}
             {header('status', 'Status')}
             {header('backend', 'Backend')}
@@ -132,7 +146,19 @@ export function RunTable() {
                     </>
                   )}
                 </th>
-                <td>{optimizerLabel(r.config.optimizer, r.config.optimizerOptions)}</td>
+                <td>
+                  {optimizerLabel(r.config.optimizer, r.config.optimizerOptions)}
+                  {(r.changes?.length ?? 0) > 0 && (
+                    <small className="why change-lines" data-testid={`runs.${id}.changes`}>
+                      {changeLines(r.config.optimizer, r.config.optimizerOptions, r.changes).join('; ')}
+                    </small>
+                  )}
+                </td>
+                {configKeys.map((k) => (
+                  <td key={k} data-testid={`runs.${id}.config.${k}`}>
+                    {String(start(r, k) ?? '—')}
+                  </td>
+                ))}
                 <td>{r.seed}</td>
                 <td data-testid={`runs.${id}.status`}>
                   {statusText(r)}
