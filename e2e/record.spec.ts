@@ -114,6 +114,38 @@ test('a Start after a finished experiment keeps it in the history, where it can 
   expect(lab.realErrors()).toEqual([]);
 });
 
+test('an experiment from the history is drawn dashed beside the current one, and taken off again; another task is refused', async ({
+  page,
+}) => {
+  const lab = new Lab(page);
+  await lab.open();
+  await lab.setSteps(30);
+  await lab.button('Start').click();
+  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  // The same experiment at another α: the first goes into the history.
+  await lab.param('a', 'alpha').fill('0.3');
+  await lab.button('Start').click();
+  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  await page.getByRole('button', { name: 'Overlay 2-D functions: a: L4Adam, b: Adam' }).click();
+  // Its two specs join the chart as ha and hb, named as from the history and drawn dashed; what differs is said.
+  await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '4');
+  await expect(page.getByLabel('legend')).toContainText(
+    'a: L4Adam alpha 0.3 b: Adam ha: L4Adam alpha 0.15 (history, dashed) hb: Adam (history, dashed)',
+  );
+  await expect(page.getByTestId('runs.ha.1.status')).toHaveText('from the history (dashed)');
+  await expect(page.getByTestId('history.overlay')).toContainText('Drawn dashed beside the runs on screen: 2-D functions');
+  await lab.button('Remove the overlay').click();
+  await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '2');
+  // Another task's experiment cannot be drawn on these axes.
+  await lab.button('Fig. 2').click();
+  await lab.setSteps(10);
+  await lab.button('Start').click();
+  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  await page.getByRole('button', { name: 'Overlay 2-D functions: a: L4Adam, b: Adam' }).first().click();
+  await expect(page.getByTestId('history').getByRole('alert')).toContainText('only runs of the same task can be drawn together');
+  expect(lab.realErrors()).toEqual([]);
+});
+
 test('charts export as SVG and PNG', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();

@@ -129,7 +129,8 @@ let seq = 0;
  */
 export function setAside(builder: Experiment, why: string): Promise<boolean> {
   const store = useRuns.getState();
-  const runs = store.order.map((id) => store.runs[id]!);
+  // An overlaid experiment is in the history already: only the runs of this one are set aside.
+  const runs = store.order.map((id) => store.runs[id]!).filter((r) => r.overlay === undefined);
   if (runs.length === 0) return Promise.resolve(false);
   const experiment = recordedExperiment(builder, runs);
   const savedAt = Date.now();
@@ -202,6 +203,40 @@ export async function reopen(id: string, setExperiment: (e: Experiment, notices:
   }
   await deleteFromHistory(id);
   return e.records.length;
+}
+
+/** The prefix of an overlaid run's spec and run ids ("h" + its spec: run a.1 of the history is ha.1). */
+export const OVERLAY_PREFIX = 'h';
+
+/**
+ * Shows a set-aside experiment's runs beside the runs on screen, to compare (their curves dashed, named "h" + their
+ * spec), in place of any other overlay; it stays in the history. Refused when the runs on screen train another task.
+ * Returns the number of runs.
+ */
+export async function overlay(id: string): Promise<number> {
+  const e = await entryOf(id);
+  const store = useRuns.getState();
+  removeOverlay();
+  const current = store.order.map((r) => store.runs[r]!).find((r) => !r.branch && r.overlay === undefined);
+  if (current && current.config.task !== e.experiment.task)
+    throw new Error(
+      `That experiment trained ${taskTitle(e.experiment.task)}, the runs on screen ${taskTitle(current.config.task)}: only runs of the same task can be drawn together.`,
+    );
+  for (const m of e.records) {
+    if (m.branch) continue;
+    const trace = e.traces[m.id] ?? { columns: { step: new Float64Array(0), loss: new Float64Array(0) }, length: 0, evals: [], events: [] };
+    store.addImported(
+      { ...m, id: `${OVERLAY_PREFIX}${m.id}`, specId: `${OVERLAY_PREFIX}${m.specId}`, status: 'imported', overlay: e.title },
+      trace as TraceChunk,
+    );
+  }
+  return e.records.filter((m) => !m.branch).length;
+}
+
+/** Takes an overlaid experiment's runs off the screen (it stays in the history). */
+export function removeOverlay(): void {
+  const store = useRuns.getState();
+  for (const id of store.order.filter((r) => store.runs[r]!.overlay !== undefined)) store.removeRun(id);
 }
 
 /** Deletes a set-aside experiment for good. */

@@ -43,6 +43,8 @@ export interface RunMeta {
   readonly firstLoss?: number;
   /** The live changes of its settings, each with the step it applied from, as its trace records them. */
   readonly changes?: readonly HyperEvent[];
+  /** A run of an experiment from the history shown beside the current one (its title): drawn dashed, not part of this experiment. */
+  readonly overlay?: string;
 }
 
 export interface StartOptions {

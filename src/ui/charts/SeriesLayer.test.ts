@@ -27,6 +27,16 @@ describe('chart drawing helpers', () => {
     );
     expect(svg.match(/<path /g)).toHaveLength(3); // band, raw, smoothed
     expect(svg).not.toContain('<circle');
+    expect(svg).not.toContain('stroke-dasharray');
+    // An experiment from the history beside the current one: its smoothed curve dashed, in the export as on screen.
+    const dashed = seriesSvg(
+      [{ specId: 'ha', color: '#123456', name: 'ha', raw: [p(0, 1), p(1, 2)], smooth: [p(0, 1), p(1, 2)], companion: [], dashed: true }],
+      id,
+      id,
+    );
+    expect(dashed.match(/<path [^>]*stroke-dasharray="10 5"\/>/g)).toEqual([
+      '<path d="M0,1L1,2" fill="none" stroke="#123456" stroke-width="2" stroke-dasharray="10 5"/>',
+    ]);
   });
 
   it('a sparse metric gets a dot per drawable point, so a single evaluation shows', () => {

@@ -14,6 +14,8 @@ export interface Drawn {
   readonly companion: readonly SeriesPoint[];
   /** A sparse metric (one point per evaluation): each point gets a dot, so the first shows on its own. */
   readonly markers?: boolean;
+  /** An experiment from the history beside the current one: its smoothed curve dashed. */
+  readonly dashed?: boolean;
 }
 
 /** For exports: each series canvas's vector equivalent, by its placeholder in the SVG (see exportChart.svgText). */

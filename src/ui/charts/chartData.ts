@@ -101,6 +101,8 @@ export interface ShownSpecView {
   readonly changes?: string;
   /** The same changes as marks on the x axis: each its step and what changed. */
   readonly marks?: readonly { readonly step: number; readonly text: string }[];
+  /** For an experiment from the history drawn beside this one: its title (drawn dashed, named "(history)"). */
+  readonly overlay?: string;
 }
 
 /** The most live changes a spec marks on a chart: its latest (each mark is a recharts element to render). */
@@ -122,7 +124,8 @@ export function changeMarks(view: ChartView): { x: number; text: string; color: 
 }
 
 /** A spec's name: its optimizer (and form), and what tells it from the others of the same optimizer. */
-export const specName = (s: ShownSpecView): string => `${optimizerLabel(s.optimizer, s.options)}${s.distinct ? ` ${s.distinct}` : ''}`;
+export const specName = (s: ShownSpecView): string =>
+  `${optimizerLabel(s.optimizer, s.options)}${s.distinct ? ` ${s.distinct}` : ''}${s.overlay !== undefined ? ' (history, dashed)' : ''}`;
 
 export interface ChartView {
   readonly groups: Map<string, RunGroup>;
@@ -191,6 +194,7 @@ export function drawnFor(spec: ChartSpec, view: ChartView): Drawn[] {
       smooth: main.smooth,
       companion: comp,
       markers: spec.evals === true,
+      ...(rs.overlay !== undefined ? { dashed: true } : {}),
     });
   });
   return drawn.filter((d) => d.raw.length > 0 || d.companion.length > 0);

@@ -104,6 +104,9 @@ export function nearest(points: readonly SeriesPoint[], x: number): SeriesPoint 
   return Math.abs(points[lo]!.x - x) <= Math.abs(points[hi]!.x - x) ? points[lo]! : points[hi]!;
 }
 
+/** The dashes of an experiment from the history drawn beside the current one (longer than a companion's 5 4). */
+const OVERLAY_DASH = [10, 5];
+
 /** The curves as SVG markup (for exports: on screen they are drawn on a canvas). */
 export function seriesSvg(drawn: readonly Drawn[], x: Scale, y: Scale): string {
   const attr = (v: string) => v.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -113,7 +116,10 @@ export function seriesSvg(drawn: readonly Drawn[], x: Scale, y: Scale): string {
       out.push(`<path d="${bandPath(d.smooth, x, y)}" fill="${attr(d.color)}" fill-opacity="0.15" stroke="none"/>`);
   for (const d of drawn)
     out.push(`<path d="${linePath(d.raw, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-opacity="0.25" stroke-width="1"/>`);
-  for (const d of drawn) out.push(`<path d="${linePath(d.smooth, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="2"/>`);
+  for (const d of drawn)
+    out.push(
+      `<path d="${linePath(d.smooth, x, y)}" fill="none" stroke="${attr(d.color)}" stroke-width="2"${d.dashed ? ` stroke-dasharray="${OVERLAY_DASH.join(' ')}"` : ''}/>`,
+    );
   for (const d of drawn)
     if (d.companion.length)
       out.push(
@@ -208,7 +214,7 @@ function paint(ctx: CanvasRenderingContext2D, drawn: readonly Drawn[], x: Scale,
     ctx.stroke();
   };
   if (on('raw')) drawn.forEach((d, i) => stroke(d.raw, range(i, 0), d.color, 1, 0.25, []));
-  if (on('smooth')) drawn.forEach((d, i) => stroke(d.smooth, range(i, 1), d.color, 2, 1, []));
+  if (on('smooth')) drawn.forEach((d, i) => stroke(d.smooth, range(i, 1), d.color, 2, 1, d.dashed ? OVERLAY_DASH : []));
   if (on('companion')) drawn.forEach((d, i) => stroke(d.companion, range(i, 2), d.color, 1.5, 1, [5, 4]));
   ctx.globalAlpha = 1;
   ctx.setLineDash([]);

@@ -24,7 +24,7 @@ export function useChartRuns() {
       .filter((id) => !s.runs[id]!.branch)
       .map((id) => {
         const r = s.runs[id]!;
-        return JSON.stringify([r.specId, r.seed, r.config.optimizer, r.config.optimizerOptions, r.changes ?? []]);
+        return JSON.stringify([r.specId, r.seed, r.config.optimizer, r.config.optimizerOptions, r.changes ?? [], r.overlay ?? null]);
       })
       .join('\n'),
   );
@@ -97,23 +97,32 @@ export interface ShownSpec extends RunSpec {
   readonly distinct?: string;
   /** Its runs' live changes, each with its step and seed ("α 0.15 → 0.3 at step 646 (seed 1)"). */
   readonly changes?: string;
+  /** For an experiment from the history drawn beside this one: its title (its curves are dashed). */
+  readonly overlay?: string;
 }
 
 /** The specs of the runs on screen, from their records (`recordedKey`'s lines), in the order their runs were started. */
 function recordedSpecs(lines: readonly string[]): ShownSpec[] {
   const bySpec = new Map<
     string,
-    { optimizer: string; options: Record<string, number | string>; changes: string[]; marks: { step: number; text: string }[] }
+    {
+      optimizer: string;
+      options: Record<string, number | string>;
+      changes: string[];
+      marks: { step: number; text: string }[];
+      overlay: string | null;
+    }
   >();
   for (const line of lines) {
-    const [specId, seed, optimizer, options, changes] = JSON.parse(line) as [
+    const [specId, seed, optimizer, options, changes, overlay] = JSON.parse(line) as [
       string,
       number,
       string,
       Record<string, number | string>,
       NonNullable<RunMeta['changes']>,
+      string | null,
     ];
-    const spec = bySpec.get(specId) ?? { optimizer, options, changes: [], marks: [] };
+    const spec = bySpec.get(specId) ?? { optimizer, options, changes: [], marks: [], overlay };
     for (const c of changeList(optimizer, options, changes)) {
       spec.changes.push(`${c.text} at step ${c.step} (seed ${seed})`);
       spec.marks.push({ step: c.step, text: `${c.text} (seed ${seed})` });
@@ -125,6 +134,7 @@ function recordedSpecs(lines: readonly string[]): ShownSpec[] {
     optimizer: s.optimizer as RunSpec['optimizer'],
     options: s.options,
     ...(s.changes.length ? { changes: changesText(s.changes), marks: s.marks } : {}),
+    ...(s.overlay !== null ? { overlay: s.overlay } : {}),
   }));
 }
 

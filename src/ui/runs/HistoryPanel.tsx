@@ -1,18 +1,22 @@
 import { useEffect, useState } from 'react';
 import { saveFile } from '../../lib/download';
-import { deleteFromHistory, historyBundle, MAX_HISTORY, reopen, setAside, useHistory } from '../../state/history';
+import { deleteFromHistory, historyBundle, MAX_HISTORY, overlay, removeOverlay, reopen, setAside, useHistory } from '../../state/history';
 import { useLab } from '../../state/lab';
+import { useRuns } from '../../state/runs';
 
 const when = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 /**
  * The experiments set aside by a Start, an import, a reset or a reopen: each can be reopened (the runs on screen are
- * set aside in turn), exported as its run bundle, or deleted (after a second click).
+ * set aside in turn), overlaid (its curves drawn dashed beside the runs on screen), exported as its run bundle, or
+ * deleted (after a second click).
  */
 export function HistoryPanel() {
   const items = useHistory((s) => s.items);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The title of the experiment drawn beside the current one, if any.
+  const overlaid = useRuns((s) => s.order.map((id) => s.runs[id]!.overlay).find((t) => t !== undefined));
   useEffect(() => {
     void useHistory.getState().refresh();
   }, []);
@@ -53,6 +57,16 @@ export function HistoryPanel() {
                 </button>{' '}
                 <button
                   type="button"
+                  aria-label={`Overlay ${h.title}`}
+                  title="Draw its curves dashed beside the runs on screen"
+                  onClick={act(async () => {
+                    await overlay(h.id);
+                  })}
+                >
+                  Overlay
+                </button>{' '}
+                <button
+                  type="button"
                   aria-label={`Export ${h.title}`}
                   onClick={act(async () =>
                     saveFile('l4-lab-bundle.json', new Blob([await historyBundle(h.id)], { type: 'application/json' })),
@@ -79,6 +93,14 @@ export function HistoryPanel() {
               </li>
             ))}
           </ol>
+          {overlaid !== undefined && (
+            <p data-testid="history.overlay">
+              <small>Drawn dashed beside the runs on screen: {overlaid}.</small>{' '}
+              <button type="button" onClick={() => removeOverlay()}>
+                Remove the overlay
+              </button>
+            </p>
+          )}
         </>
       )}
       {error && (

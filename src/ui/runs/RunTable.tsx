@@ -24,6 +24,7 @@ const fmt = (x: number | null) =>
 const shortReason = (reason: string) => /^(\d+) steps in a row were skipped/.exec(reason)?.[1]?.concat(' steps skipped in a row') ?? reason;
 
 export function statusText(r: RunMeta): string {
+  if (r.overlay !== undefined) return 'from the history (dashed)';
   if (r.status === 'diverged') return `diverged at step ${r.divergedAt}`;
   // Finite but blown up (the benchmark's criterion): "done" alone would say it trained.
   const last = r.last.loss;
