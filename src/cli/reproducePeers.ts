@@ -56,6 +56,13 @@ export function msPerStep(r: RunResult): number {
   return t.length > 1 ? (t[t.length - 1]! - t[0]!) / (t.length - 1) : NaN;
 }
 
+/**
+ * A run that collapsed to (about) one class: its best test accuracy at the trained parameters under 20 % (one class
+ * of MNIST's ten is ~10 %). D-Adaptation Adam does this on some seeds with the zero output layer (REPRODUCTION.md).
+ */
+export const COLLAPSED_BELOW = 0.2;
+export const collapsed = (r: RunResult): boolean => !(bestAccuracy(r).raw >= COLLAPSED_BELOW);
+
 /** The best test accuracy over a run's evaluations: at its evaluation point, and at the trained parameters. */
 export function bestAccuracy(r: RunResult): { at: number; raw: number } {
   let at = NaN;
@@ -106,7 +113,7 @@ export async function peers(
     'optimizer',
     'final loss',
     'steps to target',
-    ...(spec.hasTest ? ['best test acc. % (eval point)', 'at the iterate'] : []),
+    ...(spec.hasTest ? ['best test acc. % (eval point)', 'at the iterate', `collapsed (< ${100 * COLLAPSED_BELOW} %)`] : []),
     'ms/step',
   ];
   const rows: string[][] = [];
@@ -127,7 +134,13 @@ export async function peers(
       label + (Object.keys(options).length ? ` ${JSON.stringify(options)}` : ''),
       range(spread(results.map((r) => finalLoss(r, w))), (x) => fmt(x)),
       range(spread(results.map((r) => stepsToTarget(r, target, w))), (x) => (Number.isFinite(x) ? String(Math.round(x)) : '—')),
-      ...(spec.hasTest ? [range(spread(acc.map((a) => a.at)), pct), range(spread(acc.map((a) => a.raw)), pct)] : []),
+      ...(spec.hasTest
+        ? [
+            range(spread(acc.map((a) => a.at)), pct),
+            range(spread(acc.map((a) => a.raw)), pct),
+            `${results.filter(collapsed).length}/${results.length}`,
+          ]
+        : []),
       range(spread(results.map(msPerStep)), (x) => (Number.isFinite(x) ? x.toFixed(2) : '—')),
     ]);
   }
