@@ -297,8 +297,9 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     // The step-quality option's cost: one more forward pass and −gᵀΔθ per step.
     pairs.push([() => ours('L4Adam', l4Adam()), () => ours('L4Adam + step quality', l4Adam(), 'mlp', { stepQuality: true })]);
     // The learning-rate-free peers and L4's successors, each over Adam at its defaults (goal: Prodigy, D-Adapt and
-    // DoG ≤ 1.10, Schedule-Free ≤ 1.05; MoMo, MoMo-Adam, ScheduleFree+, AdEMAMix and Lion ≤ 1.10; Muon reported).
-    for (const id of [...PEER_IDS, ...SUCCESSORS])
+    // DoG ≤ 1.10, Schedule-Free ≤ 1.05; MoMo, MoMo-Adam, ScheduleFree+, AdEMAMix, Lion and Cautious ≤ 1.10; Muon
+    // reported).
+    for (const id of [...PEER_IDS, ...SUCCESSORS, 'c-adam', 'c-lion'])
       pairs.push([() => ours('Adam', adam({ learningRate: 1e-3 })), () => ours(optimizerTitle(id), makeOptimizer(id))]);
     // L4 over Muon against Muon (goal ≤ 1.03: L4 adds its gradient average, gᵀv and ‖v‖²).
     pairs.push([() => ours('Muon', makeOptimizer('muon')), () => ours('L4Muon', makeOptimizer('l4muon'))]);
