@@ -81,7 +81,9 @@ describe('a throwaway optimizer registered in one place appears everywhere', () 
     const bad = decodeExperiment(
       `#${encodeExperiment({ ...e, runs: [{ id: 'a', optimizer: 'half-sgd', options: { learningRat: 1 } }] })}`,
     )!;
-    expect(bad.notices).toEqual(['Run 1: "learningRat" is not a setting of Half SGD and was dropped (valid: learningRate).']);
+    expect(bad.notices).toEqual([
+      'Run 1: "learningRat" is not a setting of Half SGD and was dropped (valid: learningRate, weightDecay, weightDecayForm).',
+    ]);
   });
 
   it('in the CLI: --help lists it with its settings, its flags parse, a setting it lacks exits with the valid ones', () => {
@@ -92,7 +94,7 @@ describe('a throwaway optimizer registered in one place appears everywhere', () 
       learningRate: 0.05,
     });
     expect(() => parseTrain(['--task', 'functions-2d', '--optimizer', 'half-sgd', '--alpha', '0.2'])).toThrow(
-      /"alpha" is not a setting of Half SGD or of the task functions-2d\. Half SGD: learningRate;/,
+      /"alpha" is not a setting of Half SGD or of the task functions-2d\. Half SGD: learningRate, weightDecay, weightDecayForm;/,
     );
   });
 
