@@ -72,13 +72,24 @@ describe('npm run lab -- sweep (the local pool)', () => {
     writeFileSync(file, JSON.stringify(killed));
     const out = join(dir, 'out');
     const sweep = lab(['sweep', file, '--out', out, '--workers', '2']);
-    // The worker processes, from /proc (no procps needed on a bare machine).
+    // The worker processes of this sweep, from /proc (no procps needed on a bare machine): those that descend from
+    // this test's process, so that another sweep running on the machine is left alone.
+    const parentOf = (pid: number) =>
+      Number(
+        readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /s, '')
+          .split(' ')[1],
+      );
+    const ours = (pid: number) => {
+      for (let p = pid; p > 1; p = parentOf(p)) if (p === process.pid) return true;
+      return false;
+    };
     const workers = async () =>
       readdirSync('/proc')
         .filter((d) => /^\d+$/.test(d))
         .filter((d) => {
           try {
-            return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('sweep/child.ts');
+            return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('sweep/child.ts') && ours(Number(d));
           } catch {
             return false;
           }
