@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { startNodeBackend } from './nodeBackend';
+
+describe("WASM's Sign as a loop over the heap (engine/wasmSign.ts)", () => {
+  it('gives what the cpu backend gives: random values, ±0, ±∞, NaN; any shape; no tensor left', async () => {
+    const rng = Array.from(
+      { length: 1003 },
+      (_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453) - 0.5,
+    );
+    const values = [...rng, 0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45];
+    const signs = async (backend: 'wasm' | 'cpu') => {
+      expect((await startNodeBackend(backend)).backend).toBe(backend);
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => tf.sign(tf.reshape(tf.tensor1d(values), [values.length / 5, 5])));
+      const out = Array.from(await y.data());
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      return out;
+    };
+    const cpu = await signs('cpu');
+    const wasm = await signs('wasm');
+    expect(wasm).toEqual(cpu);
+    expect(wasm.slice(-7)).toEqual([0, 0, 1, -1, 0, 1, -1]);
+    // int32 inputs keep the stock kernel.
+    const i = tf.sign(tf.tensor1d([3, -2, 0], 'int32'));
+    expect(Array.from(await i.data())).toEqual([1, -1, 0]);
+    i.dispose();
+  });
+
+  it('Greater against a scalar gives what the cpu backend gives (NaN compares false); other shapes broadcast as before', async () => {
+    const values = [-2, -0, 0, 1e-45, 3, Infinity, -Infinity, NaN, 0.5];
+    const greater = async (backend: 'wasm' | 'cpu') => {
+      expect((await startNodeBackend(backend)).backend).toBe(backend);
+      const before = tf.memory().numTensors;
+      const [s, m] = tf.tidy(() => {
+        const x = tf.reshape(tf.tensor1d(values), [3, 3]);
+        return [tf.greater(x, 0), tf.greater(x, tf.tensor1d([0, 1, -1]))];
+      });
+      const out = [Array.from(await s!.data()), Array.from(await m!.data()), s!.dtype];
+      tf.dispose([s!, m!]);
+      expect(tf.memory().numTensors).toBe(before);
+      return out;
+    };
+    const cpu = await greater('cpu');
+    const wasm = await greater('wasm');
+    expect(wasm).toEqual(cpu);
+    expect(wasm[0]).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 1]);
+    expect(wasm[2]).toBe('bool');
+  });
+});
