@@ -63,6 +63,12 @@ export class Lab {
   button(name: string) {
     return this.page.getByRole('button', { name, exact: true });
   }
+  /** Start (with `steps` per run, when given) and wait until these runs are done: the default experiment's first seeds. */
+  async startAndFinish(steps?: number, ids: readonly string[] = ['a.1', 'b.1']) {
+    if (steps !== undefined) await this.setSteps(steps);
+    await this.button('Start').click();
+    for (const id of ids) await this.waitStatus(id, 'done');
+  }
   async waitStatus(id: string, status: string, timeout = 60_000) {
     await expect.poll(async () => (await this.run(id))?.status, { timeout }).toBe(status);
   }

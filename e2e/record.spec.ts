@@ -5,10 +5,7 @@ import { Lab } from './lab';
 test('a preset loaded after a finished comparison does not rename its runs: each keeps its own optimizer', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();
-  await lab.setSteps(30);
-  await lab.button('Start').click();
-  await lab.waitStatus('a.1', 'done');
-  await lab.waitStatus('b.1', 'done');
+  await lab.startAndFinish(30);
   const legend = page.getByLabel('legend');
   await expect(legend).toHaveText(/a: L4Adam\s*b: Adam/);
   const points = await page.getByTestId('chart.loss').getAttribute('data-points');
@@ -27,10 +24,8 @@ test('the summary says who won: its figures are those of the runs, it sorts, and
 }) => {
   const lab = new Lab(page);
   await lab.open();
-  await lab.setSteps(60);
   await page.getByLabel('seeds', { exact: true }).fill('2');
-  await lab.button('Start').click();
-  for (const id of ['a.1', 'b.1', 'a.2', 'b.2']) await lab.waitStatus(id, 'done');
+  await lab.startAndFinish(60, ['a.1', 'b.1', 'a.2', 'b.2']);
   await expect(page.getByTestId('summary.progress')).toHaveText('Finished: all 4 runs.');
   const runs = (await lab.snapshot()).runs;
   const num = (x: number) => (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(2) : String(Number(x.toPrecision(3))));
@@ -80,10 +75,7 @@ test('the summary says who won: its figures are those of the runs, it sorts, and
 test('a Start after a finished experiment keeps it in the history, where it can be reopened, exported and deleted', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();
-  await lab.setSteps(30);
-  await lab.button('Start').click();
-  await lab.waitStatus('a.1', 'done');
-  await lab.waitStatus('b.1', 'done');
+  await lab.startAndFinish(30);
   const first = (await lab.snapshot()).runs.map((r) => [r.id, r.optimizer, r.step, r.last.loss]);
   // A preset and a new Start: the finished experiment goes into the history, not away.
   await lab.button('Fig. 2').click();
@@ -119,13 +111,10 @@ test('an experiment from the history is drawn dashed beside the current one, and
 }) => {
   const lab = new Lab(page);
   await lab.open();
-  await lab.setSteps(30);
-  await lab.button('Start').click();
-  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  await lab.startAndFinish(30);
   // The same experiment at another α: the first goes into the history.
   await lab.param('a', 'alpha').fill('0.3');
-  await lab.button('Start').click();
-  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  await lab.startAndFinish();
   await page.getByRole('button', { name: 'Overlay 2-D functions: a: L4Adam, b: Adam' }).click();
   // Its two specs join the chart as ha and hb, named as from the history and drawn dashed; what differs is said.
   await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '4');
@@ -138,9 +127,7 @@ test('an experiment from the history is drawn dashed beside the current one, and
   await expect(page.getByTestId('chart.loss')).toHaveAttribute('data-curves', '2');
   // Another task's experiment cannot be drawn on these axes.
   await lab.button('Fig. 2').click();
-  await lab.setSteps(10);
-  await lab.button('Start').click();
-  for (const id of ['a.1', 'b.1']) await lab.waitStatus(id, 'done');
+  await lab.startAndFinish(10);
   await page.getByRole('button', { name: 'Overlay 2-D functions: a: L4Adam, b: Adam' }).first().click();
   await expect(page.getByTestId('history').getByRole('alert')).toContainText('only runs of the same task can be drawn together');
   expect(lab.realErrors()).toEqual([]);
@@ -149,10 +136,7 @@ test('an experiment from the history is drawn dashed beside the current one, and
 test('charts export as SVG and PNG', async ({ page }) => {
   const lab = new Lab(page);
   await lab.open();
-  await lab.setSteps(30);
-  await lab.button('Start').click();
-  await lab.waitStatus('a.1', 'done');
-  await lab.waitStatus('b.1', 'done');
+  await lab.startAndFinish(30);
   // Both runs' curves must be drawn before the export (the chart redraws at most once per frame).
   const loss = page.getByTestId('chart.loss');
   await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThanOrEqual(2 * 30);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, MNIST_MEAN, MNIST_STD, standardisedImageBatchOf } from './classifier';
+import { classifierParts, epochBatches, MNIST_MEAN, MNIST_STD, standardisedImageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task } from './types';
 import { algoperfMnistInfo } from './algoperfMnist.meta';
@@ -36,7 +36,6 @@ export function createAlgoperfMnist(settings: Settings, seed: number, data: Mnis
   const params = [w1, b1, w2, b2];
   const forward = (x: tf.Tensor2D) => tf.add(tf.matMul(tf.sigmoid(tf.add(tf.matMul(x, w1), b1)), w2), b2) as tf.Tensor2D;
   const { stepsPerEpoch, rowsFor } = epochBatches(seed, n, batchSize);
-  const trainBatch = standardisedImageBatchOf(data.train, MNIST_MEAN, MNIST_STD);
   return {
     id: 'algoperf-mnist',
     description: `AlgoPerf's MNIST workload: the first ${n} training images (standardised), 784-128-10 sigmoid MLP, softmax cross-entropy, batch ${batchSize}, ${stepsPerEpoch} steps per epoch; target test accuracy 0.97, evaluated ${evalsPerEpoch}× per epoch on ${data.test.n} test images.`,
@@ -44,12 +43,7 @@ export function createAlgoperfMnist(settings: Settings, seed: number, data: Mnis
     params,
     stepsPerEpoch,
     evalEvery: Math.max(1, Math.floor(stepsPerEpoch / evalsPerEpoch)),
-    batchLoss: (step) => {
-      const { x, y } = trainBatch(Array.from(rowsFor(step)));
-      return () => tf.losses.softmaxCrossEntropy(y, forward(x)) as tf.Scalar;
-    },
-    evaluate: () =>
-      evaluateClassifier(data.test.n, standardisedImageBatchOf(data.test, MNIST_MEAN, MNIST_STD), (x) => forward(x as tf.Tensor2D)),
+    ...classifierParts(data, (set) => standardisedImageBatchOf(set, MNIST_MEAN, MNIST_STD), rowsFor, forward),
     dispose: () => tf.dispose(params),
   };
 }

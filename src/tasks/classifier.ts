@@ -72,6 +72,26 @@ export function standardisedImageBatchOf(set: ImageSet, mean: number, std: numbe
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
 
+/**
+ * What an image classifier's task does with its data: the softmax cross-entropy of the batch for a step (its rows
+ * from `rowsFor`) and the evaluation on the test set, both through `batchOf` (pixels in [0, 1], or standardised).
+ */
+export function classifierParts(
+  data: { readonly train: ImageSet; readonly test: ImageSet },
+  batchOf: (set: ImageSet) => BatchOf<tf.Tensor2D>,
+  rowsFor: (step: number) => ArrayLike<number>,
+  forward: (x: tf.Tensor2D) => tf.Tensor2D,
+): { batchLoss: (step: number) => () => tf.Scalar; evaluate: () => Promise<Evaluation> } {
+  const trainBatch = batchOf(data.train);
+  return {
+    batchLoss: (step) => {
+      const { x, y } = trainBatch(Array.from(rowsFor(step)));
+      return () => tf.losses.softmaxCrossEntropy(y, forward(x)) as tf.Scalar;
+    },
+    evaluate: () => evaluateClassifier(data.test.n, batchOf(data.test), (x) => forward(x as tf.Tensor2D)),
+  };
+}
+
 /** Mean softmax cross-entropy and accuracy over n examples, in chunks, with one readback. */
 export async function evaluateClassifier(
   n: number,

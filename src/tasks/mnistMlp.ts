@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, glorot, imageBatchOf } from './classifier';
+import { classifierParts, epochBatches, glorot, imageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task } from './types';
 import { mnistMlpInfo } from './mnistMlp.meta';
@@ -32,18 +32,13 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
     return tf.add(tf.matMul(h2, w3), b3) as tf.Tensor2D;
   };
   const { stepsPerEpoch, rowsFor } = epochBatches(seed, data.train.n, batchSize);
-  const trainBatch = imageBatchOf(data.train);
   return {
     id: 'mnist-mlp',
     description: `MNIST (${data.train.n} train / ${data.test.n} test), 784-300-100-10 ReLU MLP, softmax cross-entropy, batch ${batchSize}, ${stepsPerEpoch} steps per epoch.`,
     settings: { batchSize },
     params,
     stepsPerEpoch,
-    batchLoss: (step) => {
-      const { x: xt, y: yt } = trainBatch(Array.from(rowsFor(step)));
-      return () => tf.losses.softmaxCrossEntropy(yt, forward(xt)) as tf.Scalar;
-    },
-    evaluate: () => evaluateClassifier(data.test.n, imageBatchOf(data.test), (x) => forward(x as tf.Tensor2D)),
+    ...classifierParts(data, imageBatchOf, rowsFor, forward),
     dispose: () => tf.dispose(params),
   };
 }

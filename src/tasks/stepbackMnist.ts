@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../lib/rng';
-import { epochBatches, evaluateClassifier, MNIST_MEAN, MNIST_STD, standardisedImageBatchOf } from './classifier';
+import { classifierParts, epochBatches, MNIST_MEAN, MNIST_STD, standardisedImageBatchOf } from './classifier';
 import type { MnistLike } from './data/mnist';
 import type { Settings, Task } from './types';
 import { stepbackMnistInfo } from './stepbackMnist.meta';
@@ -36,19 +36,13 @@ export function createStepbackMnist(settings: Settings, seed: number, data: Mnis
       return i < layers.length - 1 ? tf.relu(z) : z;
     }, x);
   const { stepsPerEpoch, rowsFor } = epochBatches(seed, data.train.n, batchSize);
-  const trainBatch = standardisedImageBatchOf(data.train, MNIST_MEAN, MNIST_STD);
   return {
     id: 'stepback-mnist',
     description: `MNIST (${data.train.n} train / ${data.test.n} test, standardised), step-back's 784-100-100-10 ReLU MLP with PyTorch's default init, softmax cross-entropy, batch ${batchSize}, ${stepsPerEpoch} steps per epoch.`,
     settings: { batchSize },
     params,
     stepsPerEpoch,
-    batchLoss: (step) => {
-      const { x, y } = trainBatch(Array.from(rowsFor(step)));
-      return () => tf.losses.softmaxCrossEntropy(y, forward(x)) as tf.Scalar;
-    },
-    evaluate: () =>
-      evaluateClassifier(data.test.n, standardisedImageBatchOf(data.test, MNIST_MEAN, MNIST_STD), (x) => forward(x as tf.Tensor2D)),
+    ...classifierParts(data, (set) => standardisedImageBatchOf(set, MNIST_MEAN, MNIST_STD), rowsFor, forward),
     dispose: () => tf.dispose(params),
   };
 }
