@@ -12,6 +12,7 @@ import {
   type OptimizerSpec,
 } from './catalogue';
 import { finish, type RecipeOptions, type Transform } from './compose';
+import { WEIGHT_DECAY, WEIGHT_DECAY_FORM } from './spec';
 import * as directions from './directions';
 import * as peers from './peers';
 import * as stepsizes from './stepsizes';
@@ -64,26 +65,23 @@ export function makeOptimizer(
   const spec = optimizerSpec(name);
   const make = makers.get(name);
   if (!spec || !make) throw new SettingsError(unknownOptimizer(name));
-  // Weight decay as a setting (a number): the official one where the optimizer has it (it stays among the
-  // settings, for the maker), else the lab's around the maker's transform, in its form. As an object: the lab's.
-  const official = !spec.settings.some((s) => s.key === 'weightDecayForm');
-  const { weightDecay: wd, weightDecayForm, ...rest } = options;
-  const settings = typeof wd === 'number' && official ? { ...rest, weightDecay: wd } : rest;
-  const checked = resolveSettings(spec.title, spec.settings, {
-    ...settings,
-    ...(typeof wd === 'number' && !official ? { weightDecay: wd } : {}),
-    ...(weightDecayForm !== undefined ? { weightDecayForm } : {}),
-  });
+  // Weight decay as a setting (a number) is checked with the other settings. Where the optimizer's code has its own
+  // (the peers) it goes to the maker; else it is the lab's, around the maker's transform, in its form (spec.ts,
+  // `withWeightDecaySetting`). As an object it is the lab's, as the makers take it.
+  const { weightDecay: wd, ...rest } = options;
+  const settings: Record<string, unknown> = typeof wd === 'number' ? { ...rest, weightDecay: wd } : rest;
+  const checked = resolveSettings(spec.title, spec.settings, settings);
+  const labs = spec.settings.some((s) => s.key === WEIGHT_DECAY_FORM.key);
   const weightDecay =
     typeof wd === 'object'
       ? wd
-      : typeof wd === 'number' && !official && wd > 0
+      : labs && typeof wd === 'number' && wd > 0
         ? { mode: checked.weightDecayForm as 'decoupled' | 'l2', coefficient: wd }
         : undefined;
-  // Only what was given goes to the maker: its defaults are the spec's.
+  // Only what was given goes to the maker (its defaults are the spec's), less the lab's weight decay.
   const given = Object.fromEntries(
     Object.keys(settings)
-      .filter((k) => settings[k] !== undefined)
+      .filter((k) => settings[k] !== undefined && !(labs && (k === WEIGHT_DECAY.key || k === WEIGHT_DECAY_FORM.key)))
       .map((k) => [k, checked[k]]),
   );
   return finish((make as unknown as (o: object) => GradientTransformation<OptState>)(given), { weightDecay });
