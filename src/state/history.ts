@@ -174,6 +174,9 @@ export function showBundle(
   return runs.length;
 }
 
+/** The trace of a run that recorded no step. */
+const emptyTrace = () => ({ columns: { step: new Float64Array(0), loss: new Float64Array(0) }, length: 0, evals: [], events: [] });
+
 /** A set-aside experiment, whole. */
 async function entryOf(id: string): Promise<StoredExperiment> {
   const e = await getEntry(id);
@@ -198,7 +201,7 @@ export async function reopen(id: string, setExperiment: (e: Experiment, notices:
   store.removeAll();
   setExperiment(e.experiment, []);
   for (const m of e.records) {
-    const trace = e.traces[m.id] ?? { columns: { step: new Float64Array(0), loss: new Float64Array(0) }, length: 0, evals: [], events: [] };
+    const trace = e.traces[m.id] ?? emptyTrace();
     store.addImported({ ...m, status: 'imported' }, trace as TraceChunk);
   }
   await deleteFromHistory(id);
@@ -216,15 +219,15 @@ export const OVERLAY_PREFIX = 'h';
 export async function overlay(id: string): Promise<number> {
   const e = await entryOf(id);
   const store = useRuns.getState();
-  removeOverlay();
   const current = store.order.map((r) => store.runs[r]!).find((r) => !r.branch && r.overlay === undefined);
   if (current && current.config.task !== e.experiment.task)
     throw new Error(
       `That experiment trained ${taskTitle(e.experiment.task)}, the runs on screen ${taskTitle(current.config.task)}: only runs of the same task can be drawn together.`,
     );
+  removeOverlay();
   for (const m of e.records) {
     if (m.branch) continue;
-    const trace = e.traces[m.id] ?? { columns: { step: new Float64Array(0), loss: new Float64Array(0) }, length: 0, evals: [], events: [] };
+    const trace = e.traces[m.id] ?? emptyTrace();
     store.addImported(
       { ...m, id: `${OVERLAY_PREFIX}${m.id}`, specId: `${OVERLAY_PREFIX}${m.specId}`, status: 'imported', overlay: e.title },
       trace as TraceChunk,
