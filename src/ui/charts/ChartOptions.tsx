@@ -36,7 +36,7 @@ export function ChartOptions({ value, onChange, ids, pair, onPair }: Props) {
     </select>
   );
   return (
-    <p className="chart-options">
+    <p className="chart-options row">
       <label>
         x-axis{' '}
         <select aria-label="x-axis" value={value.xMode} onChange={(e) => onChange({ xMode: e.target.value as XMode })}>

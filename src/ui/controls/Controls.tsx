@@ -11,8 +11,8 @@ export function Controls() {
   const paused = list.some((s) => s === 'paused');
   const schedule = useLab((s) => s.schedule);
   return (
-    <p className="controls" data-testid="controls">
-      <button type="button" onClick={() => lab.start()}>
+    <p className="controls row" data-testid="controls">
+      <button type="button" className="primary" onClick={() => lab.start()}>
         Start
       </button>{' '}
       <button type="button" onClick={() => lab.commandAll('pause')} disabled={!running}>

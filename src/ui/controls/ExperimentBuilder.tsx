@@ -82,7 +82,7 @@ export function ExperimentBuilder() {
   return (
     <section aria-labelledby="builder-h" data-testid="builder">
       <h2 id="builder-h">Experiment</h2>
-      <p>
+      <p className="row">
         Presets:{' '}
         {Object.entries(PRESETS).map(([key, p]) => (
           <button key={key} type="button" onClick={() => lab.loadPreset(key as keyof typeof PRESETS)} title={p.title}>
@@ -90,7 +90,7 @@ export function ExperimentBuilder() {
           </button>
         ))}
       </p>
-      <p>
+      <p className="row">
         <label>
           Task{' '}
           <select
@@ -132,7 +132,7 @@ export function ExperimentBuilder() {
       )}
       <ul className="runs-spec">
         {e.runs.map((r, i) => (
-          <li key={r.id} data-testid={`spec.${r.id}`}>
+          <li key={r.id} className="row" data-testid={`spec.${r.id}`}>
             <span className="swatch" style={{ background: colorOf(i) }} aria-hidden="true" /> Run {r.id}:{' '}
             <select
               aria-label={`optimizer of run ${r.id}`}
@@ -161,7 +161,7 @@ export function ExperimentBuilder() {
           </li>
         ))}
       </ul>
-      <p>
+      <p className="row">
         <button type="button" onClick={() => lab.addRun('adam')} disabled={e.runs.length >= 8}>
           Add run
         </button>{' '}

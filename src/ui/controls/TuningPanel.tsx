@@ -43,7 +43,7 @@ export function TuningPanel() {
       {tunable.length === 0 ? (
         <p>Add a baseline (Adam, momentum SGD, SGD, RMSProp) to tune its learning rate.</p>
       ) : (
-        <p>
+        <p className="row">
           <label>
             Run{' '}
             <select aria-label="run to tune" value={chosen?.id} onChange={(e) => setSpecId(e.target.value)}>

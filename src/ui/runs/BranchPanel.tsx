@@ -50,7 +50,7 @@ export function BranchPanel({ runId, onClose }: { runId: string; onClose(): void
           epochs)
         </small>
       </p>
-      <p>
+      <p className="row">
         {spec?.settings
           .filter((s): s is ParamSpec => !isChoice(s))
           .map((s) => {
@@ -66,7 +66,7 @@ export function BranchPanel({ runId, onClose }: { runId: string; onClose(): void
             );
           })}
       </p>
-      <p>
+      <p className="row">
         <label>
           until step{' '}
           <input

@@ -20,7 +20,7 @@ export function ExportImport() {
   const file = useRef<HTMLInputElement>(null);
   const runs = () => useRuns.getState().order.map((id) => useRuns.getState().runs[id]!);
   return (
-    <p className="export" data-testid="export">
+    <p className="export row" data-testid="export">
       <button type="button" disabled={count === 0} onClick={() => download('l4-lab-traces.csv', 'text/csv', tracesToCsv(runs(), traceOf))}>
         Export CSV
       </button>{' '}

@@ -31,7 +31,7 @@ export function Explainer2D() {
   return (
     <section aria-labelledby="twod-h" data-testid="explainer2d">
       <h2 id="twod-h">Two dimensions: optimizers side by side</h2>
-      <p>
+      <p className="row">
         <label>
           Surface{' '}
           <select
@@ -54,7 +54,7 @@ export function Explainer2D() {
           <input type="checkbox" aria-label="gradient noise" checked={noise} onChange={(e) => setNoise(e.target.checked)} /> noise (σ = 0.1)
         </label>{' '}
         {coordinate(0, 'start x')} {coordinate(1, 'start y')}{' '}
-        <button type="button" onClick={() => runs.restart(start, false)}>
+        <button type="button" className="primary" onClick={() => runs.restart(start, false)}>
           Run together
         </button>{' '}
         <button type="button" onClick={() => runs.stepAll(start)}>

@@ -45,9 +45,10 @@ export function LessonPanel({
       <p>
         <strong>Predict, then run:</strong> {ls.question}
       </p>
-      <p>
+      <p className="row">
         <button
           type="button"
+          className="primary"
           disabled={answered}
           onClick={() => {
             run(ls.run);

@@ -28,7 +28,7 @@ interface Props {
 export function TeachControls({ settings, steps, hidden, restart, set, takeSteps, reset }: Props) {
   const rule = settings.rule;
   return (
-    <section aria-label="controls" className="teach-controls">
+    <section aria-label="controls" className="teach-controls row">
       {!hidden('function') && (
         <label>
           Function{' '}
@@ -64,8 +64,8 @@ export function TeachControls({ settings, steps, hidden, restart, set, takeSteps
         <ParamInput context="explainer" spec={FSTAR} value={settings.fStar} onChange={(fStar) => set({ fStar })} />
       )}
       {rule === 'sgd' && <ParamInput context="explainer" spec={LR} value={settings.lr} onChange={(lr) => set({ lr })} />}
-      <p>
-        <button type="button" onClick={() => takeSteps(1)}>
+      <p className="row">
+        <button type="button" className="primary" onClick={() => takeSteps(1)}>
           Step
         </button>{' '}
         <button type="button" onClick={() => takeSteps(10)}>
