@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from '../types';
 import { pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
-import { hostValues, internalsUsable, registerOurKernel, runOurKernel, type HostBackendView } from './internals';
+import { hostValues, internalsUsable, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
 
 /**
  * Several inner products of parameter lists, Σ_i sum(a_i ⊙ b_i) for each pair (a, b) (or Σ_i sum(|a_i|)), on
@@ -68,10 +68,22 @@ function dotAndSquareOf(a: Float32Array, v: Float32Array): [number, number] {
   return [p0 + p1 + p2 + p3, q0 + q1 + q2 + q3];
 }
 
+/** Σ |a| over one tensor, with four running sums as dotOf. */
 function absSumOf(a: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]!);
-  return s;
+  const n = a.length;
+  const m = n & ~3;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < m; i += 4) {
+    s0 += Math.abs(a[i]!);
+    s1 += Math.abs(a[i + 1]!);
+    s2 += Math.abs(a[i + 2]!);
+    s3 += Math.abs(a[i + 3]!);
+  }
+  for (let i = m; i < n; i++) s0 += Math.abs(a[i]!);
+  return s0 + s1 + s2 + s3;
 }
 
 let registered = false;
@@ -82,14 +94,21 @@ function register(): void {
     registerOurKernel<HostName, DotsAttrs>(HOST_DOTS, backendName, (inputs, b, { pairs, scales, abs }) => {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const read = (p: number, side: 0 | 1, i: number) => hostValues(backendName, b, tensor(p, side, i));
+      // On WASM the same sums by SIMD loops over the heap (lib/simd: bit for bit these loops' results).
+      const simd = backendName === 'wasm' ? wasmSimdOf(b) : null;
+      const dot = simd ? (x: Float32Array, y: Float32Array) => simd.dot(x.byteOffset, y.byteOffset, x.length) : dotOf;
+      const absSum = simd ? (x: Float32Array) => simd.absSum(x.byteOffset, x.length) : absSumOf;
+      const dotAndSquare = simd
+        ? (x: Float32Array, y: Float32Array) => simd.dotAndSquare(x.byteOffset, y.byteOffset, x.length)
+        : dotAndSquareOf;
       const sums: number[] = new Array<number>(pairs).fill(0);
       for (let i = 0; i < count; i++) {
         const v = tensor(0, 1, i).dataId;
         if (pairs === 2 && !abs[0] && !abs[1] && tensor(1, 0, i).dataId === v && tensor(1, 1, i).dataId === v) {
-          const [x, y] = dotAndSquareOf(read(0, 0, i), read(0, 1, i));
+          const [x, y] = dotAndSquare(read(0, 0, i), read(0, 1, i));
           sums[0]! += x;
           sums[1]! += y;
-        } else for (let p = 0; p < pairs; p++) sums[p]! += abs[p] ? absSumOf(read(p, 0, i)) : dotOf(read(p, 0, i), read(p, 1, i));
+        } else for (let p = 0; p < pairs; p++) sums[p]! += abs[p] ? absSum(read(p, 0, i)) : dot(read(p, 0, i), read(p, 1, i));
       }
       // Allocate every output before writing any: on WASM an allocation may move the heap's views.
       const outs = sums.map(() => (backendName === 'wasm' ? b.makeOutput!([], 'float32') : null));

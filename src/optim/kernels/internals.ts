@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { simdKernels, type SimdKernels } from '../../lib/simd/simd';
 
 /**
  * The one door to tfjs's backend internals. Our fused kernels (L4's epilogue, the GPU inner products) run
@@ -64,6 +65,8 @@ export interface HostBackendView {
   /** WASM: a tensor's values on the module's heap. */
   typedArrayFromHeap?(t: TensorInfo): Float32Array;
   makeOutput?(shape: number[], dtype: 'float32'): TensorInfo;
+  /** WASM: the Emscripten module; its exports (`asm`) hold the memory the heap is. */
+  wasm?: { asm?: Record<string, unknown> };
 }
 
 interface Views {
@@ -101,6 +104,23 @@ export function runOurKernel<A extends object, T extends Tensor | Tensor[]>(
 /** A float32 tensor's values in place, in the host memory of the WASM or cpu backend (no copy). */
 export function hostValues(backendName: 'wasm' | 'cpu', b: HostBackendView, t: TensorInfo): Float32Array {
   return backendName === 'wasm' ? b.typedArrayFromHeap!(t) : (b.data!.get(t.dataId).values as Float32Array);
+}
+
+const memories = new WeakMap<object, WebAssembly.Memory | null>();
+
+/** WASM: the module's memory, the heap its tensors live on (null if the module does not export it). */
+export function wasmMemoryOf(b: HostBackendView): WebAssembly.Memory | null {
+  if (!memories.has(b)) {
+    const found = Object.values(b.wasm?.asm ?? {}).find((x): x is WebAssembly.Memory => x instanceof WebAssembly.Memory);
+    memories.set(b, found ?? null);
+  }
+  return memories.get(b)!;
+}
+
+/** WASM: the SIMD loops over the module's heap (lib/simd), or null where they cannot run. */
+export function wasmSimdOf(b: HostBackendView): SimdKernels | null {
+  const memory = wasmMemoryOf(b);
+  return memory ? simdKernels(memory) : null;
 }
 
 /**

@@ -1,0 +1,164 @@
+;; Loops over float32 arrays in a WebAssembly memory that another module owns (tfjs-backend-wasm's heap), with
+;; 128-bit SIMD. Pointers are byte offsets, n counts float32 values. Each function gives, bit for bit, what the
+;; JavaScript loop beside its caller gives (simd.test.ts holds them to it): the sums keep the same four running
+;; float64 sums in the same order, so moving a loop here changes no result.
+;; Source of kernels.bytes.ts: `npm run build:wasm` (wabt) writes it; a unit test recompiles this file and compares.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Σ a·b in float64 as dotOf does: s_k sums the products at i ≡ k (mod 4), the tail goes to s0,
+  ;; the result is ((s0 + s1) + s2) + s3.
+  (func (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f64)
+    (local $i i32) (local $m i32) (local $lo v128) (local $hi v128) (local $va v128) (local $vb v128)
+    (local $s0 f64)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $lo (f64x2.splat (f64.const 0)))
+    (local.set $hi (f64x2.splat (f64.const 0)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $va (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $vb (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $lo (f64x2.add (local.get $lo)
+          (f64x2.mul (f64x2.promote_low_f32x4 (local.get $va)) (f64x2.promote_low_f32x4 (local.get $vb)))))
+        (local.set $hi (f64x2.add (local.get $hi)
+          (f64x2.mul
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $lo)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.mul
+            (f64.promote_f32 (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (f64.add
+      (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
+      (f64x2.extract_lane 1 (local.get $hi))))
+
+  ;; Σ |a| as absSumOf does: the same four running sums as dot, the tail in s0.
+  (func (export "absSum") (param $a i32) (param $n i32) (result f64)
+    (local $i i32) (local $m i32) (local $lo v128) (local $hi v128) (local $va v128) (local $s0 f64)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $lo (f64x2.splat (f64.const 0)))
+    (local.set $hi (f64x2.splat (f64.const 0)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $va (f32x4.abs (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $lo (f64x2.add (local.get $lo) (f64x2.promote_low_f32x4 (local.get $va))))
+        (local.set $hi (f64x2.add (local.get $hi)
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $lo)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.promote_f32 (f32.abs (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (f64.add
+      (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
+      (f64x2.extract_lane 1 (local.get $hi))))
+
+  ;; Σ a·v and Σ v·v with v read once, as dotAndSquareOf does (the same four running sums for each).
+  (func (export "dotAndSquare") (param $a i32) (param $v i32) (param $n i32) (result f64 f64)
+    (local $i i32) (local $m i32) (local $va v128) (local $vv v128) (local $v0 v128) (local $v1 v128)
+    (local $plo v128) (local $phi v128) (local $qlo v128) (local $qhi v128) (local $p0 f64) (local $q0 f64) (local $x f64)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $plo (f64x2.splat (f64.const 0)))
+    (local.set $phi (f64x2.splat (f64.const 0)))
+    (local.set $qlo (f64x2.splat (f64.const 0)))
+    (local.set $qhi (f64x2.splat (f64.const 0)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $va (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $vv (v128.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $v0 (f64x2.promote_low_f32x4 (local.get $vv)))
+        (local.set $v1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))))
+        (local.set $plo (f64x2.add (local.get $plo) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $va)) (local.get $v0))))
+        (local.set $phi (f64x2.add (local.get $phi)
+          (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+                     (local.get $v1))))
+        (local.set $qlo (f64x2.add (local.get $qlo) (f64x2.mul (local.get $v0) (local.get $v0))))
+        (local.set $qhi (f64x2.add (local.get $qhi) (f64x2.mul (local.get $v1) (local.get $v1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (local.set $p0 (f64x2.extract_lane 0 (local.get $plo)))
+    (local.set $q0 (f64x2.extract_lane 0 (local.get $qlo)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $x (f64.promote_f32 (f32.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $p0 (f64.add (local.get $p0)
+          (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))) (local.get $x))))
+        (local.set $q0 (f64.add (local.get $q0) (f64.mul (local.get $x) (local.get $x))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (f64.add
+      (f64.add (f64.add (local.get $p0) (f64x2.extract_lane 1 (local.get $plo))) (f64x2.extract_lane 0 (local.get $phi)))
+      (f64x2.extract_lane 1 (local.get $phi)))
+    (f64.add
+      (f64.add (f64.add (local.get $q0) (f64x2.extract_lane 1 (local.get $qlo))) (f64x2.extract_lane 0 (local.get $qhi)))
+      (f64x2.extract_lane 1 (local.get $qhi))))
+
+  ;; out = sign(x): 1 above 0, −1 below, +0 for ±0 and NaN (both comparisons false), as the stock kernel.
+  (func (export "sign") (param $x i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $m i32) (local $v v128) (local $f f32)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (v128.or
+            (v128.and (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0))) (f32x4.splat (f32.const 1)))
+            (v128.and (f32x4.lt (local.get $v) (f32x4.splat (f32.const 0))) (f32x4.splat (f32.const -1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $f (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32.convert_i32_s (i32.sub (f32.gt (local.get $f) (f32.const 0)) (f32.lt (local.get $f) (f32.const 0)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
+  ;; out[i] = x[i] > s as one byte (tfjs's bool), sixteen values at a time.
+  (func (export "greaterScalar") (param $x i32) (param $s f32) (param $out i32) (param $n i32)
+    (local $i i32) (local $m i32) (local $vs v128) (local $p i32)
+    (local.set $m (i32.and (local.get $n) (i32.const -16)))
+    (local.set $vs (f32x4.splat (local.get $s)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (v128.and
+            (i8x16.narrow_i16x8_s
+              (i16x8.narrow_i32x4_s
+                (f32x4.gt (v128.load offset=0 (local.get $p)) (local.get $vs))
+                (f32x4.gt (v128.load offset=16 (local.get $p)) (local.get $vs)))
+              (i16x8.narrow_i32x4_s
+                (f32x4.gt (v128.load offset=32 (local.get $p)) (local.get $vs))
+                (f32x4.gt (v128.load offset=48 (local.get $p)) (local.get $vs))))
+            (i8x16.splat (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store8 (i32.add (local.get $out) (local.get $i))
+          (f32.gt (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))) (local.get $s)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+)

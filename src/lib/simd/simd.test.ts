@@ -1,0 +1,115 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
+import { describe, expect, it } from 'vitest';
+import { KERNELS_WASM } from './kernels.bytes';
+import { simdKernels } from './simd';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** kernels.wat compiled by wabt, as base64: what kernels.bytes.ts must hold. */
+async function compileWat(): Promise<string> {
+  const wabt = await wabtInit();
+  const module = wabt.parseWat('kernels.wat', readFileSync(here('./kernels.wat'), 'utf8'), { simd: true, multi_value: true });
+  module.validate();
+  const base64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
+  module.destroy();
+  return base64;
+}
+
+describe('the SIMD module', () => {
+  it('is kernels.wat as wabt compiles it (`npm run build:wasm` writes it again)', async () => {
+    const compiled = await compileWat();
+    if (process.env.UPDATE_WASM) {
+      writeFileSync(
+        here('./kernels.bytes.ts'),
+        `// Written by \`npm run build:wasm\` from kernels.wat (wabt); do not edit.\nexport const KERNELS_WASM =\n  '${compiled}';\n`,
+      );
+      return;
+    }
+    expect(KERNELS_WASM).toBe(compiled);
+  });
+});
+
+// The JavaScript loops the kernels replace, as their callers wrote them (hostDots.ts, wasmSign.ts).
+function dotOf(a: Float32Array, b: Float32Array): number {
+  const m = a.length & ~3;
+  let [s0, s1, s2, s3] = [0, 0, 0, 0];
+  for (let i = 0; i < m; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (let i = m; i < a.length; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + s2 + s3;
+}
+
+function absSumOf(a: Float32Array): number {
+  const m = a.length & ~3;
+  let [s0, s1, s2, s3] = [0, 0, 0, 0];
+  for (let i = 0; i < m; i += 4) {
+    s0 += Math.abs(a[i]!);
+    s1 += Math.abs(a[i + 1]!);
+    s2 += Math.abs(a[i + 2]!);
+    s3 += Math.abs(a[i + 3]!);
+  }
+  for (let i = m; i < a.length; i++) s0 += Math.abs(a[i]!);
+  return s0 + s1 + s2 + s3;
+}
+
+describe('the kernels, held bit for bit to the JavaScript loops', () => {
+  const memory = new WebAssembly.Memory({ initial: 2 });
+  const k = simdKernels(memory)!;
+  // Values of every kind a gradient holds: random magnitudes over many decades, both zeros, ±∞, NaN.
+  const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1e-38, -1e-45, 3.4e38];
+  function fill(at: number, n: number, seed: number, special: boolean): Float32Array {
+    const view = new Float32Array(memory.buffer, at, n);
+    let s = seed;
+    for (let i = 0; i < n; i++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      const u = s / 2147483648;
+      view[i] = special && i % 7 === 3 ? SPECIAL[i % SPECIAL.length]! : (u - 0.5) * 10 ** Math.floor(u * 12 - 6);
+    }
+    return view;
+  }
+  const same = (a: number, b: number) => Object.is(a, b);
+
+  it('runs here (Node has WebAssembly SIMD)', () => {
+    expect(k).not.toBeNull();
+  });
+
+  for (const n of [0, 1, 3, 4, 5, 15, 16, 17, 1000, 1003, 4099]) {
+    it(`dot, dotAndSquare and absSum over ${n} values`, () => {
+      for (const special of [false, true]) {
+        const a = fill(64, n, 7 + n, special);
+        const b = fill(64 + 4 * 5000 + 16, n, 91 + n, special);
+        expect(same(k.dot(a.byteOffset, b.byteOffset, n), dotOf(a, b))).toBe(true);
+        const [p, q] = k.dotAndSquare(a.byteOffset, b.byteOffset, n);
+        expect(same(p, dotOf(a, b)) && same(q, dotOf(b, b))).toBe(true);
+        expect(same(k.absSum(a.byteOffset, n), absSumOf(a))).toBe(true);
+      }
+    });
+
+    it(`sign and greater against a scalar over ${n} values`, () => {
+      const x = fill(128, n, 3 + n, true);
+      const out = new Float32Array(memory.buffer, 128 + 4 * 5000, n);
+      k.sign(x.byteOffset, out.byteOffset, n);
+      const bytes = new Uint8Array(memory.buffer, 128 + 8 * 5000 + 1, n); // an odd address: bytes need no alignment
+      for (const s of [0, -0.5, 1e-3]) {
+        k.greaterScalar(x.byteOffset, s, bytes.byteOffset, n);
+        for (let i = 0; i < n; i++) expect(bytes[i]).toBe(Number(x[i]! > Math.fround(s)));
+      }
+      for (let i = 0; i < n; i++) expect(same(out[i]!, Number(x[i]! > 0) - Number(x[i]! < 0))).toBe(true);
+    });
+  }
+
+  it('finds a difference when there is one (a changed value changes the sum)', () => {
+    const a = fill(64, 1000, 5, false);
+    const b = fill(64 + 4 * 5000, 1000, 6, false);
+    const before = k.dot(a.byteOffset, b.byteOffset, 1000);
+    a[999] = a[999]! + 1;
+    expect(k.dot(a.byteOffset, b.byteOffset, 1000)).not.toBe(before);
+    expect(k.dot(a.byteOffset, b.byteOffset, 1000)).toBe(dotOf(a, b));
+  });
+});
