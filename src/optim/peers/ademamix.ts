@@ -52,12 +52,15 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
       const m1 = state.m1.map((m, i) => tf.add(tf.mul(m, h.beta1), tf.mul(grads[i]!, 1 - h.beta1)));
       const m2 = state.m2.map((m, i) => tf.add(tf.mul(m, beta3), tf.mul(grads[i]!, 1 - beta3)));
       const v = state.v.map((s, i) => tf.add(tf.mul(s, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
+      // (m1/bc1 + α·m2) / (√v/√bc2 + ε) + λ·p with the corrections folded into numbers: s·[(m1 + α·bc1·m2) / (√v + ε·√bc2)
+      // + (λ/s)·p], s = √bc2/bc1 going into the multiplier; two passes over the parameters fewer than as written.
+      const s = rootBc2 / bc1;
       const u = m1.map((mi, i) => {
-        const step = tf.div(tf.add(tf.div(mi, bc1), tf.mul(m2[i]!, alpha)), tf.add(tf.div(tf.sqrt(v[i]!), rootBc2), h.eps));
-        return h.weightDecay === 0 ? step : tf.add(step, tf.mul(params[i]!, h.weightDecay));
+        const step = tf.div(tf.add(mi, tf.mul(m2[i]!, alpha * bc1)), tf.add(tf.sqrt(v[i]!), h.eps * rootBc2));
+        return h.weightDecay === 0 ? step : tf.add(step, tf.mul(params[i]!, h.weightDecay / s));
       });
       const lr = tf.scalar(h.learningRate);
-      const end = guardedUpdate(u, lr, lr, tf.scalar(0));
+      const end = guardedUpdate(u, tf.scalar(h.learningRate * s), lr, tf.scalar(0));
       return {
         updates: end.updates,
         state: {

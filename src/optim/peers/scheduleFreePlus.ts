@@ -108,10 +108,12 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, k + 1));
       const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), tf.mul(grads[i]!, 1 - h.beta1)));
       const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
+      // η·(m/bc1) / (√v/√bc2 + ε) as (η·√bc2/bc1)·m / (√v + ε·√bc2): the corrections in one scalar, two passes fewer.
+      const etaScaled = tf.mul(t.eta, rootBc2 / bc1);
+      const decay = h.weightDecay === 0 ? null : tf.mul(tf.square(t.eta), h.weightDecay);
       const z = state.z.map((zi, i) => {
-        const decayed = h.weightDecay === 0 ? zi : tf.sub(zi, tf.mul(y[i]!, tf.mul(tf.square(t.eta), h.weightDecay)));
-        const adam = tf.div(tf.div(m[i]!, bc1), tf.add(tf.div(tf.sqrt(v[i]!), rootBc2), h.eps));
-        return tf.sub(decayed, tf.mul(adam, t.eta));
+        const decayed = decay === null ? zi : tf.sub(zi, tf.mul(y[i]!, decay));
+        return tf.sub(decayed, tf.mul(tf.div(m[i]!, tf.add(tf.sqrt(v[i]!), h.eps * rootBc2)), etaScaled));
       });
       const x = state.x.map((xi, i) => tf.add(xi, tf.mul(tf.sub(z[i]!, xi), t.c)));
       // The new parameters y = β·x + (1 − β)·z: the update is y − y_new (one multiplier, 1).
