@@ -110,6 +110,40 @@
       (f64.add (f64.add (local.get $q0) (f64x2.extract_lane 1 (local.get $qlo))) (f64x2.extract_lane 0 (local.get $qhi)))
       (f64x2.extract_lane 1 (local.get $qhi))))
 
+  ;; The cautious mask: out = v·k with k = 1 where v·g > 0 (float32 product) and 0 elsewhere (so a dropped value
+  ;; is v·0 = ±0, NaN where v is), returning how many were kept.
+  (func (export "cautiousMask") (param $v i32) (param $g i32) (param $out i32) (param $n i32) (result i32)
+    (local $i i32) (local $m i32) (local $x v128) (local $keep v128) (local $count v128) (local $f f32) (local $kept i32)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $x (v128.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $keep (f32x4.gt
+          (f32x4.mul (local.get $x) (v128.load (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 2)))))
+          (f32x4.splat (f32.const 0))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32x4.mul (local.get $x) (v128.and (local.get $keep) (f32x4.splat (f32.const 1)))))
+        (local.set $count (i32x4.sub (local.get $count) (local.get $keep)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (local.set $kept (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+      (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $f (f32.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (f32.gt (f32.mul (local.get $f) (f32.load (i32.add (local.get $g) (i32.shl (local.get $i) (i32.const 2))))) (f32.const 0))
+          (then
+            (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (f32.mul (local.get $f) (f32.const 1)))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1))))
+          (else
+            (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (f32.mul (local.get $f) (f32.const 0)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (local.get $kept))
+
   ;; out = sign(x): 1 above 0, −1 below, +0 for ±0 and NaN (both comparisons false), as the stock kernel.
   (func (export "sign") (param $x i32) (param $out i32) (param $n i32)
     (local $i i32) (local $m i32) (local $v v128) (local $f f32)

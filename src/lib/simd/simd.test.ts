@@ -104,6 +104,23 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
     });
   }
 
+  for (const n of [0, 3, 4, 7, 1001]) {
+    it(`the cautious mask over ${n} values: the op path's v·[v·g > 0] and its count`, () => {
+      const v = fill(256, n, 11 + n, true);
+      const g = fill(256 + 4 * 2000, n, 13 + n, true);
+      const out = new Float32Array(memory.buffer, 256 + 8 * 2000, n);
+      const kept = k.cautiousMask(v.byteOffset, g.byteOffset, out.byteOffset, n);
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const keep = Math.fround(v[i]! * g[i]!) > 0 ? 1 : 0;
+        count += keep;
+        expect(same(out[i]!, Math.fround(v[i]! * keep))).toBe(true);
+      }
+      expect(kept).toBe(count);
+      if (n > 100) expect(count).toBeGreaterThan(n / 5);
+    });
+  }
+
   it('finds a difference when there is one (a changed value changes the sum)', () => {
     const a = fill(64, 1000, 5, false);
     const b = fill(64 + 4 * 5000, 1000, 6, false);

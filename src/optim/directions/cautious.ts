@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cautiousMask } from '../kernels/cautiousMask';
 import { finish, type Transform } from '../compose';
 import { withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
@@ -27,8 +28,8 @@ export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { 
       const out = inner.update(grads, state, t);
       // vScale > 0 for every direction of the library (bias corrections), so v's signs are the direction's.
       const v = out.v.map((vi, i) => {
-        const keep = tf.cast(tf.greater(tf.mul(vi, grads[i]!), 0), vi.dtype);
-        return tf.mul(tf.mul(vi, keep), tf.div(vi.size, tf.add(tf.sum(keep), epsilon)));
+        const [masked, kept] = cautiousMask(vi, grads[i]!);
+        return tf.mul(masked, tf.div(vi.size, tf.add(kept, epsilon)));
       });
       return { ...out, v };
     },

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cautiousMask } from '../kernels/cautiousMask';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { cLionMeta, lionMeta } from './lion.meta';
@@ -42,8 +43,8 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
       const h = state.hyper;
       const u = grads.map((g, i) => {
         const c = tf.sign(tf.add(tf.mul(state.m[i]!, h.beta1), tf.mul(g, 1 - h.beta1)));
-        const keep = cautious ? tf.cast(tf.greater(tf.mul(c, g), 0), c.dtype) : null;
-        const s = keep ? tf.mul(tf.mul(c, keep), tf.div(c.size, tf.add(tf.sum(keep), 1e-8))) : c;
+        const [masked, kept] = cautious ? cautiousMask(c, g) : [c, null];
+        const s = kept ? tf.mul(masked, tf.div(c.size, tf.add(kept, 1e-8))) : c;
         return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
       });
       const lr = tf.scalar(h.learningRate);
