@@ -2,12 +2,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
 import { hostDots, hostDotsAvailable } from './kernels/hostDots';
+import { axpby } from './kernels/linearCombination';
 import { webglDots, webglDotsAvailable } from './kernels/webglDots';
 import { webgpuDots, webgpuDotsAvailable } from './kernels/webgpuDots';
 
-/** a ← d·a + x for every tensor: the undivided running sum behind an EMA (two passes, not three). */
-export function sumDecay(prev: Tensors, xs: Tensors, decay: number): Tensors {
-  return xs.map((x, i) => tf.add(tf.mul(prev[i]!, decay), x));
+/**
+ * a ← d·a + x for every tensor (d·a + x² with `square`): the undivided running sum behind an EMA (one pass on WASM,
+ * two or three op by op).
+ */
+export function sumDecay(prev: Tensors, xs: Tensors, decay: number, { square = false } = {}): Tensors {
+  return xs.map((x, i) => axpby(prev[i]!, decay, x, 1, { square }));
+}
+
+/** β·m + (1 − β)·x for every tensor (x² with `square`): an exponential moving average as the official code writes it. */
+export function ema(prev: Tensors, xs: Tensors, beta: number, { square = false } = {}): Tensors {
+  return xs.map((x, i) => axpby(prev[i]!, beta, x, 1 - beta, { square }));
 }
 
 /**

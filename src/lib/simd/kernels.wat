@@ -144,6 +144,38 @@
         (br $tail)))
     (local.get $kept))
 
+  ;; out = x·a + y·b, or x·a + (y·y)·b with $square: float32 products, then the sum, as tfjs's multiply and add
+  ;; compute them one op at a time (b = 1 leaves y as it is, as no multiply would).
+  (func (export "axpby") (param $x i32) (param $a f32) (param $y i32) (param $b f32) (param $square i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $m i32) (local $va v128) (local $vb v128) (local $yv v128) (local $f f32) (local $p i32)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $vb (f32x4.splat (local.get $b)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $yv (v128.load (i32.add (local.get $y) (local.get $p))))
+        (if (local.get $square) (then (local.set $yv (f32x4.mul (local.get $yv) (local.get $yv)))))
+        (v128.store (i32.add (local.get $out) (local.get $p))
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $p))) (local.get $va))
+            (f32x4.mul (local.get $yv) (local.get $vb))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $f (f32.load (i32.add (local.get $y) (local.get $p))))
+        (if (local.get $square) (then (local.set $f (f32.mul (local.get $f) (local.get $f)))))
+        (f32.store (i32.add (local.get $out) (local.get $p))
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $x) (local.get $p))) (local.get $a))
+            (f32.mul (local.get $f) (local.get $b))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
   ;; out = sign(x): 1 above 0, −1 below, +0 for ±0 and NaN (both comparisons false), as the stock kernel.
   (func (export "sign") (param $x i32) (param $out i32) (param $n i32)
     (local $i i32) (local $m i32) (local $v v128) (local $f f32)

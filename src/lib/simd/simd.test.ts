@@ -121,6 +121,27 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
     });
   }
 
+  for (const n of [0, 1, 4, 6, 1001]) {
+    it(`x·a + y·b and x·a + y²·b over ${n} values: float32 products, then the sum`, () => {
+      const x = fill(512, n, 19 + n, true);
+      const y = fill(512 + 4 * 2000, n, 23 + n, true);
+      const out = new Float32Array(memory.buffer, 512 + 8 * 2000, n);
+      const f = Math.fround;
+      for (const [a, b] of [
+        [0.9, 0.1],
+        [0.999, 1],
+        [-1e-3, 3.3e38],
+      ] as const)
+        for (const square of [0, 1]) {
+          k.axpby(x.byteOffset, a, y.byteOffset, b, square, out.byteOffset, n);
+          for (let i = 0; i < n; i++) {
+            const yi = square ? f(y[i]! * y[i]!) : y[i]!;
+            expect(same(out[i]!, f(f(x[i]! * f(a)) + f(yi * f(b))))).toBe(true);
+          }
+        }
+    });
+  }
+
   it('finds a difference when there is one (a changed value changes the sum)', () => {
     const a = fill(64, 1000, 5, false);
     const b = fill(64 + 4 * 5000, 1000, 6, false);

@@ -52,11 +52,7 @@ export function adamDirection(options: AdamDirectionOptions = {}): Direction<Ada
       const c1 = emaScale(beta1, t);
       const rootC2 = Math.sqrt(emaScale(beta2, t));
       const m = sumDecay(state.m, grads, beta1);
-      const s = sumDecay(
-        state.s,
-        grads.map((g) => tf.square(g)),
-        beta2,
-      );
+      const s = sumDecay(state.s, grads, beta2, { square: true });
       // TensorFlow's ε sits beside √v = √((1−β2)·s), before the correction: ε/√(1−β2) beside √s, for every t.
       const offset = epsilonForm === 'tensorflow' ? epsilon / Math.sqrt(1 - beta2) : epsilon / rootC2;
       const v = m.map((mi, i) => tf.div(nesterov ? tf.add(tf.mul(mi, beta1), grads[i]!) : mi, tf.add(tf.sqrt(s[i]!), offset)));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ema } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { ademamixMeta } from './ademamix.meta';
@@ -49,9 +50,9 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
       const { alpha, beta3 } = ademamixSchedule(h, n);
       const bc1 = 1 - Math.pow(h.beta1, n);
       const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, n));
-      const m1 = state.m1.map((m, i) => tf.add(tf.mul(m, h.beta1), tf.mul(grads[i]!, 1 - h.beta1)));
-      const m2 = state.m2.map((m, i) => tf.add(tf.mul(m, beta3), tf.mul(grads[i]!, 1 - beta3)));
-      const v = state.v.map((s, i) => tf.add(tf.mul(s, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
+      const m1 = ema(state.m1, grads, h.beta1);
+      const m2 = ema(state.m2, grads, beta3);
+      const v = ema(state.v, grads, h.beta2, { square: true });
       // (m1/bc1 + α·m2) / (√v/√bc2 + ε) + λ·p with the corrections folded into numbers: s·[(m1 + α·bc1·m2) / (√v + ε·√bc2)
       // + (λ/s)·p], s = √bc2/bc1 going into the multiplier; two passes over the parameters fewer than as written.
       const s = rootBc2 / bc1;

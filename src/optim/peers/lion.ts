@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cautiousMask } from '../kernels/cautiousMask';
+import { axpby } from '../kernels/linearCombination';
+import { ema } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { cLionMeta, lionMeta } from './lion.meta';
@@ -42,7 +44,7 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
     update(grads, state, params) {
       const h = state.hyper;
       const u = grads.map((g, i) => {
-        const c = tf.sign(tf.add(tf.mul(state.m[i]!, h.beta1), tf.mul(g, 1 - h.beta1)));
+        const c = tf.sign(axpby(state.m[i]!, h.beta1, g, 1 - h.beta1));
         const [masked, kept] = cautious ? cautiousMask(c, g) : [c, null];
         const s = kept ? tf.mul(masked, tf.div(c.size, tf.add(kept, 1e-8))) : c;
         return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
@@ -56,7 +58,7 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
         state: {
           count: state.count + 1,
           hyper: h,
-          m: state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta2), tf.mul(grads[i]!, 1 - h.beta2))),
+          m: ema(state.m, grads, h.beta2),
           diagnostics: end.diagnostics,
         },
       };

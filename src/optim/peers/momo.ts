@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
-import { parameterSums } from '../tensors';
+import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { momoAdamMeta, momoAdamStarMeta, momoMeta, momoStarMeta } from './momo.meta';
@@ -150,8 +150,8 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
     update(grads, state, params, loss) {
       const h = state.hyper;
       const n = state.count + 1;
-      const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), tf.mul(grads[i]!, 1 - h.beta1)));
-      const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
+      const m = ema(state.m, grads, h.beta1);
+      const v = ema(state.v, grads, h.beta2, { square: true });
       const b1 = 1 - Math.pow(h.beta1, n);
       const rootB2 = Math.sqrt(1 - Math.pow(h.beta2, n));
       const dir = m.map((mi, i) => tf.div(mi, tf.add(tf.div(tf.sqrt(v[i]!), rootB2), h.eps)));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
-import { parameterSums } from '../tensors';
+import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { sfPlusMeta } from './scheduleFreePlus.meta';
@@ -106,8 +106,8 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const t = runScalarFormula(sfPlusFormula(h, k), { f: loss!, ip, l1, C: state.C, lrMax: state.lrMax, weightSum: state.weightSum });
       const bc1 = 1 - Math.pow(h.beta1, k + 1);
       const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, k + 1));
-      const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), tf.mul(grads[i]!, 1 - h.beta1)));
-      const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.mul(tf.square(grads[i]!), 1 - h.beta2)));
+      const m = ema(state.m, grads, h.beta1);
+      const v = ema(state.v, grads, h.beta2, { square: true });
       // η·(m/bc1) / (√v/√bc2 + ε) as (η·√bc2/bc1)·m / (√v + ε·√bc2): the corrections in one scalar, two passes fewer.
       const etaScaled = tf.mul(t.eta, rootBc2 / bc1);
       const decay = h.weightDecay === 0 ? null : tf.mul(tf.square(t.eta), h.weightDecay);

@@ -1,0 +1,59 @@
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setInternalsUsable } from './internals';
+import { axpby } from './linearCombination';
+
+const require = createRequire(import.meta.url);
+setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+
+afterEach(() => setInternalsUsable(null));
+
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1e-30, 3e38];
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, (_, i) => {
+    s = (s * 16807) % 2147483647;
+    return i % 13 === 6 ? SPECIAL[i % SPECIAL.length]! : (s / 2147483647 - 0.5) * 10 ** ((s % 9) - 4);
+  });
+}
+
+describe('x·a + y·b (every moving average)', () => {
+  it('wasm: one kernel, bit for bit the op path, for β·m + (1 − β)·g, β·v + (1 − β)·g², d·a + x and d·a + x², no tensor left', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    for (const shape of [[784, 300], [300], [7, 1], [1]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = tf.tensor(values(n, 5 + n), shape);
+      const y = tf.tensor(values(n, 29 + n), shape);
+      for (const [a, b] of [
+        [0.9, 1 - 0.9],
+        [0.999, 1],
+        [0.9999, 1 - 0.9999],
+      ] as const)
+        for (const square of [false, true]) {
+          const before = tf.memory().numTensors;
+          const run = await tf.profile(() => axpby(x, a, y, b, { square }));
+          const fused = run.result as tf.Tensor;
+          expect(run.kernels.map((k) => k.name)).toEqual(['L4LabAxpby']);
+          setInternalsUsable(false);
+          const ops = tf.tidy(() => axpby(x, a, y, b, { square }));
+          setInternalsUsable(null);
+          const [f, o] = [fused.dataSync(), ops.dataSync()];
+          for (let i = 0; i < n; i++)
+            if (!Object.is(f[i], o[i])) throw new Error(`${shape} ${a} ${b} ${square}: value ${i} ${f[i]} against ${o[i]}`);
+          tf.dispose([fused, ops]);
+          expect(tf.memory().numTensors).toBe(before);
+        }
+      tf.dispose([x, y]);
+    }
+  });
+
+  it('cpu: op by op, the same numbers', async () => {
+    expect(await tf.setBackend('cpu')).toBe(true);
+    const r = axpby(tf.tensor([1, 2]), 0.5, tf.tensor([3, -4]), 2, { square: true });
+    expect(Array.from(r.dataSync())).toEqual([18.5, 33]);
+  });
+});
