@@ -176,6 +176,25 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
 
+  ;; out = √x (IEEE, as sqrtf: NaN below 0), four values at a time.
+  (func (export "sqrt") (param $x i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $m i32) (local $p i32)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $out) (local.get $p)) (f32x4.sqrt (v128.load (i32.add (local.get $x) (local.get $p)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (local.get $p)) (f32.sqrt (f32.load (i32.add (local.get $x) (local.get $p)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
   ;; out = sign(x): 1 above 0, −1 below, +0 for ±0 and NaN (both comparisons false), as the stock kernel.
   (func (export "sign") (param $x i32) (param $out i32) (param $n i32)
     (local $i i32) (local $m i32) (local $v v128) (local $f f32)

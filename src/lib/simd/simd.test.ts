@@ -31,7 +31,7 @@ describe('the SIMD module', () => {
   });
 });
 
-// The JavaScript loops the kernels replace, as their callers wrote them (hostDots.ts, wasmSign.ts).
+// The JavaScript loops the kernels replace, as their callers wrote them (hostDots.ts, wasmKernels.ts).
 function dotOf(a: Float32Array, b: Float32Array): number {
   const m = a.length & ~3;
   let [s0, s1, s2, s3] = [0, 0, 0, 0];
@@ -91,7 +91,7 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
       }
     });
 
-    it(`sign and greater against a scalar over ${n} values`, () => {
+    it(`sign, sqrt and greater against a scalar over ${n} values`, () => {
       const x = fill(128, n, 3 + n, true);
       const out = new Float32Array(memory.buffer, 128 + 4 * 5000, n);
       k.sign(x.byteOffset, out.byteOffset, n);
@@ -101,6 +101,8 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
         for (let i = 0; i < n; i++) expect(bytes[i]).toBe(Number(x[i]! > Math.fround(s)));
       }
       for (let i = 0; i < n; i++) expect(same(out[i]!, Number(x[i]! > 0) - Number(x[i]! < 0))).toBe(true);
+      k.sqrt(x.byteOffset, out.byteOffset, n);
+      for (let i = 0; i < n; i++) expect(same(out[i]!, Math.fround(Math.sqrt(x[i]!)))).toBe(true);
     });
   }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { startNodeBackend } from './nodeBackend';
 
-describe("WASM's Sign as a loop over the heap (engine/wasmSign.ts)", () => {
+describe("WASM's Sign, Greater and Sqrt as loops over the heap (engine/wasmKernels.ts)", () => {
   it('gives what the cpu backend gives: random values, ±0, ±∞, NaN; any shape; no tensor left', async () => {
     const rng = Array.from(
       { length: 1003 },
@@ -47,5 +47,25 @@ describe("WASM's Sign as a loop over the heap (engine/wasmSign.ts)", () => {
     expect(wasm).toEqual(cpu);
     expect(wasm[0]).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 1]);
     expect(wasm[2]).toBe('bool');
+  });
+
+  it('Sqrt gives what the cpu backend gives (correctly rounded; NaN below 0), any length; int32 keeps the stock kernel', async () => {
+    const values = [...Array.from({ length: 1001 }, (_, i) => (i * 7.31) % 97.3), 0, -0, Infinity, -1, -Infinity, NaN, 1e-45, 3e38];
+    const roots = async (backend: 'wasm' | 'cpu') => {
+      expect((await startNodeBackend(backend)).backend).toBe(backend);
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => tf.sqrt(tf.tensor1d(values)));
+      const out = Array.from(await y.data());
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      return out;
+    };
+    const cpu = await roots('cpu');
+    const wasm = await roots('wasm');
+    expect(wasm).toEqual(cpu);
+    expect(wasm.slice(-8, -3)).toEqual([0, -0, Infinity, NaN, NaN]);
+    const profile = await tf.profile(() => tf.sqrt(tf.tensor1d(values)));
+    expect(profile.kernels.map((k) => k.name)).toContain('Sqrt');
+    tf.dispose(profile.result as tf.Tensor);
   });
 });
