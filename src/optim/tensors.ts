@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
 import { hostDots, hostDotsAvailable } from './kernels/hostDots';
-import { axpby } from './kernels/linearCombination';
+import { axpby } from './kernels/elementwise';
 import { webglDots, webglDotsAvailable } from './kernels/webglDots';
 import { webgpuDots, webgpuDotsAvailable } from './kernels/webgpuDots';
 

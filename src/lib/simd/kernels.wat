@@ -176,6 +176,30 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
 
+  ;; out = a / (√d + e): Adam's direction and its kin, as tfjs's sqrt, add and divide round it.
+  (func (export "ratio") (param $a i32) (param $d i32) (param $e f32) (param $out i32) (param $n i32)
+    (local $i i32) (local $m i32) (local $p i32) (local $ve v128)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $ve (f32x4.splat (local.get $e)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $out) (local.get $p))
+          (f32x4.div (v128.load (i32.add (local.get $a) (local.get $p)))
+            (f32x4.add (f32x4.sqrt (v128.load (i32.add (local.get $d) (local.get $p)))) (local.get $ve))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (local.get $p))
+          (f32.div (f32.load (i32.add (local.get $a) (local.get $p)))
+            (f32.add (f32.sqrt (f32.load (i32.add (local.get $d) (local.get $p)))) (local.get $e))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
   ;; out = √x (IEEE, as sqrtf: NaN below 0), four values at a time.
   (func (export "sqrt") (param $x i32) (param $out i32) (param $n i32)
     (local $i i32) (local $m i32) (local $p i32)

@@ -124,7 +124,7 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
   }
 
   for (const n of [0, 1, 4, 6, 1001]) {
-    it(`x·a + y·b and x·a + y²·b over ${n} values: float32 products, then the sum`, () => {
+    it(`x·a + y·b, x·a + y²·b and x / (√y + e) over ${n} values, rounded op by op`, () => {
       const x = fill(512, n, 19 + n, true);
       const y = fill(512 + 4 * 2000, n, 23 + n, true);
       const out = new Float32Array(memory.buffer, 512 + 8 * 2000, n);
@@ -141,6 +141,10 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
             expect(same(out[i]!, f(f(x[i]! * f(a)) + f(yi * f(b))))).toBe(true);
           }
         }
+      for (const e of [1e-8, 0, 1e-4]) {
+        k.ratio(x.byteOffset, y.byteOffset, e, out.byteOffset, n);
+        for (let i = 0; i < n; i++) expect(same(out[i]!, f(x[i]! / f(f(Math.sqrt(y[i]!)) + f(e))))).toBe(true);
+      }
     });
   }
 

@@ -1,13 +1,14 @@
 /**
  * SIMD loops over float32 values in a WebAssembly memory another module owns (tfjs-backend-wasm's heap): the inner
- * products of the host dots, the Sign, Greater and Sqrt kernels, the cautious mask and the optimizers' moving averages. Why: tfjs's WASM kernels for Sign and Greater branch
+ * products of the host dots, the Sign, Greater and Sqrt kernels, the cautious mask and the optimizers' moving averages and
+ * Adam-type ratios. Why: tfjs's WASM kernels for Sign and Greater branch
  * per value (1.2 and 0.7 ms for a [784, 300] tensor of random signs), and the JavaScript loops that replaced them and
  * summed the inner products run one value at a time (a float64 inner product of 235,200 values: 0.17 ms); these
  * take 0.045, 0.017 and 0.06 ms, four to sixteen values per instruction. Each gives, bit for bit, what the JavaScript
  * loop gives (simd.test.ts), so where WebAssembly SIMD is missing the callers keep their loops and nothing changes.
  *
  * The module is `kernels.wat`, compiled by wabt into kernels.bytes.ts (`npm run build:wasm`); it imports the memory
- * and exports the eight functions below. Pointers are byte offsets into that memory, counts are in values.
+ * and exports the nine functions below. Pointers are byte offsets into that memory, counts are in values.
  */
 import { KERNELS_WASM } from './kernels.bytes';
 
@@ -22,6 +23,8 @@ export interface SimdKernels {
   cautiousMask(v: number, g: number, out: number, n: number): number;
   /** out = x·a + y·b (y·y·b with `square` 1) in float32, product by product as tfjs's ops round them. */
   axpby(x: number, a: number, y: number, b: number, square: number, out: number, n: number): void;
+  /** out = a / (√d + e) in float32, each op rounded as tfjs's sqrt, add and divide. */
+  ratio(a: number, d: number, e: number, out: number, n: number): void;
   /** out = √x in float32 (correctly rounded; NaN below 0). */
   sqrt(x: number, out: number, n: number): void;
   /** out = sign(x) as float32: 1, −1, or +0 for ±0 and NaN. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SettingsOf } from '../../lib/settings';
 import { finish, type RecipeOptions, type Transform } from '../compose';
+import { ratio } from '../kernels/elementwise';
 import { checkAgainst, pick, withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
 import { withStepsize } from '../stepsizes/rule';
@@ -24,7 +25,7 @@ export function adagradDirection(options: Partial<SettingsOf<typeof DIRECTION>> 
     init: (params) => ({ s: params.map((p) => tf.fill(p.shape, initialAccumulator)) }),
     update: (grads, state) => {
       const s = grads.map((g, i) => tf.add(state.s[i]!, tf.square(g)));
-      const v = grads.map((g, i) => tf.div(g, tf.add(tf.sqrt(s[i]!), epsilon)));
+      const v = grads.map((g, i) => ratio(g, s[i]!, epsilon));
       return { v, vScale: 1, state: { s } };
     },
   };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { finish, type RecipeOptions, type Transform } from '../compose';
+import { axpby, ratio } from '../kernels/elementwise';
 import { checkAgainst, pick, withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
 import { withStepsize } from '../stepsizes/rule';
@@ -55,7 +56,7 @@ export function adamDirection(options: AdamDirectionOptions = {}): Direction<Ada
       const s = sumDecay(state.s, grads, beta2, { square: true });
       // TensorFlow's ε sits beside √v = √((1−β2)·s), before the correction: ε/√(1−β2) beside √s, for every t.
       const offset = epsilonForm === 'tensorflow' ? epsilon / Math.sqrt(1 - beta2) : epsilon / rootC2;
-      const v = m.map((mi, i) => tf.div(nesterov ? tf.add(tf.mul(mi, beta1), grads[i]!) : mi, tf.add(tf.sqrt(s[i]!), offset)));
+      const v = m.map((mi, i) => ratio(nesterov ? axpby(mi, beta1, grads[i]!, 1) : mi, s[i]!, offset));
       return { v, vScale: c1 / rootC2, state: { m, s }, gradEma: m, gradEmaScale: c1 };
     },
   };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SettingsOf } from '../../lib/settings';
 import { finish, type RecipeOptions, type Transform } from '../compose';
+import { ratio } from '../kernels/elementwise';
 import { checkAgainst, pick, withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
 import { withStepsize } from '../stepsizes/rule';
@@ -53,7 +54,7 @@ export function rmspropDirection(options: RmsPropDirectionOptions = {}): Directi
         grads.map((g) => tf.square(g)),
         decay,
       );
-      const v = grads.map((g, i) => tf.div(g, tf.add(tf.sqrt(s[i]!), epsilon / root)));
+      const v = grads.map((g, i) => ratio(g, s[i]!, epsilon / root));
       return { v, vScale: 1 / root, state: { s } };
     },
   };

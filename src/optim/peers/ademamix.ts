@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ema } from '../tensors';
+import { axpby, ratio } from '../kernels/elementwise';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { ademamixMeta } from './ademamix.meta';
@@ -57,7 +58,7 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
       // + (λ/s)·p], s = √bc2/bc1 going into the multiplier; two passes over the parameters fewer than as written.
       const s = rootBc2 / bc1;
       const u = m1.map((mi, i) => {
-        const step = tf.div(tf.add(mi, tf.mul(m2[i]!, alpha * bc1)), tf.add(tf.sqrt(v[i]!), h.eps * rootBc2));
+        const step = ratio(axpby(m2[i]!, alpha * bc1, mi, 1), v[i]!, h.eps * rootBc2);
         return h.weightDecay === 0 ? step : tf.add(step, tf.mul(params[i]!, h.weightDecay / s));
       });
       const lr = tf.scalar(h.learningRate);

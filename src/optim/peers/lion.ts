@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cautiousMask } from '../kernels/cautiousMask';
-import { axpby } from '../kernels/linearCombination';
+import { axpby } from '../kernels/elementwise';
 import { ema } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ratio } from '../kernels/elementwise';
 import type { GradientTransformation, Tensors } from '../types';
 import type { OptimizerMeta } from '../spec';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -61,7 +62,7 @@ function scheduleFree<H extends SFSettings>(meta: OptimizerMeta, hyper: H): Grad
         v = state.v!.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(grads[i]!)));
         const root = Math.sqrt((1 - h.beta2) / (1 - Math.pow(h.beta2, k + 1)));
         a = 1 / root;
-        uHat = grads.map((g, i) => tf.div(g, tf.add(tf.sqrt(v![i]!), h.eps * a)));
+        uHat = grads.map((g, i) => ratio(g, v![i]!, h.eps * a));
       }
       const u = h.weightDecay === 0 ? uHat : uHat.map((ui, i) => tf.add(tf.mul(ui, a), tf.mul(y[i]!, h.weightDecay)));
       const uScale = h.weightDecay === 0 ? a : 1;

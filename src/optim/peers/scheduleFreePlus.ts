@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
+import { axpby, ratio } from '../kernels/elementwise';
 import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -113,11 +114,13 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const decay = h.weightDecay === 0 ? null : tf.mul(tf.square(t.eta), h.weightDecay);
       const z = state.z.map((zi, i) => {
         const decayed = decay === null ? zi : tf.sub(zi, tf.mul(y[i]!, decay));
-        return tf.sub(decayed, tf.mul(tf.div(m[i]!, tf.add(tf.sqrt(v[i]!), h.eps * rootBc2)), etaScaled));
+        return tf.sub(decayed, tf.mul(ratio(m[i]!, v[i]!, h.eps * rootBc2), etaScaled));
       });
-      const x = state.x.map((xi, i) => tf.add(xi, tf.mul(tf.sub(z[i]!, xi), t.c)));
+      // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
+      const keep = tf.sub(1, t.c) as Scalar;
+      const x = state.x.map((xi, i) => axpby(xi, keep, z[i]!, t.c));
       // The new parameters y = β·x + (1 − β)·z: the update is y − y_new (one multiplier, 1).
-      const u = y.map((yi, i) => tf.sub(yi, tf.add(tf.mul(x[i]!, beta), tf.mul(z[i]!, 1 - beta))));
+      const u = y.map((yi, i) => tf.sub(yi, axpby(x[i]!, beta, z[i]!, 1 - beta)));
       const end = guardedUpdate(u, tf.scalar(1), t.eta, t.flags);
       return {
         updates: end.updates,

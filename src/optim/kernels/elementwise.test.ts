@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setInternalsUsable } from './internals';
-import { axpby } from './linearCombination';
+import { axpby, ratio } from './elementwise';
 
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
@@ -55,5 +55,33 @@ describe('x·a + y·b (every moving average)', () => {
     expect(await tf.setBackend('cpu')).toBe(true);
     const r = axpby(tf.tensor([1, 2]), 0.5, tf.tensor([3, -4]), 2, { square: true });
     expect(Array.from(r.dataSync())).toEqual([18.5, 33]);
+  });
+
+  it('wasm: a / (√d + e) in one kernel, bit for bit the op path; scalar coefficients read in host memory', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    for (const shape of [[784, 300], [5]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const a = tf.tensor(values(n, 41 + n), shape);
+      const d = tf.abs(tf.tensor(values(n, 43 + n), shape));
+      const c = tf.scalar(0.37);
+      const before = tf.memory().numTensors;
+      for (const [name, f] of [
+        ['ratio', () => ratio(a, d, 1e-8)],
+        ['axpby', () => axpby(a, tf.sub(1, c) as tf.Scalar, d, c)],
+      ] as const) {
+        const run = await tf.profile(() => tf.tidy(f));
+        expect(run.kernels.map((k) => k.name).filter((k) => k.startsWith('L4Lab'))).toEqual([
+          name === 'ratio' ? 'L4LabRatio' : 'L4LabAxpby',
+        ]);
+        setInternalsUsable(false);
+        const ops = tf.tidy(f);
+        setInternalsUsable(null);
+        const [x, y] = [(run.result as tf.Tensor).dataSync(), ops.dataSync()];
+        for (let i = 0; i < n; i++) if (!Object.is(x[i], y[i])) throw new Error(`${name}: value ${i} ${x[i]} against ${y[i]}`);
+        tf.dispose([run.result as tf.Tensor, ops]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([a, d, c]);
+    }
   });
 });

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
+
+/**
+ * The element-wise shapes every optimizer's step is made of, one pass each on WASM:
+ * - `axpby`: x·a + y·b, or x·a + y²·b: every moving average (β·m + (1 − β)·g, β2·v + (1 − β2)·g², Adam's undivided
+ *   β·m + g) and every interpolation (Schedule-Free's averages);
+ * - `ratio`: a / (√d + e): Adam's direction and its kin.
+ * Op by op each is two to four kernels, each a pass over the tensor; on WASM one SIMD loop over the heap (lib/simd)
+ * computes the same float32 operations in the same order, so the bits are the op path's (with b = 1 the op path has
+ * no multiply, and y·1 is y). Coefficients may be numbers or scalars the backend keeps in host memory.
+ */
+const AXPBY = 'L4LabAxpby';
+const RATIO = 'L4LabRatio';
+
+let registered = false;
+function register(): void {
+  if (registered) return;
+  registered = true;
+  registerOurKernel<'wasm', { a: number; b: number; square: boolean }>(AXPBY, 'wasm', (inputs, bk, { a, b, square }) => {
+    const x = inputs.x as TensorInfo;
+    const out = bk.makeOutput!([...x.shape], 'float32');
+    const [xv, yv, ov] = [x, inputs.y as TensorInfo, out].map((t) => bk.typedArrayFromHeap!(t));
+    wasmSimdOf(bk)!.axpby(xv!.byteOffset, a, yv!.byteOffset, b, square ? 1 : 0, ov!.byteOffset, xv!.length);
+    return out;
+  });
+  registerOurKernel<'wasm', { e: number }>(RATIO, 'wasm', (inputs, bk, { e }) => {
+    const a = inputs.a as TensorInfo;
+    const out = bk.makeOutput!([...a.shape], 'float32');
+    const [av, dv, ov] = [a, inputs.d as TensorInfo, out].map((t) => bk.typedArrayFromHeap!(t));
+    wasmSimdOf(bk)!.ratio(av!.byteOffset, dv!.byteOffset, e, ov!.byteOffset, av!.length);
+    return out;
+  });
+}
+
+/** Whether one SIMD pass can run here: WASM with SIMD, float32 tensors of one shape. */
+function fused(x: Tensor, y: Tensor): boolean {
+  return (
+    tf.getBackend() === 'wasm' &&
+    internalsUsable() &&
+    x.dtype === 'float32' &&
+    y.dtype === 'float32' &&
+    tf.util.arraysEqual(x.shape, y.shape) &&
+    wasmSimdOf(tf.backend() as unknown as HostBackendView) !== null
+  );
+}
+
+/** A coefficient as a float32 number: itself, or a scalar's value in host memory (WASM: read in place); else null. */
+const hostNumber = (c: number | Scalar): number | null => (typeof c === 'number' ? c : readHostScalar(c));
+
+/** x·a + y·b (y²·b with `square`), as `tf.add(tf.mul(x, a), tf.mul(y, b))` computes it (no multiply when b = 1). */
+export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scalar, { square = false } = {}): Tensor {
+  if (fused(x, y)) {
+    const [ah, bh] = [hostNumber(a), hostNumber(b)];
+    if (ah !== null && bh !== null) {
+      register();
+      return runOurKernel<object, Tensor>(AXPBY, { x, y }, { a: ah, b: bh, square });
+    }
+  }
+  const ys = square ? tf.square(y) : y;
+  return tf.add(tf.mul(x, a), b === 1 ? ys : tf.mul(ys, b));
+}
+
+/** a / (√d + e), as `tf.div(a, tf.add(tf.sqrt(d), e))` computes it. */
+export function ratio(a: Tensor, d: Tensor, e: number): Tensor {
+  if (fused(a, d)) {
+    register();
+    return runOurKernel<object, Tensor>(RATIO, { a, d }, { e });
+  }
+  return tf.div(a, tf.add(tf.sqrt(d), e));
+}
