@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
+import { axpby, ratio } from '../kernels/elementwise';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
@@ -154,20 +155,27 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
       const v = ema(state.v, grads, h.beta2, { square: true });
       const b1 = 1 - Math.pow(h.beta1, n);
       const rootB2 = Math.sqrt(1 - Math.pow(h.beta2, n));
-      const dir = m.map((mi, i) => tf.div(mi, tf.add(tf.div(tf.sqrt(v[i]!), rootB2), h.eps)));
-      const [gx, D, N] = parameterSums([{ dot: [grads, params] }, { dot: [m, params] }, { dot: [m, dir] }]) as [Scalar, Scalar, Scalar];
+      // The direction m / (√v/√b2 + ε), kept as √b2·r with r = m / (√v + ε·√b2) (one pass on WASM): √b2 scales ⟨m, r⟩
+      // and the step's multiplier instead.
+      const r = m.map((mi, i) => ratio(mi, v[i]!, h.eps * rootB2));
+      const [gx, D, N] = parameterSums([{ dot: [grads, params] }, { dot: [m, params] }, { dot: [m, r] }], [1, 1, rootB2]) as [
+        Scalar,
+        Scalar,
+        Scalar,
+      ];
       const kappa = 1 + h.learningRate * h.weightDecay;
       const step: ModelStep = { beta: h.beta1, start: 'kept', rho: b1, kappa, lr: h.learningRate, lb: h.lb, useFstar: h.useFstar };
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
-      let u: Tensors = dir;
-      let mult: Scalar = t.tau;
+      const tauR = tf.mul(t.tau, rootB2) as Scalar;
+      let u: Tensors = r;
+      let mult: Scalar = tauR;
       if (kappa !== 1 && h.divide) {
         // θ_new = (θ − τ·u)/κ.
-        u = dir.map((di, i) => tf.add(tf.mul(di, t.tau), tf.mul(params[i]!, kappa - 1)));
+        u = r.map((ri, i) => axpby(ri, tauR, params[i]!, kappa - 1));
         mult = tf.scalar(1 / kappa);
       } else if (h.weightDecay !== 0) {
         // θ_new = θ·(1 − lr·λ) − τ·u.
-        u = dir.map((di, i) => tf.add(tf.mul(di, t.tau), tf.mul(params[i]!, h.learningRate * h.weightDecay)));
+        u = r.map((ri, i) => axpby(ri, tauR, params[i]!, h.learningRate * h.weightDecay));
         mult = tf.scalar(1);
       }
       const end = guardedUpdate(u, mult, t.tau, t.flags);
