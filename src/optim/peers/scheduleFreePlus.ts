@@ -110,11 +110,12 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const m = ema(state.m, grads, h.beta1);
       const v = ema(state.v, grads, h.beta2, { square: true });
       // η·(m/bc1) / (√v/√bc2 + ε) as (η·√bc2/bc1)·m / (√v + ε·√bc2): the corrections in one scalar, two passes fewer.
-      const etaScaled = tf.mul(t.eta, rootBc2 / bc1);
-      const decay = h.weightDecay === 0 ? null : tf.mul(tf.square(t.eta), h.weightDecay);
+      // Each z ← z − a·b is written b·(−a) + z, which rounds the same (negation is exact): one pass on WASM.
+      const minusEta = tf.mul(t.eta, -rootBc2 / bc1) as Scalar;
+      const minusDecay = h.weightDecay === 0 ? null : (tf.mul(tf.square(t.eta), -h.weightDecay) as Scalar);
       const z = state.z.map((zi, i) => {
-        const decayed = decay === null ? zi : tf.sub(zi, tf.mul(y[i]!, decay));
-        return tf.sub(decayed, tf.mul(ratio(m[i]!, v[i]!, h.eps * rootBc2), etaScaled));
+        const decayed = minusDecay === null ? zi : axpby(y[i]!, minusDecay, zi, 1);
+        return axpby(ratio(m[i]!, v[i]!, h.eps * rootBc2), minusEta, decayed, 1);
       });
       // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
       const keep = tf.sub(1, t.c) as Scalar;
