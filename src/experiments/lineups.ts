@@ -82,9 +82,9 @@ export const SELF_TUNING_STEPS = 3905;
 
 /**
  * AlgoPerf's 2026 self-tuning entries, each at its one published setting (unofficial A100 scoring), beside L4Adam and
- * L4Muon at their defaults: Schedule-Free AdamW v2 (2 % warm-up of `steps`), AdEMAMix, Lion, Cautious NAdamW (Cautious
- * Adam in its Nesterov form with decoupled weight decay) and Muon. Weight decay is each peer's official one; the lab's
- * AdEMAMix has no learning-rate schedule, so its entry's 2 % warm-up is not applied.
+ * L4Muon at their defaults: Schedule-Free AdamW v2 and AdEMAMix (each with a learning-rate warm-up over 2 % of `steps`),
+ * Lion, Cautious NAdamW (Cautious Adam in its Nesterov form with decoupled weight decay) and Muon. Weight decay is each
+ * peer's official one.
  */
 export function selfTuningLineup(steps: number): LineupEntry[] {
   return [
@@ -94,7 +94,10 @@ export function selfTuningLineup(steps: number): LineupEntry[] {
       optimizer: 'sf-adamw',
       options: { learningRate: 2.5e-3, beta1: 0.9, beta2: 0.99552, weightDecay: 0.0812, warmupSteps: Math.round(0.02 * steps) },
     },
-    { optimizer: 'ademamix', options: { learningRate: 2e-3, beta1: 0.8, beta2: 0.995, beta3: 0.9995, alpha: 8, weightDecay: 0.1 } },
+    {
+      optimizer: 'ademamix',
+      options: { learningRate: 2e-3, beta1: 0.8, beta2: 0.995, beta3: 0.9995, alpha: 8, weightDecay: 0.1, warmupSteps: Math.round(0.02 * steps) },
+    },
     { optimizer: 'lion', options: { learningRate: 2e-4, beta1: 0.95, beta2: 0.98, weightDecay: 0.5 } },
     {
       optimizer: 'c-adam',

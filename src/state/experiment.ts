@@ -148,7 +148,7 @@ export const PRESETS: Record<string, { title: string; experiment: Experiment }> 
 /** "2026 self-tuning": one seed, 5 epochs of AlgoPerf's MNIST workload (the warm-ups are 2 % of that). */
 function selfTuningPreset(): { title: string; experiment: Experiment } {
   const p = lineupPreset(
-    'AlgoPerf 2026 self-tuning: L4Adam and L4Muon against Schedule-Free AdamW, AdEMAMix, Lion, Cautious NAdamW and Muon at their published points (AdEMAMix without its warm-up)',
+    'AlgoPerf 2026 self-tuning: L4Adam and L4Muon against Schedule-Free AdamW, AdEMAMix, Lion, Cautious NAdamW and Muon at their published points',
     SELF_TUNING_TASK,
     selfTuningLineup(SELF_TUNING_STEPS),
   );

@@ -63,10 +63,11 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
 }
 
 /** a / (√d + e), as `tf.div(a, tf.add(tf.sqrt(d), e))` computes it. */
-export function ratio(a: Tensor, d: Tensor, e: number): Tensor {
-  if (fused(a, d)) {
+export function ratio(a: Tensor, d: Tensor, e: number | Scalar): Tensor {
+  const eh = fused(a, d) ? hostNumber(e) : null;
+  if (eh !== null) {
     register();
-    return runOurKernel<object, Tensor>(RATIO, { a, d }, { e });
+    return runOurKernel<object, Tensor>(RATIO, { a, d }, { e: eh });
   }
   return tf.div(a, tf.add(tf.sqrt(d), e));
 }

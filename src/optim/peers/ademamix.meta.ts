@@ -2,7 +2,7 @@ import { paramSpec } from '../../lib/settings';
 import { betaSpec, defineOptimizer, epsSpec, lrSpec } from '../spec';
 import { peerWeightDecay } from './common.meta';
 
-const warmup = (key: 'alphaWarmup' | 'beta3Warmup', label: string, help: string) =>
+const warmup = (key: 'alphaWarmup' | 'beta3Warmup' | 'warmupSteps', label: string, help: string) =>
   paramSpec(key, label, label, 1, 0, Infinity, { optional: true, advanced: true, integer: true, log: false, help });
 
 /** AdEMAMix, with apple/ml-ademamix's names and defaults (pytorch/ademamix.py). */
@@ -18,6 +18,11 @@ export const ademamixMeta = defineOptimizer({
     paramSpec('alpha', 'alpha', 'α', 2, 0, Infinity, { minOpen: false, log: false, help: 'weight of the slow EMA in the numerator' }),
     warmup('alphaWarmup', 'alpha warm-up', 'steps over which α rises linearly from 0 (off when unset)'),
     warmup('beta3Warmup', 'beta3 warm-up', 'steps over which β3’s half-life rises from β1’s (off when unset)'),
+    warmup(
+      'warmupSteps',
+      'lr warm-up',
+      'steps over which the learning rate rises linearly to lr (off when unset): a schedule around the official optimizer, as AlgoPerf’s submission runs it',
+    ),
     epsSpec(1e-8, 'eps'),
   ],
   // Decoupled, as the official code: λ·θ is added to the update, times lr.

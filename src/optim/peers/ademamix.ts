@@ -18,21 +18,23 @@ export interface AdemamixState extends PeerState<AdemamixSettings> {
 /** ln(0.5)/ln(β + 1e-8) − 1: β's half-life in steps, minus one (the 1e-8 is the official code's). */
 const halfLife = (beta: number) => Math.log(0.5) / Math.log(beta + 1e-8) - 1;
 
-/** α and β3 at step n (1-based), after their warm-ups. */
-export function ademamixSchedule(h: AdemamixSettings, n: number): { alpha: number; beta3: number } {
+/** α, β3 and the learning rate's factor at step n (1-based), after their warm-ups. */
+export function ademamixSchedule(h: AdemamixSettings, n: number): { alpha: number; beta3: number; lrFactor: number } {
   const alpha = h.alphaWarmup !== undefined && n < h.alphaWarmup ? (h.alpha * n) / h.alphaWarmup : h.alpha;
   let beta3 = h.beta3;
   if (h.beta3Warmup !== undefined && n < h.beta3Warmup) {
     const s = n / h.beta3Warmup;
     beta3 = Math.pow(0.5, 1 / ((1 - s) * halfLife(h.beta1) + s * halfLife(h.beta3) + 1));
   }
-  return { alpha, beta3 };
+  const lrFactor = h.warmupSteps !== undefined && n < h.warmupSteps ? n / h.warmupSteps : 1;
+  return { alpha, beta3, lrFactor };
 }
 
 /**
  * AdEMAMix (Pagliardini, Ablin & Grangier 2024), as apple/ml-ademamix's pytorch/ademamix.py: m1, m2, v EMAs of g
  * (β1), g (β3) and g² (β2); Δθ = −lr·((m1/(1 − β1ⁿ) + α·m2)/(√v/√(1 − β2ⁿ) + ε) + λ·θ), with α and β3 warmed up
- * when their warm-ups are set. η = lr.
+ * when their warm-ups are set. η = lr, times n / warmupSteps during the learning-rate warm-up when that is set (the
+ * official optimizer has none; AlgoPerf's submission schedules one around it).
  */
 export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTransformation<AdemamixState> {
   const hyper = resolvePeer(ademamixMeta, settings);
@@ -48,7 +50,7 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
     update(grads, state, params) {
       const h = state.hyper;
       const n = state.count + 1;
-      const { alpha, beta3 } = ademamixSchedule(h, n);
+      const { alpha, beta3, lrFactor } = ademamixSchedule(h, n);
       const bc1 = 1 - Math.pow(h.beta1, n);
       const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, n));
       const m1 = ema(state.m1, grads, h.beta1);
@@ -61,8 +63,8 @@ export function ademamix(settings: Partial<AdemamixSettings> = {}): GradientTran
         const step = ratio(axpby(m2[i]!, alpha * bc1, mi, 1), v[i]!, h.eps * rootBc2);
         return h.weightDecay === 0 ? step : tf.add(step, tf.mul(params[i]!, h.weightDecay / s));
       });
-      const lr = tf.scalar(h.learningRate);
-      const end = guardedUpdate(u, tf.scalar(h.learningRate * s), lr, tf.scalar(0));
+      const lr = h.learningRate * lrFactor;
+      const end = guardedUpdate(u, tf.scalar(lr * s), tf.scalar(lr), tf.scalar(0));
       return {
         updates: end.updates,
         state: {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
+import { axpby } from '../kernels/elementwise';
 import { parameterSums } from '../tensors';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import type { GradientTransformation, Tensors } from '../types';
@@ -53,10 +54,9 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       // m, v and s are kept as undivided sums (m = (1 − β1)·M, v = (1 − β2)·V, s = (1 − q)·S) and the denominator
       // as √V + ε/√(1 − β2): the constant factors fold into scalars, two passes fewer per step.
       const rootB2 = Math.sqrt(1 - h.beta2);
-      const etaG = g.map((x) => tf.mul(x, eta));
-      const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), etaG[i]!));
-      const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(g[i]!)));
-      const s = state.s.map((si, i) => tf.add(tf.mul(si, q), etaG[i]!));
+      const m = state.m.map((mi, i) => axpby(mi, h.beta1, g[i]!, eta));
+      const v = state.v.map((vi, i) => axpby(vi, h.beta2, g[i]!, 1, { square: true }));
+      const s = state.s.map((si, i) => axpby(si, q, g[i]!, eta));
       // The numerator's new term reads s and v from before this step's update: ⟨g, s/(√v + ε)⟩ = (1 − q)/√(1 − β2)·⟨g, S/den⟩;
       // with ‖s‖₁, one pass over the tensors for both on GPUs.
       const [gSden, sNorm] = parameterSums([
@@ -71,7 +71,7 @@ export function dadaptAdam(settings: Partial<DAdaptAdamSettings> = {}): Gradient
       const c = (1 - h.beta1) / rootB2;
       const u = m.map((mi, i) => {
         const step = tf.div(mi, den[i]!);
-        return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, tf.mul(eta, h.weightDecay / c))) : step;
+        return h.weightDecay !== 0 && h.decouple ? axpby(step, 1, params[i]!, tf.mul(eta, h.weightDecay / c) as Scalar) : step;
       });
       const end = guardedUpdate(u, t.multiplier, eta, t.flags);
       const { d, r, dHat } = t;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
+import { axpby, ratio } from '../kernels/elementwise';
 import { parameterSums } from '../tensors';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import type { GradientTransformation, Tensors } from '../types';
@@ -52,10 +53,9 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       const { sScale } = runScalarFormula(prodigyStart(h, bc), { d });
       // m and v as undivided sums of d·g and (d·g)² (m = (1 − β1)·M, v = (1 − β2)·V): the constant factors go into
       // the step's multiplier and ε's term, saving a pass.
-      const dg = g.map((x) => tf.mul(x, d));
-      const m = state.m.map((mi, i) => tf.add(tf.mul(mi, h.beta1), dg[i]!));
-      const v = state.v.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(dg[i]!)));
-      const s = state.s.map((si, i) => tf.add(tf.mul(si, h.beta3 ?? Math.sqrt(h.beta2)), tf.mul(g[i]!, sScale)));
+      const m = state.m.map((mi, i) => axpby(mi, h.beta1, g[i]!, d));
+      const v = state.v.map((vi, i) => axpby(vi, h.beta2, tf.mul(g[i]!, d), 1, { square: true }));
+      const s = state.s.map((si, i) => axpby(si, h.beta3 ?? Math.sqrt(h.beta2), g[i]!, sScale));
       // ⟨g, x₀ − x⟩ = −⟨g, displacement⟩, and ‖s‖₁: one pass over the tensors for both on GPUs.
       const [gDisp, sNorm] = parameterSums([{ dot: [g, state.displacement] }, { l1: s }]) as [Scalar, Scalar];
       const t = runScalarFormula(prodigyEnd(h, bc), { d, dMax: state.dMax, r: state.r, gDisp, sNorm });
@@ -65,8 +65,8 @@ export function prodigy(settings: Partial<ProdigySettings> = {}): GradientTransf
       const dHat = t.dHat;
       // η·m/(√v + d·ε) = η·c·M/(√V + d·ε/√(1 − β2)) with c = (1 − β1)/√(1 − β2).
       const u = m.map((mi, i) => {
-        const step = tf.div(mi, tf.add(tf.sqrt(v[i]!), t.dEps));
-        return h.weightDecay !== 0 && h.decouple ? tf.add(step, tf.mul(params[i]!, h.weightDecay / stepFactor(h))) : step;
+        const step = ratio(mi, v[i]!, t.dEps);
+        return h.weightDecay !== 0 && h.decouple ? axpby(step, 1, params[i]!, h.weightDecay / stepFactor(h)) : step;
       });
       const end = guardedUpdate(u, stepFactor(h) === 1 ? t.eta : t.multiplier, t.eta, t.flags);
       return {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ratio } from '../kernels/elementwise';
+import { axpby, ratio } from '../kernels/elementwise';
 import type { GradientTransformation, Tensors } from '../types';
 import type { OptimizerMeta } from '../spec';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -59,18 +59,19 @@ function scheduleFree<H extends SFSettings>(meta: OptimizerMeta, hyper: H): Grad
       let uHat = grads;
       let a = 1;
       if ('beta1' in h) {
-        v = state.v!.map((vi, i) => tf.add(tf.mul(vi, h.beta2), tf.square(grads[i]!)));
+        v = state.v!.map((vi, i) => axpby(vi, h.beta2, grads[i]!, 1, { square: true }));
         const root = Math.sqrt((1 - h.beta2) / (1 - Math.pow(h.beta2, k + 1)));
         a = 1 / root;
         uHat = grads.map((g, i) => ratio(g, v![i]!, h.eps * a));
       }
-      const u = h.weightDecay === 0 ? uHat : uHat.map((ui, i) => tf.add(tf.mul(ui, a), tf.mul(y[i]!, h.weightDecay)));
+      const u = h.weightDecay === 0 ? uHat : uHat.map((ui, i) => axpby(ui, a, y[i]!, h.weightDecay));
       const uScale = h.weightDecay === 0 ? a : 1;
       // y − y' = c·(y − z) − lr_k·(β·(1 − c) − 1)·u: the guard's convention is Δθ = −m·(y − y').
       const yCoef = -lrK * (beta * (1 - c) - 1) * uScale;
-      const back = y.map((yi, i) => tf.add(tf.mul(tf.sub(yi, state.z[i]!), c), tf.mul(u[i]!, yCoef)));
+      const back = y.map((yi, i) => axpby(tf.sub(yi, state.z[i]!), c, u[i]!, yCoef));
       const end = guardedUpdate(back, tf.scalar(1), tf.scalar(lrK), tf.scalar(0));
-      const z = state.z.map((zi, i) => tf.sub(zi, tf.mul(u[i]!, lrK * uScale)));
+      // z − u·k written u·(−k) + z: the same rounding, one pass on WASM.
+      const z = state.z.map((zi, i) => axpby(u[i]!, -lrK * uScale, zi, 1));
       return {
         updates: end.updates,
         state: { count: k + 1, hyper: state.hyper, z, v, lrMax, weightSum, diagnostics: { ...end.diagnostics, ckp1: tf.scalar(c) } },
