@@ -111,8 +111,10 @@ test('the preset "AlgoPerf 2026 self-tuning" trains L4Adam and L4Muon beside the
   expect(s.experiment.task).toBe('algoperf-mnist');
   expect(s.experiment.steps).toBe(3905);
   expect(s.experiment.runs.map((r) => r.optimizer)).toEqual(['l4adam', 'l4muon', 'sf-adamw', 'ademamix', 'lion', 'c-adam', 'muon']);
-  // Schedule-Free AdamW's warm-up is 2 % of the run; each peer's weight decay is its official one.
+  // Schedule-Free AdamW's and AdEMAMix's warm-ups are 2 % of the run; each peer's weight decay is its official one.
   expect(s.experiment.runs[2]!.options).toMatchObject({ warmupSteps: 78, weightDecay: 0.0812 });
+  expect(s.experiment.runs[3]!.options).toMatchObject({ warmupSteps: 78, weightDecay: 0.1, alpha: 8 });
+  await expect(page.getByTestId('spec.d.hidden')).toContainText('lr warm-up 78');
   expect(s.experiment.runs[5]!.options).toMatchObject({ firstMoment: 'nesterov', weightDecay: 0.0812 });
   // The builder shows the weight decay of every run.
   await expect(page.getByLabel('weight decay of run e', { exact: true })).toHaveValue('0.5');

@@ -96,7 +96,15 @@ export function selfTuningLineup(steps: number): LineupEntry[] {
     },
     {
       optimizer: 'ademamix',
-      options: { learningRate: 2e-3, beta1: 0.8, beta2: 0.995, beta3: 0.9995, alpha: 8, weightDecay: 0.1, warmupSteps: Math.round(0.02 * steps) },
+      options: {
+        learningRate: 2e-3,
+        beta1: 0.8,
+        beta2: 0.995,
+        beta3: 0.9995,
+        alpha: 8,
+        weightDecay: 0.1,
+        warmupSteps: Math.round(0.02 * steps),
+      },
     },
     { optimizer: 'lion', options: { learningRate: 2e-4, beta1: 0.95, beta2: 0.98, weightDecay: 0.5 } },
     {

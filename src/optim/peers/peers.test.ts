@@ -114,4 +114,25 @@ describe('the learning-rate-free peers', () => {
       a.dispose();
     }
   });
+
+  it('AdEMAMix warms its learning rate up linearly over warmupSteps (η = lr·n/W), and its first step is that share of the full one', async () => {
+    const steps = async (o: object, n: number) => {
+      const opt = new AdEMAMix({ lr: 0.1, ...o });
+      const a = tf.variable(tf.tensor1d([3, -2, 7]), true, `ademamix_warm_${Math.random()}`);
+      const etas: number[] = [];
+      for (let t = 0; t < n; t++) {
+        tf.tidy(() => void opt.minimize(() => tf.sum(tf.square(a)) as tf.Scalar, false, [a]));
+        etas.push((await opt.diagnostics.effectiveLr!.data())[0]!);
+      }
+      const at = Array.from(await a.data());
+      opt.dispose();
+      a.dispose();
+      return { etas, at };
+    };
+    const warm = await steps({ warmupSteps: 4 }, 6);
+    warm.etas.forEach((e, t) => expect(e).toBeCloseTo(0.1 * Math.min(1, (t + 1) / 4), 7));
+    expect((await steps({}, 3)).etas).toEqual([0.1, 0.1, 0.1].map(Math.fround));
+    const [full, quarter] = [await steps({}, 1), await steps({ warmupSteps: 4 }, 1)];
+    [3, -2, 7].forEach((x0, i) => expect(x0 - quarter.at[i]!).toBeCloseTo((x0 - full.at[i]!) / 4, 6));
+  });
 });
