@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cautiousMask } from '../kernels/cautiousMask';
+import { cautiousMask } from '../kernels/elementwise';
 import { finish, type Transform } from '../compose';
 import { withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';

@@ -6,13 +6,16 @@ import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmS
  * The element-wise shapes every optimizer's step is made of, one pass each on WASM:
  * - `axpby`: x·a + y·b, or x·a + y²·b: every moving average (β·m + (1 − β)·g, β2·v + (1 − β2)·g², Adam's undivided
  *   β·m + g) and every interpolation (Schedule-Free's averages);
- * - `ratio`: a / (√d + e): Adam's direction and its kin.
- * Op by op each is two to four kernels, each a pass over the tensor; on WASM one SIMD loop over the heap (lib/simd)
+ * - `ratio`: a / (√d + e): Adam's direction and its kin;
+ * - `cautiousMask`: v·[v·g > 0] and how many values were kept (Liang et al. 2024).
+ * Op by op each is two to five kernels, each a pass over the tensor; on WASM one SIMD loop over the heap (lib/simd)
  * computes the same float32 operations in the same order, so the bits are the op path's (with b = 1 the op path has
- * no multiply, and y·1 is y). Coefficients may be numbers or scalars the backend keeps in host memory.
+ * no multiply, and y·1 is y; the mask's count is a float32 sum of ones, exact under 2^24 values). Coefficients may be
+ * numbers or scalars the backend keeps in host memory.
  */
 const AXPBY = 'L4LabAxpby';
 const RATIO = 'L4LabRatio';
+const CAUTIOUS_MASK = 'L4LabCautiousMask';
 
 let registered = false;
 function register(): void {
@@ -32,12 +35,22 @@ function register(): void {
     wasmSimdOf(bk)!.ratio(av!.byteOffset, dv!.byteOffset, e, ov!.byteOffset, av!.length);
     return out;
   });
+  registerOurKernel<'wasm', object>(CAUTIOUS_MASK, 'wasm', (inputs, bk) => {
+    const v = inputs.v as TensorInfo;
+    // Allocate both outputs before taking any view: an allocation may move the heap.
+    const out = bk.makeOutput!([...v.shape], 'float32');
+    const kept = bk.makeOutput!([], 'float32');
+    const [vv, gv, ov] = [v, inputs.g as TensorInfo, out].map((t) => bk.typedArrayFromHeap!(t));
+    bk.typedArrayFromHeap!(kept)[0] = wasmSimdOf(bk)!.cautiousMask(vv!.byteOffset, gv!.byteOffset, ov!.byteOffset, vv!.length);
+    return [out, kept];
+  });
 }
 
-/** Whether one SIMD pass can run here: WASM with SIMD, float32 tensors of one shape. */
+/** Whether one SIMD pass can run here: WASM with SIMD, float32 tensors of one shape (under 2^24 values). */
 function fused(x: Tensor, y: Tensor): boolean {
   return (
     tf.getBackend() === 'wasm' &&
+    x.size < 2 ** 24 &&
     internalsUsable() &&
     x.dtype === 'float32' &&
     y.dtype === 'float32' &&
@@ -70,4 +83,14 @@ export function ratio(a: Tensor, d: Tensor, e: number | Scalar): Tensor {
     return runOurKernel<object, Tensor>(RATIO, { a, d }, { e: eh });
   }
   return tf.div(a, tf.add(tf.sqrt(d), e));
+}
+
+/** [v·[v·g > 0], the number kept] (float32), as the op path's multiply, compare, cast, multiply and sum give them. */
+export function cautiousMask(v: Tensor, g: Tensor): [Tensor, Scalar] {
+  if (fused(v, g)) {
+    register();
+    return runOurKernel<object, [Tensor, Scalar]>(CAUTIOUS_MASK, { v, g }, {});
+  }
+  const keep = tf.cast(tf.greater(tf.mul(v, g), 0), v.dtype);
+  return [tf.mul(v, keep), tf.sum(keep)];
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cautiousMask } from '../kernels/cautiousMask';
-import { axpby } from '../kernels/elementwise';
+import { axpby, cautiousMask } from '../kernels/elementwise';
 import { ema } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
