@@ -36,7 +36,7 @@ for (const gpu of ['webgl', 'webgpu'] as const)
  * (e2e/fixtures/dotsCheck.ts).
  */
 for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
-  test(`${target} inner-product kernel matches float64 sums on every layout, and the step's scale-or-zero is exact${target === 'webgpu' ? ' @webgpu' : ''}`, async ({
+  test(`${target} inner-product kernel matches float64 sums on every layout, the step's scale-or-zero is exact, the element-wise programs match the op path${target === 'webgpu' ? ' @webgpu' : ''}`, async ({
     page,
   }) => {
     await page.goto(`/bench.html?dots=${target}`);
@@ -44,6 +44,7 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
       ok: boolean;
       scaleOrZero: boolean;
+      elementwise: { worst: number; programs: string[] };
       error?: string;
       backend: string;
       webglVersion: number;
@@ -55,6 +56,9 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     expect(r.webglVersion).toBe({ webgl2: 2, webgl1: 1, webgpu: 0 }[target]);
     // A skipped step writes exact zeros even where the direction is not finite; a taken one is s·x exactly.
     expect(r.scaleOrZero).toBe(true);
+    // The moving averages and Adam's ratio run as one program each (a GPU may fuse x·a + y·b into one rounding).
+    expect(r.elementwise.programs).toEqual(['L4LabAxpbyGpu', 'L4LabRatioGpu']);
+    expect(r.elementwise.worst).toBeLessThan(1e-6);
     expect(r.ok).toBe(true);
     expect(r.cases).toHaveLength(5);
     for (const c of r.cases) {
