@@ -56,8 +56,9 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     expect(r.webglVersion).toBe({ webgl2: 2, webgl1: 1, webgpu: 0 }[target]);
     // A skipped step writes exact zeros even where the direction is not finite; a taken one is s·x exactly.
     expect(r.scaleOrZero).toBe(true);
-    // The moving averages and Adam's ratio run as one program each (a GPU may fuse x·a + y·b into one rounding).
-    expect(r.elementwise.programs).toEqual(['L4LabAxpbyGpu', 'L4LabRatioGpu']);
+    // On WebGPU the moving averages and Adam's ratio run as one program each (a GPU may fuse x·a + y·b into one
+    // rounding); WebGL keeps the op path (src/optim/kernels/elementwise.ts says why).
+    expect(r.elementwise.programs).toEqual(target === 'webgpu' ? ['L4LabAxpbyGpu', 'L4LabRatioGpu'] : []);
     expect(r.elementwise.worst).toBeLessThan(1e-6);
     expect(r.ok).toBe(true);
     expect(r.cases).toHaveLength(5);
@@ -103,4 +104,37 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     for (const worst of Object.values(r.trajectories)) expect(worst).toBeLessThan(1e-3);
     expect(r.l1Rel).toBeLessThan(2e-6);
     expect(r.leaked).toBe(0);
+  });
+
+/**
+ * The official code's golden runs of MoMo, MoMo-Adam, Muon, ScheduleFree+, AdEMAMix and Lion through the public
+ * classes on WebGL and WebGPU (e2e/fixtures/goldenNextCheck.ts), within ten times each file's tolerance: a GPU may
+ * contract multiply-adds and its square roots and powers need not be correctly rounded, and the files' tolerances
+ * are ten times what float32 on a CPU deviates. Measured (SwiftShader, factor 1): WebGPU every file within 0.15 of
+ * its tolerance; WebGL the same but MoMo's four MLP runs, which leave their tolerance at step 2 (loss 1.5e-4 to
+ * 3e-4 off, η up to 5e-3) and end far from the official run, with or without this lab's GPU kernels for MoMo's sums:
+ * an open finding (issue "L4 against its successors"), checked here as what it is.
+ */
+const WEBGL_MOMO_MLP = ['mlp-momo.json', 'mlp-momo-bc-wd.json', 'mlp-momo-star.json', 'mlp-momo-star-lb-wd.json'];
+for (const target of ['webgl', 'webgpu'] as const)
+  test(`${target}: the official code's golden runs of the six successors replay through the classes${target === 'webgpu' ? ' @webgpu' : ''}`, async ({
+    page,
+  }) => {
+    test.setTimeout(300_000);
+    await page.goto(`/bench.html?goldenNext=${target}&factor=10`);
+    await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, undefined, { timeout: 280_000 });
+    const r = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+      ok: boolean;
+      error?: string;
+      backend: string;
+      results: { file: string; worstInTolerances: number; failures: string[]; leaked: number }[];
+    };
+    expect(r.error).toBeUndefined();
+    expect(r.backend).toBe(target);
+    expect(r.results).toHaveLength(34);
+    for (const f of r.results) {
+      expect(f.leaked, f.file).toBe(0);
+      if (target === 'webgl' && WEBGL_MOMO_MLP.includes(f.file)) expect(f.failures.length, f.file).toBeGreaterThan(0);
+      else expect(f.failures, f.file).toEqual([]);
+    }
   });

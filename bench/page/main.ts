@@ -35,6 +35,13 @@ if (q.has('charts')) {
     (r) => setResult({ ok: true, ...r }),
     (e: unknown) => setResult({ ok: false, error: String(e) }),
   );
+} else if (q.has('goldenNext')) {
+  // The official code's golden runs through the classes on a GPU backend: bench.html?goldenNext=webgl&factor=10
+  const { runGoldenNextCheck } = await import('../../e2e/fixtures/goldenNextCheck');
+  runGoldenNextCheck(q.get('goldenNext') === 'webgpu' ? 'webgpu' : 'webgl', Number(q.get('factor') ?? 10)).then(
+    (r) => setResult({ ok: true, ...r }),
+    (e: unknown) => setResult({ ok: false, error: String(e) }),
+  );
 } else if (q.has('dnc')) {
   // The DNC core against the golden file, and a few training steps: bench.html?dnc=webgl (or webgpu)
   const { runDncCheck } = await import('../../e2e/fixtures/dncCheck');

@@ -64,6 +64,14 @@ function sumOps(t: ParameterSum): Scalar {
  * pass over the values in host memory (hostDots.ts): op by op they cost several kernels per tensor.
  */
 export function parameterSums(terms: readonly ParameterSum[], scales?: readonly number[]): Scalar[] {
+  // The GPU kernels sum up to two pairs in one pass; more go two at a time (op by op, MoMo's three sums cost
+  // ~120 WebGL programs a step).
+  const backend = tf.getBackend();
+  if (terms.length > 2 && (backend === 'webgl' || backend === 'webgpu')) {
+    const out: Scalar[] = [];
+    for (let i = 0; i < terms.length; i += 2) out.push(...parameterSums(terms.slice(i, i + 2), scales?.slice(i, i + 2)));
+    return out;
+  }
   // An L1 norm runs in the kernels as the pair (a, a), flagged to sum |a|.
   const pairs = terms.map((t) => ('dot' in t ? t.dot : ([t.l1, t.l1] as const)));
   const abs = terms.map((t) => !('dot' in t));
