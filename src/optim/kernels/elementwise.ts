@@ -12,12 +12,12 @@ import { flatWebGpuProgram } from './scaleOrZero';
  * Op by op each is two to five kernels, each a pass over the tensor; on WASM one SIMD loop over the heap (lib/simd)
  * computes the same float32 operations in the same order, so the bits are the op path's (with b = 1 the op path has
  * no multiply, and y·1 is y; the mask's count is a float32 sum of ones, exact under 2^24 values). Coefficients may be
- * numbers or scalars the backend keeps in host memory. On WebGPU `axpby` and `ratio` are one compute program each over
- * the flat tensor (coefficients as scalar inputs) in place of two to four; a GPU may fuse x·a + y·b into one
- * rounding, so there they agree with the op path to float32 rounding, not bit for bit. WebGL keeps the op path: with
- * the same programs as packed shaders, the kernel check passed, but the golden replays of AdEMAMix, MoMo-Adam and
- * ScheduleFree+ on the 5-8-3 MLP drifted from the official runs (1e-4 to 4e-2 within a few steps) where the op path
- * stays within their tolerances; the cause was not found.
+ * numbers or scalars the backend keeps in host memory. On WebGL and WebGPU `axpby` and `ratio` are one program each
+ * (a packed shader, number coefficients as uniforms and scalar tensors as inputs; a compute program over the flat
+ * tensor, coefficients as scalar inputs) in place of two to four; a GPU may fuse x·a + y·b into one rounding, so there
+ * they agree with the op path to float32 rounding, not bit for bit. The packed shader zeroes the lanes past the
+ * tensor's edge: without that, the golden replays of AdEMAMix, MoMo-Adam and ScheduleFree+ on a 5-8-3 MLP drifted from
+ * the official runs (1e-4 to 4e-2 within a few steps), because a packed matrix product reads those lanes.
  */
 const AXPBY = 'L4LabAxpby';
 const RATIO = 'L4LabRatio';
@@ -54,14 +54,77 @@ function register(): void {
   });
 }
 
+/**
+ * The lanes of a packed texel past the tensor's last row or column set to 0, as tfjs's own packed binary ops do where
+ * they could be non-zero: packed consumers (a matrix product, a reduction) read whole texels and count on zeros there.
+ */
+function zeroPadding(shape: readonly number[]): string {
+  const rank = shape.length;
+  if (rank === 0) return '';
+  if (rank === 1) return ` int c = getOutputCoords(); if (c + 1 >= ${shape[0]}) r.y = 0.; r.z = 0.; r.w = 0.;`;
+  const [row, col] = ['x', 'y', 'z', 'w'].slice(rank - 2, rank).map((a) => `c.${a}`);
+  return ` ivec${rank} c = getOutputCoords(); bool pastRow = ${row} + 1 >= ${shape[rank - 2]}; bool pastCol = ${col} + 1 >= ${shape[rank - 1]};
+    if (pastCol) r.y = 0.; if (pastRow) r.z = 0.; if (pastRow || pastCol) r.w = 0.;`;
+}
+
 let gpuRegistered = false;
 function registerGpu(): void {
   if (gpuRegistered) return;
   gpuRegistered = true;
   const term = (square: boolean) => (square ? 'y * y' : 'y');
-  // Every coefficient a scalar input, read once per invocation.
+  // tfjs's packed layout, as its own binary ops run: four values per texel. A coefficient given as a number is a
+  // uniform (no texture to upload each step), one given as a scalar tensor an input, broadcast.
+  const webgl = (name: string, names: string[], numbers: Record<string, number>, shape: number[], code: string) => {
+    const uniforms = Object.keys(numbers);
+    const inputsCode = code.replace(/\$(\w)/g, (_, v: string) => (v in numbers ? `u${v}` : `get${v}AtOutCoords().x`)) + zeroPadding(shape);
+    return {
+      program: {
+        name: `${name}_${uniforms.join('')}`,
+        variableNames: names.filter((n) => !(n in numbers)),
+        outputShape: [...shape],
+        packedInputs: true,
+        packedOutput: true,
+        supportsBroadcasting: true,
+        customUniforms: uniforms.map((u) => ({ name: `u${u}`, type: 'float' as const })),
+        userCode: `void main() { vec4 r; ${inputsCode} setOutput(r); }`,
+      },
+      values: uniforms.map((u) => [numbers[u]!]),
+    };
+  };
+  type GpuAttrs = { square?: boolean; numbers: Record<string, number> };
+  registerOurKernel<'webgl', GpuAttrs>(AXPBY_GPU, 'webgl', (inputs, gl, { square = false, numbers }) => {
+    const { program, values } = webgl(
+      `${AXPBY_GPU}${square ? 'Sq' : ''}`,
+      ['X', 'Y', 'A', 'B'],
+      numbers,
+      inputs.X!.shape,
+      `vec4 y = getYAtOutCoords(); r = getXAtOutCoords() * $A + ${term(square)} * $B;`,
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
+  registerOurKernel<'webgl', GpuAttrs>(RATIO_GPU, 'webgl', (inputs, gl, { numbers }) => {
+    const { program, values } = webgl(
+      RATIO_GPU,
+      ['N', 'D', 'E'],
+      numbers,
+      inputs.N!.shape,
+      'r = getNAtOutCoords() / (sqrt(getDAtOutCoords()) + $E);',
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
+  // WebGPU: every coefficient a scalar input, read once per invocation.
   const size = (t: TensorInfo) => t.shape.reduce((n, d) => n * d, 1);
-  registerOurKernel<'webgpu', { square?: boolean }>(AXPBY_GPU, 'webgpu', ({ X, Y, A, B }, gpu, { square = false }) =>
+  registerOurKernel<'webgpu', GpuAttrs>(AXPBY_GPU, 'webgpu', ({ X, Y, A, B }, gpu, { square = false }) =>
     gpu.runWebGPUProgram(
       flatWebGpuProgram(`${AXPBY_GPU}${square ? 'Sq' : ''}`, ['X', 'Y', 'A', 'B'], size(X!), {
         before: 'let a = A[0]; let b = B[0];',
@@ -71,7 +134,7 @@ function registerGpu(): void {
       'float32',
     ),
   );
-  registerOurKernel<'webgpu', object>(RATIO_GPU, 'webgpu', ({ N, D, E }, gpu) =>
+  registerOurKernel<'webgpu', GpuAttrs>(RATIO_GPU, 'webgpu', ({ N, D, E }, gpu) =>
     gpu.runWebGPUProgram(
       flatWebGpuProgram(RATIO_GPU, ['N', 'D', 'E'], size(N!), {
         before: 'let e = E[0];',
@@ -83,20 +146,26 @@ function registerGpu(): void {
   );
 }
 
-/** Whether one GPU program can run here: WebGPU, float32 tensors of one shape. */
-function onGpu(x: Tensor, y: Tensor): boolean {
-  return (
-    tf.getBackend() === 'webgpu' &&
+/** Whether one GPU program can run here: WebGL or WebGPU, float32 tensors of one shape. */
+function onGpu(x: Tensor, y: Tensor): 'webgl' | 'webgpu' | null {
+  const backend = tf.getBackend();
+  const ok =
+    (backend === 'webgl' || backend === 'webgpu') &&
     internalsUsable() &&
     x.dtype === 'float32' &&
     y.dtype === 'float32' &&
     x.size > 0 &&
-    tf.util.arraysEqual(x.shape, y.shape)
-  );
+    x.rank <= 4 &&
+    tf.util.arraysEqual(x.shape, y.shape);
+  return ok ? backend : null;
 }
 
-/** Runs a WebGPU program of ours, coefficients as scalar inputs; it writes a flat vector, reshaped (a view there). */
+/**
+ * Runs a GPU program of ours. Coefficients: on WebGL numbers go as uniforms and scalar tensors as inputs; on WebGPU
+ * all as scalar inputs. WebGPU's program writes a flat vector, reshaped (a view there, not a dispatch).
+ */
 function runGpu(
+  backend: 'webgl' | 'webgpu',
   kernel: string,
   tensors: Record<string, Tensor>,
   coefficients: Record<string, number | Scalar>,
@@ -104,9 +173,14 @@ function runGpu(
   shape: number[],
 ): Tensor {
   registerGpu();
+  const numbers: Record<string, number> = {};
   const inputs = { ...tensors };
-  for (const [k, c] of Object.entries(coefficients)) inputs[k] = typeof c === 'number' ? tf.scalar(c) : c;
-  return tf.reshape(runOurKernel<object, Tensor>(kernel, inputs, attrs), shape);
+  for (const [k, c] of Object.entries(coefficients)) {
+    if (typeof c === 'number' && backend === 'webgl') numbers[k] = c;
+    else inputs[k] = typeof c === 'number' ? tf.scalar(c) : c;
+  }
+  const out = runOurKernel<object, Tensor>(kernel, inputs, { ...attrs, numbers });
+  return backend === 'webgpu' ? tf.reshape(out, shape) : out;
 }
 
 /** Whether one SIMD pass can run here: WASM with SIMD, float32 tensors of one shape (under 2^24 values). */
@@ -134,7 +208,8 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
       return runOurKernel<object, Tensor>(AXPBY, { x, y }, { a: ah, b: bh, square });
     }
   }
-  if (onGpu(x, y)) return runGpu(AXPBY_GPU, { X: x, Y: y }, { A: a, B: b }, { square }, x.shape);
+  const gpu = onGpu(x, y);
+  if (gpu) return runGpu(gpu, AXPBY_GPU, { X: x, Y: y }, { A: a, B: b }, { square }, x.shape);
   const ys = square ? tf.square(y) : y;
   return tf.add(tf.mul(x, a), b === 1 ? ys : tf.mul(ys, b));
 }
@@ -146,7 +221,8 @@ export function ratio(a: Tensor, d: Tensor, e: number | Scalar): Tensor {
     register();
     return runOurKernel<object, Tensor>(RATIO, { a, d }, { e: eh });
   }
-  if (onGpu(a, d)) return runGpu(RATIO_GPU, { N: a, D: d }, { E: e }, {}, a.shape);
+  const gpu = onGpu(a, d);
+  if (gpu) return runGpu(gpu, RATIO_GPU, { N: a, D: d }, { E: e }, {}, a.shape);
   return tf.div(a, tf.add(tf.sqrt(d), e));
 }
 
