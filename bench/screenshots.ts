@@ -49,7 +49,10 @@ async function record(file: string): Promise<void> {
   // The first experiment goes to the history at this Start; the table then shows the new runs.
   await page.getByTestId('history.0').waitFor();
   await finished();
-  await page.getByRole('button', { name: /^Overlay / }).first().click();
+  await page
+    .getByRole('button', { name: /^Overlay / })
+    .first()
+    .click();
   await page.getByTestId('history.overlay').waitFor();
   // The history sits at the foot of the experiment panel: scroll the panel to it.
   await page.locator('.side').evaluate((el) => el.scrollTo(0, el.scrollHeight));
