@@ -2,6 +2,20 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { startNodeBackend } from './nodeBackend';
 
+/** `f`'s values on the cpu backend and on WASM, each with no tensor left behind. */
+async function onCpuAndWasm(f: () => tf.Tensor): Promise<[number[], number[]]> {
+  const out: number[][] = [];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    expect((await startNodeBackend(backend)).backend).toBe(backend);
+    const before = tf.memory().numTensors;
+    const y = tf.tidy(f);
+    out.push(Array.from(await y.data()));
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }
+  return out as [number[], number[]];
+}
+
 describe("WASM's Sign, Greater and Sqrt as loops over the heap (engine/wasmKernels.ts)", () => {
   it('gives what the cpu backend gives: random values, ±0, ±∞, NaN; any shape; no tensor left', async () => {
     const rng = Array.from(
@@ -9,17 +23,7 @@ describe("WASM's Sign, Greater and Sqrt as loops over the heap (engine/wasmKerne
       (_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453) - 0.5,
     );
     const values = [...rng, 0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45];
-    const signs = async (backend: 'wasm' | 'cpu') => {
-      expect((await startNodeBackend(backend)).backend).toBe(backend);
-      const before = tf.memory().numTensors;
-      const y = tf.tidy(() => tf.sign(tf.reshape(tf.tensor1d(values), [values.length / 5, 5])));
-      const out = Array.from(await y.data());
-      y.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-      return out;
-    };
-    const cpu = await signs('cpu');
-    const wasm = await signs('wasm');
+    const [cpu, wasm] = await onCpuAndWasm(() => tf.sign(tf.reshape(tf.tensor1d(values), [values.length / 5, 5])));
     expect(wasm).toEqual(cpu);
     expect(wasm.slice(-7)).toEqual([0, 0, 1, -1, 0, 1, -1]);
     // int32 inputs keep the stock kernel.
@@ -49,19 +53,9 @@ describe("WASM's Sign, Greater and Sqrt as loops over the heap (engine/wasmKerne
     expect(wasm[2]).toBe('bool');
   });
 
-  it('Sqrt gives what the cpu backend gives (correctly rounded; NaN below 0), any length; int32 keeps the stock kernel', async () => {
+  it('Sqrt gives what the cpu backend gives (correctly rounded; NaN below 0), any length', async () => {
     const values = [...Array.from({ length: 1001 }, (_, i) => (i * 7.31) % 97.3), 0, -0, Infinity, -1, -Infinity, NaN, 1e-45, 3e38];
-    const roots = async (backend: 'wasm' | 'cpu') => {
-      expect((await startNodeBackend(backend)).backend).toBe(backend);
-      const before = tf.memory().numTensors;
-      const y = tf.tidy(() => tf.sqrt(tf.tensor1d(values)));
-      const out = Array.from(await y.data());
-      y.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-      return out;
-    };
-    const cpu = await roots('cpu');
-    const wasm = await roots('wasm');
+    const [cpu, wasm] = await onCpuAndWasm(() => tf.sqrt(tf.tensor1d(values)));
     expect(wasm).toEqual(cpu);
     expect(wasm.slice(-8, -3)).toEqual([0, -0, Infinity, NaN, NaN]);
     const profile = await tf.profile(() => tf.sqrt(tf.tensor1d(values)));
