@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { Tensors } from './types';
+import type { SumKind } from './kernels/gpuGroups';
 import { hostDots, hostDotsAvailable } from './kernels/hostDots';
 import { axpby } from './kernels/elementwise';
 import { webglDots, webglDotsAvailable } from './kernels/webglDots';
@@ -74,10 +75,10 @@ export function parameterSums(terms: readonly ParameterSum[], scales?: readonly 
   }
   // An L1 norm runs in the kernels as the pair (a, a), flagged to sum |a|.
   const pairs = terms.map((t) => ('dot' in t ? t.dot : ([t.l1, t.l1] as const)));
-  const abs = terms.map((t) => !('dot' in t));
-  if (webglDotsAvailable(pairs)) return webglDots(pairs, scales, abs);
-  if (webgpuDotsAvailable(pairs)) return webgpuDots(pairs, scales, abs);
-  if (hostDotsAvailable(pairs)) return hostDots(pairs, scales, abs);
+  const kinds = terms.map((t): SumKind => ('dot' in t ? 'dot' : 'abs'));
+  if (webglDotsAvailable(pairs)) return webglDots(pairs, scales, kinds);
+  if (webgpuDotsAvailable(pairs)) return webgpuDots(pairs, scales, kinds);
+  if (hostDotsAvailable(pairs)) return hostDots(pairs, scales, kinds);
   return terms.map((t, i) => {
     const d = sumOps(t);
     const s = scales?.[i] ?? 1;

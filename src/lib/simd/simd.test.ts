@@ -148,6 +148,49 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
     });
   }
 
+  for (const n of [0, 1, 3, 4, 7, 1001]) {
+    it(`ScheduleFree+'s ⟨g, z − x⟩ and its step over ${n} values, rounded op by op`, () => {
+      const f = Math.fround;
+      const [y, z, x, m, v0, g] = [31, 37, 41, 43, 47, 53].map((seed, j) => fill(1024 + j * 4 * 1100, n, seed + n, true));
+      const v = v0!.map((a) => Math.abs(a)); // a second moment is ≥ 0 (its NaN and ∞ stay)
+      v0!.set(v);
+      const out = [0, 1, 2, 3, 4].map((j) => new Float32Array(memory.buffer, 1024 + (6 + j) * 4 * 1100, n));
+      const diff = Float32Array.from(z!, (zi, i) => f(zi - x![i]!));
+      expect(same(k.dotDiff(g!.byteOffset, z!.byteOffset, x!.byteOffset, n), dotOf(g!, diff))).toBe(true);
+      for (const [dec, hasDec] of [
+        [0, 0],
+        [-2.5e-4, 1],
+      ] as const) {
+        const sc = [0.9, 0.1, 0.999, 1 - 0.999, 1e-8 * 0.03, -1e-3, dec, 1 - 0.25, 0.25, 0.9, 1 - 0.9].map(f);
+        const [b1, c1, b2, c2, e, eta, d, keep, c, beta, omb] = sc as [
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+        ];
+        const pointers = [y, z, x, m, v0, g, ...out].map((a) => a!.byteOffset);
+        k.sfPlusStep(...([...pointers, ...sc, hasDec, n] as Parameters<typeof k.sfPlusStep>));
+        for (let i = 0; i < n; i++) {
+          const m1 = f(f(m![i]! * b1) + f(g![i]! * c1));
+          const v1 = f(f(v0![i]! * b2) + f(f(g![i]! * g![i]!) * c2));
+          const base = hasDec ? f(f(y![i]! * d) + z![i]!) : z![i]!;
+          const z1 = f(f(f(m1 / f(f(Math.sqrt(v1)) + e)) * eta) + base);
+          const x1 = f(f(x![i]! * keep) + f(z1 * c));
+          const u = f(y![i]! - f(f(x1 * beta) + f(z1 * omb)));
+          const got = out.map((o) => o[i]!);
+          expect([z1, x1, m1, v1, u].every((w, j) => same(got[j]!, w))).toBe(true);
+        }
+      }
+    });
+  }
+
   it('finds a difference when there is one (a changed value changes the sum)', () => {
     const a = fill(64, 1000, 5, false);
     const b = fill(64 + 4 * 5000, 1000, 6, false);

@@ -8,7 +8,7 @@
  * loop gives (simd.test.ts), so where WebAssembly SIMD is missing the callers keep their loops and nothing changes.
  *
  * The module is `kernels.wat`, compiled by wabt into kernels.bytes.ts (`npm run build:wasm`); it imports the memory
- * and exports the nine functions below. Pointers are byte offsets into that memory, counts are in values.
+ * and exports the eleven functions below. Pointers are byte offsets into that memory, counts are in values.
  */
 import { KERNELS_WASM } from './kernels.bytes';
 
@@ -31,7 +31,20 @@ export interface SimdKernels {
   sign(x: number, out: number, n: number): void;
   /** out = x > s as bytes (0 or 1). */
   greaterScalar(x: number, s: number, out: number, n: number): void;
+  /** Σ g·(z − x) in float64, summed as `dot` sums, with z − x the float32 difference. */
+  dotDiff(g: number, z: number, x: number, n: number): number;
+  /**
+   * ScheduleFree+'s step in one pass (float32, each op rounded as the op path's): m' = m·b1 + g·c1,
+   * v' = v·b2 + (g·g)·c2, z' = m'/(√v' + e)·eta + (y·dec + z, or z with hasDec 0), x' = x·keep + z'·c,
+   * u = y − (x'·beta + z'·omb).
+   */
+  sfPlusStep(...args: [...pointers: SfPlusPointers, ...scalars: SfPlusScalars, hasDec: number, n: number]): void;
 }
+
+/** sfPlusStep's pointers: y, z, x, m, v, g, then the outputs z', x', m', v', u. */
+export type SfPlusPointers = [number, number, number, number, number, number, number, number, number, number, number];
+/** sfPlusStep's scalars: b1, c1, b2, c2, e, eta, dec, keep, c, beta, omb. */
+export type SfPlusScalars = [number, number, number, number, number, number, number, number, number, number, number];
 
 let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

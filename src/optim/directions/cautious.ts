@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { cautiousMask } from '../kernels/elementwise';
+import { cautious } from '../kernels/elementwise';
 import { finish, type Transform } from '../compose';
 import { withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
@@ -27,10 +26,7 @@ export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { 
     update(grads, state, t) {
       const out = inner.update(grads, state, t);
       // vScale > 0 for every direction of the library (bias corrections), so v's signs are the direction's.
-      const v = out.v.map((vi, i) => {
-        const [masked, kept] = cautiousMask(vi, grads[i]!);
-        return tf.mul(masked, tf.div(vi.size, tf.add(kept, epsilon)));
-      });
+      const v = out.v.map((vi, i) => cautious(vi, grads[i]!, epsilon));
       return { ...out, v };
     },
   };

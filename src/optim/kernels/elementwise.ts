@@ -2,19 +2,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
 import { flatWebGpuProgram } from './scaleOrZero';
+import { webglDots, webglDotsAvailable } from './webglDots';
+import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
 
 /**
  * The element-wise shapes every optimizer's step is made of, one pass each on WASM:
  * - `axpby`: x·a + y·b, or x·a + y²·b: every moving average (β·m + (1 − β)·g, β2·v + (1 − β2)·g², Adam's undivided
  *   β·m + g) and every interpolation (Schedule-Free's averages);
  * - `ratio`: a / (√d + e): Adam's direction and its kin;
- * - `cautiousMask`: v·[v·g > 0] and how many values were kept (Liang et al. 2024).
+ * - `cautiousMask`: v·[v·g > 0] and how many values were kept (Liang et al. 2024), and `cautious`, the masked v
+ *   rescaled by n / (kept + ε).
  * Op by op each is two to five kernels, each a pass over the tensor; on WASM one SIMD loop over the heap (lib/simd)
  * computes the same float32 operations in the same order, so the bits are the op path's (with b = 1 the op path has
  * no multiply, and y·1 is y; the mask's count is a float32 sum of ones, exact under 2^24 values). Coefficients may be
  * numbers or scalars the backend keeps in host memory. On WebGL and WebGPU `axpby` and `ratio` are one program each
  * (a packed shader, number coefficients as uniforms and scalar tensors as inputs; a compute program over the flat
- * tensor, coefficients as scalar inputs) in place of two to four; a GPU may fuse x·a + y·b into one rounding, so there
+ * tensor, coefficients as scalar inputs) in place of two to four, and `cautious` is the count (the inner-product
+ * kernels summing [v·g > 0]: two programs) and one program that masks and rescales, in place of about fourteen; a
+ * GPU may fuse x·a + y·b into one rounding, so there
  * they agree with the op path to float32 rounding, not bit for bit. The packed shader zeroes the lanes past the
  * tensor's edge: without that, the golden replays of AdEMAMix, MoMo-Adam and ScheduleFree+ on a 5-8-3 MLP drifted from
  * the official runs (1e-4 to 4e-2 within a few steps), because a packed matrix product reads those lanes.
@@ -24,6 +29,7 @@ const RATIO = 'L4LabRatio';
 const CAUTIOUS_MASK = 'L4LabCautiousMask';
 const AXPBY_GPU = 'L4LabAxpbyGpu';
 const RATIO_GPU = 'L4LabRatioGpu';
+const CAUTIOUS_GPU = 'L4LabCautiousGpu';
 
 let registered = false;
 function register(): void {
@@ -122,6 +128,21 @@ function registerGpu(): void {
       values,
     );
   });
+  registerOurKernel<'webgl', GpuAttrs>(CAUTIOUS_GPU, 'webgl', (inputs, gl, { numbers }) => {
+    const { program, values } = webgl(
+      CAUTIOUS_GPU,
+      ['V', 'G', 'K', 'N', 'E'],
+      numbers,
+      inputs.V!.shape,
+      'vec4 v = getVAtOutCoords(); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / ($K + $E));',
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
   // WebGPU: every coefficient a scalar input, read once per invocation.
   const size = (t: TensorInfo) => t.shape.reduce((n, d) => n * d, 1);
   registerOurKernel<'webgpu', GpuAttrs>(AXPBY_GPU, 'webgpu', ({ X, Y, A, B }, gpu, { square = false }) =>
@@ -131,6 +152,16 @@ function registerGpu(): void {
         each: `let y = Y[i]; setOutputAtIndex(i, X[i] * a + ${term(square)} * b);`,
       }),
       [X!, Y!, A!, B!],
+      'float32',
+    ),
+  );
+  registerOurKernel<'webgpu', GpuAttrs>(CAUTIOUS_GPU, 'webgpu', ({ V, G, K, N, E }, gpu) =>
+    gpu.runWebGPUProgram(
+      flatWebGpuProgram(CAUTIOUS_GPU, ['V', 'G', 'K', 'N', 'E'], size(V!), {
+        before: 'let s = N[0] / (K[0] + E[0]);',
+        each: 'let v = V[i]; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
+      }),
+      [V!, G!, K!, N!, E!],
       'float32',
     ),
   );
@@ -234,4 +265,26 @@ export function cautiousMask(v: Tensor, g: Tensor): [Tensor, Scalar] {
   }
   const keep = tf.cast(tf.greater(tf.mul(v, g), 0), v.dtype);
   return [tf.mul(v, keep), tf.sum(keep)];
+}
+
+/**
+ * The cautious direction of one tensor: v·[v·g > 0]·n / (kept + ε), n its size and kept how many values agree in
+ * sign, as `cautiousMask` and the op path's divide, add and multiply give it.
+ */
+export function cautious(v: Tensor, g: Tensor, epsilon: number): Tensor {
+  const gpu = onGpu(v, g);
+  if (gpu) {
+    const pair: [Tensor[], Tensor[]][] = [[[v], [g]]];
+    const count = gpu === 'webgl' ? (webglDotsAvailable(pair) ? webglDots : null) : webgpuDotsAvailable(pair) ? webgpuDots : null;
+    if (count) {
+      const kept = count(pair, [1], ['agree'])[0]!;
+      const out = runGpu(gpu, CAUTIOUS_GPU, { V: v, G: g }, { K: kept, N: v.size, E: epsilon }, {}, v.shape);
+      kept.dispose();
+      return out;
+    }
+  }
+  return tf.tidy(() => {
+    const [masked, kept] = cautiousMask(v, g);
+    return tf.mul(masked, tf.div(v.size, tf.add(kept, epsilon)));
+  });
 }

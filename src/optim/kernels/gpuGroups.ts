@@ -58,11 +58,14 @@ export function inputNamer<T extends { dataId: object }>(): { readonly inputs: T
 }
 
 /**
- * The attributes of the inner-product kernels: how many pairs of lists, each pair's scale, and which pairs sum
- * |a| instead of a ⊙ b (an L1 norm; such a pair is passed as (a, a)).
+ * What a pair (a, b) of the inner-product kernels sums per element: 'dot' a·b; 'abs' |a| (an L1 norm; the pair is
+ * passed as (a, a)); 'agree' 1 where a·b > 0, else 0 (how many values agree in sign: the cautious mask's count).
  */
+export type SumKind = 'dot' | 'abs' | 'agree';
+
+/** The attributes of the inner-product kernels: how many pairs of lists, each pair's scale and kind. */
 export interface DotsAttrs {
   readonly pairs: number;
   readonly scales: readonly number[];
-  readonly abs: readonly boolean[];
+  readonly kinds: readonly SumKind[];
 }

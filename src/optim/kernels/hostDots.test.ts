@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parameterSums, type ParameterSum } from '../tensors';
+import { hostDots } from './hostDots';
 import { setInternalsUsable } from './internals';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +18,7 @@ const SHAPES = [[784, 300], [300], [300, 100], [100], [100, 10], [10], [1], [3],
 
 describe('inner products in host memory (WASM, cpu)', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    it(`${backend}: gᵀv and ‖v‖², one sum, and an L1 norm equal float64 sums within float32 rounding, in one kernel`, async () => {
+    it(`${backend}: gᵀv and ‖v‖², one sum, and an L1 norm equal float64 sums within float32 rounding, in one kernel; the sign-agreement count is exact`, async () => {
       expect(await tf.setBackend(backend)).toBe(true);
       let seed = 9;
       const rng = { uniform: () => (seed = (seed * 16807) % 2147483647) / 2147483647 };
@@ -51,6 +52,10 @@ describe('inner products in host memory (WASM, cpu)', () => {
         got.forEach((x, p) => expect(Math.abs(x[0]! - want[p]!)).toBeLessThanOrEqual(2 ** -23 * Math.abs(want[p]!) + 1e-30));
         tf.dispose(sums);
       }
+      // How many values agree in sign (the cautious mask's count on GPUs; the same kinds here): exact integers.
+      const [agree] = hostDots([[g, v]], [1], ['agree']);
+      expect((await agree!.data())[0]).toBe(exact((i, j) => (Math.fround(values[i]![j]! * more[i]![j]!) > 0 ? 1 : 0)));
+      agree!.dispose();
       // The op-by-op path (another tfjs version) gives the same sums within float32 reductions' rounding.
       setInternalsUsable(false);
       const [opGv, opVv] = tf.tidy(() => parameterSums([{ dot: [g, v] }, { dot: [v, v] }]));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from '../types';
-import { pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
+import { pairInputs, pairsFromInputs, type DotsAttrs, type SumKind } from './gpuGroups';
 import { hostValues, internalsUsable, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
 
 /**
@@ -68,6 +68,13 @@ function dotAndSquareOf(a: Float32Array, v: Float32Array): [number, number] {
   return [p0 + p1 + p2 + p3, q0 + q1 + q2 + q3];
 }
 
+/** How many a_j·b_j > 0 (float32 products, as the op path's multiply and compare). */
+function agreeOf(a: Float32Array, b: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (Math.fround(a[i]! * b[i]!) > 0) n++;
+  return n;
+}
+
 /** Σ |a| over one tensor, with four running sums as dotOf. */
 function absSumOf(a: Float32Array): number {
   const n = a.length;
@@ -91,7 +98,7 @@ function register(): void {
   if (registered) return;
   registered = true;
   for (const backendName of ['wasm', 'cpu'] as const)
-    registerOurKernel<HostName, DotsAttrs>(HOST_DOTS, backendName, (inputs, b, { pairs, scales, abs }) => {
+    registerOurKernel<HostName, DotsAttrs>(HOST_DOTS, backendName, (inputs, b, { pairs, scales, kinds }) => {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const read = (p: number, side: 0 | 1, i: number) => hostValues(backendName, b, tensor(p, side, i));
       // On WASM the same sums by SIMD loops over the heap (lib/simd: bit for bit these loops' results).
@@ -104,11 +111,20 @@ function register(): void {
       const sums: number[] = new Array<number>(pairs).fill(0);
       for (let i = 0; i < count; i++) {
         const v = tensor(0, 1, i).dataId;
-        if (pairs === 2 && !abs[0] && !abs[1] && tensor(1, 0, i).dataId === v && tensor(1, 1, i).dataId === v) {
+        if (pairs === 2 && kinds[0] === 'dot' && kinds[1] === 'dot' && tensor(1, 0, i).dataId === v && tensor(1, 1, i).dataId === v) {
           const [x, y] = dotAndSquare(read(0, 0, i), read(0, 1, i));
           sums[0]! += x;
           sums[1]! += y;
-        } else for (let p = 0; p < pairs; p++) sums[p]! += abs[p] ? absSum(read(p, 0, i)) : dot(read(p, 0, i), read(p, 1, i));
+        } else
+          for (let p = 0; p < pairs; p++) {
+            const kind = kinds[p];
+            sums[p]! +=
+              kind === 'abs'
+                ? absSum(read(p, 0, i))
+                : kind === 'agree'
+                  ? agreeOf(read(p, 0, i), read(p, 1, i))
+                  : dot(read(p, 0, i), read(p, 1, i));
+          }
       }
       // Allocate every output before writing any: on WASM an allocation may move the heap's views.
       const outs = sums.map(() => (backendName === 'wasm' ? b.makeOutput!([], 'float32') : null));
@@ -139,13 +155,13 @@ export function hostDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])[
 export function hostDots(
   pairs: readonly (readonly [Tensors, Tensors])[],
   scales: readonly number[] = pairs.map(() => 1),
-  abs: readonly boolean[] = pairs.map(() => false),
+  kinds: readonly SumKind[] = pairs.map(() => 'dot'),
 ): Scalar[] {
   register();
   const out = runOurKernel<DotsAttrs, Scalar | Scalar[]>(HOST_DOTS, pairInputs(pairs), {
     pairs: pairs.length,
     scales: [...scales],
-    abs: [...abs],
+    kinds: [...kinds],
   });
   return Array.isArray(out) ? out : [out];
 }

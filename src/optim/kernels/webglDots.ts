@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from '../types';
-import { groupByInputs, inputNamer, pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
+import { groupByInputs, inputNamer, pairInputs, pairsFromInputs, type DotsAttrs, type SumKind } from './gpuGroups';
 import { internalsUsable, registerOurKernel, runOurKernel } from './internals';
 
 /**
@@ -31,6 +31,13 @@ function sumOf(prod: string, shape: readonly number[]): string {
   return `${prod}.x + ${y} + ${z} + ${w}`;
 }
 
+/** A texel's four terms of one pair. */
+function termOf(kind: SumKind, a: string, b: string): string {
+  if (kind === 'abs') return `abs(${a})`;
+  if (kind === 'agree') return `vec4(greaterThan(${a} * ${b}, vec4(0.0)))`;
+  return `${a} * ${b}`;
+}
+
 /** Texels of a packed tensor: 2×2 blocks of the last two dimensions, per matrix of the batch. */
 function packedTexels(shape: readonly number[]): number {
   const rank = shape.length;
@@ -50,7 +57,7 @@ function partCode(
   fn: string,
   shape: readonly number[],
   names: readonly (readonly [string, string])[],
-  abs: readonly boolean[],
+  kinds: readonly SumKind[],
   width: number,
 ): { texels: number; code: string } {
   const rank = shape.length;
@@ -73,7 +80,7 @@ function partCode(
   const distinct = [...new Set(names.flat())];
   const fetches = distinct.map((n) => `vec4 v${n} = ${at(n)};`).join(' ');
   const sums = names
-    .map(([a, b], p) => `vec4 p${p} = ${abs[p] ? `abs(v${a})` : `v${a} * v${b}`}; acc.${'xy'[p]} += ${sumOf(`p${p}`, shape)};`)
+    .map(([a, b], p) => `vec4 p${p} = ${termOf(kinds[p]!, `v${a}`, `v${b}`)}; acc.${'xy'[p]} += ${sumOf(`p${p}`, shape)};`)
     .join(' ');
   const masks = `${C % 2 === 1 ? `bool yOk = 2 * c + 1 < ${C};` : ''} ${rank >= 2 && R % 2 === 1 ? `bool zOk = 2 * r + 1 < ${R};` : ''}`;
   return {
@@ -117,7 +124,7 @@ interface Plan {
  * The first pass for one or two pairs: every fragment sums one block of texels of one tensor for both pairs at
  * once (each texel fetched once), and writes the pairs' sums to x and z of a packed [2, 2·blocks] output.
  */
-function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[], abs: readonly boolean[], width: number): Plan {
+function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorInfo[]])[], kinds: readonly SumKind[], width: number): Plan {
   const { inputs, nameOf } = inputNamer<TensorInfo>();
   const shapes = pairs[0]![0].map((t) => t.shape);
   const fns: string[] = [];
@@ -125,7 +132,7 @@ function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorI
   let offset = 0;
   shapes.forEach((shape, i) => {
     const names = pairs.map(([a, b]) => [nameOf(a[i]!), nameOf(b[i]!)] as const);
-    const part = partCode(`part${i}`, shape, names, abs, width);
+    const part = partCode(`part${i}`, shape, names, kinds, width);
     const blocks = Math.ceil(part.texels / width);
     if (blocks === 0) return;
     fns.push(part.code);
@@ -147,7 +154,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales, abs }) => {
+  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales, kinds }) => {
     {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const shapes = Array.from({ length: count }, (_, i) => tensor(0, 0, i).shape);
@@ -156,7 +163,7 @@ function register(): void {
       const groups = groupsOf(count, pairs, (p, side, i) => tensor(p, side, i).dataId);
       const partials = groups.map((g) => {
         const sub = Array.from({ length: pairs }, (_, p) => [g.map((i) => tensor(p, 0, i)), g.map((i) => tensor(p, 1, i))] as const);
-        const p = plan(sub, abs, width);
+        const p = plan(sub, kinds, width);
         const info = gl.runWebGLProgram(
           {
             name: PARTIALS,
@@ -238,13 +245,13 @@ export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])
 export function webglDots(
   pairs: readonly (readonly [Tensors, Tensors])[],
   scales: readonly number[] = pairs.map(() => 1),
-  abs: readonly boolean[] = pairs.map(() => false),
+  kinds: readonly SumKind[] = pairs.map(() => 'dot'),
 ): Scalar[] {
   register();
   const inputs = pairInputs(pairs);
   // In a tidy: the kernel's vector and the slices are intermediates, only the scalars are returned.
   return tf.tidy(() => {
-    const out = runOurKernel<DotsAttrs, tf.Tensor1D>(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales], abs: [...abs] });
+    const out = runOurKernel<DotsAttrs, tf.Tensor1D>(PARTIALS, inputs, { pairs: pairs.length, scales: [...scales], kinds: [...kinds] });
     if (pairs.length === 1) return [tf.reshape(out, []) as Scalar];
     // Continuous slices of a WebGL tensor are views, not dispatches.
     return pairs.map((_, i) => tf.reshape(tf.slice(out, [i], [1]), []) as Scalar);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from '../types';
-import { groupByInputs, inputNamer, pairInputs, pairsFromInputs, type DotsAttrs } from './gpuGroups';
+import { groupByInputs, inputNamer, pairInputs, pairsFromInputs, type DotsAttrs, type SumKind } from './gpuGroups';
 import { internalsUsable, registerOurKernel, runOurKernel } from './internals';
 
 /**
@@ -33,7 +33,14 @@ interface Part {
   readonly size: number;
   readonly firstBlock: number;
   readonly names: readonly (readonly [string, string])[];
-  readonly abs: readonly boolean[];
+  readonly kinds: readonly SumKind[];
+}
+
+/** One element's term of one pair. */
+function termOf(kind: SumKind, a: string, b: string): string {
+  if (kind === 'abs') return `abs(${a})`;
+  if (kind === 'agree') return `select(0.0, 1.0, ${a} * ${b} > 0.0)`;
+  return `${a} * ${b}`;
 }
 
 function partialsProgram(parts: readonly Part[], variableNames: string[], totalBlocks: number, rows: number) {
@@ -41,7 +48,7 @@ function partialsProgram(parts: readonly Part[], variableNames: string[], totalB
   let offset = 0;
   const branches = parts.map((part, i) => {
     const blocks = Math.ceil(part.size / BLOCK);
-    const sums = part.names.map(([a, b], p) => `acc${p} = acc${p} + ${part.abs[p] ? `abs(${a}[j])` : `${a}[j] * ${b}[j]`};`).join(' ');
+    const sums = part.names.map(([a, b], p) => `acc${p} = acc${p} + ${termOf(part.kinds[p]!, `${a}[j]`, `${b}[j]`)};`).join(' ');
     const code = `${i === 0 ? '' : 'else '}if (w < ${offset + blocks}) {
           let start = (w - ${offset}) * ${BLOCK};
           let stop = min(start + ${BLOCK}, ${part.size});
@@ -54,7 +61,7 @@ function partialsProgram(parts: readonly Part[], variableNames: string[], totalB
     name: KERNEL,
     variableNames,
     outputShape: [rows, totalBlocks],
-    shaderKey: `L4LabWebGPUDots_${totalBlocks}_${firstBlock}_${parts.map((p) => `${p.size}:${p.names.map((n, q) => (p.abs[q] ? `|${n[0]}|` : n.join(''))).join('.')}`).join('_')}`,
+    shaderKey: `L4LabWebGPUDots_${totalBlocks}_${firstBlock}_${parts.map((p) => `${p.size}:${p.names.map((n, q) => `${p.kinds[q]}:${n.join('')}`).join('.')}`).join('_')}`,
     dispatchLayout: { x: [0, 1] },
     dispatch: [offset, 1, 1],
     workgroupSize: [THREADS, 1, 1],
@@ -118,7 +125,7 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  registerOurKernel<'webgpu', DotsAttrs>(KERNEL, 'webgpu', (inputs, gpu, { pairs, scales, abs }) => {
+  registerOurKernel<'webgpu', DotsAttrs>(KERNEL, 'webgpu', (inputs, gpu, { pairs, scales, kinds }) => {
     {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const tensorsOf = (i: number) => Array.from({ length: pairs }, (_, p) => [tensor(p, 0, i), tensor(p, 1, i)] as const);
@@ -140,7 +147,7 @@ function register(): void {
           size: sizes[i]!,
           firstBlock: firstBlocks[i]!,
           names: tensorsOf(i).map(([a, b]) => [nameOf(a), nameOf(b)] as const),
-          abs,
+          kinds,
         }));
         gpu.runWebGPUProgram(
           partialsProgram(
@@ -187,9 +194,9 @@ export function webgpuDotsAvailable(pairs: readonly (readonly [Tensors, Tensors]
 export function webgpuDots(
   pairs: readonly (readonly [Tensors, Tensors])[],
   scales: readonly number[] = pairs.map(() => 1),
-  abs: readonly boolean[] = pairs.map(() => false),
+  kinds: readonly SumKind[] = pairs.map(() => 'dot'),
 ): Scalar[] {
   register();
   const inputs = pairInputs(pairs);
-  return runOurKernel<DotsAttrs, Scalar[]>(KERNEL, inputs, { pairs: pairs.length, scales: [...scales], abs: [...abs] });
+  return runOurKernel<DotsAttrs, Scalar[]>(KERNEL, inputs, { pairs: pairs.length, scales: [...scales], kinds: [...kinds] });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { axpby, cautiousMask } from '../kernels/elementwise';
+import { axpby, cautious as cautiousOf } from '../kernels/elementwise';
 import { ema } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -44,8 +44,7 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
       const h = state.hyper;
       const u = grads.map((g, i) => {
         const c = tf.sign(axpby(state.m[i]!, h.beta1, g, 1 - h.beta1));
-        const [masked, kept] = cautious ? cautiousMask(c, g) : [c, null];
-        const s = kept ? tf.mul(masked, tf.div(c.size, tf.add(kept, 1e-8))) : c;
+        const s = cautious ? cautiousOf(c, g, 1e-8) : c;
         return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
       });
       const lr = tf.scalar(h.learningRate);

@@ -3,6 +3,7 @@ import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
 import { axpby, ratio } from '../kernels/elementwise';
+import { sfPlusFused, sfPlusStep, sfPlusSums, type SfPlusCoefficients } from '../kernels/sfPlusStep';
 import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -101,27 +102,28 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const h = state.hyper;
       const k = state.count;
       const beta = sfPlusBeta(h, k);
-      const zx = state.z.map((z, i) => tf.sub(z, state.x[i]!));
-      const [gzx, l1] = parameterSums([{ dot: [grads, zx] }, { l1: grads }]) as [Scalar, Scalar];
+      const fused = sfPlusFused(y);
+      const [gzx, l1] = fused
+        ? sfPlusSums(grads, state.z, state.x)
+        : (parameterSums([{ dot: [grads, state.z.map((z, i) => tf.sub(z, state.x[i]!))] }, { l1: grads }]) as [Scalar, Scalar]);
       const ip = tf.mul(gzx, beta) as Scalar;
       const t = runScalarFormula(sfPlusFormula(h, k), { f: loss!, ip, l1, C: state.C, lrMax: state.lrMax, weightSum: state.weightSum });
       const bc1 = 1 - Math.pow(h.beta1, k + 1);
       const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, k + 1));
-      const m = ema(state.m, grads, h.beta1);
-      const v = ema(state.v, grads, h.beta2, { square: true });
       // η·(m/bc1) / (√v/√bc2 + ε) as (η·√bc2/bc1)·m / (√v + ε·√bc2): the corrections in one scalar, two passes fewer.
-      // Each z ← z − a·b is written b·(−a) + z, which rounds the same (negation is exact): one pass on WASM.
       const minusEta = tf.mul(t.eta, -rootBc2 / bc1) as Scalar;
       const minusDecay = h.weightDecay === 0 ? null : (tf.mul(tf.square(t.eta), -h.weightDecay) as Scalar);
-      const z = state.z.map((zi, i) => {
-        const decayed = minusDecay === null ? zi : axpby(y[i]!, minusDecay, zi, 1);
-        return axpby(ratio(m[i]!, v[i]!, h.eps * rootBc2), minusEta, decayed, 1);
-      });
-      // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
-      const keep = tf.sub(1, t.c) as Scalar;
-      const x = state.x.map((xi, i) => axpby(xi, keep, z[i]!, t.c));
-      // The new parameters y = β·x + (1 − β)·z: the update is y − y_new (one multiplier, 1).
-      const u = y.map((yi, i) => tf.sub(yi, axpby(x[i]!, beta, z[i]!, 1 - beta)));
+      const coefficients = {
+        beta1: h.beta1,
+        beta2: h.beta2,
+        epsilon: h.eps * rootBc2,
+        minusEta,
+        minusDecay,
+        c: t.c,
+        keep: tf.sub(1, t.c) as Scalar,
+        beta,
+      };
+      const { z, x, m, v, u } = (fused ? fusedStep : opStep)(state, grads, y, coefficients);
       const end = guardedUpdate(u, tf.scalar(1), t.eta, t.flags);
       return {
         updates: end.updates,
@@ -143,3 +145,35 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
   });
 }
 scheduleFreePlus.meta = sfPlusMeta;
+
+interface StepParts {
+  readonly z: Tensors;
+  readonly x: Tensors;
+  readonly m: Tensors;
+  readonly v: Tensors;
+  /** The update y − y_new. */
+  readonly u: Tensors;
+}
+
+/** The moments, z, x and the update op by op (each `axpby` and `ratio` one pass on WASM). */
+function opStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
+  const m = ema(state.m, grads, k.beta1);
+  const v = ema(state.v, grads, k.beta2, { square: true });
+  // Each z ← z − a·b is written b·(−a) + z, which rounds the same (negation is exact): one pass on WASM.
+  const z = state.z.map((zi, i) => {
+    const decayed = k.minusDecay === null ? zi : axpby(y[i]!, k.minusDecay, zi, 1);
+    return axpby(ratio(m[i]!, v[i]!, k.epsilon), k.minusEta, decayed, 1);
+  });
+  // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
+  const x = state.x.map((xi, i) => axpby(xi, k.keep, z[i]!, k.c));
+  // The new parameters y = β·x + (1 − β)·z: the update is y − y_new (one multiplier, 1).
+  const u = y.map((yi, i) => tf.sub(yi, axpby(x[i]!, k.beta, z[i]!, 1 - k.beta)));
+  return { z, x, m, v, u };
+}
+
+/** The same in one WASM pass per tensor (kernels/sfPlusStep.ts: the same bits). */
+function fusedStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
+  const parts = y.map((yi, i) => sfPlusStep({ y: yi, z: state.z[i]!, x: state.x[i]!, m: state.m[i]!, v: state.v[i]!, g: grads[i]! }, k));
+  const column = (j: number) => parts.map((p) => p[j]!);
+  return { z: column(0), x: column(1), m: column(2), v: column(3), u: column(4) };
+}
