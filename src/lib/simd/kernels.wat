@@ -271,14 +271,17 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
 
-  ;; Σ g·(z − x) in float64 as dot sums a·b, with b the float32 difference z − x (as tfjs's Sub rounds it):
-  ;; ScheduleFree+'s ⟨g, z − x⟩ without writing z − x.
-  (func (export "dotDiff") (param $g i32) (param $z i32) (param $x i32) (param $n i32) (result f64)
-    (local $i i32) (local $m i32) (local $p i32) (local $lo v128) (local $hi v128) (local $va v128) (local $vb v128)
-    (local $s0 f64)
+  ;; [Σ g·(z − x), Σ |g|] in float64, each summed as dot and absSum sum (four running sums, the tail in the first),
+  ;; with z − x the float32 difference (as tfjs's Sub rounds it): ScheduleFree+'s ⟨g, z − x⟩ and ‖g‖₁ in one pass,
+  ;; z − x never written.
+  (func (export "dotDiffAbs") (param $g i32) (param $z i32) (param $x i32) (param $n i32) (result f64 f64)
+    (local $i i32) (local $m i32) (local $p i32) (local $lo v128) (local $hi v128) (local $alo v128) (local $ahi v128)
+    (local $va v128) (local $vb v128) (local $s0 f64) (local $a0 f64) (local $f f32)
     (local.set $m (i32.and (local.get $n) (i32.const -4)))
     (local.set $lo (f64x2.splat (f64.const 0)))
     (local.set $hi (f64x2.splat (f64.const 0)))
+    (local.set $alo (f64x2.splat (f64.const 0)))
+    (local.set $ahi (f64x2.splat (f64.const 0)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
@@ -291,59 +294,46 @@
           (f64x2.mul
             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))
+        (local.set $va (f32x4.abs (local.get $va)))
+        (local.set $alo (f64x2.add (local.get $alo) (f64x2.promote_low_f32x4 (local.get $va))))
+        (local.set $ahi (f64x2.add (local.get $ahi)
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $next)))
     (local.set $s0 (f64x2.extract_lane 0 (local.get $lo)))
+    (local.set $a0 (f64x2.extract_lane 0 (local.get $alo)))
     (block $tailDone
       (loop $tail
         (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $f (f32.load (i32.add (local.get $g) (local.get $p))))
         (local.set $s0 (f64.add (local.get $s0)
           (f64.mul
-            (f64.promote_f32 (f32.load (i32.add (local.get $g) (local.get $p))))
+            (f64.promote_f32 (local.get $f))
             (f64.promote_f32 (f32.sub (f32.load (i32.add (local.get $z) (local.get $p))) (f32.load (i32.add (local.get $x) (local.get $p))))))))
+        (local.set $a0 (f64.add (local.get $a0) (f64.promote_f32 (f32.abs (local.get $f)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail)))
     (f64.add
       (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
-      (f64x2.extract_lane 1 (local.get $hi))))
+      (f64x2.extract_lane 1 (local.get $hi)))
+    (f64.add
+      (f64.add (f64.add (local.get $a0) (f64x2.extract_lane 1 (local.get $alo))) (f64x2.extract_lane 0 (local.get $ahi)))
+      (f64x2.extract_lane 1 (local.get $ahi))))
 
-  ;; ScheduleFree+'s step for four values (lanes), each op rounded as the op path's kernels round it:
-  ;;   m' = m·b1 + g·c1,  v' = v·b2 + (g·g)·c2,  z' = m' / (√v' + e)·eta + (y·dec + z, or z when dec is off),
+  ;; ScheduleFree+'s step over n values, each op rounded as the op path's kernels round it:
+  ;;   m' = m·b1 + g·c1,  v' = v·b2 + (g·g)·c2,  z' = m' / (√v' + e)·eta + (y·dec + z, or z with $hasDec 0),
   ;;   x' = x·keep + z'·c,  u = y − (x'·beta + z'·omb).
-  (func $sfPlusLanes
-    (param $y v128) (param $z v128) (param $x v128) (param $m v128) (param $v v128) (param $g v128)
-    (param $b1 v128) (param $c1 v128) (param $b2 v128) (param $c2 v128) (param $e v128) (param $eta v128)
-    (param $dec v128) (param $hasDec i32) (param $keep v128) (param $c v128) (param $beta v128) (param $omb v128)
-    (result v128 v128 v128 v128 v128)
-    (local $m1 v128) (local $v1 v128) (local $z1 v128) (local $x1 v128) (local $d v128)
-    (local.set $m1 (f32x4.add (f32x4.mul (local.get $m) (local.get $b1)) (f32x4.mul (local.get $g) (local.get $c1))))
-    (local.set $v1 (f32x4.add (f32x4.mul (local.get $v) (local.get $b2))
-      (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (local.get $c2))))
-    (local.set $d (local.get $z))
-    (if (local.get $hasDec) (then (local.set $d (f32x4.add (f32x4.mul (local.get $y) (local.get $dec)) (local.get $z)))))
-    (local.set $z1 (f32x4.add
-      (f32x4.mul (f32x4.div (local.get $m1) (f32x4.add (f32x4.sqrt (local.get $v1)) (local.get $e))) (local.get $eta))
-      (local.get $d)))
-    (local.set $x1 (f32x4.add (f32x4.mul (local.get $x) (local.get $keep)) (f32x4.mul (local.get $z1) (local.get $c))))
-    (local.get $z1)
-    (local.get $x1)
-    (local.get $m1)
-    (local.get $v1)
-    (f32x4.sub (local.get $y)
-      (f32x4.add (f32x4.mul (local.get $x1) (local.get $beta)) (f32x4.mul (local.get $z1) (local.get $omb)))))
-
-  ;; ScheduleFree+'s step over n values: pointers to y, z, x, m, v, g, then to the outputs z', x', m', v', u; the
-  ;; float32 scalars b1, c1, b2, c2, e, eta, dec, keep, c, beta, omb; $hasDec 0 without weight decay. Four values at
-  ;; a time, the tail one at a time through lane 0 (the same IEEE operations).
+  ;; Pointers to y, z, x, m, v, g, then to the outputs z', x', m', v', u; the float32 scalars b1, c1, b2, c2, e, eta,
+  ;; dec, keep, c, beta, omb. Four values at a time; the last n mod 4 one at a time through lane 0 (the same IEEE
+  ;; operations), by the same loop body. Returns Σ u² in float64, summed as dot sums u·u (the update's norm).
   (func (export "sfPlusStep")
     (param $py i32) (param $pz i32) (param $px i32) (param $pm i32) (param $pv i32) (param $pg i32) (param $pzo i32) (param $pxo i32) (param $pmo i32) (param $pvo i32) (param $puo i32)
     (param $sb1 f32) (param $sc1 f32) (param $sb2 f32) (param $sc2 f32) (param $se f32) (param $seta f32) (param $sdec f32) (param $skeep f32) (param $sc f32) (param $sbeta f32) (param $somb f32)
-    (param $hasDec i32) (param $n i32)
-    (local $i i32) (local $m i32) (local $p i32)
-    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $e v128) (local $eta v128)
-    (local $dec v128) (local $keep v128) (local $c v128) (local $beta v128) (local $omb v128)
-    (local $z1 v128) (local $x1 v128) (local $m1 v128) (local $v1 v128) (local $u v128)
+    (param $hasDec i32) (param $n i32) (result f64)
+    (local $i i32) (local $m4 i32) (local $p i32) (local $tail i32) (local $lo v128) (local $hi v128) (local $uu f64)
+    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $e v128) (local $eta v128) (local $dec v128) (local $keep v128) (local $c v128) (local $beta v128) (local $omb v128)
+    (local $y v128) (local $g v128) (local $m1 v128) (local $v1 v128) (local $z1 v128) (local $x1 v128) (local $d v128) (local $u v128)
     (local.set $b1 (f32x4.splat (local.get $sb1)))
     (local.set $c1 (f32x4.splat (local.get $sc1)))
     (local.set $b2 (f32x4.splat (local.get $sb2)))
@@ -355,55 +345,57 @@
     (local.set $c (f32x4.splat (local.get $sc)))
     (local.set $beta (f32x4.splat (local.get $sbeta)))
     (local.set $omb (f32x4.splat (local.get $somb)))
-    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $m4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $lo (f64x2.splat (f64.const 0)))
+    (local.set $hi (f64x2.splat (f64.const 0)))
     (block $done
       (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $tail (i32.ge_u (local.get $i) (local.get $m4)))
         (local.set $p (i32.shl (local.get $i) (i32.const 2)))
-        (call $sfPlusLanes
-          (v128.load (i32.add (local.get $py) (local.get $p)))
-          (v128.load (i32.add (local.get $pz) (local.get $p)))
-          (v128.load (i32.add (local.get $px) (local.get $p)))
-          (v128.load (i32.add (local.get $pm) (local.get $p)))
-          (v128.load (i32.add (local.get $pv) (local.get $p)))
-          (v128.load (i32.add (local.get $pg) (local.get $p)))
-          (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $e) (local.get $eta)
-          (local.get $dec) (local.get $hasDec) (local.get $keep) (local.get $c) (local.get $beta) (local.get $omb))
-        (local.set $u)
-        (local.set $v1)
-        (local.set $m1)
-        (local.set $x1)
-        (local.set $z1)
-        (v128.store (i32.add (local.get $pzo) (local.get $p)) (local.get $z1))
-        (v128.store (i32.add (local.get $pxo) (local.get $p)) (local.get $x1))
-        (v128.store (i32.add (local.get $pmo) (local.get $p)) (local.get $m1))
-        (v128.store (i32.add (local.get $pvo) (local.get $p)) (local.get $v1))
-        (v128.store (i32.add (local.get $puo) (local.get $p)) (local.get $u))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (local.set $y (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $py) (local.get $p)))) (else (v128.load (i32.add (local.get $py) (local.get $p))))))
+        (local.set $g (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pg) (local.get $p)))) (else (v128.load (i32.add (local.get $pg) (local.get $p))))))
+        (local.set $m1 (f32x4.add (f32x4.mul (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pm) (local.get $p)))) (else (v128.load (i32.add (local.get $pm) (local.get $p))))) (local.get $b1)) (f32x4.mul (local.get $g) (local.get $c1))))
+        (local.set $v1 (f32x4.add (f32x4.mul (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pv) (local.get $p)))) (else (v128.load (i32.add (local.get $pv) (local.get $p))))) (local.get $b2))
+          (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (local.get $c2))))
+        (local.set $d (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pz) (local.get $p)))) (else (v128.load (i32.add (local.get $pz) (local.get $p))))))
+        (if (local.get $hasDec) (then (local.set $d (f32x4.add (f32x4.mul (local.get $y) (local.get $dec)) (local.get $d)))))
+        (local.set $z1 (f32x4.add
+          (f32x4.mul (f32x4.div (local.get $m1) (f32x4.add (f32x4.sqrt (local.get $v1)) (local.get $e))) (local.get $eta))
+          (local.get $d)))
+        (local.set $x1 (f32x4.add (f32x4.mul (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $px) (local.get $p)))) (else (v128.load (i32.add (local.get $px) (local.get $p))))) (local.get $keep)) (f32x4.mul (local.get $z1) (local.get $c))))
+        (local.set $u (f32x4.sub (local.get $y)
+          (f32x4.add (f32x4.mul (local.get $x1) (local.get $beta)) (f32x4.mul (local.get $z1) (local.get $omb)))))
+        (if (local.get $tail)
+          (then (v128.store32_lane 0 (i32.add (local.get $pzo) (local.get $p)) (local.get $z1)))
+          (else (v128.store (i32.add (local.get $pzo) (local.get $p)) (local.get $z1))))
+        (if (local.get $tail)
+          (then (v128.store32_lane 0 (i32.add (local.get $pxo) (local.get $p)) (local.get $x1)))
+          (else (v128.store (i32.add (local.get $pxo) (local.get $p)) (local.get $x1))))
+        (if (local.get $tail)
+          (then (v128.store32_lane 0 (i32.add (local.get $pmo) (local.get $p)) (local.get $m1)))
+          (else (v128.store (i32.add (local.get $pmo) (local.get $p)) (local.get $m1))))
+        (if (local.get $tail)
+          (then (v128.store32_lane 0 (i32.add (local.get $pvo) (local.get $p)) (local.get $v1)))
+          (else (v128.store (i32.add (local.get $pvo) (local.get $p)) (local.get $v1))))
+        (if (local.get $tail)
+          (then (v128.store32_lane 0 (i32.add (local.get $puo) (local.get $p)) (local.get $u)))
+          (else (v128.store (i32.add (local.get $puo) (local.get $p)) (local.get $u))))
+        ;; Σ u²: lanes 0 and 1 in lo, 2 and 3 in hi; a tail value (lane 0 only) added to lo's lane 0 after them.
+        (if (local.get $tail)
+          (then
+            (local.set $uu (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u))))
+            (local.set $lo (f64x2.replace_lane 0 (local.get $lo)
+              (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64.mul (local.get $uu) (local.get $uu))))))
+          (else
+            (local.set $lo (f64x2.add (local.get $lo)
+              (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.promote_low_f32x4 (local.get $u)))))
+            (local.set $u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u)))
+            (local.set $hi (f64x2.add (local.get $hi)
+              (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.promote_low_f32x4 (local.get $u)))))))
+        (local.set $i (i32.add (local.get $i) (select (i32.const 1) (i32.const 4) (local.get $tail))))
         (br $next)))
-    (block $tailDone
-      (loop $tail
-        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
-        (call $sfPlusLanes
-          (v128.load32_zero (i32.add (local.get $py) (local.get $p)))
-          (v128.load32_zero (i32.add (local.get $pz) (local.get $p)))
-          (v128.load32_zero (i32.add (local.get $px) (local.get $p)))
-          (v128.load32_zero (i32.add (local.get $pm) (local.get $p)))
-          (v128.load32_zero (i32.add (local.get $pv) (local.get $p)))
-          (v128.load32_zero (i32.add (local.get $pg) (local.get $p)))
-          (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $e) (local.get $eta)
-          (local.get $dec) (local.get $hasDec) (local.get $keep) (local.get $c) (local.get $beta) (local.get $omb))
-        (local.set $u)
-        (local.set $v1)
-        (local.set $m1)
-        (local.set $x1)
-        (local.set $z1)
-        (v128.store32_lane 0 (i32.add (local.get $pzo) (local.get $p)) (local.get $z1))
-        (v128.store32_lane 0 (i32.add (local.get $pxo) (local.get $p)) (local.get $x1))
-        (v128.store32_lane 0 (i32.add (local.get $pmo) (local.get $p)) (local.get $m1))
-        (v128.store32_lane 0 (i32.add (local.get $pvo) (local.get $p)) (local.get $v1))
-        (v128.store32_lane 0 (i32.add (local.get $puo) (local.get $p)) (local.get $u))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tail))))
+    (f64.add
+      (f64.add (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
+      (f64x2.extract_lane 1 (local.get $hi))))
 )

@@ -149,14 +149,15 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
   }
 
   for (const n of [0, 1, 3, 4, 7, 1001]) {
-    it(`ScheduleFree+'s ⟨g, z − x⟩ and its step over ${n} values, rounded op by op`, () => {
+    it(`ScheduleFree+'s ⟨g, z − x⟩, ‖g‖₁, its step and ‖u‖² over ${n} values, rounded op by op`, () => {
       const f = Math.fround;
       const [y, z, x, m, v0, g] = [31, 37, 41, 43, 47, 53].map((seed, j) => fill(1024 + j * 4 * 1100, n, seed + n, true));
       const v = v0!.map((a) => Math.abs(a)); // a second moment is ≥ 0 (its NaN and ∞ stay)
       v0!.set(v);
       const out = [0, 1, 2, 3, 4].map((j) => new Float32Array(memory.buffer, 1024 + (6 + j) * 4 * 1100, n));
       const diff = Float32Array.from(z!, (zi, i) => f(zi - x![i]!));
-      expect(same(k.dotDiff(g!.byteOffset, z!.byteOffset, x!.byteOffset, n), dotOf(g!, diff))).toBe(true);
+      const [gzx, l1] = k.dotDiffAbs(g!.byteOffset, z!.byteOffset, x!.byteOffset, n);
+      expect(same(gzx, dotOf(g!, diff)) && same(l1, absSumOf(g!))).toBe(true);
       for (const [dec, hasDec] of [
         [0, 0],
         [-2.5e-4, 1],
@@ -176,7 +177,8 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
           number,
         ];
         const pointers = [y, z, x, m, v0, g, ...out].map((a) => a!.byteOffset);
-        k.sfPlusStep(...([...pointers, ...sc, hasDec, n] as Parameters<typeof k.sfPlusStep>));
+        const uu = k.sfPlusStep(...([...pointers, ...sc, hasDec, n] as Parameters<typeof k.sfPlusStep>));
+        expect(same(uu, dotOf(out[4]!, out[4]!))).toBe(true);
         for (let i = 0; i < n; i++) {
           const m1 = f(f(m![i]! * b1) + f(g![i]! * c1));
           const v1 = f(f(v0![i]! * b2) + f(f(g![i]! * g![i]!) * c2));

@@ -31,14 +31,14 @@ export interface SimdKernels {
   sign(x: number, out: number, n: number): void;
   /** out = x > s as bytes (0 or 1). */
   greaterScalar(x: number, s: number, out: number, n: number): void;
-  /** Σ g·(z − x) in float64, summed as `dot` sums, with z − x the float32 difference. */
-  dotDiff(g: number, z: number, x: number, n: number): number;
+  /** [Σ g·(z − x), Σ |g|] in float64, summed as `dot` and `absSum` sum, with z − x the float32 difference. */
+  dotDiffAbs(g: number, z: number, x: number, n: number): [number, number];
   /**
    * ScheduleFree+'s step in one pass (float32, each op rounded as the op path's): m' = m·b1 + g·c1,
    * v' = v·b2 + (g·g)·c2, z' = m'/(√v' + e)·eta + (y·dec + z, or z with hasDec 0), x' = x·keep + z'·c,
-   * u = y − (x'·beta + z'·omb).
+   * u = y − (x'·beta + z'·omb); returns Σ u² in float64, summed as `dot` sums u·u.
    */
-  sfPlusStep(...args: [...pointers: SfPlusPointers, ...scalars: SfPlusScalars, hasDec: number, n: number]): void;
+  sfPlusStep(...args: [...pointers: SfPlusPointers, ...scalars: SfPlusScalars, hasDec: number, n: number]): number;
 }
 
 /** sfPlusStep's pointers: y, z, x, m, v, g, then the outputs z', x', m', v', u. */

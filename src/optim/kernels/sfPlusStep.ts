@@ -5,15 +5,17 @@ import type { Tensors } from '../types';
 import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
 
 /**
- * ScheduleFree+'s step on WASM in two passes per tensor. Op by op (even with the one-pass `axpby` and `ratio`) it is
- * z − x, the inner product, both moments, the Adam ratio, z, x and y, and y − y_new: eight passes and eight kernels
- * per tensor, over four state tensors (1.15–1.20× Adam's step on the MNIST MLP, where Adam keeps two). Here the
- * inner product ⟨g, z − x⟩ and ‖g‖₁ are one kernel for every tensor (z − x is never written), and the moments, z, x
- * and the update y − y_new one kernel per tensor that reads each input once and writes each output once. Both
- * compute the op path's float32 operations in its order, so the bits are those of the path they replace.
+ * ScheduleFree+'s step on WASM in two passes. Op by op (even with the one-pass `axpby` and `ratio`) it is z − x, the
+ * inner product, both moments, the Adam ratio, z, x and y, y − y_new and the update's norm: nine passes and eight
+ * kernels per tensor over four state tensors (1.15–1.20× Adam's step on the MNIST MLP, where Adam keeps two). Here
+ * one kernel reads g, z and x once for ⟨g, z − x⟩ and ‖g‖₁ (z − x is never written), and one more reads every input
+ * once and writes every output once for the moments, z, x, the update y − y_new and its ‖·‖², for all tensors. Both
+ * compute the op path's float32 operations in its order and the host dots' float64 sums in theirs, so the bits are
+ * those of the path they replace.
  */
 const SUMS = 'L4LabSfPlusSums';
 const STEP = 'L4LabSfPlusStep';
+const STATE = ['y', 'z', 'x', 'm', 'v', 'g'] as const;
 
 let registered = false;
 function register(): void {
@@ -27,22 +29,36 @@ function register(): void {
     let [dot, l1] = [0, 0];
     for (let i = 0; i < n; i++) {
       const g = at(`g${i}`);
-      dot += simd.dotDiff(g.byteOffset, at(`z${i}`).byteOffset, at(`x${i}`).byteOffset, g.length);
-      l1 += simd.absSum(g.byteOffset, g.length);
+      const [d, a] = simd.dotDiffAbs(g.byteOffset, at(`z${i}`).byteOffset, at(`x${i}`).byteOffset, g.length);
+      dot += d;
+      l1 += a;
     }
     bk.typedArrayFromHeap!(outs[0]!)[0] = dot;
     bk.typedArrayFromHeap!(outs[1]!)[0] = l1;
     return outs;
   });
-  registerOurKernel<'wasm', { scalars: SfPlusScalars; hasDecay: boolean }>(STEP, 'wasm', (inputs, bk, { scalars, hasDecay }) => {
-    const y = inputs.y as TensorInfo;
-    // Allocate every output before taking any view: an allocation may move the heap.
-    const outs = [0, 1, 2, 3, 4].map(() => bk.makeOutput!([...y.shape], 'float32'));
-    const views = [...['y', 'z', 'x', 'm', 'v', 'g'].map((k) => inputs[k] as TensorInfo), ...outs].map((t) => bk.typedArrayFromHeap!(t));
-    const pointers = views.map((a) => a.byteOffset);
-    wasmSimdOf(bk)!.sfPlusStep(...([...pointers, ...scalars, hasDecay ? 1 : 0, views[0]!.length] as Parameters<SimdKernels['sfPlusStep']>));
-    return outs;
-  });
+  // Inputs y0…, z0…, x0…, m0…, v0…, g0…; outputs z'…, x'…, m'…, v'…, u… (n of each), then Σ_i ‖u_i‖².
+  registerOurKernel<'wasm', { n: number; scalars: SfPlusScalars; hasDecay: boolean }>(
+    STEP,
+    'wasm',
+    (inputs, bk, { n, scalars, hasDecay }) => {
+      const info = (name: string) => inputs[name] as TensorInfo;
+      // Allocate every output before taking any view: an allocation may move the heap.
+      const outs = [0, 1, 2, 3, 4].flatMap(() => Array.from({ length: n }, (_, i) => bk.makeOutput!([...info(`y${i}`).shape], 'float32')));
+      const norm = bk.makeOutput!([], 'float32');
+      const simd = wasmSimdOf(bk)!;
+      let uu = 0;
+      for (let i = 0; i < n; i++) {
+        const views = [...STATE.map((k) => info(`${k}${i}`)), ...[0, 1, 2, 3, 4].map((j) => outs[j * n + i]!)].map((t) =>
+          bk.typedArrayFromHeap!(t),
+        );
+        const pointers = views.map((a) => a.byteOffset);
+        uu += simd.sfPlusStep(...([...pointers, ...scalars, hasDecay ? 1 : 0, views[0]!.length] as Parameters<SimdKernels['sfPlusStep']>));
+      }
+      bk.typedArrayFromHeap!(norm)[0] = uu;
+      return [...outs, norm];
+    },
+  );
 }
 
 let allowed = true;
@@ -88,11 +104,11 @@ export interface SfPlusCoefficients {
   readonly beta: number;
 }
 
-/** The new z, x, m, v and the update y − y_new of one tensor (check `sfPlusFused`). */
+/** Every tensor's new z, x, m, v and update y − y_new, and Σ ‖u‖² (check `sfPlusFused`). */
 export function sfPlusStep(
-  t: { y: Tensor; z: Tensor; x: Tensor; m: Tensor; v: Tensor; g: Tensor },
+  t: Record<(typeof STATE)[number], Tensors>,
   k: SfPlusCoefficients,
-): [z: Tensor, x: Tensor, m: Tensor, v: Tensor, u: Tensor] {
+): { z: Tensors; x: Tensors; m: Tensors; v: Tensors; u: Tensors; uNormSq: Scalar } {
   register();
   const host = (s: Scalar) => readHostScalar(s)!;
   const scalars: SfPlusScalars = [
@@ -108,5 +124,10 @@ export function sfPlusStep(
     k.beta,
     1 - k.beta,
   ];
-  return runOurKernel<object, [Tensor, Tensor, Tensor, Tensor, Tensor]>(STEP, t, { scalars, hasDecay: k.minusDecay !== null });
+  const n = t.y.length;
+  const inputs: Record<string, Tensor> = {};
+  for (const key of STATE) t[key].forEach((x, i) => (inputs[`${key}${i}`] = x));
+  const out = runOurKernel<object, Tensor[]>(STEP, inputs, { n, scalars, hasDecay: k.minusDecay !== null });
+  const part = (j: number) => out.slice(j * n, (j + 1) * n);
+  return { z: part(0), x: part(1), m: part(2), v: part(3), u: part(4), uNormSq: out[5 * n] as Scalar };
 }

@@ -123,8 +123,10 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
         keep: tf.sub(1, t.c) as Scalar,
         beta,
       };
-      const { z, x, m, v, u } = (fused ? fusedStep : opStep)(state, grads, y, coefficients);
-      const end = guardedUpdate(u, tf.scalar(1), t.eta, t.flags);
+      const { z, x, m, v, u, uNormSq } = fused
+        ? sfPlusStep({ y, z: state.z, x: state.x, m: state.m, v: state.v, g: grads }, coefficients)
+        : opStep(state, grads, y, coefficients);
+      const end = guardedUpdate(u, tf.scalar(1), t.eta, t.flags, uNormSq);
       return {
         updates: end.updates,
         state: {
@@ -153,6 +155,8 @@ interface StepParts {
   readonly v: Tensors;
   /** The update y − y_new. */
   readonly u: Tensors;
+  /** ‖u‖², when the step computed it (else guardedUpdate does). */
+  readonly uNormSq?: Scalar;
 }
 
 /** The moments, z, x and the update op by op (each `axpby` and `ratio` one pass on WASM). */
@@ -169,11 +173,4 @@ function opStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoeffic
   // The new parameters y = β·x + (1 − β)·z: the update is y − y_new (one multiplier, 1).
   const u = y.map((yi, i) => tf.sub(yi, axpby(x[i]!, k.beta, z[i]!, 1 - k.beta)));
   return { z, x, m, v, u };
-}
-
-/** The same in one WASM pass per tensor (kernels/sfPlusStep.ts: the same bits). */
-function fusedStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
-  const parts = y.map((yi, i) => sfPlusStep({ y: yi, z: state.z[i]!, x: state.x[i]!, m: state.m[i]!, v: state.v[i]!, g: grads[i]! }, k));
-  const column = (j: number) => parts.map((p) => p[j]!);
-  return { z: column(0), x: column(1), m: column(2), v: column(3), u: column(4) };
 }
