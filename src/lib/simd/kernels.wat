@@ -271,7 +271,31 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
 
-  ;; [Σ g·(z − x), Σ |g|] in float64, each summed as dot and absSum sum (four running sums, the tail in the first),
+;; 1 when every value is finite, else 0: x − x is +0 for a finite x and NaN for ±∞ and NaN, and a sum of those
+  ;; stays 0 or becomes NaN (the skip guard's check of the gradients, in place of a float64 sum).
+  (func (export "allFinite") (param $a i32) (param $n i32) (result i32)
+    (local $i i32) (local $m i32) (local $v v128) (local $acc v128) (local $f f32) (local $s f32)
+    (local.set $m (i32.and (local.get $n) (i32.const -4)))
+    (local.set $acc (f32x4.splat (f32.const 0)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $v (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.sub (local.get $v) (local.get $v))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $f (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $s (f32.add (local.get $s) (f32.sub (local.get $f) (local.get $f))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (i32.and
+      (i32x4.all_true (f32x4.eq (local.get $acc) (f32x4.splat (f32.const 0))))
+      (f32.eq (local.get $s) (f32.const 0))))
+
+    ;; [Σ g·(z − x), Σ |g|] in float64, each summed as dot and absSum sum (four running sums, the tail in the first),
   ;; with z − x the float32 difference (as tfjs's Sub rounds it): ScheduleFree+'s ⟨g, z − x⟩ and ‖g‖₁ in one pass,
   ;; z − x never written.
   (func (export "dotDiffAbs") (param $g i32) (param $z i32) (param $x i32) (param $n i32) (result f64 f64)

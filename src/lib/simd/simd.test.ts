@@ -80,7 +80,7 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
   });
 
   for (const n of [0, 1, 3, 4, 5, 15, 16, 17, 1000, 1003, 4099]) {
-    it(`dot, dotAndSquare and absSum over ${n} values`, () => {
+    it(`dot, dotAndSquare, absSum and allFinite over ${n} values`, () => {
       for (const special of [false, true]) {
         const a = fill(64, n, 7 + n, special);
         const b = fill(64 + 4 * 5000 + 16, n, 91 + n, special);
@@ -88,6 +88,7 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
         const [p, q] = k.dotAndSquare(a.byteOffset, b.byteOffset, n);
         expect(same(p, dotOf(a, b)) && same(q, dotOf(b, b))).toBe(true);
         expect(same(k.absSum(a.byteOffset, n), absSumOf(a))).toBe(true);
+        expect(k.allFinite(a.byteOffset, n)).toBe(a.every((x) => Number.isFinite(x)) ? 1 : 0);
       }
     });
 
@@ -192,6 +193,19 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
       }
     });
   }
+
+  it('allFinite finds one NaN, +∞ or −∞ at any place (in the SIMD part or the tail)', () => {
+    const a = fill(64, 1003, 5, false);
+    expect(k.allFinite(a.byteOffset, 1003)).toBe(1);
+    for (const bad of [NaN, Infinity, -Infinity])
+      for (const at of [0, 3, 500, 999, 1000, 1002]) {
+        const keep = a[at]!;
+        a[at] = bad;
+        expect(k.allFinite(a.byteOffset, 1003)).toBe(0);
+        a[at] = keep;
+      }
+    expect(k.allFinite(a.byteOffset, 1003)).toBe(1);
+  });
 
   it('finds a difference when there is one (a changed value changes the sum)', () => {
     const a = fill(64, 1000, 5, false);

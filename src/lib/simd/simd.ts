@@ -8,7 +8,7 @@
  * loop gives (simd.test.ts), so where WebAssembly SIMD is missing the callers keep their loops and nothing changes.
  *
  * The module is `kernels.wat`, compiled by wabt into kernels.bytes.ts (`npm run build:wasm`); it imports the memory
- * and exports the eleven functions below. Pointers are byte offsets into that memory, counts are in values.
+ * and exports the twelve functions below. Pointers are byte offsets into that memory, counts are in values.
  */
 import { KERNELS_WASM } from './kernels.bytes';
 
@@ -31,6 +31,8 @@ export interface SimdKernels {
   sign(x: number, out: number, n: number): void;
   /** out = x > s as bytes (0 or 1). */
   greaterScalar(x: number, s: number, out: number, n: number): void;
+  /** 1 when every value is finite (no NaN, no ±∞), else 0. */
+  allFinite(a: number, n: number): number;
   /** [Σ g·(z − x), Σ |g|] in float64, summed as `dot` and `absSum` sum, with z − x the float32 difference. */
   dotDiffAbs(g: number, z: number, x: number, n: number): [number, number];
   /**
