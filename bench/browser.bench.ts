@@ -3,7 +3,8 @@
  * backend: L4Adam/Adam and L4Mom/Momentum ms per step on the MNIST MLP and the ConvNet, interleaved, and the
  * time of the first step (shader compilation on GPU backends). Options: --backends=wasm,webgl,webgpu
  * --models=mlp,convnet --programs (WebGL: list the shader programs a step runs, by name) --conv-rounds=N
- * --only=Prodigy,D-Adapt (the pairs whose second member's name contains one of these)
+ * --only=Prodigy,D-Adapt (the pairs whose second member's name contains one of these) --rounds=N (the MLP's rounds
+ * on every backend, in place of the plan's)
  */
 import { launchChromium, startPreview } from './chromium';
 import { MODEL_TITLES, type PairResult } from './page/format';
@@ -27,7 +28,7 @@ const lines: string[] = [];
 let adapter: string | null = null;
 try {
   for (const b of backends) {
-    const p = plan[b] ?? plan.wasm!;
+    const p = { ...(plan[b] ?? plan.wasm!), ...(args.has('rounds') ? { rounds: Number(args.get('rounds')) } : {}) };
     const page = await browser.newPage();
     const q = [
       models.includes('mlp') ? `&mlp=${p.rounds},${p.block},${p.warmup}` : '',

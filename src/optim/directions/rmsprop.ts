@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SettingsOf } from '../../lib/settings';
 import { finish, type RecipeOptions, type Transform } from '../compose';
-import { ratio } from '../kernels/elementwise';
+import { axpby, ratio } from '../kernels/elementwise';
 import { checkAgainst, pick, withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
 import { withStepsize } from '../stepsizes/rule';
@@ -38,7 +38,7 @@ export function rmspropDirection(options: RmsPropDirectionOptions = {}): Directi
       hyper: { decay, epsilon },
       init: (params) => ({ s: params.map((p) => tf.onesLike(p)) }),
       update: (grads, state) => {
-        const s = state.s.map((ms, i) => tf.add(tf.mul(ms, decay), tf.mul(tf.square(grads[i]!), 1 - decay)));
+        const s = state.s.map((ms, i) => axpby(ms, decay, grads[i]!, 1 - decay, { square: true }));
         return { v: grads.map((g, i) => tf.div(g, tf.sqrt(tf.add(s[i]!, epsilon)))), vScale: 1, state: { s } };
       },
     };

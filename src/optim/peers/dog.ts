@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
+import { axpby } from '../kernels/elementwise';
 import { sumSquares } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, l2Gradient, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -55,7 +56,7 @@ export function dog(settings: Partial<DoGSettings> = {}): GradientTransformation
       const w = (DOG_AVERAGE_GAMMA + 1) / (DOG_AVERAGE_GAMMA + k + 1);
       const average = params.map((p, i) => {
         const x = tf.add(p, end.updates[i]!);
-        return w === 1 ? x : tf.add(tf.mul(state.average[i]!, 1 - w), tf.mul(x, w));
+        return w === 1 ? x : axpby(state.average[i]!, 1 - w, x, w);
       });
       return {
         updates: end.updates,

@@ -45,7 +45,7 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
       const u = grads.map((g, i) => {
         const c = tf.sign(axpby(state.m[i]!, h.beta1, g, 1 - h.beta1));
         const s = cautious ? cautiousOf(c, g, 1e-8) : c;
-        return h.weightDecay === 0 ? s : tf.add(s, tf.mul(params[i]!, h.weightDecay));
+        return h.weightDecay === 0 ? s : axpby(params[i]!, h.weightDecay, s, 1);
       });
       const lr = tf.scalar(h.learningRate);
       // sign() turns an infinite gradient into ±1, so ‖u‖² would not see it: the skip around every optimizer

@@ -109,14 +109,14 @@ export function momo(settings: Partial<MomoSettings> = {}): GradientTransformati
       const n = state.count + 1;
       const start = n > 1 ? 'kept' : h.biasCorrection ? 'zero' : 'self';
       // At the first step the average starts from g itself (or from 0 with bias correction).
-      const d = grads.map((g, i) => tf.add(tf.mul(start === 'self' ? g : state.d[i]!, h.beta), tf.mul(g, 1 - h.beta)));
+      const d = grads.map((g, i) => axpby(start === 'self' ? g : state.d[i]!, h.beta, g, 1 - h.beta));
       const [gx, D, N] = parameterSums([{ dot: [grads, params] }, { dot: [d, params] }, { dot: [d, d] }]) as [Scalar, Scalar, Scalar];
       const kappa = 1 + h.learningRate * h.weightDecay;
       const rho = h.biasCorrection ? 1 - Math.pow(h.beta, n) : 1;
       const step: ModelStep = { beta: h.beta, start, rho, kappa, lr: h.learningRate, lb: h.lb, useFstar: h.useFstar };
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
       // θ_new = (θ − τ·d)/κ: Δθ = −(τ·d + (κ − 1)·θ)/κ.
-      const u = kappa === 1 ? d : d.map((di, i) => tf.add(tf.mul(di, t.tau), tf.mul(params[i]!, kappa - 1)));
+      const u = kappa === 1 ? d : d.map((di, i) => axpby(di, t.tau, params[i]!, kappa - 1));
       const end = guardedUpdate(u, kappa === 1 ? t.tau : tf.scalar(1 / kappa), t.tau, t.flags);
       return {
         updates: end.updates,

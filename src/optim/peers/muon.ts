@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { SettingSpec } from '../../lib/settings';
+import { axpby } from '../kernels/elementwise';
 import { checkAgainst, withDefaults } from '../spec';
 import type { Direction, GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -63,18 +64,18 @@ export function muon(settings: Partial<MuonSettings> = {}): GradientTransformati
       const u = grads.map((g, i) => {
         const p = params[i]!;
         if (p.rank >= 2) {
-          const B = tf.add(tf.mul(state.m[i]!, h.momentum), tf.mul(g, 1 - h.momentum));
+          const B = axpby(state.m[i]!, h.momentum, g, 1 - h.momentum);
           m.push(B);
           v.push(state.v[i]!);
-          const U = h.nesterov ? tf.add(tf.mul(g, 1 - h.momentum), tf.mul(B, h.momentum)) : B;
+          const U = h.nesterov ? axpby(g, 1 - h.momentum, B, h.momentum) : B;
           const mat = asMatrix(U);
           const [r, c] = mat.shape as [number, number];
           const O = tf.reshape(tf.mul(newtonSchulz(mat, h.nsSteps), Math.sqrt(Math.max(1, r / c))), p.shape);
           return h.weightDecay === 0 ? O : tf.add(O, tf.mul(p, h.weightDecay));
         }
         // AdamW on a vector, scaled so that the step's one multiplier lr gives adamLr.
-        const mi = tf.add(tf.mul(state.m[i]!, h.adamBeta1), tf.mul(g, 1 - h.adamBeta1));
-        const vi = tf.add(tf.mul(state.v[i]!, h.adamBeta2), tf.mul(tf.square(g), 1 - h.adamBeta2));
+        const mi = axpby(state.m[i]!, h.adamBeta1, g, 1 - h.adamBeta1);
+        const vi = axpby(state.v[i]!, h.adamBeta2, g, 1 - h.adamBeta2, { square: true });
         m.push(mi);
         v.push(vi);
         const step = tf.div(tf.div(mi, 1 - Math.pow(h.adamBeta1, n)), tf.add(tf.sqrt(tf.div(vi, 1 - Math.pow(h.adamBeta2, n))), h.adamEps));
@@ -120,15 +121,15 @@ export function muonDirection(
       const v: Tensor[] = [];
       const dir = grads.map((g, i) => {
         if (g.rank >= 2) {
-          const B = tf.add(tf.mul(state.m[i]!, momentum), tf.mul(g, 1 - momentum));
+          const B = axpby(state.m[i]!, momentum, g, 1 - momentum);
           m.push(B);
           v.push(state.v[i]!);
-          const mat = asMatrix(tf.add(tf.mul(g, 1 - momentum), tf.mul(B, momentum)));
+          const mat = asMatrix(axpby(g, 1 - momentum, B, momentum));
           const [r, c] = mat.shape as [number, number];
           return tf.reshape(tf.mul(newtonSchulz(mat, nsSteps!), Math.sqrt(Math.max(1, r / c))), g.shape);
         }
-        const mi = tf.add(tf.mul(state.m[i]!, adamBeta1!), tf.mul(g, 1 - adamBeta1!));
-        const vi = tf.add(tf.mul(state.v[i]!, adamBeta2!), tf.mul(tf.square(g), 1 - adamBeta2!));
+        const mi = axpby(state.m[i]!, adamBeta1!, g, 1 - adamBeta1!);
+        const vi = axpby(state.v[i]!, adamBeta2!, g, 1 - adamBeta2!, { square: true });
         m.push(mi);
         v.push(vi);
         const adam = tf.div(tf.div(mi, 1 - Math.pow(adamBeta1!, t)), tf.add(tf.sqrt(tf.div(vi, 1 - Math.pow(adamBeta2!, t))), adamEps!));
