@@ -26,7 +26,7 @@ export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { 
     update(grads, state, t) {
       const out = inner.update(grads, state, t);
       // vScale > 0 for every direction of the library (bias corrections), so v's signs are the direction's.
-      const v = out.v.map((vi, i) => cautious(vi, grads[i]!, epsilon));
+      const v = cautious(out.v, grads, epsilon);
       return { ...out, v };
     },
   };

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Tensors } from '../types';
 import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
 import { flatWebGpuProgram } from './scaleOrZero';
-import { webglDots, webglDotsAvailable } from './webglDots';
+import { webglDotsAvailable, webglSumsPerTensor } from './webglDots';
 import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
 
 /**
@@ -128,13 +129,15 @@ function registerGpu(): void {
       values,
     );
   });
-  registerOurKernel<'webgl', GpuAttrs>(CAUTIOUS_GPU, 'webgl', (inputs, gl, { numbers }) => {
+  // K: every tensor's count, a packed vector (webglSumsPerTensor); this tensor's is entry `index`.
+  registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
+    const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
     const { program, values } = webgl(
       CAUTIOUS_GPU,
       ['V', 'G', 'K', 'N', 'E'],
       numbers,
       inputs.V!.shape,
-      'vec4 v = getVAtOutCoords(); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / ($K + $E));',
+      `vec4 v = getVAtOutCoords(); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $E));`,
     );
     return gl.runWebGLProgram(
       program,
@@ -268,23 +271,35 @@ export function cautiousMask(v: Tensor, g: Tensor): [Tensor, Scalar] {
 }
 
 /**
- * The cautious direction of one tensor: v·[v·g > 0]·n / (kept + ε), n its size and kept how many values agree in
- * sign, as `cautiousMask` and the op path's divide, add and multiply give it.
+ * The cautious direction of each tensor: v·[v·g > 0]·n / (kept + ε), n its size and kept how many of its values agree
+ * in sign, as `cautiousMask` and the op path's divide, add and multiply give it. On WebGL every tensor's count comes
+ * from one pair of programs (the inner-product kernels' per-tensor sums of [v·g > 0]) and each tensor is one more; on
+ * WebGPU each tensor's count is the inner-product kernels' too; elsewhere one pass a tensor (`cautiousMask`).
  */
-export function cautious(v: Tensor, g: Tensor, epsilon: number): Tensor {
-  const gpu = onGpu(v, g);
-  if (gpu) {
+export function cautious(vs: Tensors, gs: Tensors, epsilon: number): Tensors {
+  const gpu = vs.every((v, i) => onGpu(v, gs[i]!) !== null) ? tf.getBackend() : null;
+  if (gpu === 'webgl' && webglDotsAvailable([[vs, gs]])) {
+    registerGpu();
+    const counts = webglSumsPerTensor(vs, gs, 'agree');
+    const out = vs.map((v, index) => {
+      const inputs = { V: v, G: gs[index]!, K: counts };
+      return runOurKernel<object, Tensor>(CAUTIOUS_GPU, inputs, { index, numbers: { N: v.size, E: epsilon } });
+    });
+    counts.dispose();
+    return out;
+  }
+  return vs.map((v, i) => {
+    const g = gs[i]!;
     const pair: [Tensor[], Tensor[]][] = [[[v], [g]]];
-    const count = gpu === 'webgl' ? (webglDotsAvailable(pair) ? webglDots : null) : webgpuDotsAvailable(pair) ? webgpuDots : null;
-    if (count) {
-      const kept = count(pair, [1], ['agree'])[0]!;
-      const out = runGpu(gpu, CAUTIOUS_GPU, { V: v, G: g }, { K: kept, N: v.size, E: epsilon }, {}, v.shape);
+    if (gpu === 'webgpu' && webgpuDotsAvailable(pair)) {
+      const kept = webgpuDots(pair, [1], ['agree'])[0]!;
+      const out = runGpu('webgpu', CAUTIOUS_GPU, { V: v, G: g }, { K: kept, N: v.size, E: epsilon }, {}, v.shape);
       kept.dispose();
       return out;
     }
-  }
-  return tf.tidy(() => {
-    const [masked, kept] = cautiousMask(v, g);
-    return tf.mul(masked, tf.div(v.size, tf.add(kept, epsilon)));
+    return tf.tidy(() => {
+      const [masked, kept] = cautiousMask(v, g);
+      return tf.mul(masked, tf.div(v.size, tf.add(kept, epsilon)));
+    });
   });
 }

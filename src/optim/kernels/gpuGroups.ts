@@ -68,4 +68,6 @@ export interface DotsAttrs {
   readonly pairs: number;
   readonly scales: readonly number[];
   readonly kinds: readonly SumKind[];
+  /** WebGL, one pair: one sum per tensor (a vector) in place of one for the list. */
+  readonly perTensor?: boolean;
 }

@@ -117,6 +117,8 @@ interface Plan {
   /** The distinct input tensors, in variable order. */
   readonly inputs: TensorInfo[];
   readonly blocks: number;
+  /** Each tensor's first block and block count in the partials, in the group's order. */
+  readonly ranges: (readonly [number, number])[];
   readonly userCode: string;
 }
 
@@ -129,11 +131,13 @@ function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorI
   const shapes = pairs[0]![0].map((t) => t.shape);
   const fns: string[] = [];
   const calls: string[] = [];
+  const ranges: (readonly [number, number])[] = [];
   let offset = 0;
   shapes.forEach((shape, i) => {
     const names = pairs.map(([a, b]) => [nameOf(a[i]!), nameOf(b[i]!)] as const);
     const part = partCode(`part${i}`, shape, names, kinds, width);
     const blocks = Math.ceil(part.texels / width);
+    ranges.push([offset, blocks]);
     if (blocks === 0) return;
     fns.push(part.code);
     calls.push(`${calls.length === 0 ? '' : 'else '}if (k < ${offset + blocks}) acc = part${i}(k - ${offset});`);
@@ -147,14 +151,14 @@ function plan(pairs: readonly (readonly [readonly TensorInfo[], readonly TensorI
       ${calls.join('\n      ')}
       setOutput(vec4(acc.x, 0.0, acc.y, 0.0));
     }`;
-  return { inputs, blocks: offset, userCode };
+  return { inputs, blocks: offset, ranges, userCode };
 }
 
 let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales, kinds }) => {
+  registerOurKernel<'webgl', DotsAttrs>(PARTIALS, 'webgl', (inputs, gl, { pairs, scales, kinds, perTensor = false }) => {
     {
       const { count, tensor } = pairsFromInputs<TensorInfo>(inputs, pairs);
       const shapes = Array.from({ length: count }, (_, i) => tensor(0, 0, i).shape);
@@ -176,8 +180,17 @@ function register(): void {
           p.inputs,
           'float32',
         );
-        return { info, blocks: p.blocks };
+        return { info, blocks: p.blocks, ranges: p.ranges };
       });
+      if (perTensor) {
+        const out = gl.runWebGLProgram(
+          perTensorProgram(partials),
+          partials.map((p) => p.info),
+          'float32',
+        );
+        for (const p of partials) gl.disposeIntermediateTensorInfo(p.info);
+        return out;
+      }
       const uniforms = scales.map((_, i) => ({ name: `scale${i}`, type: 'float' as const }));
       const out = gl.runWebGLProgram(
         {
@@ -213,6 +226,35 @@ function register(): void {
   });
 }
 
+/**
+ * The second pass with one sum per tensor (unscaled): a packed vector (two sums a texel, as a packed consumer reads
+ * it), each sum over its tensor's blocks in its group's partials.
+ */
+function perTensorProgram(partials: readonly { blocks: number; ranges: readonly (readonly [number, number])[] }[]) {
+  const rows: string[] = [];
+  partials.forEach(({ ranges }, g) =>
+    ranges.forEach(([start, blocks]) => rows.push(`for (int k = ${start}; k < ${start + blocks}; k++) acc += getP${g}(0, 2 * k).x;`)),
+  );
+  const count = rows.length;
+  return {
+    name: ROWS,
+    variableNames: partials.map((_, g) => `P${g}`),
+    outputShape: [count],
+    packedInputs: true,
+    packedOutput: true,
+    userCode: `
+      float rowSum(int row) {
+        float acc = 0.0;
+        ${rows.map((r, i) => `${i === 0 ? '' : 'else '}if (row == ${i}) { ${r} }`).join('\n        ')}
+        return acc;
+      }
+      void main() {
+        int row = getOutputCoords();
+        setOutput(vec4(rowSum(row), row + 1 < ${count} ? rowSum(row + 1) : 0.0, 0.0, 0.0));
+      }`,
+  };
+}
+
 /** Texture units a program may sample (tfjs's own limit, as AddN uses it). */
 const maxTextures = () => tf.env().getNumber('WEBGL_MAX_TEXTURES_IN_SHADER');
 
@@ -235,6 +277,16 @@ export function webglDotsAvailable(pairs: readonly (readonly [Tensors, Tensors])
     pairs[0]![0].length > 0 &&
     pairs.every(([a, b]) => a.every((t, i) => t.rank <= 4 && t.size > 0 && tf.util.arraysEqual(t.shape, b[i]!.shape)));
   return ok && groupsOf(pairs[0]![0].length, pairs.length, (p, side, i) => pairs[p]![side][i]!.dataId).length <= maxTextures();
+}
+
+/**
+ * One sum per tensor, Σ term(a_i, b_i) of the given kind, as a packed vector of the tensors' count (two WebGL
+ * dispatches for every tensor together; check `webglDotsAvailable([[a, b]])` first). A packed program reads sum i as
+ * lane x (i even) or y (i odd) of its texel, `getName(i)`.
+ */
+export function webglSumsPerTensor(a: Tensors, b: Tensors, kind: SumKind): tf.Tensor1D {
+  register();
+  return runOurKernel<DotsAttrs, tf.Tensor1D>(PARTIALS, pairInputs([[a, b]]), { pairs: 1, scales: [1], kinds: [kind], perTensor: true });
 }
 
 /**

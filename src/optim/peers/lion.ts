@@ -42,11 +42,10 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
     init: (params) => ({ m: params.map((p) => tf.zerosLike(p)) }),
     update(grads, state, params) {
       const h = state.hyper;
-      const u = grads.map((g, i) => {
-        const c = tf.sign(axpby(state.m[i]!, h.beta1, g, 1 - h.beta1));
-        const s = cautious ? cautiousOf(c, g, 1e-8) : c;
-        return h.weightDecay === 0 ? s : axpby(params[i]!, h.weightDecay, s, 1);
-      });
+      const c = grads.map((g, i) => tf.sign(axpby(state.m[i]!, h.beta1, g, 1 - h.beta1)));
+      const u = (cautious ? cautiousOf(c, grads, 1e-8) : c).map((s, i) =>
+        h.weightDecay === 0 ? s : axpby(params[i]!, h.weightDecay, s, 1),
+      );
       const lr = tf.scalar(h.learningRate);
       // sign() turns an infinite gradient into ±1, so ‖u‖² would not see it: the skip around every optimizer
       // (optim/skip.ts) takes such a step out before it gets here.
