@@ -18,10 +18,10 @@ import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
  * no multiply, and y·1 is y; the mask's count is a float32 sum of ones, exact under 2^24 values). Coefficients may be
  * numbers or scalars the backend keeps in host memory. On WebGL and WebGPU `axpby` and `ratio` are one program each
  * (a packed shader, number coefficients as uniforms and scalar tensors as inputs; a compute program over the flat
- * tensor, coefficients as scalar inputs) in place of two to four, and `cautious` is the count (the inner-product
- * kernels summing [v·g > 0]: two programs) and one program that masks and rescales, in place of about fourteen; a
- * GPU may fuse x·a + y·b into one rounding, so there
- * they agree with the op path to float32 rounding, not bit for bit. The packed shader zeroes the lanes past the
+ * tensor, coefficients as scalar inputs) in place of two to four, and `cautious` is the counts (the inner-product
+ * kernels summing [v·g > 0]; on WebGL two programs for every tensor together) and one program a tensor that masks and
+ * rescales, in place of about fourteen a tensor. A GPU may fuse x·a + y·b into one rounding, so there they agree with
+ * the op path to float32 rounding, not bit for bit. The packed shader zeroes the lanes past the
  * tensor's edge: without that, the golden replays of AdEMAMix, MoMo-Adam and ScheduleFree+ on a 5-8-3 MLP drifted from
  * the official runs (1e-4 to 4e-2 within a few steps), because a packed matrix product reads those lanes.
  */
