@@ -75,8 +75,11 @@ function agreeOf(a: Float32Array, b: Float32Array): number {
   return n;
 }
 
-/** Σ |a| over one tensor, with four running sums as dotOf. */
-function absSumOf(a: Float32Array): number {
+/**
+ * Σ |a| over one tensor, with four running sums as dotOf. Finite exactly when every value is (a float32 value is at
+ * most 3.4e38, and fewer than 2^52 of them cannot overflow a float64 sum): the skip guard's check on cpu uses it.
+ */
+export function absSumOf(a: ArrayLike<number>): number {
   const n = a.length;
   const m = n & ~3;
   let s0 = 0;
