@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   applyStep,
+  cloneState,
   columnSpec,
   diagnosticsOf,
   disposeState,
+  judgesOnDevice,
+  keepHostValues,
   makeOptimizer,
   optimizerSpec,
   setHyper,
@@ -105,6 +108,11 @@ export class Runner {
   readonly thetaDim: number;
   private pending: tf.Tensor[] = [];
   private pendingWall: number[] = [];
+  /**
+   * The parameters and optimizer state before the steps queued since the last flush (clones: they share their data),
+   * kept while the optimizer judges its steps on the device, to train them again when one was skipped (`retrain`).
+   */
+  private sliceStart: { step: number; params: tf.Tensor[]; state: OptState } | null = null;
   private events: HyperEvent[] = [];
   private evals: EvalPoint[] = [];
   /** The step of the last evaluation on held-out data, or −1. */
@@ -142,6 +150,15 @@ export class Runner {
   /** One optimizer step, queued on the device; nothing is read back. */
   trainStep(): void {
     if (this.finished) return;
+    if (this.pending.length === 0 && this.sliceStart === null && judgesOnDevice(this.transform)) {
+      this.sliceStart = { step: this.step, params: this.task.params.map((p) => tf.keep(tf.clone(p))), state: cloneState(this.state) };
+    }
+    this.pending.push(this.takeStep());
+    this.pendingWall.push(performance.now() - this.t0 - this.evalMs);
+  }
+
+  /** Takes step `this.step` (and advances it): the state moves on; returns the step's row for the trace. */
+  private takeStep(): tf.Tensor {
     const k = this.step;
     const row = tf.tidy(() => {
       const f = this.task.batchLoss(k);
@@ -155,9 +172,58 @@ export class Runner {
       const row = tf.stack([value, ...own, ...quality]);
       return this.thetaDim ? tf.concat([row, ...this.task.params.map((p) => tf.reshape(p, [-1]))]) : row;
     });
-    this.pending.push(row);
-    this.pendingWall.push(performance.now() - this.t0 - this.evalMs);
     this.step = k + 1;
+    return row;
+  }
+
+  /**
+   * Where the optimizer judges its steps on the device (WebGL, WebGPU: optim/skip.ts), a skipped step keeps every
+   * state tensor but its host-side step count moves on, and with it what the later steps compute from it (Adam's bias
+   * corrections, Schedule-Free's weights). So when the rows read back show a skipped step, the steps since the last
+   * flush are trained again from their start (`sliceStart`: the same batches, the same hyperparameter changes at the
+   * same steps), each row read back as it is taken, and a skipped step's state gets the host values of the state
+   * before it (`keepHostValues`). The run is then, bit for bit, the run without those batches, as on cpu and WASM,
+   * where the check is on the host. It costs a second pass over those steps, with a readback each, only when a step
+   * was skipped; otherwise nothing but the clones (no copy on these backends). Returns the rows to record.
+   */
+  private async retrain(values: Float32Array, width: number, rows: number): Promise<Float32Array> {
+    const start = this.sliceStart;
+    this.sliceStart = null;
+    if (!start) return values;
+    let restored = false;
+    try {
+      const col = 1 + this.diagNames.indexOf(SKIPPED_STEPS);
+      if (col === 0 || rows === 0) return values;
+      const skippedBefore = this.skipTotal ?? ((await start.state.diagnostics[SKIPPED_STEPS]!.data())[0] as number);
+      if (!(values[(rows - 1) * width + col]! > skippedBefore)) return values;
+      this.task.params.forEach((p, i) => p.assign(start.params[i]!));
+      disposeState(this.state);
+      this.state = start.state;
+      restored = true;
+      this.step = start.step;
+      const out = new Float32Array(values.length);
+      let skipped = skippedBefore;
+      for (let i = 0; i < rows; i++) {
+        this.replayEvents(this.step);
+        const before = this.state;
+        const row = this.takeStep();
+        const v = (await row.data()) as Float32Array;
+        row.dispose();
+        out.set(v, i * width);
+        if (v[col]! > skipped) this.state = keepHostValues(before, this.state);
+        skipped = v[col]!;
+      }
+      this.replayEvents(this.step);
+      return out;
+    } finally {
+      tf.dispose(start.params);
+      if (!restored) disposeState(start.state);
+    }
+  }
+
+  /** Applies again the hyperparameter changes recorded at `step` (made before it was taken). */
+  private replayEvents(step: number): void {
+    for (const e of this.events) if (e.step === step) this.state = setHyper(this.transform, this.state, e.patch);
   }
 
   /** Whether an evaluation is due once the steps queued so far are flushed. */
@@ -232,6 +298,7 @@ export class Runner {
     }
     const dw = 1 + this.diagNames.length;
     const width = dw + this.thetaDim;
+    values = await this.retrain(values, width, rows.length);
     const n = this.endOfRun(values, width, rows.length);
     const chunk = allocChunk(n, this.diagNames);
     const c = chunk.columns;
@@ -321,6 +388,7 @@ export class Runner {
     tf.dispose(this.pending);
     this.pending = [];
     this.pendingWall = [];
+    this.dropSliceStart();
     this.task.params.forEach((p, i) => {
       const d = cp.params[i]!;
       const t = tf.tensor(d.data, d.shape, d.dtype);
@@ -336,9 +404,17 @@ export class Runner {
     this.skipTotal = null;
   }
 
+  private dropSliceStart(): void {
+    if (!this.sliceStart) return;
+    tf.dispose(this.sliceStart.params);
+    disposeState(this.sliceStart.state);
+    this.sliceStart = null;
+  }
+
   dispose(): void {
     tf.dispose(this.pending);
     this.pending = [];
+    this.dropSliceStart();
     disposeState(this.state);
     this.task.dispose();
   }

@@ -37,6 +37,24 @@ export function setHyper<S extends OptState>(transform: GradientTransformation<S
   return { ...state, hyper };
 }
 
+/**
+ * The state with every tensor cloned (a tensor held twice is cloned once): it outlives the steps that dispose the
+ * original's tensors. On WebGL, WebGPU and cpu a clone shares its data (a reference count), so this copies nothing.
+ */
+export function cloneState<S extends OptState>(state: S): S {
+  const clones = new Map<tf.Tensor, tf.Tensor>();
+  const copy = (v: unknown): unknown => {
+    if (v instanceof tf.Tensor) {
+      if (!clones.has(v)) clones.set(v, tf.keep(tf.clone(v)));
+      return clones.get(v);
+    }
+    if (Array.isArray(v)) return v.map(copy);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+    return v;
+  };
+  return copy(state) as S;
+}
+
 /** Disposes every tensor of a state. */
 export function disposeState(state: OptState): void {
   disposeReplaced(state, null);

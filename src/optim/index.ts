@@ -26,8 +26,8 @@ export { makeOptimizer, registerOptimizer, unregisterOptimizer, type Maker } fro
 export { finish, type RecipeOptions, type Transform } from './compose';
 export { defineOptimizer, type OptimizerMeta } from './spec';
 export { withWeightDecay } from './weightDecay';
-export { skipNonFinite, SKIPPED_STEPS, withoutSkip } from './skip';
-export { applyStep, disposeState, readDiagnostics, setHyper } from './apply';
+export { judgesOnDevice, keepHostValues, skipNonFinite, SKIPPED_STEPS, withoutSkip } from './skip';
+export { applyStep, cloneState, disposeState, readDiagnostics, setHyper } from './apply';
 export { decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
 export { Adam, L4Adam, L4Mom, L4Muon, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';
 export {

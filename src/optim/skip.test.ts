@@ -187,7 +187,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
-describe('on the GPU backends the check runs on the device: parameters and state tensors kept, the count moves on', () => {
+describe('on the GPU backends the check runs on the device: parameters and state tensors kept, the count moves on (the runner puts it right)', () => {
   // The device path, forced on cpu (WebGL and WebGPU take it): a NaN gradient at step 3 of Adam.
   it('Adam: the parameters and moments after a skipped step are those before it; η = 0, flagged, counted', async () => {
     await tf.setBackend('cpu');

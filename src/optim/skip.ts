@@ -13,6 +13,8 @@ import type { GradientTransformation, OptState, StepInputs, Tensors } from './ty
 export const SKIPPED_STEPS = 'skippedSteps';
 
 const inners = new WeakMap<object, GradientTransformation<OptState>>();
+/** The wrapped transforms told to judge on the device whatever the backend (a test's switch). */
+const forcedOnDevice = new WeakSet<object>();
 
 /**
  * optax's `apply_if_finite` at the common end of every composition: a step whose gradients hold NaN or ±Inf, or
@@ -27,7 +29,9 @@ const inners = new WeakMap<object, GradientTransformation<OptState>>();
  * nothing is read back per step: the step runs and every state tensor is chosen between old and new on the
  * device (`select`), so the parameters and the state's tensors are kept exactly, but the host-side step count
  * (and what is computed from it on the host: bias corrections, Schedule-Free's weights) advances as if the step
- * had been taken.
+ * had been taken. The engine's runner puts that right (engine/runner.ts): when a flush reads back a skipped step, it
+ * trains the steps since the last flush again, reading each verdict as it comes, and gives every skipped step's
+ * state the host values of the state before it (`keepHostValues`).
  *
  * Idempotent: wrapping a wrapped transform returns it; `finish` unwraps before adding clipping and weight decay
  * and wraps again, so the check is always the outermost layer.
@@ -83,7 +87,16 @@ export function skipNonFinite<S extends OptState>(
     },
   };
   inners.set(t, inner as unknown as GradientTransformation<OptState>);
+  if (o.onDevice) forcedOnDevice.add(t);
   return t;
+}
+
+/**
+ * Whether `t` (a transform from `skipNonFinite`) judges its steps on the device, where a skipped step keeps the state's
+ * tensors but not its host values: on WebGL and WebGPU, or when told to (`onDevice`).
+ */
+export function judgesOnDevice(t: GradientTransformation<OptState>): boolean {
+  return forcedOnDevice.has(t) || allFiniteOnHost([]) === null;
 }
 
 /** The transform inside `skipNonFinite`, or the transform itself. */
@@ -147,6 +160,26 @@ function selectState<S>(keep: Scalar, old: unknown, next: S): S {
       return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, pick(src[k], v)]));
     }
     return n;
+  };
+  return pick(old, next) as S;
+}
+
+/**
+ * The state after a step that the device judged as skipped (`next`: its tensors are those of `old`, bit for bit, its
+ * host values moved on), with the host values of the state before it (`old`): the step count, and whatever a
+ * transform computes from it on the host. Together, the state the host path leaves (`old` itself, but for the
+ * diagnostics the skip reports). `old`'s tensors may be disposed by now: only its other values are read.
+ */
+export function keepHostValues<S>(old: S, next: S): S {
+  const pick = (o: unknown, n: unknown): unknown => {
+    if (n instanceof tf.Tensor || o instanceof tf.Tensor || o === undefined) return n;
+    if (Array.isArray(n)) return Array.isArray(o) ? n.map((x, i) => pick(o[i], x)) : n;
+    if (n !== null && typeof n === 'object') {
+      if (o === null || typeof o !== 'object' || Array.isArray(o)) return n;
+      const src = o as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, k in src ? pick(src[k], v) : v]));
+    }
+    return o === null || typeof o !== 'object' ? o : n;
   };
   return pick(old, next) as S;
 }
