@@ -79,7 +79,7 @@ describe('npm run lab -- benchmark', () => {
         }[];
         profileSteps: { taus: number[]; rho: Record<string, number[]> };
         scoreSteps: { reference: string | null; score: Record<string, number> };
-        divergedRuns: { task: string; config: string; seed: number }[];
+        divergedRuns: { task: string; config: string; seed: number; reason: string }[];
       };
     };
     const { tasks, profileSteps, scoreSteps, divergedRuns } = report.result;
@@ -97,6 +97,11 @@ describe('npm run lab -- benchmark', () => {
       expect(t.entries.find((e) => e.entry === 'sgd')).toMatchObject({ stepsToTarget: null, diverged: 2 });
     }
     expect(divergedRuns.filter((d) => d.config === 'sgd')).toHaveLength(4);
+    // Each with why: the engine's reason when it stopped the run, else the loss that left the rails.
+    for (const d of divergedRuns)
+      expect(d.reason).toMatch(
+        /^(stopped: 50 steps in a row were skipped from step \d+ on|its last loss was [\d.e+]+× its first|the loss was)/,
+      );
     expect(profileSteps.rho.sgd!.every((x) => x === 0)).toBe(true);
     expect(profileSteps.rho.adam!.at(-1)).toBe(1);
     // AlgoPerf's score: SGD never reaches a target (0); every score lies in [0, 1].

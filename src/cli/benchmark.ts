@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeBenchmark, type BenchmarkResult, type BenchRun, type Profile } from '../lib/perfProfile';
+import { analyzeBenchmark, divergedLine, type BenchmarkResult, type BenchRun, type Profile } from '../lib/perfProfile';
 import { fashionMnistDataset } from '../tasks/data/mnist.meta';
 import { resultFile } from './sweep/run';
 import type { RunDocument } from './sweep/bundle';
@@ -47,6 +47,7 @@ export function benchRuns(spec: SweepSpec, out: string): { runs: BenchRun[]; mis
       config: r.specId,
       seed: r.seed,
       status: res.status,
+      reason: res.divergedReason ?? null,
       step: col('step'),
       loss: col('loss'),
       wallMs: col('wallTime'),
@@ -113,7 +114,7 @@ export function benchmarkMarkdown(r: BenchmarkResult): string {
   }
   lines.push(
     r.divergedRuns.length
-      ? `Diverged runs (${r.divergedRuns.length}): ${r.divergedRuns.map((d) => `${d.task} ${d.config} seed ${d.seed}`).join('; ')}.`
+      ? `Diverged runs (${r.divergedRuns.length}): ${r.divergedRuns.map(divergedLine).join('; ')}.`
       : 'No run diverged.',
   );
   return `${lines.join('\n')}\n`;

@@ -44,7 +44,7 @@ describe('the benchmark analysis', () => {
     expect(l4).toMatchObject({ stepsToTarget: 102, secondsToTarget: 1.02 });
     expect(l4.bestLoss).toBeCloseTo(Math.exp(-197.5 / 50), 12);
     expect(t2!.entries.find((e) => e.entry === 'l4')).toMatchObject({ stepsToTarget: null, diverged: 1, finalLoss: null });
-    expect(r.divergedRuns).toEqual([{ task: 't2', config: 'l4', seed: 2 }]);
+    expect(r.divergedRuns).toEqual([{ task: 't2', config: 'l4', seed: 2, reason: 'stopped by the engine' }]);
     // Adam: 200/102 = 1.96 × the fastest on t1, the fastest on t2. L4: the fastest on t1, unsolved on t2.
     const at = (tau: number) => r.profileSteps.taus.indexOf(tau);
     expect(r.profileSteps.rho.adam![at(1)]).toBe(0.5);

@@ -21,6 +21,8 @@ export interface BenchRun {
   readonly config: string;
   readonly seed: number;
   readonly status: string;
+  /** Why the engine stopped it, when it did ("50 steps in a row were skipped from step 12 on …"). */
+  readonly reason?: string | null;
   readonly step: ArrayLike<number>;
   readonly loss: ArrayLike<number>;
   /** Milliseconds of training since the run started, per row. */
@@ -29,6 +31,17 @@ export interface BenchRun {
   readonly target?: { readonly above: number; readonly label: string };
   readonly evals?: readonly { readonly step: number; readonly value: number }[];
 }
+
+export interface DivergedRun {
+  readonly task: string;
+  readonly config: string;
+  readonly seed: number;
+  /** Absent in a report written before the reasons were kept. */
+  readonly reason?: string;
+}
+
+/** A diverged run as the reports list it: where, and why. */
+export const divergedLine = (d: DivergedRun): string => `${d.task} ${d.config} seed ${d.seed}${d.reason ? ` (${d.reason})` : ''}`;
 
 export interface EntryResult {
   readonly entry: string;
@@ -84,8 +97,8 @@ export interface BenchmarkResult {
   readonly profileSeconds: Profile;
   readonly scoreSteps: AlgoPerfScore;
   readonly scoreSeconds: AlgoPerfScore;
-  /** Every diverged run: task, config, seed. */
-  readonly divergedRuns: readonly { readonly task: string; readonly config: string; readonly seed: number }[];
+  /** Every diverged run: task, config, seed, and why it counts as diverged (`divergedWhy`). */
+  readonly divergedRuns: readonly DivergedRun[];
 }
 
 export const PROFILE_TAUS = [1, 1.25, 1.5, 2, 3, 4, 6, 8, 16, 32] as const;
@@ -112,11 +125,21 @@ export function smoothLog(loss: ArrayLike<number>, window: number): Float64Array
 /** Loss growth over a run that counts as diverged although the engine kept going (its losses stayed finite). */
 export const BLOWUP_FACTOR = 100;
 
-/** The engine stopped it (a non-finite loss), a loss is not finite, or its last loss is 100× its first. */
-export const isDiverged = (r: BenchRun): boolean =>
-  r.status === 'diverged' ||
-  Array.from(r.loss).some((y) => !Number.isFinite(y)) ||
-  (r.loss.length > 1 && r.loss[r.loss.length - 1]! > BLOWUP_FACTOR * r.loss[0]!);
+/**
+ * Why a run counts as diverged, in words, or null: the engine stopped it (its reason), a loss is not finite, or its
+ * last loss is 100× its first.
+ */
+export function divergedWhy(r: BenchRun): string | null {
+  if (r.status === 'diverged') return r.reason ? `stopped: ${r.reason}` : 'stopped by the engine';
+  const bad = Array.from(r.loss).findIndex((y) => !Number.isFinite(y));
+  if (bad >= 0) return `the loss was ${r.loss[bad]} at step ${r.step[bad]}`;
+  const first = r.loss[0]!;
+  const last = r.loss[r.loss.length - 1]!;
+  if (r.loss.length > 1 && last > BLOWUP_FACTOR * first) return `its last loss was ${(last / first).toPrecision(3)}× its first`;
+  return null;
+}
+
+export const isDiverged = (r: BenchRun): boolean => divergedWhy(r) !== null;
 
 interface ConfigCurve {
   readonly entry: string;
@@ -344,6 +367,9 @@ export function analyzeBenchmark(runs: readonly BenchRun[], { reference = null }
     profileSeconds: performanceProfile(taskCosts(tasks, 'seconds'), entries),
     scoreSteps: algoperfScore(taskCosts(tasks, 'steps'), entries, reference),
     scoreSeconds: algoperfScore(taskCosts(tasks, 'seconds'), entries, reference),
-    divergedRuns: runs.filter(isDiverged).map((r) => ({ task: r.task, config: r.config, seed: r.seed })),
+    divergedRuns: runs.flatMap((r) => {
+      const reason = divergedWhy(r);
+      return reason === null ? [] : [{ task: r.task, config: r.config, seed: r.seed, reason }];
+    }),
   };
 }

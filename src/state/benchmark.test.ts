@@ -39,7 +39,10 @@ const report = {
     ],
     profileSteps: { taus: [1, 2], rho: { adam: [1, 1], l4adam: [0, 0] } },
     profileSeconds: { taus: [1, 2], rho: { adam: [1, 1], l4adam: [0, 0] } },
-    divergedRuns: [{ task: 'regression', config: 'l4adam', seed: 2 }],
+    divergedRuns: [
+      { task: 'regression', config: 'l4adam', seed: 2, reason: 'stopped: the loss was NaN at step 7' },
+      { task: 'regression', config: 'adam', seed: 1 },
+    ],
   },
 };
 
@@ -48,7 +51,11 @@ describe('readBenchmarkReport', () => {
     const r = readBenchmarkReport(JSON.stringify(report));
     expect(r.tasks[0]!.entries.map((e) => e.stepsToTarget)).toEqual([100, null]);
     expect(r.profileSteps.rho.adam).toEqual([1, 1]);
-    expect(r.divergedRuns).toEqual([{ task: 'regression', config: 'l4adam', seed: 2 }]);
+    // A report written before the reasons were kept lists its runs without one.
+    expect(r.divergedRuns).toEqual([
+      { task: 'regression', config: 'l4adam', seed: 2, reason: 'stopped: the loss was NaN at step 7' },
+      { task: 'regression', config: 'adam', seed: 1 },
+    ]);
   });
 
   it('refuses anything else with a sentence', () => {

@@ -3,7 +3,14 @@
  * checked as data (nothing in it is executed) with a sentence for whatever is wrong.
  */
 import { create } from 'zustand';
-import { algoperfScoreOf, type BenchmarkResult, type EntryResult, type Profile, type TaskResult } from '../lib/perfProfile';
+import {
+  algoperfScoreOf,
+  type BenchmarkResult,
+  type DivergedRun,
+  type EntryResult,
+  type Profile,
+  type TaskResult,
+} from '../lib/perfProfile';
 import { isObject } from '../lib/isObject';
 
 export const BENCHMARK_KIND = 'l4-lab-benchmark';
@@ -64,9 +71,10 @@ export function readBenchmarkReport(text: string): BenchmarkResult {
     };
   });
   const diverged = Array.isArray(r.divergedRuns)
-    ? r.divergedRuns.filter(
-        (d): d is { task: string; config: string; seed: number } =>
-          isObject(d) && typeof d.task === 'string' && typeof d.config === 'string' && typeof d.seed === 'number',
+    ? r.divergedRuns.flatMap((d): DivergedRun[] =>
+        isObject(d) && typeof d.task === 'string' && typeof d.config === 'string' && typeof d.seed === 'number'
+          ? [{ task: d.task, config: d.config, seed: d.seed, ...(typeof d.reason === 'string' && { reason: d.reason }) }]
+          : [],
       )
     : [];
   return {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { algoperfScoreOf } from '../../lib/perfProfile';
+import { algoperfScoreOf, divergedLine } from '../../lib/perfProfile';
 import { useBenchmark } from '../../state/benchmark';
 import { colorOf } from '../charts/colors';
 
@@ -145,7 +145,7 @@ export function BenchmarkView() {
       ))}
       <p data-testid="benchmark.diverged">
         {report.divergedRuns.length
-          ? `Diverged runs (${report.divergedRuns.length}; the engine stopped them, a loss was not finite, or the last loss was 100× the first): ${report.divergedRuns.map((d) => `${d.task} ${d.config} seed ${d.seed}`).join('; ')}.`
+          ? `Diverged runs (${report.divergedRuns.length}; the engine stopped them, a loss was not finite, or the last loss was 100× the first): ${report.divergedRuns.map(divergedLine).join('; ')}.`
           : 'No run diverged.'}
       </p>
     </section>
