@@ -7,13 +7,15 @@ const SCALE_OR_ZERO = 'L4LabScaleOrZero';
 /**
  * s·x, except that a zero s gives exactly zero even where x is NaN or ±Inf (0·NaN = NaN would otherwise write
  * NaN into the parameters of a step that was skipped). On WASM and cpu the scalar lives in host memory: it is
- * read in place, a skipped step costs a fill and a taken one is the plain multiply. On WebGL and WebGPU it is one
+ * read in place, a skipped step costs a fill, a taken one the plain multiply (none when s is 1). On WebGL and WebGPU it is one
  * program in place of the multiply (a select per element costs ~9 WebGL programs per tensor: the scalar's
  * broadcasts and the packing around the select); elsewhere a select per element.
  */
 export function scaleOrZero(x: Tensor, s: Scalar): Tensor {
   const host = readHostScalar(s);
-  if (host !== null) return host === 0 ? tf.zerosLike(x) : tf.mul(x, s);
+  // A scale of exactly 1 (an optimizer whose direction already holds its step: ScheduleFree+, D-Adaptation) is x
+  // itself, as x·1 is x in IEEE float32 (±0, ±Inf and NaN included): a pass over the values saved.
+  if (host !== null) return host === 0 ? tf.zerosLike(x) : host === 1 ? x : tf.mul(x, s);
   const backend = tf.getBackend();
   if ((backend === 'webgl' || backend === 'webgpu') && internalsUsable() && x.dtype === 'float32' && x.size > 0) {
     register();

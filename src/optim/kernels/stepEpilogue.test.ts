@@ -8,6 +8,7 @@ import { optimizerIds } from '../catalogue';
 import { makeOptimizer } from '../index';
 import { feed } from '../../testing/optim/feed';
 import { setInternalsUsable } from './internals';
+import { scaleOrZero } from './scaleOrZero';
 
 const require = createRequire(import.meta.url);
 setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
@@ -57,6 +58,27 @@ describe('the end of every step: read in host memory on cpu and WASM, the same n
         expect(host[2]!.theta, id).toEqual(host[1]!.theta);
         expect(host[5]!.theta, id).toEqual(host[4]!.theta);
       }
+    });
+  }
+});
+
+describe('scaleOrZero with a scale in host memory', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: 1 gives x itself (no pass), 0 exact zeros, any other s the plain product; ±0, ±Inf and NaN kept`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const before = tf.memory().numTensors;
+      const values = [0, -0, 1.5, -3e-38, 3e38, Infinity, -Infinity, NaN];
+      const bits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+      tf.tidy(() => {
+        const x = tf.tensor1d(values);
+        const [one, zero, two] = [1, 0, -2].map((s) => tf.scalar(s)) as [tf.Scalar, tf.Scalar, tf.Scalar];
+        const same = scaleOrZero(x, one);
+        expect(same).toBe(x);
+        expect(bits(same)).toEqual(bits(tf.mul(x, one)));
+        expect(Array.from(scaleOrZero(x, zero).dataSync())).toEqual(values.map(() => 0));
+        expect(bits(scaleOrZero(x, two))).toEqual(bits(tf.mul(x, two)));
+      });
+      expect(tf.memory().numTensors).toBe(before);
     });
   }
 });
