@@ -345,19 +345,21 @@
       (f64.add (f64.add (local.get $a0) (f64x2.extract_lane 1 (local.get $alo))) (f64x2.extract_lane 0 (local.get $ahi)))
       (f64x2.extract_lane 1 (local.get $ahi))))
 
-  ;; ScheduleFree+'s step over n values, each op rounded as the op path's kernels round it:
+;; ScheduleFree+'s step over n values, each op rounded as the op path's kernels round it:
   ;;   m' = m·b1 + g·c1,  v' = v·b2 + (g·g)·c2,  z' = m' / (√v' + e)·eta + (y·dec + z, or z with $hasDec 0),
-  ;;   x' = x·keep + z'·c,  u = y − (x'·beta + z'·omb).
+  ;;   x' = x·keep + z'·c,  u = (x'·beta + z'·omb) − y (the step from y to the new parameters).
   ;; Pointers to y, z, x, m, v, g, then to the outputs z', x', m', v', u; the float32 scalars b1, c1, b2, c2, e, eta,
-  ;; dec, keep, c, beta, omb. Four values at a time; the last n mod 4 one at a time through lane 0 (the same IEEE
-  ;; operations), by the same loop body. Returns Σ u² in float64, summed as dot sums u·u (the update's norm).
+  ;; dec, keep, c, beta, omb. Four values at a time without a branch on the tail (a branch per load and store cost
+  ;; a quarter of the loop), then the last n mod 4 one at a time by the same IEEE operations on f32 values. Returns
+  ;; Σ u² in float64, summed as dot sums u·u (the update's norm).
   (func (export "sfPlusStep")
     (param $py i32) (param $pz i32) (param $px i32) (param $pm i32) (param $pv i32) (param $pg i32) (param $pzo i32) (param $pxo i32) (param $pmo i32) (param $pvo i32) (param $puo i32)
     (param $sb1 f32) (param $sc1 f32) (param $sb2 f32) (param $sc2 f32) (param $se f32) (param $seta f32) (param $sdec f32) (param $skeep f32) (param $sc f32) (param $sbeta f32) (param $somb f32)
     (param $hasDec i32) (param $n i32) (result f64)
-    (local $i i32) (local $m4 i32) (local $p i32) (local $tail i32) (local $lo v128) (local $hi v128) (local $uu f64)
+    (local $i i32) (local $m4 i32) (local $p i32) (local $lo v128) (local $hi v128) (local $uu f64) (local $s0 f64)
     (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $e v128) (local $eta v128) (local $dec v128) (local $keep v128) (local $c v128) (local $beta v128) (local $omb v128)
     (local $y v128) (local $g v128) (local $m1 v128) (local $v1 v128) (local $z1 v128) (local $x1 v128) (local $d v128) (local $u v128)
+    (local $fy f32) (local $fg f32) (local $fm f32) (local $fv f32) (local $fz f32) (local $fx f32) (local $fd f32) (local $fu f32)
     (local.set $b1 (f32x4.splat (local.get $sb1)))
     (local.set $c1 (f32x4.splat (local.get $sc1)))
     (local.set $b2 (f32x4.splat (local.get $sb2)))
@@ -374,52 +376,63 @@
     (local.set $hi (f64x2.splat (f64.const 0)))
     (block $done
       (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $tail (i32.ge_u (local.get $i) (local.get $m4)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m4)))
         (local.set $p (i32.shl (local.get $i) (i32.const 2)))
-        (local.set $y (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $py) (local.get $p)))) (else (v128.load (i32.add (local.get $py) (local.get $p))))))
-        (local.set $g (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pg) (local.get $p)))) (else (v128.load (i32.add (local.get $pg) (local.get $p))))))
-        (local.set $m1 (f32x4.add (f32x4.mul (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pm) (local.get $p)))) (else (v128.load (i32.add (local.get $pm) (local.get $p))))) (local.get $b1)) (f32x4.mul (local.get $g) (local.get $c1))))
-        (local.set $v1 (f32x4.add (f32x4.mul (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pv) (local.get $p)))) (else (v128.load (i32.add (local.get $pv) (local.get $p))))) (local.get $b2))
+        (local.set $y (v128.load (i32.add (local.get $py) (local.get $p))))
+        (local.set $g (v128.load (i32.add (local.get $pg) (local.get $p))))
+        (local.set $m1 (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $pm) (local.get $p))) (local.get $b1)) (f32x4.mul (local.get $g) (local.get $c1))))
+        (local.set $v1 (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $pv) (local.get $p))) (local.get $b2))
           (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (local.get $c2))))
-        (local.set $d (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $pz) (local.get $p)))) (else (v128.load (i32.add (local.get $pz) (local.get $p))))))
+        (local.set $d (v128.load (i32.add (local.get $pz) (local.get $p))))
         (if (local.get $hasDec) (then (local.set $d (f32x4.add (f32x4.mul (local.get $y) (local.get $dec)) (local.get $d)))))
         (local.set $z1 (f32x4.add
           (f32x4.mul (f32x4.div (local.get $m1) (f32x4.add (f32x4.sqrt (local.get $v1)) (local.get $e))) (local.get $eta))
           (local.get $d)))
-        (local.set $x1 (f32x4.add (f32x4.mul (if (result v128) (local.get $tail) (then (v128.load32_zero (i32.add (local.get $px) (local.get $p)))) (else (v128.load (i32.add (local.get $px) (local.get $p))))) (local.get $keep)) (f32x4.mul (local.get $z1) (local.get $c))))
-        (local.set $u (f32x4.sub (local.get $y)
-          (f32x4.add (f32x4.mul (local.get $x1) (local.get $beta)) (f32x4.mul (local.get $z1) (local.get $omb)))))
-        (if (local.get $tail)
-          (then (v128.store32_lane 0 (i32.add (local.get $pzo) (local.get $p)) (local.get $z1)))
-          (else (v128.store (i32.add (local.get $pzo) (local.get $p)) (local.get $z1))))
-        (if (local.get $tail)
-          (then (v128.store32_lane 0 (i32.add (local.get $pxo) (local.get $p)) (local.get $x1)))
-          (else (v128.store (i32.add (local.get $pxo) (local.get $p)) (local.get $x1))))
-        (if (local.get $tail)
-          (then (v128.store32_lane 0 (i32.add (local.get $pmo) (local.get $p)) (local.get $m1)))
-          (else (v128.store (i32.add (local.get $pmo) (local.get $p)) (local.get $m1))))
-        (if (local.get $tail)
-          (then (v128.store32_lane 0 (i32.add (local.get $pvo) (local.get $p)) (local.get $v1)))
-          (else (v128.store (i32.add (local.get $pvo) (local.get $p)) (local.get $v1))))
-        (if (local.get $tail)
-          (then (v128.store32_lane 0 (i32.add (local.get $puo) (local.get $p)) (local.get $u)))
-          (else (v128.store (i32.add (local.get $puo) (local.get $p)) (local.get $u))))
-        ;; Σ u²: lanes 0 and 1 in lo, 2 and 3 in hi; a tail value (lane 0 only) added to lo's lane 0 after them.
-        (if (local.get $tail)
-          (then
-            (local.set $uu (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u))))
-            (local.set $lo (f64x2.replace_lane 0 (local.get $lo)
-              (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64.mul (local.get $uu) (local.get $uu))))))
-          (else
-            (local.set $lo (f64x2.add (local.get $lo)
-              (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.promote_low_f32x4 (local.get $u)))))
-            (local.set $u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u)))
-            (local.set $hi (f64x2.add (local.get $hi)
-              (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.promote_low_f32x4 (local.get $u)))))))
-        (local.set $i (i32.add (local.get $i) (select (i32.const 1) (i32.const 4) (local.get $tail))))
+        (local.set $x1 (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $px) (local.get $p))) (local.get $keep)) (f32x4.mul (local.get $z1) (local.get $c))))
+        (local.set $u (f32x4.sub
+          (f32x4.add (f32x4.mul (local.get $x1) (local.get $beta)) (f32x4.mul (local.get $z1) (local.get $omb))) (local.get $y)))
+        (v128.store (i32.add (local.get $pzo) (local.get $p)) (local.get $z1))
+        (v128.store (i32.add (local.get $pxo) (local.get $p)) (local.get $x1))
+        (v128.store (i32.add (local.get $pmo) (local.get $p)) (local.get $m1))
+        (v128.store (i32.add (local.get $pvo) (local.get $p)) (local.get $v1))
+        (v128.store (i32.add (local.get $puo) (local.get $p)) (local.get $u))
+        ;; Σ u²: lanes 0 and 1 in lo, 2 and 3 in hi.
+        (local.set $lo (f64x2.add (local.get $lo)
+          (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.promote_low_f32x4 (local.get $u)))))
+        (local.set $u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u)))
+        (local.set $hi (f64x2.add (local.get $hi)
+          (f64x2.mul (f64x2.promote_low_f32x4 (local.get $u)) (f64x2.promote_low_f32x4 (local.get $u)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $next)))
+    ;; The tail: its u² are added to lo's lane 0, after the SIMD part's.
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $lo)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $fy (f32.load (i32.add (local.get $py) (local.get $p))))
+        (local.set $fg (f32.load (i32.add (local.get $pg) (local.get $p))))
+        (local.set $fm (f32.add (f32.mul (f32.load (i32.add (local.get $pm) (local.get $p))) (local.get $sb1)) (f32.mul (local.get $fg) (local.get $sc1))))
+        (local.set $fv (f32.add (f32.mul (f32.load (i32.add (local.get $pv) (local.get $p))) (local.get $sb2))
+          (f32.mul (f32.mul (local.get $fg) (local.get $fg)) (local.get $sc2))))
+        (local.set $fd (f32.load (i32.add (local.get $pz) (local.get $p))))
+        (if (local.get $hasDec) (then (local.set $fd (f32.add (f32.mul (local.get $fy) (local.get $sdec)) (local.get $fd)))))
+        (local.set $fz (f32.add
+          (f32.mul (f32.div (local.get $fm) (f32.add (f32.sqrt (local.get $fv)) (local.get $se))) (local.get $seta))
+          (local.get $fd)))
+        (local.set $fx (f32.add (f32.mul (f32.load (i32.add (local.get $px) (local.get $p))) (local.get $skeep)) (f32.mul (local.get $fz) (local.get $sc))))
+        (local.set $fu (f32.sub
+          (f32.add (f32.mul (local.get $fx) (local.get $sbeta)) (f32.mul (local.get $fz) (local.get $somb))) (local.get $fy)))
+        (f32.store (i32.add (local.get $pzo) (local.get $p)) (local.get $fz))
+        (f32.store (i32.add (local.get $pxo) (local.get $p)) (local.get $fx))
+        (f32.store (i32.add (local.get $pmo) (local.get $p)) (local.get $fm))
+        (f32.store (i32.add (local.get $pvo) (local.get $p)) (local.get $fv))
+        (f32.store (i32.add (local.get $puo) (local.get $p)) (local.get $fu))
+        (local.set $uu (f64.promote_f32 (local.get $fu)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $uu) (local.get $uu))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
     (f64.add
-      (f64.add (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
+      (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
       (f64x2.extract_lane 1 (local.get $hi))))
 )

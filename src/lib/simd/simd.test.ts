@@ -186,7 +186,7 @@ describe('the kernels, held bit for bit to the JavaScript loops', () => {
           const base = hasDec ? f(f(y![i]! * d) + z![i]!) : z![i]!;
           const z1 = f(f(f(m1 / f(f(Math.sqrt(v1)) + e)) * eta) + base);
           const x1 = f(f(x![i]! * keep) + f(z1 * c));
-          const u = f(y![i]! - f(f(x1 * beta) + f(z1 * omb)));
+          const u = f(f(f(x1 * beta) + f(z1 * omb)) - y![i]!);
           const got = out.map((o) => o[i]!);
           expect([z1, x1, m1, v1, u].every((w, j) => same(got[j]!, w))).toBe(true);
         }

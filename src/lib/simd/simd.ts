@@ -38,7 +38,7 @@ export interface SimdKernels {
   /**
    * ScheduleFree+'s step in one pass (float32, each op rounded as the op path's): m' = m·b1 + g·c1,
    * v' = v·b2 + (g·g)·c2, z' = m'/(√v' + e)·eta + (y·dec + z, or z with hasDec 0), x' = x·keep + z'·c,
-   * u = y − (x'·beta + z'·omb); returns Σ u² in float64, summed as `dot` sums u·u.
+   * u = (x'·beta + z'·omb) − y (the step); returns Σ u² in float64, summed as `dot` sums u·u.
    */
   sfPlusStep(...args: [...pointers: SfPlusPointers, ...scalars: SfPlusScalars, hasDec: number, n: number]): number;
 }

@@ -9,7 +9,7 @@ import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmS
  * inner product, both moments, the Adam ratio, z, x and y, y − y_new and the update's norm: nine passes and eight
  * kernels per tensor over four state tensors (1.15–1.20× Adam's step on the MNIST MLP, where Adam keeps two). Here
  * one kernel reads g, z and x once for ⟨g, z − x⟩ and ‖g‖₁ (z − x is never written), and one more reads every input
- * once and writes every output once for the moments, z, x, the update y − y_new and its ‖·‖², for all tensors. Both
+ * once and writes every output once for the moments, z, x, the step y_new − y and its ‖·‖², for all tensors. Both
  * compute the op path's float32 operations in its order and the host dots' float64 sums in theirs, so the bits are
  * those of the path they replace.
  */
@@ -37,7 +37,7 @@ function register(): void {
     bk.typedArrayFromHeap!(outs[1]!)[0] = l1;
     return outs;
   });
-  // Inputs y0…, z0…, x0…, m0…, v0…, g0…; outputs z'…, x'…, m'…, v'…, u… (n of each), then Σ_i ‖u_i‖².
+  // Inputs y0…, z0…, x0…, m0…, v0…, g0…; outputs z'…, x'…, m'…, v'…, the steps (n of each), then Σ_i ‖step_i‖².
   registerOurKernel<'wasm', { n: number; scalars: SfPlusScalars; hasDecay: boolean }>(
     STEP,
     'wasm',
@@ -104,11 +104,11 @@ export interface SfPlusCoefficients {
   readonly beta: number;
 }
 
-/** Every tensor's new z, x, m, v and update y − y_new, and Σ ‖u‖² (check `sfPlusFused`). */
+/** Every tensor's new z, x, m, v and step y_new − y, and Σ ‖step‖² (check `sfPlusFused`). */
 export function sfPlusStep(
   t: Record<(typeof STATE)[number], Tensors>,
   k: SfPlusCoefficients,
-): { z: Tensors; x: Tensors; m: Tensors; v: Tensors; u: Tensors; uNormSq: Scalar } {
+): { z: Tensors; x: Tensors; m: Tensors; v: Tensors; step: Tensors; stepNormSq: Scalar } {
   register();
   const host = (s: Scalar) => readHostScalar(s)!;
   const scalars: SfPlusScalars = [
@@ -129,5 +129,5 @@ export function sfPlusStep(
   for (const key of STATE) t[key].forEach((x, i) => (inputs[`${key}${i}`] = x));
   const out = runOurKernel<object, Tensor[]>(STEP, inputs, { n, scalars, hasDecay: k.minusDecay !== null });
   const part = (j: number) => out.slice(j * n, (j + 1) * n);
-  return { z: part(0), x: part(1), m: part(2), v: part(3), u: part(4), uNormSq: out[5 * n] as Scalar };
+  return { z: part(0), x: part(1), m: part(2), v: part(3), step: part(4), stepNormSq: out[5 * n] as Scalar };
 }

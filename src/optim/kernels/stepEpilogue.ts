@@ -39,7 +39,8 @@ function stepEnd(vScale: number): ScalarFormula<'eta' | 'flags' | 'normSq', keyo
       return {
         effectiveLr: eta,
         flags: all,
-        updateNorm: x.select(ok, x.mul(x.sqrt(v.normSq), etaV), x.c(0)),
+        // A negative vScale (v is the step itself, reversed: `guardedStep`) reports ‖Δθ‖ as 0 − ηv times ‖v‖.
+        updateNorm: x.select(ok, x.mul(x.sqrt(v.normSq), vScale < 0 ? x.sub(x.c(0), etaV) : etaV), x.c(0)),
         // 0 − ηv rather than −ηv: a skipped step's scale is +0.
         scale: x.sub(x.c(0), etaV),
       };

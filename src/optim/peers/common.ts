@@ -59,6 +59,18 @@ export function guardedUpdate(u: Tensors, m: Scalar, eta: Scalar, flags: Scalar,
   return { updates, diagnostics: { effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
 }
 
+/**
+ * `guardedUpdate` for a peer whose step already holds its size: Δθ = `step` itself (no multiply on cpu and WASM,
+ * where the scale 1 is read in host memory: `scaleOrZero`), zeros for a flagged or non-finite step.
+ */
+export function guardedStep(step: Tensors, eta: Scalar, flags: Scalar, stepNormSq?: Scalar): GuardedUpdate {
+  // Δθ = −m·v with m = 1 and v = −step: the scale is 0 − (1·−1) = 1, or +0 for a skipped step.
+  const end = stepEpilogue(tf.scalar(1), flags, stepNormSq ?? sumSquares(step), -1);
+  const updates = step.map((x) => scaleOrZero(x, end.scale));
+  const effectiveLr = tf.where(tf.equal(end.flags, 0), eta, 0) as Scalar;
+  return { updates, diagnostics: { effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
+}
+
 /** The parts of a peer that differ; `peerTransform` adds the config, the common diagnostics and validation. */
 export interface PeerDefinition<H extends Hyper, S extends PeerState<H>> {
   /** Its spec: the id names it, the settings validate it. */

@@ -6,7 +6,7 @@ import { axpby, ratio } from '../kernels/elementwise';
 import { sfPlusFused, sfPlusStep, sfPlusSums, type SfPlusCoefficients } from '../kernels/sfPlusStep';
 import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
-import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
+import { guardedStep, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
 import { sfPlusMeta } from './scheduleFreePlus.meta';
 
 export type SfPlusSettings = PeerSettings<typeof sfPlusMeta>;
@@ -123,10 +123,10 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
         keep: tf.sub(1, t.c) as Scalar,
         beta,
       };
-      const { z, x, m, v, u, uNormSq } = fused
+      const { z, x, m, v, step, stepNormSq } = fused
         ? sfPlusStep({ y, z: state.z, x: state.x, m: state.m, v: state.v, g: grads }, coefficients)
         : opStep(state, grads, y, coefficients);
-      const end = guardedUpdate(u, tf.scalar(1), t.eta, t.flags, uNormSq);
+      const end = guardedStep(step, t.eta, t.flags, stepNormSq);
       return {
         updates: end.updates,
         state: {
@@ -153,10 +153,10 @@ interface StepParts {
   readonly x: Tensors;
   readonly m: Tensors;
   readonly v: Tensors;
-  /** The update y − y_new. */
-  readonly u: Tensors;
-  /** ‖u‖², when the step computed it (else guardedUpdate does). */
-  readonly uNormSq?: Scalar;
+  /** The step y_new − y. */
+  readonly step: Tensors;
+  /** Its ‖·‖², when the step computed it (else guardedStep does). */
+  readonly stepNormSq?: Scalar;
 }
 
 /** The moments, z, x and the update op by op (each `axpby` and `ratio` one pass on WASM). */
@@ -170,7 +170,7 @@ function opStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoeffic
   });
   // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
   const x = state.x.map((xi, i) => axpby(xi, k.keep, z[i]!, k.c));
-  // The new parameters y = β·x + (1 − β)·z: the update is y − y_new (one multiplier, 1).
-  const u = y.map((yi, i) => tf.sub(yi, axpby(x[i]!, k.beta, z[i]!, 1 - k.beta)));
-  return { z, x, m, v, u };
+  // The new parameters y = β·x + (1 − β)·z: the step is y_new − y.
+  const step = y.map((yi, i) => tf.sub(axpby(x[i]!, k.beta, z[i]!, 1 - k.beta), yi));
+  return { z, x, m, v, step };
 }
