@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../lib/rng';
-import { dncParameterCount, initDncWeights, TRAIN_PY_DNC } from '../../tasks/dnc';
+import { contentWeights, dncParameterCount, initDncWeights, setFusedDnc, TRAIN_PY_DNC } from '../../tasks/dnc';
 import { replayDncGolden } from '../../testing/dncReplay';
 import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from '../../testing/dncGolden';
 
@@ -15,13 +15,23 @@ const golden = JSON.parse(
 ) as DncGoldenFile;
 
 describe('the DNC core against deepmind/dnc (golden-dnc, float64)', () => {
-  for (const backend of ['cpu', 'wasm'] as const) {
-    describe(backend, () => {
+  // Content addressing in one kernel each way on cpu and WASM (tasks/dnc/fused.ts), and op by op as the GPUs run it.
+  for (const [backend, fused] of [
+    ['cpu', true],
+    ['wasm', true],
+    ['cpu', false],
+  ] as const) {
+    describe(`${backend}${fused ? '' : ', content addressing op by op'}`, () => {
       let e: DncErrors;
       it('replays the file with no tensor left behind, every traced value and gradient present', async () => {
         expect(await tf.setBackend(backend)).toBe(true);
         const before = tf.memory().numTensors;
-        e = dncErrors(await replayDncGolden(golden), golden);
+        setFusedDnc(fused);
+        try {
+          e = dncErrors(await replayDncGolden(golden), golden);
+        } finally {
+          setFusedDnc(true);
+        }
         expect(tf.memory().numTensors).toBe(before);
         expect(e.mismatches).toEqual([]);
         // Nothing silently skipped: 14 traced fields and the interface's 10, 9 state entries, 24 gradients.
@@ -48,6 +58,57 @@ describe('the DNC core against deepmind/dnc (golden-dnc, float64)', () => {
       });
     });
   }
+});
+
+describe('content addressing in one kernel each way (cpu, WASM) against the ops', () => {
+  for (const backend of ['cpu', 'wasm'] as const)
+    it(`${backend}: C(M, k, s) and its gradients for M, k and s, at float32 rounding, no tensor left behind`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const before = tf.memory().numTensors;
+      const rng = makeRng(3, 'content');
+      const normal = (shape: number[], scale: number) =>
+        tf.tensor(
+          rng.normalArray(
+            shape.reduce((a, b) => a * b, 1),
+            0,
+            scale,
+          ),
+          shape,
+        );
+      for (const [B, K, N, W] of [
+        [3, 1, 16, 16],
+        [2, 4, 5, 7],
+      ] as const) {
+        const inputs = [normal([B, N, W], 1), normal([B, K, W], 2), normal([B, K], 3)] as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+        // A weighted sum of the weights: every output entry gets its own gradient.
+        const weights = normal([B, K, N], 1);
+        const run = (fused: boolean) => {
+          setFusedDnc(fused);
+          try {
+            return tf.tidy(() => {
+              const f = (m: tf.Tensor, k: tf.Tensor, s: tf.Tensor) =>
+                tf.sum(tf.mul(contentWeights(m as tf.Tensor3D, k as tf.Tensor3D, s as tf.Tensor2D), weights));
+              const value = contentWeights(...inputs);
+              const grads = tf.grads(f)(inputs);
+              return [value, ...grads].map((t) => Array.from(t.dataSync()));
+            });
+          } finally {
+            setFusedDnc(true);
+          }
+        };
+        const [fused, ops] = [run(true), run(false)];
+        fused.forEach((got, i) => {
+          const want = ops[i]!;
+          const scale = Math.max(1, ...want.map(Math.abs));
+          const worst = Math.max(...got.map((x, j) => Math.abs(x - want[j]!)));
+          expect(worst / scale, `output ${i} at ${[B, K, N, W].join('×')}`).toBeLessThan(2e-6);
+          // Not all zero: the comparison compares something.
+          expect(Math.max(...want.map(Math.abs)), `output ${i}`).toBeGreaterThan(1e-3);
+        });
+        tf.dispose([...inputs, weights]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
 });
 
 describe('the DNC at train.py’s sizes', () => {

@@ -11,8 +11,10 @@
  * and `gather`'s gradient fails on wasm, so the allocation is computed without a sort: a pairwise
  * "slot k comes before slot j" mask (float32 keys, ties to the lower index, as `tf.nn.top_k`) made inside a
  * `customGrad` with a zero gradient, and the exclusive product over the slots before each slot. Every op
- * here has a gradient on cpu, wasm, WebGL and WebGPU.
+ * here has a gradient on cpu, wasm, WebGL and WebGPU. On wasm and cpu the content addressing runs as one kernel
+ * forward and one backward (fused.ts): a third of a training step's kernels.
  */
 export * from './model';
-export { dncConstants, type DncConstants } from './ops';
+export { contentWeights, dncConstants, type DncConstants } from './ops';
+export { setFusedDnc } from './fused';
 export * from './step';

@@ -4,6 +4,7 @@
  * products over heads without tf.prod.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedContentWeights, fusedDncHere } from './fused';
 import { DNC_EPSILON, type DncConfig } from './model';
 
 /** What tf.customGrad takes (tfjs does not export the type). */
@@ -85,6 +86,8 @@ export function allocation(u: tf.Tensor2D, k: DncConstants): tf.Tensor2D {
  * softplus(s)·(k·M_n)/(√(|k|²+ε)·√(|M_n|²+ε) + ε).
  */
 export function contentWeights(memory: tf.Tensor3D, keys: tf.Tensor3D, strengths: tf.Tensor2D): tf.Tensor3D {
+  // On WASM and cpu one kernel each way (fused.ts); these ops on the GPUs.
+  if (fusedDncHere()) return fusedContentWeights(memory, keys, strengths);
   const dot = tf.matMul(keys, memory, false, true); // [B, K, N]
   const keyNorm = tf.sqrt(tf.add(tf.sum(tf.square(keys), 2, true), DNC_EPSILON)); // [B, K, 1]
   const memNorm = tf.expandDims(tf.sqrt(tf.add(tf.sum(tf.square(memory), 2), DNC_EPSILON)), 1); // [B, 1, N]
