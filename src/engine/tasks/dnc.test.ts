@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../lib/rng';
-import { contentWeights, dncParameterCount, initDncWeights, setFusedDnc, TRAIN_PY_DNC } from '../../tasks/dnc';
+import { contentWeights, dncParameterCount, initDncWeights, lstmCell, setFusedDnc, TRAIN_PY_DNC } from '../../tasks/dnc';
 import { replayDncGolden } from '../../testing/dncReplay';
 import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from '../../testing/dncGolden';
 
@@ -60,9 +60,37 @@ describe('the DNC core against deepmind/dnc (golden-dnc, float64)', () => {
   }
 });
 
-describe('content addressing in one kernel each way (cpu, WASM) against the ops', () => {
-  for (const backend of ['cpu', 'wasm'] as const)
-    it(`${backend}: C(M, k, s) and its gradients for M, k and s, at float32 rounding, no tensor left behind`, async () => {
+/** A function's value and its gradients for every input, fused (cpu, WASM: tasks/dnc/fused.ts) and op by op. */
+function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], outputWeights: tf.Tensor): [number[][], number[][]] {
+  const run = (fused: boolean) => {
+    setFusedDnc(fused);
+    try {
+      return tf.tidy(() => {
+        // A weighted sum of the output: every output entry gets its own gradient.
+        const loss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), outputWeights));
+        return [f(...inputs), ...tf.grads(loss)(inputs)].map((t) => Array.from(t.dataSync()));
+      });
+    } finally {
+      setFusedDnc(true);
+    }
+  };
+  return [run(true), run(false)];
+}
+
+/** Fused against ops: within `tol` of each output's largest entry, and not all zero. */
+function expectClose([fused, ops]: [number[][], number[][]], tol: number, what: string): void {
+  fused.forEach((got, i) => {
+    const want = ops[i]!;
+    const scale = Math.max(1, ...want.map(Math.abs));
+    const worst = Math.max(...got.map((x, j) => Math.abs(x - want[j]!)));
+    expect(worst / scale, `${what}: output ${i}`).toBeLessThan(tol);
+    expect(Math.max(...want.map(Math.abs)), `${what}: output ${i}`).toBeGreaterThan(1e-3);
+  });
+}
+
+describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: content addressing C(M, k, s) and its gradients for M, k and s, at float32 rounding, no tensor left behind`, async () => {
       expect(await tf.setBackend(backend)).toBe(true);
       const before = tf.memory().numTensors;
       const rng = makeRng(3, 'content');
@@ -79,36 +107,47 @@ describe('content addressing in one kernel each way (cpu, WASM) against the ops'
         [3, 1, 16, 16],
         [2, 4, 5, 7],
       ] as const) {
-        const inputs = [normal([B, N, W], 1), normal([B, K, W], 2), normal([B, K], 3)] as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
-        // A weighted sum of the weights: every output entry gets its own gradient.
+        const inputs = [normal([B, N, W], 1), normal([B, K, W], 2), normal([B, K], 3)];
         const weights = normal([B, K, N], 1);
-        const run = (fused: boolean) => {
-          setFusedDnc(fused);
-          try {
-            return tf.tidy(() => {
-              const f = (m: tf.Tensor, k: tf.Tensor, s: tf.Tensor) =>
-                tf.sum(tf.mul(contentWeights(m as tf.Tensor3D, k as tf.Tensor3D, s as tf.Tensor2D), weights));
-              const value = contentWeights(...inputs);
-              const grads = tf.grads(f)(inputs);
-              return [value, ...grads].map((t) => Array.from(t.dataSync()));
-            });
-          } finally {
-            setFusedDnc(true);
-          }
-        };
-        const [fused, ops] = [run(true), run(false)];
-        fused.forEach((got, i) => {
-          const want = ops[i]!;
-          const scale = Math.max(1, ...want.map(Math.abs));
-          const worst = Math.max(...got.map((x, j) => Math.abs(x - want[j]!)));
-          expect(worst / scale, `output ${i} at ${[B, K, N, W].join('×')}`).toBeLessThan(2e-6);
-          // Not all zero: the comparison compares something.
-          expect(Math.max(...want.map(Math.abs)), `output ${i}`).toBeGreaterThan(1e-3);
-        });
+        const f = (m: tf.Tensor, k: tf.Tensor, s: tf.Tensor) => contentWeights(m as tf.Tensor3D, k as tf.Tensor3D, s as tf.Tensor2D);
+        expectClose(bothWays(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, weights), 2e-6, [B, K, N, W].join('×'));
         tf.dispose([...inputs, weights]);
       }
       expect(tf.memory().numTensors).toBe(before);
     });
+
+    it(`${backend}: the LSTM cell [h, c'] and its gradients for the gates, the bias and c, clipping on and off`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const before = tf.memory().numTensors;
+      const rng = makeRng(4, 'lstm');
+      const normal = (shape: number[], scale: number) =>
+        tf.tensor(
+          rng.normalArray(
+            shape.reduce((a, b) => a * b, 1),
+            0,
+            scale,
+          ),
+          shape,
+        );
+      const [B, H] = [4, 6];
+      // Scales that put some of h and c' past the clip of 0.5 (and, at 20, none).
+      for (const clipValue of [0.5, 20, 0]) {
+        const config = { ...TRAIN_PY_DNC, hidden: H, clipValue, forgetBias: 1 };
+        const inputs = [normal([B, 4 * H], 3), normal([4 * H], 0.5), normal([B, H], 1.5)];
+        const weights = normal([B, 2 * H], 1);
+        const f = (pre: tf.Tensor, bias: tf.Tensor, c: tf.Tensor) =>
+          tf.concat(lstmCell(config, pre as tf.Tensor2D, bias, c as tf.Tensor2D), 1);
+        const [fused, ops] = bothWays(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, weights);
+        expectClose([fused, ops], 2e-6, `clip ${clipValue}`);
+        // Both h (the first H of a row) and c' (the last H) clipped somewhere at 0.5, nowhere at 20 or without a clip.
+        const at = (part: 0 | 1) =>
+          ops[0]!.filter((x, i) => Math.floor((i % (2 * H)) / H) === part && Math.abs(x) === Math.fround(clipValue));
+        expect([at(0).length > 0, at(1).length > 0], `clip ${clipValue} reached`).toEqual([clipValue === 0.5, clipValue === 0.5]);
+        tf.dispose([...inputs, weights]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
 });
 
 describe('the DNC at train.py’s sizes', () => {

@@ -101,93 +101,112 @@ class Content {
   }
 }
 
-let registered = false;
-function register(): void {
-  if (registered) return;
-  registered = true;
-  for (const backendName of HOST_BACKENDS) {
-    tf.registerKernel({
-      kernelName: FORWARD,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const bk = backend as unknown as HostBackend;
-        const { memory, keys, strengths } = inputs as Record<string, tf.TensorInfo>;
-        const [B, N, W] = memory!.shape as [number, number, number];
-        const K = keys!.shape[1]!;
-        const c = new Content({ B, N, K, W }, bk.readSync(memory!.dataId), bk.readSync(keys!.dataId), bk.readSync(strengths!.dataId));
-        return output(bk, [B, K, N], c.weights);
-      },
-    });
-    tf.registerKernel({
-      kernelName: BACKWARD,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const bk = backend as unknown as HostBackend;
-        const { memory, keys, strengths, dy } = inputs as Record<string, tf.TensorInfo>;
-        const [B, N, W] = memory!.shape as [number, number, number];
-        const K = keys!.shape[1]!;
-        const str = bk.readSync(strengths!.dataId);
-        const c = new Content({ B, N, K, W }, bk.readSync(memory!.dataId), bk.readSync(keys!.dataId), str);
-        const g = bk.readSync(dy!.dataId);
-        const dMemory = new Float64Array(B * N * W);
-        const dKeys = new Float64Array(B * K * W);
-        const dStrengths = new Float64Array(B * K);
-        const dMemNorm = new Float64Array(B * N);
-        const dDot = new Float64Array(N);
-        for (let b = 0; b < B; b++)
-          for (let k = 0; k < K; k++) {
-            const bk_ = b * K + k;
-            const row = bk_ * N;
-            // The softmax: dlogit_n = p_n·(dy_n − Σ dy·p).
-            let inner = 0;
-            for (let n = 0; n < N; n++) inner += g[row + n]! * c.weights[row + n]!;
-            const kn = c.keyNorm[bk_]!;
-            const st = c.strength[bk_]!;
-            let dStrength = 0;
-            let dKeyNorm = 0;
-            for (let n = 0; n < N; n++) {
-              const dLogit = c.weights[row + n]! * (g[row + n]! - inner);
-              const mn = c.memNorm[b * N + n]!;
-              const den = kn * mn + DNC_EPSILON;
-              const sim = c.dot[row + n]! / den;
-              dStrength += dLogit * sim;
-              const dSim = dLogit * st;
-              dDot[n] = dSim / den;
-              // sim = dot/den: ∂/∂den = −sim/den, and den = ‖k‖·‖M_n‖ + ε.
-              const dDen = (-dSim * sim) / den;
-              dKeyNorm += dDen * mn;
-              dMemNorm[b * N + n]! += dDen * kn;
-            }
-            // softplus′ is the logistic function.
-            dStrengths[bk_] = dStrength / (1 + Math.exp(-str[bk_]!));
-            for (let w = 0; w < W; w++) {
-              const key = c.keys[bk_ * W + w]!;
-              let d = (dKeyNorm * key) / kn;
-              for (let n = 0; n < N; n++) {
-                const m = (b * N + n) * W + w;
-                d += dDot[n]! * c.memory[m]!;
-                dMemory[m]! += dDot[n]! * key;
-              }
-              dKeys[bk_ * W + w] = d;
-            }
-          }
-        for (let i = 0; i < B * N; i++)
-          for (let w = 0; w < W; w++) dMemory[i * W + w]! += (dMemNorm[i]! * c.memory[i * W + w]!) / c.memNorm[i]!;
-        return [output(bk, [B, N, W], dMemory), output(bk, [B, K, W], dKeys), output(bk, [B, K], dStrengths)];
-      },
-    });
+/** A kernel on the host backends: the inputs' values (read once), their shapes and the attributes in; outputs out. */
+type HostCompute = (
+  values: Record<string, ArrayLike<number>>,
+  shapes: Record<string, readonly number[]>,
+  attrs: Record<string, number>,
+) => { shape: number[]; values: Float64Array }[];
+
+const registered = new Set<string>();
+/** Registers `compute` as `name` on cpu and WASM (once) and runs it on the active backend. */
+function runHostKernel(
+  name: string,
+  compute: HostCompute,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, number> = {},
+): tf.Tensor[] {
+  if (!registered.has(name)) {
+    registered.add(name);
+    for (const backendName of HOST_BACKENDS)
+      tf.registerKernel({
+        kernelName: name,
+        backendName,
+        kernelFunc: ({ inputs: given, backend, attrs: a }) => {
+          const bk = backend as unknown as HostBackend;
+          const infos = given as Record<string, tf.TensorInfo>;
+          const values = Object.fromEntries(Object.entries(infos).map(([k, t]) => [k, bk.readSync(t.dataId)]));
+          const shapes = Object.fromEntries(Object.entries(infos).map(([k, t]) => [k, t.shape]));
+          return compute(values, shapes, a as Record<string, number>).map((o) => output(bk, o.shape, o.values));
+        },
+      });
   }
+  return tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor[];
 }
+
+/** C(M, k, s) [B, K, N]. */
+const contentForward: HostCompute = ({ memory, keys, strengths }, { memory: ms, keys: ks }) => {
+  const [B, N, W] = ms as [number, number, number];
+  const K = ks![1]!;
+  return [{ shape: [B, K, N], values: new Content({ B, N, K, W }, memory!, keys!, strengths!).weights }];
+};
+
+/** The gradients of C(M, k, s) for M, k and s, given dy [B, K, N]. */
+const contentBackward: HostCompute = ({ memory, keys, strengths, dy }, { memory: ms, keys: ks }) => {
+  const [B, N, W] = ms as [number, number, number];
+  const K = ks![1]!;
+  const str = strengths!;
+  const c = new Content({ B, N, K, W }, memory!, keys!, str);
+  const g = dy!;
+  const dMemory = new Float64Array(B * N * W);
+  const dKeys = new Float64Array(B * K * W);
+  const dStrengths = new Float64Array(B * K);
+  const dMemNorm = new Float64Array(B * N);
+  const dDot = new Float64Array(N);
+  for (let b = 0; b < B; b++)
+    for (let k = 0; k < K; k++) {
+      const bk_ = b * K + k;
+      const row = bk_ * N;
+      // The softmax: dlogit_n = p_n·(dy_n − Σ dy·p).
+      let inner = 0;
+      for (let n = 0; n < N; n++) inner += g[row + n]! * c.weights[row + n]!;
+      const kn = c.keyNorm[bk_]!;
+      const st = c.strength[bk_]!;
+      let dStrength = 0;
+      let dKeyNorm = 0;
+      for (let n = 0; n < N; n++) {
+        const dLogit = c.weights[row + n]! * (g[row + n]! - inner);
+        const mn = c.memNorm[b * N + n]!;
+        const den = kn * mn + DNC_EPSILON;
+        const sim = c.dot[row + n]! / den;
+        dStrength += dLogit * sim;
+        const dSim = dLogit * st;
+        dDot[n] = dSim / den;
+        // sim = dot/den: ∂/∂den = −sim/den, and den = ‖k‖·‖M_n‖ + ε.
+        const dDen = (-dSim * sim) / den;
+        dKeyNorm += dDen * mn;
+        dMemNorm[b * N + n]! += dDen * kn;
+      }
+      // softplus′ is the logistic function.
+      dStrengths[bk_] = dStrength / (1 + Math.exp(-str[bk_]!));
+      for (let w = 0; w < W; w++) {
+        const key = c.keys[bk_ * W + w]!;
+        let d = (dKeyNorm * key) / kn;
+        for (let n = 0; n < N; n++) {
+          const m = (b * N + n) * W + w;
+          d += dDot[n]! * c.memory[m]!;
+          dMemory[m]! += dDot[n]! * key;
+        }
+        dKeys[bk_ * W + w] = d;
+      }
+    }
+  for (let i = 0; i < B * N; i++) for (let w = 0; w < W; w++) dMemory[i * W + w]! += (dMemNorm[i]! * c.memory[i * W + w]!) / c.memNorm[i]!;
+  return [
+    { shape: [B, N, W], values: dMemory },
+    { shape: [B, K, W], values: dKeys },
+    { shape: [B, K], values: dStrengths },
+  ];
+};
 
 type CustomGradient = Parameters<typeof tf.customGrad>[0];
 
 const content = tf.customGrad(((memory: tf.Tensor, keys: tf.Tensor, strengths: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
   save([memory, keys, strengths]);
   return {
-    value: tf.engine().runKernel(FORWARD, { memory, keys, strengths }) as tf.Tensor,
+    value: runHostKernel(FORWARD, contentForward, { memory, keys, strengths })[0]!,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [m, k, s] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return tf.engine().runKernel(BACKWARD, { memory: m, keys: k, strengths: s, dy }) as tf.Tensor[];
+      return runHostKernel(BACKWARD, contentBackward, { memory: m, keys: k, strengths: s, dy });
     },
   };
 }) as unknown as CustomGradient) as (memory: tf.Tensor, keys: tf.Tensor, strengths: tf.Tensor) => tf.Tensor;
@@ -197,6 +216,107 @@ const content = tf.customGrad(((memory: tf.Tensor, keys: tf.Tensor, strengths: t
  * `fusedDncHere`): memory [B, N, W], keys [B, K, W], strengths [B, K].
  */
 export function fusedContentWeights(memory: tf.Tensor3D, keys: tf.Tensor3D, strengths: tf.Tensor2D): tf.Tensor3D {
-  register();
   return content(memory, keys, strengths) as tf.Tensor3D;
+}
+
+const LSTM_FORWARD = 'L4LabDncLstm';
+const LSTM_BACKWARD = 'L4LabDncLstmGrad';
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * The controller's cell, per row b and unit u: the gate blocks i, j, f, o of z = pre + bias, c' = σ(f + fb)·c +
+ * σ(i)·tanh(j), h = clip(tanh(c')·σ(o)), and the state's cell clip(c'). `visit` sees each unit's values.
+ */
+function lstmCells(
+  pre: ArrayLike<number>,
+  bias: ArrayLike<number>,
+  c: ArrayLike<number>,
+  [B, H]: readonly number[],
+  forgetBias: number,
+  visit: (at: number, z: number, u: { si: number; tj: number; sf: number; so: number; cell: number; th: number }) => void,
+): void {
+  for (let b = 0; b < B!; b++)
+    for (let u = 0; u < H!; u++) {
+      const z = b * 4 * H!;
+      const si = sigmoid(pre[z + u]! + bias[u]!);
+      const tj = Math.tanh(pre[z + H! + u]! + bias[H! + u]!);
+      const sf = sigmoid(pre[z + 2 * H! + u]! + bias[2 * H! + u]! + forgetBias);
+      const so = sigmoid(pre[z + 3 * H! + u]! + bias[3 * H! + u]!);
+      const cell = sf * c[b * H! + u]! + si * tj;
+      visit(b * H! + u, z + u, { si, tj, sf, so, cell, th: Math.tanh(cell) });
+    }
+}
+
+/** Whether x is inside [−v, v] (clipByValue's gradient passes there, bounds included); always with no clip. */
+const inside = (x: number, v: number) => v <= 0 || (x >= -v && x <= v);
+const clipTo = (x: number, v: number) => (v > 0 ? Math.min(v, Math.max(-v, x)) : x);
+
+/** [h, c'] side by side, [B, 2H]: one output (a custom gradient has one). */
+const lstmForward: HostCompute = ({ pre, bias, c }, { c: cs }, { forgetBias, clipValue }) => {
+  const [B, H] = cs as [number, number];
+  const out = new Float64Array(B * 2 * H);
+  lstmCells(pre!, bias!, c!, [B, H], forgetBias!, (at, _z, v) => {
+    const b = Math.floor(at / H);
+    out[b * 2 * H + (at % H)] = clipTo(v.th * v.so, clipValue!);
+    out[b * 2 * H + H + (at % H)] = clipTo(v.cell, clipValue!);
+  });
+  return [{ shape: [B, 2 * H], values: out }];
+};
+
+/** The gradients for the gates' pre-activations, the bias and the previous cell, given d[h, c'] [B, 2H]. */
+const lstmBackward: HostCompute = ({ pre, bias, c, dy }, { c: cs }, { forgetBias, clipValue }) => {
+  const [B, H] = cs as [number, number];
+  const dPre = new Float64Array(B * 4 * H);
+  const dBias = new Float64Array(4 * H);
+  const dc = new Float64Array(B * H);
+  const g = dy!;
+  lstmCells(pre!, bias!, c!, [B, H], forgetBias!, (at, z, v) => {
+    const b = Math.floor(at / H);
+    const u = at % H;
+    const h = v.th * v.so;
+    const dh = inside(h, clipValue!) ? g[b * 2 * H + u]! : 0;
+    const dCell = (inside(v.cell, clipValue!) ? g[b * 2 * H + H + u]! : 0) + dh * v.so * (1 - v.th * v.th);
+    const d = [
+      dCell * v.tj * v.si * (1 - v.si),
+      dCell * v.si * (1 - v.tj * v.tj),
+      dCell * c![at]! * v.sf * (1 - v.sf),
+      dh * v.th * v.so * (1 - v.so),
+    ];
+    for (let q = 0; q < 4; q++) {
+      dPre[z + q * H] = d[q]!;
+      dBias[q * H + u]! += d[q]!;
+    }
+    dc[at] = dCell * v.sf;
+  });
+  return [
+    { shape: [B, 4 * H], values: dPre },
+    { shape: [4 * H], values: dBias },
+    { shape: [B, H], values: dc },
+  ];
+};
+
+/**
+ * The controller's LSTM cell after its product (step.ts, step 1) in one kernel each way (check `fusedDncHere`): the
+ * gates' pre-activations [B, 4H] (blocks i, j, f, o) before the bias [4H], the previous cell [B, H]; returns h and
+ * the next cell, both clipped to ±clipValue (none when 0).
+ */
+export function fusedLstmCell(
+  pre: tf.Tensor2D,
+  bias: tf.Tensor,
+  c: tf.Tensor2D,
+  forgetBias: number,
+  clipValue: number,
+): [tf.Tensor2D, tf.Tensor2D] {
+  const attrs = { forgetBias, clipValue };
+  const cell = tf.customGrad(((p: tf.Tensor, b: tf.Tensor, cc: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
+    save([p, b, cc]);
+    return {
+      value: runHostKernel(LSTM_FORWARD, lstmForward, { pre: p, bias: b, c: cc }, attrs)[0]!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ps, bs, cs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return runHostKernel(LSTM_BACKWARD, lstmBackward, { pre: ps, bias: bs, c: cs, dy }, attrs);
+      },
+    };
+  }) as unknown as CustomGradient) as (p: tf.Tensor, b: tf.Tensor, cc: tf.Tensor) => tf.Tensor;
+  return tf.split(cell(pre, bias, c), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
 }

@@ -10,6 +10,7 @@ import {
   type DncWeights,
   type InterfaceBlock,
 } from './model';
+import { fusedDncHere, fusedLstmCell } from './fused';
 import { allocation, clip, contentWeights, linear, prodAxis, stopGradient, type DncConstants } from './ops';
 
 /**
@@ -43,11 +44,8 @@ function dncCore(
   const B = x.shape[0];
   const { memorySize: N, wordSize: W, readHeads: R, writeHeads: Wn } = c;
   // 1. Controller: one LSTM layer on [x, previous read words, h]; gate blocks i, j, f, o; clip h and c.
-  const gates = tf.add(linear(tf.concat([x, tf.reshape(prev.readWords, [B, R * W]), prev.h], 1), w.gatesW), w.gatesB);
-  const [gi, gj, gf, go] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const cell = tf.add(tf.mul(tf.sigmoid(tf.add(gf, c.forgetBias)), prev.c), tf.mul(tf.sigmoid(gi), tf.tanh(gj)));
-  const h = clip(tf.mul(tf.tanh(cell), tf.sigmoid(go)), c.clipValue) as tf.Tensor2D;
-  const cNext = clip(cell, c.clipValue) as tf.Tensor2D;
+  const pre = linear(tf.concat([x, tf.reshape(prev.readWords, [B, R * W]), prev.h], 1), w.gatesW);
+  const [h, cNext] = lstmCell(c, pre, w.gatesB, prev.c);
 
   // 2. Interface from the clipped h.
   const widths = interfaceWidths(c);
@@ -153,6 +151,17 @@ function dncCore(
       backwardWeights: backward,
     },
   };
+}
+
+/**
+ * The controller's cell after its product: from the gates' pre-activations [B, 4H] (blocks i, j, f, o), their bias and
+ * the previous cell, h and the next cell, both clipped. On WASM and cpu one kernel each way (fused.ts).
+ */
+export function lstmCell(c: DncConfig, pre: tf.Tensor2D, bias: tf.Tensor, prevC: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  if (fusedDncHere()) return fusedLstmCell(pre, bias, prevC, c.forgetBias, c.clipValue);
+  const [gi, gj, gf, go] = tf.split(tf.add(pre, bias), 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const cell = tf.add(tf.mul(tf.sigmoid(tf.add(gf, c.forgetBias)), prevC), tf.mul(tf.sigmoid(gi), tf.tanh(gj)));
+  return [clip(tf.mul(tf.tanh(cell), tf.sigmoid(go)), c.clipValue) as tf.Tensor2D, clip(cell, c.clipValue) as tf.Tensor2D];
 }
 
 /**
