@@ -223,28 +223,39 @@ const LSTM_FORWARD = 'L4LabDncLstm';
 const LSTM_BACKWARD = 'L4LabDncLstmGrad';
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/**
- * The controller's cell, per row b and unit u: the gate blocks i, j, f, o of z = pre + bias, c' = σ(f + fb)·c +
- * σ(i)·tanh(j), h = clip(tanh(c')·σ(o)), and the state's cell clip(c'). `visit` sees each unit's values.
- */
-function lstmCells(
-  pre: ArrayLike<number>,
-  bias: ArrayLike<number>,
-  c: ArrayLike<number>,
-  [B, H]: readonly number[],
-  forgetBias: number,
-  visit: (at: number, z: number, u: { si: number; tj: number; sf: number; so: number; cell: number; th: number }) => void,
-): void {
-  for (let b = 0; b < B!; b++)
-    for (let u = 0; u < H!; u++) {
-      const z = b * 4 * H!;
-      const si = sigmoid(pre[z + u]! + bias[u]!);
-      const tj = Math.tanh(pre[z + H! + u]! + bias[H! + u]!);
-      const sf = sigmoid(pre[z + 2 * H! + u]! + bias[2 * H! + u]! + forgetBias);
-      const so = sigmoid(pre[z + 3 * H! + u]! + bias[3 * H! + u]!);
-      const cell = sf * c[b * H! + u]! + si * tj;
-      visit(b * H! + u, z + u, { si, tj, sf, so, cell, th: Math.tanh(cell) });
+/** The controller's cell's values per row b and unit u (index b·H + u), in float64. */
+interface Cells {
+  readonly si: Float64Array;
+  readonly tj: Float64Array;
+  readonly sf: Float64Array;
+  readonly so: Float64Array;
+  readonly cell: Float64Array;
+  readonly th: Float64Array;
+}
+
+/** The gate blocks i, j, f, o of z = pre + bias, c' = σ(f + fb)·c + σ(i)·tanh(j), and tanh(c'). */
+function lstmCells(pre: ArrayLike<number>, bias: ArrayLike<number>, c: ArrayLike<number>, B: number, H: number, forgetBias: number): Cells {
+  const n = B * H;
+  const v = {
+    si: new Float64Array(n),
+    tj: new Float64Array(n),
+    sf: new Float64Array(n),
+    so: new Float64Array(n),
+    cell: new Float64Array(n),
+    th: new Float64Array(n),
+  };
+  for (let b = 0; b < B; b++)
+    for (let u = 0; u < H; u++) {
+      const z = b * 4 * H + u;
+      const at = b * H + u;
+      const si = (v.si[at] = sigmoid(pre[z]! + bias[u]!));
+      const tj = (v.tj[at] = Math.tanh(pre[z + H]! + bias[H + u]!));
+      const sf = (v.sf[at] = sigmoid(pre[z + 2 * H]! + bias[2 * H + u]! + forgetBias));
+      v.so[at] = sigmoid(pre[z + 3 * H]! + bias[3 * H + u]!);
+      const cell = (v.cell[at] = sf * c[at]! + si * tj);
+      v.th[at] = Math.tanh(cell);
     }
+  return v;
 }
 
 /** Whether x is inside [−v, v] (clipByValue's gradient passes there, bounds included); always with no clip. */
@@ -254,40 +265,39 @@ const clipTo = (x: number, v: number) => (v > 0 ? Math.min(v, Math.max(-v, x)) :
 /** [h, c'] side by side, [B, 2H]: one output (a custom gradient has one). */
 const lstmForward: HostCompute = ({ pre, bias, c }, { c: cs }, { forgetBias, clipValue }) => {
   const [B, H] = cs as [number, number];
+  const v = lstmCells(pre!, bias!, c!, B, H, forgetBias!);
   const out = new Float64Array(B * 2 * H);
-  lstmCells(pre!, bias!, c!, [B, H], forgetBias!, (at, _z, v) => {
-    const b = Math.floor(at / H);
-    out[b * 2 * H + (at % H)] = clipTo(v.th * v.so, clipValue!);
-    out[b * 2 * H + H + (at % H)] = clipTo(v.cell, clipValue!);
-  });
+  for (let b = 0; b < B; b++)
+    for (let u = 0; u < H; u++) {
+      const at = b * H + u;
+      out[b * 2 * H + u] = clipTo(v.th[at]! * v.so[at]!, clipValue!);
+      out[b * 2 * H + H + u] = clipTo(v.cell[at]!, clipValue!);
+    }
   return [{ shape: [B, 2 * H], values: out }];
 };
 
 /** The gradients for the gates' pre-activations, the bias and the previous cell, given d[h, c'] [B, 2H]. */
 const lstmBackward: HostCompute = ({ pre, bias, c, dy }, { c: cs }, { forgetBias, clipValue }) => {
   const [B, H] = cs as [number, number];
+  const v = lstmCells(pre!, bias!, c!, B, H, forgetBias!);
   const dPre = new Float64Array(B * 4 * H);
   const dBias = new Float64Array(4 * H);
   const dc = new Float64Array(B * H);
   const g = dy!;
-  lstmCells(pre!, bias!, c!, [B, H], forgetBias!, (at, z, v) => {
-    const b = Math.floor(at / H);
-    const u = at % H;
-    const h = v.th * v.so;
-    const dh = inside(h, clipValue!) ? g[b * 2 * H + u]! : 0;
-    const dCell = (inside(v.cell, clipValue!) ? g[b * 2 * H + H + u]! : 0) + dh * v.so * (1 - v.th * v.th);
-    const d = [
-      dCell * v.tj * v.si * (1 - v.si),
-      dCell * v.si * (1 - v.tj * v.tj),
-      dCell * c![at]! * v.sf * (1 - v.sf),
-      dh * v.th * v.so * (1 - v.so),
-    ];
-    for (let q = 0; q < 4; q++) {
-      dPre[z + q * H] = d[q]!;
-      dBias[q * H + u]! += d[q]!;
+  for (let b = 0; b < B; b++)
+    for (let u = 0; u < H; u++) {
+      const at = b * H + u;
+      const [si, tj, sf, so, th] = [v.si[at]!, v.tj[at]!, v.sf[at]!, v.so[at]!, v.th[at]!];
+      const dh = inside(th * so, clipValue!) ? g[b * 2 * H + u]! : 0;
+      const dCell = (inside(v.cell[at]!, clipValue!) ? g[b * 2 * H + H + u]! : 0) + dh * so * (1 - th * th);
+      const z = b * 4 * H + u;
+      dPre[z] = dCell * tj * si * (1 - si);
+      dPre[z + H] = dCell * si * (1 - tj * tj);
+      dPre[z + 2 * H] = dCell * c![at]! * sf * (1 - sf);
+      dPre[z + 3 * H] = dh * th * so * (1 - so);
+      for (let q = 0; q < 4; q++) dBias[q * H + u]! += dPre[z + q * H]!;
+      dc[at] = dCell * sf;
     }
-    dc[at] = dCell * v.sf;
-  });
   return [
     { shape: [B, 4 * H], values: dPre },
     { shape: [4 * H], values: dBias },
