@@ -18,7 +18,15 @@ import {
   withoutSkip,
   type Transform,
 } from '../../src/optim';
-import { DNC_WEIGHT_NAMES, dncConstants, dncUnroll, initDncWeights, maskedSigmoidXent, TRAIN_PY_DNC } from '../../src/tasks/dnc';
+import {
+  DNC_WEIGHT_NAMES,
+  dncConstants,
+  dncUnroll,
+  initDncWeights,
+  maskedSigmoidXent,
+  setFusedDnc,
+  TRAIN_PY_DNC,
+} from '../../src/tasks/dnc';
 import { repeatCopyBatch } from '../../src/tasks/repeatCopy';
 import { stepQualityOf } from '../../src/engine/runner';
 import { LR_FREE_PEERS, SUCCESSORS } from '../../src/experiments';
@@ -148,23 +156,37 @@ export function mlp(seed: number) {
 }
 
 /** Our functional step, as the engine runs it (with `stepQuality`, as the engine's step-quality option runs it). */
-export function ours(name: string, transform: Transform, model: BenchModel = 'mlp', { stepQuality = false } = {}): Trainer {
+export function ours(
+  name: string,
+  transform: Transform,
+  model: BenchModel = 'mlp',
+  { stepQuality = false, fusedDnc = true } = {},
+): Trainer {
   const net = benchNet(model, 1);
   let state = transform.init(net.vars);
   // The step's batch, so that the extra forward pass sees the same one (the nets cycle through theirs per call).
   let t = 0;
+  const stepOnce = () =>
+    tf.tidy(() => {
+      const batch = t++;
+      const f = () => net.loss(batch);
+      const { value, grads } = tf.variableGrads(f, net.vars);
+      const g = net.vars.map((v) => grads[v.name]!);
+      const before = stepQuality ? net.vars.map((v) => tf.clone(v)) : null;
+      state = applyStep(transform, net.vars, g, state, { loss: value });
+      if (before) stepQualityOf(net.vars, before, g, value, f);
+    });
   return {
     name,
     step() {
-      tf.tidy(() => {
-        const batch = t++;
-        const f = () => net.loss(batch);
-        const { value, grads } = tf.variableGrads(f, net.vars);
-        const g = net.vars.map((v) => grads[v.name]!);
-        const before = stepQuality ? net.vars.map((v) => tf.clone(v)) : null;
-        state = applyStep(transform, net.vars, g, state, { loss: value });
-        if (before) stepQualityOf(net.vars, before, g, value, f);
-      });
+      // `fusedDnc: false`: the DNC's blocks op by op, as on the GPUs (tasks/dnc/fused.ts), to measure the fused kernels.
+      if (fusedDnc) return stepOnce();
+      setFusedDnc(false);
+      try {
+        stepOnce();
+      } finally {
+        setFusedDnc(true);
+      }
     },
     async sync() {
       // The first and the last parameter: the step's updates run in order, so both done means all done.
@@ -283,7 +305,14 @@ export function standardPairs(model: BenchModel = 'mlp'): [() => Trainer, () => 
     [() => ours('Adam', adam({ learningRate: 1e-3 }), model), () => ours('L4Adam', l4Adam(), model)],
     [() => ours('Momentum', momentum({ learningRate: 0.05 }), model), () => ours('L4Mom', l4Mom(), model)],
   ];
-  if (model === 'dnc') return pairs;
+  if (model === 'dnc') {
+    // The DNC's content addressing and LSTM cell in one kernel each way on WASM and cpu, against op by op.
+    pairs.push([
+      () => ours('Adam, DNC op by op', adam({ learningRate: 1e-3 }), model, { fusedDnc: false }),
+      () => ours('Adam, DNC fused', adam({ learningRate: 1e-3 }), model),
+    ]);
+    return pairs;
+  }
   if (model === 'mlp') {
     pairs.push([
       () => tfjsOptimizer('tf.train.adam', tf.train.adam(1e-3, 0.9, 0.999, 1e-4)),
