@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../lib/rng';
-import { contentWeights, dncParameterCount, initDncWeights, lstmCell, setFusedDnc, TRAIN_PY_DNC } from '../../tasks/dnc';
+import {
+  contentWeights,
+  dncConstants,
+  dncParameterCount,
+  initDncWeights,
+  lstmCell,
+  setFusedDnc,
+  TRAIN_PY_DNC,
+  writeWeighting,
+} from '../../tasks/dnc';
 import { replayDncGolden } from '../../testing/dncReplay';
 import { DNC_TOLERANCE, dncErrors, dncWorst, type DncErrors, type DncGoldenFile } from '../../testing/dncGolden';
 
@@ -113,6 +122,55 @@ describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops'
         expectClose(bothWays(f as (...xs: tf.Tensor[]) => tf.Tensor, inputs, weights), 2e-6, [B, K, N, W].join('×'));
         tf.dispose([...inputs, weights]);
       }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it(`${backend}: usage, allocation and write weights (one write head, four read heads, tied usages) and their gradients`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const before = tf.memory().numTensors;
+      const rng = makeRng(5, 'write');
+      const [B, R, N] = [3, 4, 6];
+      const unit = (shape: number[]) =>
+        tf.tensor(
+          rng.uniformArray(
+            shape.reduce((a, b) => a * b, 1),
+            0.05,
+            0.95,
+          ),
+          shape,
+        );
+      const config = { ...TRAIN_PY_DNC, memorySize: N, readHeads: R, writeHeads: 1 };
+      const k = dncConstants(config);
+      // Row 0 has nothing written or read before, and usages tied in pairs: its allocation order rests on the tie rule.
+      const zeroRow0 = (t: tf.Tensor) => {
+        const out = tf.tidy(() => tf.concat([tf.zerosLike(tf.slice(t, 0, 1)), tf.slice(t, 1)]));
+        t.dispose();
+        return out;
+      };
+      const usage0 = tf.tensor2d([
+        [0.3, 0.3, 0.7, 0.1, 0.7, 0.1],
+        ...Array.from({ length: B - 1 }, () => Array.from(rng.uniformArray(N, 0.05, 0.95))),
+      ]);
+      const [pw, read] = [zeroRow0(unit([B, 1, N])), zeroRow0(unit([B, R, N]))];
+      const inputs = [pw, usage0, unit([B, R]), read, unit([B, 1]), unit([B, 1]), unit([B, 1, N])];
+      const weights = tf.tensor(rng.normalArray(B * 3 * N, 0, 1), [B, 3 * N]);
+      const f = (...xs: tf.Tensor[]) => {
+        const prev = { writeWeights: xs[0] as tf.Tensor3D, usage: xs[1] as tf.Tensor2D, readWeights: xs[3] as tf.Tensor3D };
+        const r = writeWeighting(config, k, prev, xs[2] as tf.Tensor2D, xs[4] as tf.Tensor2D, xs[5] as tf.Tensor2D, xs[6] as tf.Tensor3D);
+        return tf.concat([r.usage, tf.reshape(r.allocationWeights, [B, N]), tf.reshape(r.writeWeights, [B, N])], 1);
+      };
+      const [fused, ops] = bothWays(f, inputs, weights);
+      // The previous write weights get no gradient (a stop-gradient) either way; every other output is compared.
+      expect(fused[1]!.every((x) => x === 0) && ops[1]!.every((x) => x === 0)).toBe(true);
+      expectClose(
+        [
+          [fused[0]!, ...fused.slice(2)],
+          [ops[0]!, ...ops.slice(2)],
+        ],
+        2e-6,
+        'write head',
+      );
+      tf.dispose([...inputs, weights, k.lowerIndex, k.offDiagonal]);
       expect(tf.memory().numTensors).toBe(before);
     });
 

@@ -10,7 +10,7 @@ import {
   type DncWeights,
   type InterfaceBlock,
 } from './model';
-import { fusedDncHere, fusedLstmCell } from './fused';
+import { fusedDncHere, fusedLstmCell, fusedWriteHead } from './fused';
 import { allocation, clip, contentWeights, linear, prodAxis, stopGradient, type DncConstants } from './ops';
 
 /**
@@ -68,32 +68,17 @@ function dncCore(
     read_strengths: raw.read_strengths,
   };
 
-  // 3. Usage: the previous write weights are a constant here (deepmind's stop_gradient).
-  const prevWrite = stopGradient(prev.writeWeights) as tf.Tensor3D;
-  const written = tf.sub(1, prodAxis(tf.sub(1, prevWrite), 1)); // [B, N]
-  const afterWrite = tf.add(prev.usage, tf.mul(tf.sub(1, prev.usage), written));
-  const freed = prodAxis(tf.sub(1, tf.mul(tf.expandDims(iface.free_gate, 2), prev.readWeights)), 1); // [B, N]
-  const usage = tf.mul(afterWrite, freed) as tf.Tensor2D;
-
-  // 4.–6. Write weights: content on M_{t−1}; allocation per write head on the usage advanced by earlier heads.
+  // 3.–6. Usage, then the write weights: content on M_{t−1}, allocation per write head.
   const writeContent = contentWeights(prev.memory, iface.write_keys as tf.Tensor3D, iface.write_strengths as tf.Tensor2D);
-  const allocGate = iface.allocation_gate as tf.Tensor2D; // [B, Wn]
-  const writeGate = iface.write_gate as tf.Tensor2D;
-  const allocs: tf.Tensor2D[] = [];
-  let u = usage;
-  for (let i = 0; i < Wn; i++) {
-    if (i > 0) {
-      const g = tf.mul(tf.slice(allocGate, [0, i - 1], [B, 1]), tf.slice(writeGate, [0, i - 1], [B, 1]));
-      u = tf.add(u, tf.mul(tf.mul(tf.sub(1, u), g), allocs[i - 1]!)) as tf.Tensor2D;
-    }
-    allocs.push(allocation(u, k));
-  }
-  const allocationWeights = (Wn === 1 ? tf.expandDims(allocs[0]!, 1) : tf.stack(allocs, 1)) as tf.Tensor3D;
-  const ga = tf.expandDims(allocGate, 2);
-  const writeWeights = tf.mul(
-    tf.expandDims(writeGate, 2),
-    tf.add(tf.mul(ga, allocationWeights), tf.mul(tf.sub(1, ga), writeContent)),
-  ) as tf.Tensor3D;
+  const { usage, allocationWeights, writeWeights } = writeWeighting(
+    c,
+    k,
+    prev,
+    iface.free_gate as tf.Tensor2D,
+    iface.allocation_gate as tf.Tensor2D,
+    iface.write_gate as tf.Tensor2D,
+    writeContent,
+  );
 
   // 7. Erase, then add.
   const erase = tf.mul(tf.expandDims(writeWeights, 3), tf.expandDims(iface.erase_vectors, 2)); // [B, Wn, N, W]
@@ -151,6 +136,51 @@ function dncCore(
       backwardWeights: backward,
     },
   };
+}
+
+/**
+ * Steps 3–6: the usage after the previous step's writes and frees, the allocation weights and the write weights
+ * [B, Wn, N], from the previous state, the free gates [B, R], the allocation and write gates [B, Wn] and the write
+ * content weights [B, Wn, N]. With one write head on WASM and cpu one kernel each way (fused.ts).
+ */
+export function writeWeighting(
+  c: DncConfig,
+  k: DncConstants,
+  prev: Pick<DncState, 'writeWeights' | 'usage' | 'readWeights'>,
+  freeGate: tf.Tensor2D,
+  allocGate: tf.Tensor2D,
+  writeGate: tf.Tensor2D,
+  writeContent: tf.Tensor3D,
+): { usage: tf.Tensor2D; allocationWeights: tf.Tensor3D; writeWeights: tf.Tensor3D } {
+  const B = prev.usage.shape[0];
+  const Wn = c.writeHeads;
+  if (Wn === 1 && fusedDncHere()) {
+    const r = fusedWriteHead(prev.writeWeights, prev.usage, freeGate, prev.readWeights, allocGate, writeGate, writeContent);
+    return { usage: r.usage, allocationWeights: r.allocation, writeWeights: r.writeWeights };
+  }
+  // 3. Usage: the previous write weights are a constant here (deepmind's stop_gradient).
+  const prevWrite = stopGradient(prev.writeWeights) as tf.Tensor3D;
+  const written = tf.sub(1, prodAxis(tf.sub(1, prevWrite), 1)); // [B, N]
+  const afterWrite = tf.add(prev.usage, tf.mul(tf.sub(1, prev.usage), written));
+  const freed = prodAxis(tf.sub(1, tf.mul(tf.expandDims(freeGate, 2), prev.readWeights)), 1); // [B, N]
+  const usage = tf.mul(afterWrite, freed) as tf.Tensor2D;
+  // 5.–6. Allocation per write head on the usage advanced by earlier heads; the write weights.
+  const allocs: tf.Tensor2D[] = [];
+  let u = usage;
+  for (let i = 0; i < Wn; i++) {
+    if (i > 0) {
+      const g = tf.mul(tf.slice(allocGate, [0, i - 1], [B, 1]), tf.slice(writeGate, [0, i - 1], [B, 1]));
+      u = tf.add(u, tf.mul(tf.mul(tf.sub(1, u), g), allocs[i - 1]!)) as tf.Tensor2D;
+    }
+    allocs.push(allocation(u, k));
+  }
+  const allocationWeights = (Wn === 1 ? tf.expandDims(allocs[0]!, 1) : tf.stack(allocs, 1)) as tf.Tensor3D;
+  const ga = tf.expandDims(allocGate, 2);
+  const writeWeights = tf.mul(
+    tf.expandDims(writeGate, 2),
+    tf.add(tf.mul(ga, allocationWeights), tf.mul(tf.sub(1, ga), writeContent)),
+  ) as tf.Tensor3D;
+  return { usage, allocationWeights, writeWeights };
 }
 
 /**
