@@ -11,8 +11,10 @@ import {
   dncParameterCount,
   initDncWeights,
   lstmCell,
+  readMemory,
   setFusedDnc,
   TRAIN_PY_DNC,
+  writeMemory,
   writeWeighting,
 } from '../../tasks/dnc';
 import { replayDncGolden } from '../../testing/dncReplay';
@@ -170,6 +172,57 @@ describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops'
         2e-6,
         'write head',
       );
+      tf.dispose([...inputs, weights, k.lowerIndex, k.offDiagonal]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it(`${backend}: memory, link and precedence, then read weights and words (one write head, four read heads) and their gradients`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const before = tf.memory().numTensors;
+      const rng = makeRng(6, 'memory');
+      const [B, R, N, W] = [3, 4, 6, 5];
+      const unit = (shape: number[]) =>
+        tf.tensor(
+          rng.uniformArray(
+            shape.reduce((a, b) => a * b, 1),
+            0.02,
+            0.98,
+          ),
+          shape,
+        );
+      const normal = (shape: number[]) =>
+        tf.tensor(
+          rng.normalArray(
+            shape.reduce((a, b) => a * b, 1),
+            0,
+            1,
+          ),
+          shape,
+        );
+      const config = { ...TRAIN_PY_DNC, memorySize: N, wordSize: W, readHeads: R, writeHeads: 1 };
+      const k = dncConstants(config);
+      const modes = tf.tidy(() => tf.softmax(normal([B, R, 3])));
+      // Memory, write weights, erase and write vectors, link, precedence; then previous read weights, modes, content.
+      const inputs = [
+        normal([B, N, W]),
+        unit([B, 1, N]),
+        unit([B, 1, W]),
+        normal([B, 1, W]),
+        unit([B, 1, N, N]),
+        unit([B, 1, N]),
+        unit([B, R, N]),
+        modes,
+        unit([B, R, N]),
+      ];
+      const weights = normal([B, N * W + N * N + N + 3 * R * N + R * W]);
+      const f = (...xs: tf.Tensor[]) => {
+        const prev = { memory: xs[0] as tf.Tensor3D, link: xs[4] as tf.Tensor4D, precedence: xs[5] as tf.Tensor3D };
+        const m = writeMemory(config, k, prev, xs[1] as tf.Tensor3D, xs[2] as tf.Tensor3D, xs[3] as tf.Tensor3D);
+        const r = readMemory(config, xs[6] as tf.Tensor3D, m.link, xs[7] as tf.Tensor3D, xs[8] as tf.Tensor3D, m.memory);
+        const flat = [m.memory, m.link, m.precedence, r.readWeights, r.forward, r.backward, r.readWords].map((t) => tf.reshape(t, [B, -1]));
+        return tf.concat(flat, 1);
+      };
+      expectClose(bothWays(f, inputs, weights), 2e-6, 'memory and read');
       tf.dispose([...inputs, weights, k.lowerIndex, k.offDiagonal]);
       expect(tf.memory().numTensors).toBe(before);
     });

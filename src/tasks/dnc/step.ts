@@ -10,7 +10,7 @@ import {
   type DncWeights,
   type InterfaceBlock,
 } from './model';
-import { fusedDncHere, fusedLstmCell, fusedWriteHead } from './fused';
+import { fusedDncHere, fusedLstmCell, fusedMemoryLink, fusedRead, fusedWriteHead } from './fused';
 import { allocation, clip, contentWeights, linear, prodAxis, stopGradient, type DncConstants } from './ops';
 
 /**
@@ -80,50 +80,25 @@ function dncCore(
     writeContent,
   );
 
-  // 7. Erase, then add.
-  const erase = tf.mul(tf.expandDims(writeWeights, 3), tf.expandDims(iface.erase_vectors, 2)); // [B, Wn, N, W]
-  const kept = prodAxis(tf.sub(1, erase), 1); // [B, N, W]
-  const memory = tf.add(tf.mul(prev.memory, kept), tf.matMul(writeWeights, iface.write_vectors as tf.Tensor3D, true, false)) as tf.Tensor3D;
-
-  // 8. Temporal link (diagonal 0) from p_{t−1}, then precedence.
-  const wi = tf.expandDims(writeWeights, 3); // [B, Wn, N, 1]
-  const wj = tf.expandDims(writeWeights, 2); // [B, Wn, 1, N]
-  const link = tf.mul(
-    tf.add(tf.mul(tf.sub(tf.sub(1, wi), wj), prev.link), tf.mul(wi, tf.expandDims(prev.precedence, 2))),
-    k.offDiagonal,
-  ) as tf.Tensor4D;
-  const precedence = tf.add(tf.mul(tf.sub(1, tf.sum(writeWeights, 2, true)), prev.precedence), writeWeights) as tf.Tensor3D;
-
-  // 9.–10. Read weights: content on M_t; forward/backward from L_t and the previous read weights.
+  // 7.–8. Erase, then add; the temporal link and the precedence.
+  const { memory, link, precedence } = writeMemory(
+    c,
+    k,
+    prev,
+    writeWeights,
+    iface.erase_vectors as tf.Tensor3D,
+    iface.write_vectors as tf.Tensor3D,
+  );
+  // 9.–11. Read weights (content on M_t; forward/backward from L_t and the previous read weights), read words.
   const readContent = contentWeights(memory, iface.read_keys as tf.Tensor3D, iface.read_strengths as tf.Tensor2D);
-  let forward: tf.Tensor4D;
-  let backward: tf.Tensor4D;
-  // [B, R, 1 + 2Wn]: backward × Wn, forward × Wn, content.
-  const [backwardMode, forwardMode, contentMode] = tf.split(iface.read_mode, [Wn, Wn, 1], 2) as tf.Tensor3D[];
-  let readWeights: tf.Tensor3D;
-  if (Wn === 1) {
-    // One write head: the sums over heads are the terms themselves (no expand, multiply over a size-1 axis, sum).
-    const L = tf.reshape(link, [B, N, N]);
-    const fw = tf.matMul(prev.readWeights, L, false, true); // w^r @ Lᵀ
-    const bw = tf.matMul(prev.readWeights, L); // w^r @ L
-    readWeights = tf.addN([tf.mul(contentMode!, readContent), tf.mul(forwardMode!, fw), tf.mul(backwardMode!, bw)]) as tf.Tensor3D;
-    forward = tf.expandDims(fw, 2) as tf.Tensor4D;
-    backward = tf.expandDims(bw, 2) as tf.Tensor4D;
-  } else {
-    const wr = tf.reshape(tf.tile(tf.expandDims(prev.readWeights, 1), [1, Wn, 1, 1]), [B * Wn, R, N]);
-    const L = tf.reshape(link, [B * Wn, N, N]);
-    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, Wn, R, N]), [0, 2, 1, 3]) as tf.Tensor4D;
-    forward = heads(tf.matMul(wr, L, false, true));
-    backward = heads(tf.matMul(wr, L));
-    readWeights = tf.addN([
-      tf.mul(contentMode!, readContent),
-      tf.sum(tf.mul(tf.expandDims(forwardMode!, 3), forward), 2),
-      tf.sum(tf.mul(tf.expandDims(backwardMode!, 3), backward), 2),
-    ]) as tf.Tensor3D;
-  }
-
-  // 11. Read words; the output layer's input.
-  const readWords = tf.matMul(readWeights, memory) as tf.Tensor3D;
+  const { readWeights, forward, backward, readWords } = readMemory(
+    c,
+    prev.readWeights,
+    link,
+    iface.read_mode as tf.Tensor3D,
+    readContent,
+    memory,
+  );
   return {
     output: tf.concat([h, tf.reshape(readWords, [B, R * W])], 1) as tf.Tensor2D,
     state: { h, c: cNext, readWords, memory, readWeights, writeWeights, link, precedence, usage },
@@ -136,6 +111,80 @@ function dncCore(
       backwardWeights: backward,
     },
   };
+}
+
+/**
+ * Steps 7–8: the memory after erasing and adding, the temporal link (diagonal 0) from the previous precedence, and the
+ * precedence. With one write head on WASM and cpu one kernel each way (fused.ts).
+ */
+export function writeMemory(
+  c: DncConfig,
+  k: DncConstants,
+  prev: Pick<DncState, 'memory' | 'link' | 'precedence'>,
+  writeWeights: tf.Tensor3D,
+  eraseVectors: tf.Tensor3D,
+  writeVectors: tf.Tensor3D,
+): { memory: tf.Tensor3D; link: tf.Tensor4D; precedence: tf.Tensor3D } {
+  if (c.writeHeads === 1 && fusedDncHere())
+    return fusedMemoryLink(prev.memory, writeWeights, eraseVectors, writeVectors, prev.link, prev.precedence);
+  // 7. Erase, then add.
+  const erase = tf.mul(tf.expandDims(writeWeights, 3), tf.expandDims(eraseVectors, 2)); // [B, Wn, N, W]
+  const kept = prodAxis(tf.sub(1, erase), 1); // [B, N, W]
+  const memory = tf.add(tf.mul(prev.memory, kept), tf.matMul(writeWeights, writeVectors, true, false)) as tf.Tensor3D;
+  // 8. Temporal link (diagonal 0) from p_{t−1}, then precedence.
+  const wi = tf.expandDims(writeWeights, 3); // [B, Wn, N, 1]
+  const wj = tf.expandDims(writeWeights, 2); // [B, Wn, 1, N]
+  const link = tf.mul(
+    tf.add(tf.mul(tf.sub(tf.sub(1, wi), wj), prev.link), tf.mul(wi, tf.expandDims(prev.precedence, 2))),
+    k.offDiagonal,
+  ) as tf.Tensor4D;
+  const precedence = tf.add(tf.mul(tf.sub(1, tf.sum(writeWeights, 2, true)), prev.precedence), writeWeights) as tf.Tensor3D;
+  return { memory, link, precedence };
+}
+
+/**
+ * Steps 9–11: the read weights from the read modes [B, R, 1 + 2Wn] (backward × Wn, forward × Wn, content), the read
+ * content weights and the forward and backward weights [B, R, Wn, N] from the link and the previous read weights;
+ * the read words. With one write head on WASM and cpu one kernel each way (fused.ts).
+ */
+export function readMemory(
+  c: DncConfig,
+  prevRead: tf.Tensor3D,
+  link: tf.Tensor4D,
+  readMode: tf.Tensor3D,
+  readContent: tf.Tensor3D,
+  memory: tf.Tensor3D,
+): { readWeights: tf.Tensor3D; forward: tf.Tensor4D; backward: tf.Tensor4D; readWords: tf.Tensor3D } {
+  const Wn = c.writeHeads;
+  if (Wn === 1 && fusedDncHere()) return fusedRead(prevRead, link, readMode, readContent, memory);
+  const [B, R, N] = prevRead.shape;
+  let forward: tf.Tensor4D;
+  let backward: tf.Tensor4D;
+  const [backwardMode, forwardMode, contentMode] = tf.split(readMode, [Wn, Wn, 1], 2) as tf.Tensor3D[];
+  let readWeights: tf.Tensor3D;
+  if (Wn === 1) {
+    // One write head: the sums over heads are the terms themselves (no expand, multiply over a size-1 axis, sum).
+    const L = tf.reshape(link, [B, N, N]);
+    const fw = tf.matMul(prevRead, L, false, true); // w^r @ Lᵀ
+    const bw = tf.matMul(prevRead, L); // w^r @ L
+    readWeights = tf.addN([tf.mul(contentMode!, readContent), tf.mul(forwardMode!, fw), tf.mul(backwardMode!, bw)]) as tf.Tensor3D;
+    forward = tf.expandDims(fw, 2) as tf.Tensor4D;
+    backward = tf.expandDims(bw, 2) as tf.Tensor4D;
+  } else {
+    const wr = tf.reshape(tf.tile(tf.expandDims(prevRead, 1), [1, Wn, 1, 1]), [B * Wn, R, N]);
+    const L = tf.reshape(link, [B * Wn, N, N]);
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, Wn, R, N]), [0, 2, 1, 3]) as tf.Tensor4D;
+    forward = heads(tf.matMul(wr, L, false, true));
+    backward = heads(tf.matMul(wr, L));
+    readWeights = tf.addN([
+      tf.mul(contentMode!, readContent),
+      tf.sum(tf.mul(tf.expandDims(forwardMode!, 3), forward), 2),
+      tf.sum(tf.mul(tf.expandDims(backwardMode!, 3), backward), 2),
+    ]) as tf.Tensor3D;
+  }
+  // 11. Read words.
+  const readWords = tf.matMul(readWeights, memory) as tf.Tensor3D;
+  return { readWeights, forward, backward, readWords };
 }
 
 /**
