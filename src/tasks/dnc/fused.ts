@@ -263,33 +263,40 @@ const inside = (x: number, v: number) => v <= 0 || (x >= -v && x <= v);
 const clipTo = (x: number, v: number) => (v > 0 ? Math.min(v, Math.max(-v, x)) : x);
 
 /** [h, c'] side by side, [B, 2H]: one output (a custom gradient has one). */
+/** The activations `lstmForward` keeps beside h and c' for the backward (per row, H each). */
+const LSTM_KEPT = ['si', 'tj', 'sf', 'so', 'cell', 'th'] as const;
+
+/** [h, c', then the activations the backward reads (LSTM_KEPT)] side by side, [B, 8H]: one output. */
 const lstmForward: HostCompute = ({ pre, bias, c }, { c: cs }, { forgetBias, clipValue }) => {
   const [B, H] = cs as [number, number];
   const v = lstmCells(pre!, bias!, c!, B, H, forgetBias!);
-  const out = new Float64Array(B * 2 * H);
+  const out = new Float64Array(B * 8 * H);
   for (let b = 0; b < B; b++)
     for (let u = 0; u < H; u++) {
       const at = b * H + u;
-      out[b * 2 * H + u] = clipTo(v.th[at]! * v.so[at]!, clipValue!);
-      out[b * 2 * H + H + u] = clipTo(v.cell[at]!, clipValue!);
+      const o = b * 8 * H + u;
+      out[o] = clipTo(v.th[at]! * v.so[at]!, clipValue!);
+      out[o + H] = clipTo(v.cell[at]!, clipValue!);
+      LSTM_KEPT.forEach((k, q) => (out[o + (2 + q) * H] = v[k][at]!));
     }
-  return [{ shape: [B, 2 * H], values: out }];
+  return [{ shape: [B, 8 * H], values: out }];
 };
 
-/** The gradients for the gates' pre-activations, the bias and the previous cell, given d[h, c'] [B, 2H]. */
-const lstmBackward: HostCompute = ({ pre, bias, c, dy }, { c: cs }, { forgetBias, clipValue }) => {
+/** The gradients for the gates' pre-activations, the bias and the previous cell, given d[h, c', …] [B, 8H]. */
+const lstmBackward: HostCompute = ({ c, out, dy }, { c: cs }, { clipValue }) => {
   const [B, H] = cs as [number, number];
-  const v = lstmCells(pre!, bias!, c!, B, H, forgetBias!);
   const dPre = new Float64Array(B * 4 * H);
   const dBias = new Float64Array(4 * H);
   const dc = new Float64Array(B * H);
   const g = dy!;
+  const a = out!;
   for (let b = 0; b < B; b++)
     for (let u = 0; u < H; u++) {
       const at = b * H + u;
-      const [si, tj, sf, so, th] = [v.si[at]!, v.tj[at]!, v.sf[at]!, v.so[at]!, v.th[at]!];
-      const dh = inside(th * so, clipValue!) ? g[b * 2 * H + u]! : 0;
-      const dCell = (inside(v.cell[at]!, clipValue!) ? g[b * 2 * H + H + u]! : 0) + dh * so * (1 - th * th);
+      const o = b * 8 * H + u;
+      const [si, tj, sf, so, cell, th] = [a[o + 2 * H]!, a[o + 3 * H]!, a[o + 4 * H]!, a[o + 5 * H]!, a[o + 6 * H]!, a[o + 7 * H]!];
+      const dh = inside(th * so, clipValue!) ? g[o]! : 0;
+      const dCell = (inside(cell, clipValue!) ? g[o + H]! : 0) + dh * so * (1 - th * th);
       const z = b * 4 * H + u;
       dPre[z] = dCell * tj * si * (1 - si);
       dPre[z + H] = dCell * si * (1 - tj * tj);
@@ -317,18 +324,13 @@ export function fusedLstmCell(
   forgetBias: number,
   clipValue: number,
 ): [tf.Tensor2D, tf.Tensor2D] {
-  const attrs = { forgetBias, clipValue };
-  const cell = tf.customGrad(((p: tf.Tensor, b: tf.Tensor, cc: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
-    save([p, b, cc]);
-    return {
-      value: runHostKernel(LSTM_FORWARD, lstmForward, { pre: p, bias: b, c: cc }, attrs)[0]!,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [ps, bs, cs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        return runHostKernel(LSTM_BACKWARD, lstmBackward, { pre: ps, bias: bs, c: cs, dy }, attrs);
-      },
-    };
-  }) as unknown as CustomGradient) as (p: tf.Tensor, b: tf.Tensor, cc: tf.Tensor) => tf.Tensor;
-  return tf.split(cell(pre, bias, c), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+  const H = c.shape[1];
+  const block = hostBlock(['pre', 'bias', 'c'], [LSTM_FORWARD, lstmForward], [LSTM_BACKWARD, lstmBackward], true, {
+    forgetBias,
+    clipValue,
+  });
+  const [h, next] = tf.split(block(pre, bias, c), [H, H, 6 * H], 1);
+  return [h as tf.Tensor2D, next as tf.Tensor2D];
 }
 
 const WRITE_FORWARD = 'L4LabDncWrite';
@@ -583,15 +585,21 @@ const MEMORY_INPUTS = ['memory', 'ww', 'erase', 'add', 'link', 'precedence'] as 
  * A custom gradient over named inputs whose forward and backward are host kernels (one output, flat). With
  * `withOutput` the backward kernel also gets the forward's output, as `out`, rather than computing it again.
  */
-function hostBlock(names: readonly string[], forward: [string, HostCompute], backward: [string, HostCompute], withOutput = false) {
+function hostBlock(
+  names: readonly string[],
+  forward: [string, HostCompute],
+  backward: [string, HostCompute],
+  withOutput = false,
+  attrs: Record<string, number> = {},
+) {
   return tf.customGrad(((...args: unknown[]) => {
     const xs = args.slice(0, names.length) as tf.Tensor[];
-    const value = runHostKernel(forward[0], forward[1], named(xs))[0]!;
+    const value = runHostKernel(forward[0], forward[1], named(xs), attrs)[0]!;
     (args[names.length] as (ts: tf.Tensor[]) => void)(withOutput ? [...xs, value] : xs);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        runHostKernel(backward[0], backward[1], { ...named(saved), ...(withOutput ? { out: saved[names.length]! } : {}), dy }),
+        runHostKernel(backward[0], backward[1], { ...named(saved), ...(withOutput ? { out: saved[names.length]! } : {}), dy }, attrs),
     };
   }) as unknown as CustomGradient) as (...xs: tf.Tensor[]) => tf.Tensor;
   function named(ts: tf.Tensor[]) {
