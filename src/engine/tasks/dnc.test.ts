@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeRng } from '../../lib/rng';
+import { makeRng, type Rng } from '../../lib/rng';
 import {
   contentWeights,
   dncConstants,
@@ -71,6 +71,12 @@ describe('the DNC core against deepmind/dnc (golden-dnc, float64)', () => {
   }
 });
 
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+/** A tensor of uniform draws on [lo, hi). */
+const uniformTensor = (rng: Rng, shape: number[], lo: number, hi: number) => tf.tensor(rng.uniformArray(sizeOf(shape), lo, hi), shape);
+/** A tensor of normal draws with standard deviation `scale`. */
+const normalTensor = (rng: Rng, shape: number[], scale: number) => tf.tensor(rng.normalArray(sizeOf(shape), 0, scale), shape);
+
 /** A function's value and its gradients for every input, fused (cpu, WASM: tasks/dnc/fused.ts) and op by op. */
 function bothWays(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], outputWeights: tf.Tensor): [number[][], number[][]] {
   const run = (fused: boolean) => {
@@ -105,15 +111,7 @@ describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops'
       expect(await tf.setBackend(backend)).toBe(true);
       const before = tf.memory().numTensors;
       const rng = makeRng(3, 'content');
-      const normal = (shape: number[], scale: number) =>
-        tf.tensor(
-          rng.normalArray(
-            shape.reduce((a, b) => a * b, 1),
-            0,
-            scale,
-          ),
-          shape,
-        );
+      const normal = (shape: number[], scale: number) => normalTensor(rng, shape, scale);
       for (const [B, K, N, W] of [
         [3, 1, 16, 16],
         [2, 4, 5, 7],
@@ -132,15 +130,7 @@ describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops'
       const before = tf.memory().numTensors;
       const rng = makeRng(5, 'write');
       const [B, R, N] = [3, 4, 6];
-      const unit = (shape: number[]) =>
-        tf.tensor(
-          rng.uniformArray(
-            shape.reduce((a, b) => a * b, 1),
-            0.05,
-            0.95,
-          ),
-          shape,
-        );
+      const unit = (shape: number[]) => uniformTensor(rng, shape, 0.05, 0.95);
       const config = { ...TRAIN_PY_DNC, memorySize: N, readHeads: R, writeHeads: 1 };
       const k = dncConstants(config);
       // Row 0 has nothing written or read before, and usages tied in pairs: its allocation order rests on the tie rule.
@@ -181,24 +171,8 @@ describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops'
       const before = tf.memory().numTensors;
       const rng = makeRng(6, 'memory');
       const [B, R, N, W] = [3, 4, 6, 5];
-      const unit = (shape: number[]) =>
-        tf.tensor(
-          rng.uniformArray(
-            shape.reduce((a, b) => a * b, 1),
-            0.02,
-            0.98,
-          ),
-          shape,
-        );
-      const normal = (shape: number[]) =>
-        tf.tensor(
-          rng.normalArray(
-            shape.reduce((a, b) => a * b, 1),
-            0,
-            1,
-          ),
-          shape,
-        );
+      const unit = (shape: number[]) => uniformTensor(rng, shape, 0.02, 0.98);
+      const normal = (shape: number[]) => normalTensor(rng, shape, 1);
       const config = { ...TRAIN_PY_DNC, memorySize: N, wordSize: W, readHeads: R, writeHeads: 1 };
       const k = dncConstants(config);
       const modes = tf.tidy(() => tf.softmax(normal([B, R, 3])));
@@ -231,15 +205,7 @@ describe('the DNC’s blocks in one kernel each way (cpu, WASM) against the ops'
       expect(await tf.setBackend(backend)).toBe(true);
       const before = tf.memory().numTensors;
       const rng = makeRng(4, 'lstm');
-      const normal = (shape: number[], scale: number) =>
-        tf.tensor(
-          rng.normalArray(
-            shape.reduce((a, b) => a * b, 1),
-            0,
-            scale,
-          ),
-          shape,
-        );
+      const normal = (shape: number[], scale: number) => normalTensor(rng, shape, scale);
       const [B, H] = [4, 6];
       // Scales that put some of h and c' past the clip of 0.5 (and, at 20, none).
       for (const clipValue of [0.5, 20, 0]) {
