@@ -173,7 +173,9 @@ export function ours(
       const { value, grads } = tf.variableGrads(f, net.vars);
       const g = net.vars.map((v) => grads[v.name]!);
       const before = stepQuality ? net.vars.map((v) => tf.clone(v)) : null;
-      state = applyStep(transform, net.vars, g, state, { loss: value });
+      // As the engine's runner steps: on WebGL and WebGPU the skip guard does not choose old values on the device
+      // (`unguarded`; the runner trains a slice with a skipped step again). No batch here is ever skipped.
+      state = applyStep(transform, net.vars, g, state, { loss: value, unguarded: true });
       if (before) stepQualityOf(net.vars, before, g, value, f);
     });
   return {

@@ -197,17 +197,18 @@ describe('a skipped step judged on the device (WebGL, WebGPU; forced here on cpu
     return task;
   };
   /** Trains 17 steps, flushing after every 5 (so skips fall mid-slice and at its edges); a live change at step 7. */
-  async function train(id: string, onDevice: boolean, bad: ReadonlyMap<number, 'nan' | 'inf'>) {
+  async function train(id: string, onDevice: boolean, bad: ReadonlyMap<number, 'nan' | 'inf'>, maxConsecutiveSkips?: number) {
     const t = onDevice ? skipNonFinite(withoutSkip(makeOptimizer(id)), { onDevice: true }) : makeOptimizer(id);
-    const runner = new Runner(spoilt(bad), t, {}, { steps: 17 });
+    const runner = new Runner(spoilt(bad), t, {}, { steps: 17, ...(maxConsecutiveSkips ? { maxConsecutiveSkips } : {}) });
     const chunks: TraceChunk[] = [];
     const live = ['learningRate', 'alpha', 'lr'].find((k) => typeof runner.hyper[k] === 'number');
-    for (let k = 0; k < 17; k++) {
+    for (let k = 0; k < 17 && !runner.finished; k++) {
       if (k === 7 && live) runner.setHyper({ [live]: (runner.hyper[live] as number) * 0.5 });
       runner.trainStep();
       if (k % 5 === 4) chunks.push((await runner.flush())!);
     }
-    chunks.push((await runner.flush())!);
+    const last = await runner.flush();
+    if (last) chunks.push(last);
     const trace = concatChunks(chunks);
     const columns = Object.fromEntries(
       Object.entries(trace.columns)
@@ -221,8 +222,9 @@ describe('a skipped step judged on the device (WebGL, WebGPU; forced here on cpu
         ArrayBuffer.isView(v) ? Array.from(v as Float32Array, String) : v,
       ),
     ) as { count: number };
+    const end = { divergedAt: runner.divergedAt, reason: runner.divergedReason, flushedStep: runner.flushedStep };
     runner.dispose();
-    return { columns, params, state };
+    return { columns, params, state, end };
   }
 
   it('every optimizer: the run equals the host path’s bit for bit (trace, parameters, state, the count), no leaks', async () => {
@@ -241,6 +243,22 @@ describe('a skipped step judged on the device (WebGL, WebGPU; forced here on cpu
       expect(device.columns, id).toEqual(host.columns);
       expect(device.params, id).toEqual(host.params);
       expect(device.state, id).toEqual(host.state);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a streak of skipped steps ends the run at its first step, the same way on either path', async () => {
+    const before = tf.memory().numTensors;
+    const bad = new Map(Array.from({ length: 12 }, (_, i) => [i + 3, i % 2 ? 'inf' : 'nan'] as const));
+    for (const id of ['adam', 'l4adam', 'prodigy']) {
+      const host = await train(id, false, bad, 4);
+      const device = await train(id, true, bad, 4);
+      expect(host.end, id).toEqual({
+        divergedAt: 3,
+        reason: expect.stringMatching(/^4 steps in a row were skipped from step 3 on/),
+        flushedStep: 7,
+      });
+      expect(device, id).toEqual(host);
     }
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -6,12 +6,12 @@ import {
   diagnosticsOf,
   disposeState,
   judgesOnDevice,
-  keepHostValues,
   makeOptimizer,
   optimizerSpec,
   setHyper,
   skipNonFinite,
   SKIPPED_STEPS,
+  StepFlags,
   type DiagnosticSpec,
   type Hyper,
   type Transform,
@@ -157,15 +157,20 @@ export class Runner {
     this.pendingWall.push(performance.now() - this.t0 - this.evalMs);
   }
 
-  /** Takes step `this.step` (and advances it): the state moves on; returns the step's row for the trace. */
-  private takeStep(): tf.Tensor {
+  /**
+   * Takes step `this.step` (and advances it): the state moves on; returns the step's row for the trace. While the
+   * optimizer judges on the device (a slice's start is kept) the step is `unguarded`: a skipped step is put right by
+   * `retrain`. `skip`: the flags of a step known to be skipped.
+   */
+  private takeStep(skip?: number): tf.Tensor {
     const k = this.step;
+    const inputs = { unguarded: this.sliceStart !== null || skip !== undefined, ...(skip ? { skip } : {}) };
     const row = tf.tidy(() => {
       const f = this.task.batchLoss(k);
       const { value, grads } = tf.variableGrads(f, this.task.params);
       const g = this.task.params.map((p) => grads[p.name]!);
       const before = this.options.stepQuality ? this.task.params.map((p) => tf.clone(p)) : null;
-      this.state = applyStep(this.transform, this.task.params, g, this.state, { loss: value });
+      this.state = applyStep(this.transform, this.task.params, g, this.state, { loss: value, ...inputs });
       const d = this.state.diagnostics;
       const own = this.diagNames.slice(0, this.ownDiagnostics).map((n) => d[n]!);
       const quality = before ? stepQualityOf(this.task.params, before, g, value, f) : [];
@@ -177,14 +182,16 @@ export class Runner {
   }
 
   /**
-   * Where the optimizer judges its steps on the device (WebGL, WebGPU: optim/skip.ts), a skipped step keeps every
-   * state tensor but its host-side step count moves on, and with it what the later steps compute from it (Adam's bias
-   * corrections, Schedule-Free's weights). So when the rows read back show a skipped step, the steps since the last
-   * flush are trained again from their start (`sliceStart`: the same batches, the same hyperparameter changes at the
-   * same steps), each row read back as it is taken, and a skipped step's state gets the host values of the state
-   * before it (`keepHostValues`). The run is then, bit for bit, the run without those batches, as on cpu and WASM,
-   * where the check is on the host. It costs a second pass over those steps, with a readback each, only when a step
-   * was skipped; otherwise nothing but the clones (no copy on these backends). Returns the rows to record.
+   * Where the optimizer judges its steps on the device (WebGL, WebGPU: optim/skip.ts), the runner's steps are
+   * `unguarded`: a step with NaN or ±Inf gradients or loss leaves what it computed in the parameters and the state
+   * (the device does not choose the old values: one pass per state tensor saved on every step), and the host-side
+   * step count moves on. So when the rows read back show a skipped step, the steps since the last flush are trained
+   * again from their start (`sliceStart`: the same batches, the same hyperparameter changes at the same steps), each
+   * from a copy of the parameters and state before it and read back as it is taken; a step the device judges skipped
+   * is taken again from that copy as a known skip (`StepInputs.skip`: the host path, the old state itself). The run
+   * is then, bit for bit, the run without those batches, as on cpu and WASM, where the check is on the host. It
+   * costs a second pass over those steps, with a readback each, only when a step was skipped; otherwise nothing but
+   * the clones (no copy on these backends). Returns the rows to record.
    */
   private async retrain(values: Float32Array, width: number, rows: number): Promise<Float32Array> {
     const start = this.sliceStart;
@@ -193,10 +200,12 @@ export class Runner {
     let restored = false;
     try {
       const col = 1 + this.diagNames.indexOf(SKIPPED_STEPS);
+      const flagsCol = 1 + this.diagNames.indexOf('flags');
       if (col === 0 || rows === 0) return values;
       const skippedBefore = this.skipTotal ?? ((await start.state.diagnostics[SKIPPED_STEPS]!.data())[0] as number);
       if (!(values[(rows - 1) * width + col]! > skippedBefore)) return values;
-      this.task.params.forEach((p, i) => p.assign(start.params[i]!));
+      const params = this.task.params;
+      params.forEach((p, i) => p.assign(start.params[i]!));
       disposeState(this.state);
       this.state = start.state;
       restored = true;
@@ -205,12 +214,22 @@ export class Runner {
       let skipped = skippedBefore;
       for (let i = 0; i < rows; i++) {
         this.replayEvents(this.step);
-        const before = this.state;
-        const row = this.takeStep();
-        const v = (await row.data()) as Float32Array;
+        const before = { params: params.map((p) => tf.keep(tf.clone(p))), state: cloneState(this.state) };
+        let row = this.takeStep();
+        let v = (await row.data()) as Float32Array;
         row.dispose();
+        if (v[col]! > skipped) {
+          // Skipped on the device: back to the copy, and the step again as a known skip.
+          params.forEach((p, j) => p.assign(before.params[j]!));
+          disposeState(this.state);
+          this.state = before.state;
+          this.step -= 1;
+          row = this.takeStep(v[flagsCol]! || StepFlags.nonFiniteDirection);
+          v = (await row.data()) as Float32Array;
+          row.dispose();
+        } else disposeState(before.state);
+        tf.dispose(before.params);
         out.set(v, i * width);
-        if (v[col]! > skipped) this.state = keepHostValues(before, this.state);
         skipped = v[col]!;
       }
       this.replayEvents(this.step);

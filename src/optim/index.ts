@@ -26,7 +26,7 @@ export { makeOptimizer, registerOptimizer, unregisterOptimizer, type Maker } fro
 export { finish, type RecipeOptions, type Transform } from './compose';
 export { defineOptimizer, type OptimizerMeta } from './spec';
 export { withWeightDecay } from './weightDecay';
-export { judgesOnDevice, keepHostValues, skipNonFinite, SKIPPED_STEPS, withoutSkip } from './skip';
+export { judgesOnDevice, skipNonFinite, SKIPPED_STEPS, withoutSkip } from './skip';
 export { applyStep, cloneState, disposeState, readDiagnostics, setHyper } from './apply';
 export { decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
 export { Adam, L4Adam, L4Mom, L4Muon, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';

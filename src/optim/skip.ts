@@ -30,8 +30,9 @@ const forcedOnDevice = new WeakSet<object>();
  * device (`select`), so the parameters and the state's tensors are kept exactly, but the host-side step count
  * (and what is computed from it on the host: bias corrections, Schedule-Free's weights) advances as if the step
  * had been taken. The engine's runner puts that right (engine/runner.ts): when a flush reads back a skipped step, it
- * trains the steps since the last flush again, reading each verdict as it comes, and gives every skipped step's
- * state the host values of the state before it (`keepHostValues`).
+ * trains the steps since the last flush again from a copy, reading each verdict as it comes, and takes every skipped
+ * step again as a known skip (`StepInputs.skip`), which is the host path's: the old state itself. A runner's steps
+ * are `unguarded` (no choice between old and new on the device), since it puts a skipped step right anyway.
  *
  * Idempotent: wrapping a wrapped transform returns it; `finish` unwraps before adding clipping and weight decay
  * and wraps again, so the check is always the outermost layer.
@@ -49,7 +50,7 @@ export function skipNonFinite<S extends OptState>(
     },
     update(grads, state, params, inputs) {
       const skipped = state.diagnostics[SKIPPED_STEPS] ?? tf.scalar(0);
-      const onHost = o.onDevice ? null : hostVerdict(grads, inputs);
+      const onHost = inputs.skip ? inputs.skip : o.onDevice ? null : hostVerdict(grads, inputs);
       if (onHost === 0) {
         const r = inner.update(grads, state, params, inputs);
         return { updates: r.updates, state: withDiagnostics(r.state, { [SKIPPED_STEPS]: skipped }) };
@@ -61,7 +62,7 @@ export function skipNonFinite<S extends OptState>(
             flags: tf.scalar(onHost),
             effectiveLr: tf.scalar(0),
             updateNorm: tf.scalar(0),
-            [SKIPPED_STEPS]: tf.scalar((readHostScalar(skipped) ?? (skipped.dataSync()[0] as number)) + 1),
+            [SKIPPED_STEPS]: plusOne(skipped),
           }),
         };
       }
@@ -80,6 +81,7 @@ export function skipNonFinite<S extends OptState>(
       // The diagnostics the skip reports itself are not chosen between old and new (a scalar select is three
       // WebGL programs).
       const own = Object.fromEntries(Object.entries(d).filter(([k]) => !(k in reported)));
+      if (inputs.unguarded) return { updates: r.updates, state: withDiagnostics({ ...r.state, diagnostics: own }, reported) };
       return {
         updates: r.updates.map((u) => scaleOrZero(u, take)),
         state: withDiagnostics(selectState(keep, state, { ...r.state, diagnostics: own }), reported),
@@ -135,6 +137,12 @@ const SKIP_END: ScalarFormula<
   },
 };
 
+/** The counter plus one: on the host where it lives there, else on the device. */
+function plusOne(count: Scalar): Scalar {
+  const host = readHostScalar(count);
+  return host !== null ? tf.scalar(host + 1) : (tf.add(count, 1) as Scalar);
+}
+
 /** On a host backend: 0 for a good step, else the flags that say why it is skipped; null elsewhere. */
 function hostVerdict(grads: Tensors, inputs: StepInputs): number | null {
   const gradsOk = allFiniteOnHost(grads);
@@ -160,26 +168,6 @@ function selectState<S>(keep: Scalar, old: unknown, next: S): S {
       return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, pick(src[k], v)]));
     }
     return n;
-  };
-  return pick(old, next) as S;
-}
-
-/**
- * The state after a step that the device judged as skipped (`next`: its tensors are those of `old`, bit for bit, its
- * host values moved on), with the host values of the state before it (`old`): the step count, and whatever a
- * transform computes from it on the host. Together, the state the host path leaves (`old` itself, but for the
- * diagnostics the skip reports). `old`'s tensors may be disposed by now: only its other values are read.
- */
-export function keepHostValues<S>(old: S, next: S): S {
-  const pick = (o: unknown, n: unknown): unknown => {
-    if (n instanceof tf.Tensor || o instanceof tf.Tensor || o === undefined) return n;
-    if (Array.isArray(n)) return Array.isArray(o) ? n.map((x, i) => pick(o[i], x)) : n;
-    if (n !== null && typeof n === 'object') {
-      if (o === null || typeof o !== 'object' || Array.isArray(o)) return n;
-      const src = o as Record<string, unknown>;
-      return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, k in src ? pick(src[k], v) : v]));
-    }
-    return o === null || typeof o !== 'object' ? o : n;
   };
   return pick(old, next) as S;
 }

@@ -7,6 +7,17 @@ export type Tensors = Tensor[];
 export interface StepInputs {
   /** The loss on the current batch, L(θ), as a device scalar. Required by L4, Polyak, SPS and ALI-G. */
   loss?: Scalar;
+  /**
+   * The step is known to be skipped (the flags that say why, `StepFlags`): the non-finite check (optim/skip.ts) is not
+   * run again and the step changes nothing but the counter. The engine's runner sets it when it trains a slice again.
+   */
+  skip?: number;
+  /**
+   * Where the check runs on the device (WebGL, WebGPU): leave a skipped step's updates and state as the step made them
+   * instead of choosing the old ones on the device, one pass per state tensor saved. Only for a caller that puts a
+   * skipped step right itself, as the engine's runner does (it trains the slice again from a copy).
+   */
+  unguarded?: boolean;
 }
 
 /**
