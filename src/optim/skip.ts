@@ -94,8 +94,8 @@ export function skipNonFinite<S extends OptState>(
 }
 
 /**
- * Whether `t` (a transform from `skipNonFinite`) judges its steps on the device, where a skipped step keeps the state's
- * tensors but not its host values: on WebGL and WebGPU, or when told to (`onDevice`).
+ * Whether `t` (a transform from `skipNonFinite`) judges its steps on the device: on WebGL and WebGPU, or when told to
+ * (`onDevice`). There a step's verdict is known on the host only once it is read back.
  */
 export function judgesOnDevice(t: GradientTransformation<OptState>): boolean {
   return forcedOnDevice.has(t) || allFiniteOnHost([]) === null;
