@@ -28,7 +28,7 @@ import {
   TRAIN_PY_DNC,
 } from '../../src/tasks/dnc';
 import { repeatCopyBatch } from '../../src/tasks/repeatCopy';
-import { stepQualityOf } from '../../src/engine/runner';
+import { stepQualityOf } from '../../src/engine/stepQuality';
 import { LR_FREE_PEERS, SUCCESSORS } from '../../src/experiments';
 
 /** The learning-rate-free peers the MLP benchmark times against Adam. */

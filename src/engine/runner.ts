@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   applyStep,
-  cloneState,
   columnSpec,
   diagnosticsOf,
   disposeState,
@@ -11,7 +10,6 @@ import {
   setHyper,
   skipNonFinite,
   SKIPPED_STEPS,
-  StepFlags,
   type DiagnosticSpec,
   type Hyper,
   type Transform,
@@ -19,6 +17,8 @@ import {
 import type { OptState } from '../optim';
 import type { Evaluation, Task } from '../tasks';
 import { deserialize, serialize, tensorData, type SerializedCheckpoint } from './snapshot';
+import { retrainSlice, Snapshot, type SliceHost } from './sliceReplay';
+import { STEP_QUALITY_COLUMNS, stepQualityOf } from './stepQuality';
 import { allocChunk, type EvalPoint, type HyperEvent, type TraceChunk } from './trace';
 
 /**
@@ -56,29 +56,6 @@ export interface RunnerOptions {
 export const MAX_CONSECUTIVE_SKIPS = 50;
 
 /**
- * The step-quality columns (`RunnerOptions.stepQuality`). The ratio is 1 for a step small enough to be linear, ½ for
- * the exact minimum along the step on a quadratic, ≤ 0 for an overshoot (the loss rose or stayed); a skipped step
- * (Δθ = 0) has no ratio.
- */
-export const STEP_QUALITY_COLUMNS = ['predictedDecrease', 'measuredDecrease', 'stepQuality'] as const;
-
-/**
- * The step-quality columns of a step just taken, on the device: −gᵀΔθ over every tensor (Δθ = params − before),
- * the loss decrease on the same batch (one forward pass of `loss`, no gradient), and their ratio.
- */
-export function stepQualityOf(
-  params: readonly tf.Tensor[],
-  before: readonly tf.Tensor[],
-  grads: readonly tf.Tensor[],
-  lossBefore: tf.Scalar,
-  loss: () => tf.Scalar,
-): [tf.Scalar, tf.Scalar, tf.Scalar] {
-  const predicted = tf.neg(tf.addN(params.map((p, i) => tf.sum(tf.mul(grads[i]!, tf.sub(p, before[i]!)))))) as tf.Scalar;
-  const measured = tf.sub(lossBefore, loss()) as tf.Scalar;
-  return [predicted, measured, tf.div(measured, predicted) as tf.Scalar];
-}
-
-/**
  * The training loop of one run, shared by the worker, the CLI and the tests. `trainStep` queues a step
  * without reading anything back; `flush` reads every queued step's loss and diagnostics in one transfer,
  * turns them into a trace chunk, and ends the run as `diverged` at the first non-finite loss.
@@ -112,7 +89,7 @@ export class Runner {
    * The parameters and optimizer state before the steps queued since the last flush (clones: they share their data),
    * kept while the optimizer judges its steps on the device, to train them again when one was skipped (`retrain`).
    */
-  private sliceStart: { step: number; params: tf.Tensor[]; state: OptState } | null = null;
+  private sliceStart: Snapshot | null = null;
   private events: HyperEvent[] = [];
   private evals: EvalPoint[] = [];
   /** The step of the last evaluation on held-out data, or −1. */
@@ -151,7 +128,7 @@ export class Runner {
   trainStep(): void {
     if (this.finished) return;
     if (this.pending.length === 0 && this.sliceStart === null && judgesOnDevice(this.transform)) {
-      this.sliceStart = { step: this.step, params: this.task.params.map((p) => tf.keep(tf.clone(p))), state: cloneState(this.state) };
+      this.sliceStart = Snapshot.take(this.step, this.task.params, this.state);
     }
     this.pending.push(this.takeStep());
     this.pendingWall.push(performance.now() - this.t0 - this.evalMs);
@@ -160,7 +137,7 @@ export class Runner {
   /**
    * Takes step `this.step` (and advances it): the state moves on; returns the step's row for the trace. While the
    * optimizer judges on the device (a slice's start is kept) the step is `unguarded`: a skipped step is put right by
-   * `retrain`. `skip`: the flags of a step known to be skipped.
+   * `retrain` (sliceReplay.ts). `skip`: the flags of a step known to be skipped.
    */
   private takeStep(skip?: number): tf.Tensor {
     const k = this.step;
@@ -181,63 +158,36 @@ export class Runner {
     return row;
   }
 
-  /**
-   * Where the optimizer judges its steps on the device (WebGL, WebGPU: optim/skip.ts), the runner's steps are
-   * `unguarded`: a step with NaN or ±Inf gradients or loss leaves what it computed in the parameters and the state
-   * (the device does not choose the old values: one pass per state tensor saved on every step), and the host-side
-   * step count moves on. So when the rows read back show a skipped step, the steps since the last flush are trained
-   * again from their start (`sliceStart`: the same batches, the same hyperparameter changes at the same steps), each
-   * from a copy of the parameters and state before it and read back as it is taken; a step the device judges skipped
-   * is taken again from that copy as a known skip (`StepInputs.skip`: the host path, the old state itself). The run
-   * is then, bit for bit, the run without those batches, as on cpu and WASM, where the check is on the host. It
-   * costs a second pass over those steps, with a readback each, only when a step was skipped; otherwise nothing but
-   * the clones (no copy on these backends). Returns the rows to record.
-   */
+  /** The rows to record: `values` itself, or the slice trained again when a step of it was skipped (sliceReplay.ts). */
   private async retrain(values: Float32Array, width: number, rows: number): Promise<Float32Array> {
     const start = this.sliceStart;
     this.sliceStart = null;
     if (!start) return values;
-    let restored = false;
-    try {
-      const col = 1 + this.diagNames.indexOf(SKIPPED_STEPS);
-      const flagsCol = 1 + this.diagNames.indexOf('flags');
-      if (col === 0 || rows === 0) return values;
-      const skippedBefore = this.skipTotal ?? ((await start.state.diagnostics[SKIPPED_STEPS]!.data())[0] as number);
-      if (!(values[(rows - 1) * width + col]! > skippedBefore)) return values;
-      const params = this.task.params;
-      params.forEach((p, i) => p.assign(start.params[i]!));
-      disposeState(this.state);
-      this.state = start.state;
-      restored = true;
-      this.step = start.step;
-      const out = new Float32Array(values.length);
-      let skipped = skippedBefore;
-      for (let i = 0; i < rows; i++) {
-        this.replayEvents(this.step);
-        const before = { params: params.map((p) => tf.keep(tf.clone(p))), state: cloneState(this.state) };
-        let row = this.takeStep();
-        let v = (await row.data()) as Float32Array;
-        row.dispose();
-        if (v[col]! > skipped) {
-          // Skipped on the device: back to the copy, and the step again as a known skip.
-          params.forEach((p, j) => p.assign(before.params[j]!));
-          disposeState(this.state);
-          this.state = before.state;
-          this.step -= 1;
-          row = this.takeStep(v[flagsCol]! || StepFlags.nonFiniteDirection);
-          v = (await row.data()) as Float32Array;
-          row.dispose();
-        } else disposeState(before.state);
-        tf.dispose(before.params);
-        out.set(v, i * width);
-        skipped = v[col]!;
-      }
-      this.replayEvents(this.step);
-      return out;
-    } finally {
-      tf.dispose(start.params);
-      if (!restored) disposeState(start.state);
+    const col = 1 + this.diagNames.indexOf(SKIPPED_STEPS);
+    if (col === 0) {
+      start.dispose();
+      return values;
     }
+    const skippedBefore = this.skipTotal ?? ((await start.state.diagnostics[SKIPPED_STEPS]!.data())[0] as number);
+    const runner = this;
+    const host: SliceHost = {
+      params: this.task.params,
+      get state() {
+        return runner.state;
+      },
+      set state(s) {
+        runner.state = s;
+      },
+      get step() {
+        return runner.step;
+      },
+      set step(k) {
+        runner.step = k;
+      },
+      takeStep: (skip) => this.takeStep(skip),
+      replayEvents: (step) => this.replayEvents(step),
+    };
+    return retrainSlice(host, start, values, { width, rows, col, flagsCol: 1 + this.diagNames.indexOf('flags'), skippedBefore });
   }
 
   /** Applies again the hyperparameter changes recorded at `step` (made before it was taken). */
@@ -424,9 +374,7 @@ export class Runner {
   }
 
   private dropSliceStart(): void {
-    if (!this.sliceStart) return;
-    tf.dispose(this.sliceStart.params);
-    disposeState(this.sliceStart.state);
+    this.sliceStart?.dispose();
     this.sliceStart = null;
   }
 

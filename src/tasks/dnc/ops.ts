@@ -4,7 +4,8 @@
  * products over heads without tf.prod.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedContentWeights, fusedDncHere } from './fused';
+import { fusedDncHere } from './fused';
+import { fusedContentWeights } from './fusedContent';
 import { DNC_EPSILON, type DncConfig } from './model';
 
 /** What tf.customGrad takes (tfjs does not export the type). */

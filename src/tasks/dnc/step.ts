@@ -10,7 +10,10 @@ import {
   type DncWeights,
   type InterfaceBlock,
 } from './model';
-import { fusedDncHere, fusedLstmCell, fusedMemoryLink, fusedRead, fusedWriteHead } from './fused';
+import { fusedDncHere } from './fused';
+import { fusedLstmCell } from './fusedLstm';
+import { fusedMemoryLink, fusedRead } from './fusedMemory';
+import { fusedWriteHead } from './fusedWrite';
 import { allocation, clip, contentWeights, linear, prodAxis, stopGradient, type DncConstants } from './ops';
 
 /**
