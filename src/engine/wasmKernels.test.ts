@@ -16,7 +16,7 @@ async function onCpuAndWasm(f: () => tf.Tensor): Promise<[number[], number[]]> {
   return out as [number[], number[]];
 }
 
-describe("WASM's Sign, Greater and Sqrt as loops over the heap (engine/wasmKernels.ts)", () => {
+describe("WASM's Sign, Greater, Sqrt, Slice and SplitV over the heap (engine/wasmKernels.ts)", () => {
   it('gives what the cpu backend gives: random values, ±0, ±∞, NaN; any shape; no tensor left', async () => {
     const rng = Array.from(
       { length: 1003 },
@@ -61,5 +61,41 @@ describe("WASM's Sign, Greater and Sqrt as loops over the heap (engine/wasmKerne
     const profile = await tf.profile(() => tf.sqrt(tf.tensor1d(values)));
     expect(profile.kernels.map((k) => k.name)).toContain('Sqrt');
     tf.dispose(profile.result as tf.Tensor);
+  });
+
+  it('Slice and SplitV give what the cpu backend gives: every rank 1–5, contiguous and strided parts, int32 and bool', async () => {
+    const shapes = [[7], [4, 9], [3, 5, 40], [2, 3, 4, 5], [2, 2, 3, 2, 3]];
+    for (const shape of shapes) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = Array.from({ length: n }, (_, i) => i * 1.5 - 7);
+      // Every axis: a part from 1 to the end, and the whole axis but one off each end; then -1 sizes.
+      const parts = (x: tf.Tensor) =>
+        shape.flatMap((d, axis) => {
+          const begin = shape.map(() => 0);
+          const size = [...shape];
+          begin[axis] = Math.min(1, d - 1);
+          size[axis] = Math.max(d - 2, 1);
+          return [
+            tf.slice(x, begin, size),
+            tf.slice(
+              x,
+              begin,
+              shape.map(() => -1),
+            ),
+            ...tf.split(x, d > 2 ? [1, d - 2, 1] : d, axis),
+          ];
+        });
+      const flat = (x: tf.Tensor) => tf.concat(parts(x).map((p) => tf.reshape(p, [-1])));
+      const [cpu, wasm] = await onCpuAndWasm(() => flat(tf.tensor(values, shape)));
+      expect(wasm).toEqual(cpu);
+      expect(wasm.length).toBeGreaterThan(n);
+      const [cpuInt, wasmInt] = await onCpuAndWasm(() => tf.cast(flat(tf.tensor(values.map(Math.round), shape, 'int32')), 'float32'));
+      expect(wasmInt).toEqual(cpuInt);
+      const [cpuBool, wasmBool] = await onCpuAndWasm(() => tf.cast(flat(tf.greater(tf.tensor(values, shape), 0)), 'float32'));
+      expect(wasmBool).toEqual(cpuBool);
+    }
+    // A part of [4, 9] by hand: rows 1–2, columns 3–5.
+    const [, hand] = await onCpuAndWasm(() => tf.slice(tf.reshape(tf.range(0, 36), [4, 9]), [1, 3], [2, 3]));
+    expect(hand).toEqual([12, 13, 14, 21, 22, 23]);
   });
 });

@@ -4,7 +4,7 @@
  * values, where tfjs spends its time in the bookkeeping around a kernel rather than in it (a training step at
  * train.py's sizes ran 3,201 kernels; fused 807). A block's values are read once, computed in float64 and written
  * back as float32; elsewhere (WebGL, WebGPU) the ops run (ops.ts, step.ts). Inputs are read with the backends'
- * `readSync` (a copy: these tensors hold a few thousand values at most), outputs made with cpu's `makeTensorInfo` or
+ * `readSync` (cpu) or as views of the heap (WASM), outputs made with cpu's `makeTensorInfo` or
  * written on WASM's heap. The blocks: fusedContent.ts, fusedLstm.ts, fusedWrite.ts, fusedMemory.ts.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -64,7 +64,9 @@ export function runHostKernel(
         kernelFunc: ({ inputs: given, backend, attrs: a }) => {
           const bk = backend as unknown as HostBackend;
           const infos = given as Record<string, tf.TensorInfo>;
-          const values = Object.fromEntries(Object.entries(infos).map(([k, t]) => [k, bk.readSync(t.dataId)]));
+          // On WASM views of the heap (readSync copies); nothing is allocated there until `compute` has returned.
+          const read = (t: tf.TensorInfo) => (bk.typedArrayFromHeap ? bk.typedArrayFromHeap(t) : bk.readSync(t.dataId));
+          const values = Object.fromEntries(Object.entries(infos).map(([k, t]) => [k, read(t)]));
           const shapes = Object.fromEntries(Object.entries(infos).map(([k, t]) => [k, t.shape]));
           return compute(values, shapes, a as Record<string, number>).map((o) => output(bk, o.shape, o.values));
         },

@@ -75,9 +75,8 @@ const contentForward: HostCompute = ({ memory, keys, strengths }, { memory: ms, 
 const contentBackward: HostCompute = ({ memory, keys, strengths, dy }, { memory: ms, keys: ks }) => {
   const [B, N, W] = ms as [number, number, number];
   const K = ks![1]!;
-  const str = strengths!;
-  const c = new Content({ B, N, K, W }, memory!, keys!, str);
-  const [g, mem, key] = [dy!, memory!, keys!];
+  const [str, g, mem, key] = [strengths!, dy!, memory!, keys!];
+  const { weights, keyNorm, strength, memNorm, dot } = new Content({ B, N, K, W }, mem, key, str);
   const dMemory = new Float64Array(B * N * W);
   const dKeys = new Float64Array(B * K * W);
   const dStrengths = new Float64Array(B * K);
@@ -89,16 +88,16 @@ const contentBackward: HostCompute = ({ memory, keys, strengths, dy }, { memory:
       const row = bk_ * N;
       // The softmax: dlogit_n = p_n·(dy_n − Σ dy·p).
       let inner = 0;
-      for (let n = 0; n < N; n++) inner += g[row + n]! * c.weights[row + n]!;
-      const kn = c.keyNorm[bk_]!;
-      const st = c.strength[bk_]!;
+      for (let n = 0; n < N; n++) inner += g[row + n]! * weights[row + n]!;
+      const kn = keyNorm[bk_]!;
+      const st = strength[bk_]!;
       let dStrength = 0;
       let dKeyNorm = 0;
       for (let n = 0; n < N; n++) {
-        const dLogit = c.weights[row + n]! * (g[row + n]! - inner);
-        const mn = c.memNorm[b * N + n]!;
+        const dLogit = weights[row + n]! * (g[row + n]! - inner);
+        const mn = memNorm[b * N + n]!;
         const den = kn * mn + DNC_EPSILON;
-        const sim = c.dot[row + n]! / den;
+        const sim = dot[row + n]! / den;
         dStrength += dLogit * sim;
         const dSim = dLogit * st;
         dDot[n] = dSim / den;
@@ -120,7 +119,10 @@ const contentBackward: HostCompute = ({ memory, keys, strengths, dy }, { memory:
       }
       for (let w = 0; w < W; w++) dKeys[ko + w]! += (dKeyNorm * key[ko + w]!) / kn;
     }
-  for (let i = 0; i < B * N; i++) for (let w = 0; w < W; w++) dMemory[i * W + w]! += (dMemNorm[i]! * c.memory[i * W + w]!) / c.memNorm[i]!;
+  for (let i = 0; i < B * N; i++) {
+    const scale = dMemNorm[i]! / memNorm[i]!;
+    for (let w = 0; w < W; w++) dMemory[i * W + w]! += scale * mem[i * W + w]!;
+  }
   return [
     { shape: [B, N, W], values: dMemory },
     { shape: [B, K, W], values: dKeys },
