@@ -3,9 +3,10 @@
  * (WASM, cpu): the machinery they share. Op by op a block is tens of kernels each way, each on tensors of a few hundred
  * values, where tfjs spends its time in the bookkeeping around a kernel rather than in it (a training step at
  * train.py's sizes ran 3,201 kernels; fused 807). A block's values are read once, computed in float64 and written
- * back as float32; elsewhere (WebGL, WebGPU) the ops run (ops.ts, step.ts). Inputs are read with the backends'
- * `readSync` (cpu) or as views of the heap (WASM), outputs made with cpu's `makeTensorInfo` or
- * written on WASM's heap. The blocks: fusedContent.ts, fusedLstm.ts, fusedWrite.ts, fusedMemory.ts.
+ * back as float32, by a WebAssembly module of their own (wasm/blocks.ts) on both backends; elsewhere (WebGL, WebGPU)
+ * the ops run (ops.ts, step.ts). Inputs are read with the backends' `readSync` (cpu) or as views of the heap (WASM),
+ * outputs made with cpu's `makeTensorInfo` or written on WASM's heap. The blocks: fusedContent.ts, fusedLstm.ts,
+ * fusedWrite.ts, fusedMemory.ts; their arithmetic in wasm/*.as.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -1,0 +1,92 @@
+/**
+ * The DNC's fused blocks as WebAssembly (the `*.as.ts` files beside this one, AssemblyScript compiled by `npm run
+ * build:wasm` into blocks.bytes.ts). Why not JavaScript: the blocks are loops over typed arrays of a few thousand
+ * values, and in a process where any ArrayBuffer has been detached (tfjs-backend-wasm's heap detaches its buffer
+ * each time it grows) V8 checks every typed-array access for detachment; the same loops as JavaScript took ~17 ms of
+ * a ~31 ms training step at train.py's sizes, as WebAssembly ~4 ms (BENCHMARKS.md). The module has its own memory:
+ * a call copies its float32 inputs in, runs, and returns float64 views of its outputs, valid until the next call.
+ */
+import type { HostCompute } from '../fused';
+import { DNC_BLOCKS_WASM } from './blocks.bytes';
+
+/** The module's exports: one function per block and direction (pointers, then scratch, then sizes and settings). */
+type Block =
+  | 'contentForward'
+  | 'contentBackward'
+  | 'lstmForward'
+  | 'lstmBackward'
+  | 'writeForward'
+  | 'writeBackward'
+  | 'memoryForward'
+  | 'memoryBackward'
+  | 'readForward'
+  | 'readBackward';
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+}
+
+let instance: (Exports & Record<Block, (...args: number[]) => void>) | undefined;
+
+function module() {
+  instance ??= new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(DNC_BLOCKS_WASM), (c) => c.charCodeAt(0))), {})
+    .exports as unknown as Exports & Record<Block, (...args: number[]) => void>;
+  return instance;
+}
+
+const align = (n: number) => (n + 15) & ~15;
+
+/**
+ * Runs `block` on `inputs` (float32 values): outputs of the given lengths (float64, zeroed before the call), `scratch`
+ * float64 values of working space, then `args` (sizes and settings) as the export takes them.
+ */
+export function runBlock(block: Block, inputs: ArrayLike<number>[], outputs: number[], scratch: number, args: number[]): Float64Array[] {
+  const m = module();
+  let end = align(m.heapBase());
+  const inAt = inputs.map((x) => {
+    const at = end;
+    end = align(end + 4 * x.length);
+    return at;
+  });
+  const outAt = outputs.map((n) => {
+    const at = end;
+    end = align(end + 8 * n);
+    return at;
+  });
+  const scratchAt = end;
+  end += 8 * scratch;
+  if (end > m.memory.buffer.byteLength) m.memory.grow(Math.ceil((end - m.memory.buffer.byteLength) / 65536));
+  const buffer = m.memory.buffer;
+  inputs.forEach((x, i) => new Float32Array(buffer, inAt[i], x.length).set(x));
+  const outs = outputs.map((n, i) => new Float64Array(buffer, outAt[i], n).fill(0));
+  m[block](...inAt, ...outAt, scratchAt, ...args);
+  return outs;
+}
+
+/** What a block's call needs besides its inputs: its outputs' shapes, its scratch (float64 values), its arguments. */
+interface Plan {
+  outputs: number[][];
+  scratch?: number;
+  args: number[];
+}
+
+/** A host kernel (fused.ts) that runs `block` on the named inputs, in order, as `plan` lays the call out. */
+export function wasmCompute(
+  block: Block,
+  inputs: readonly string[],
+  plan: (shapes: Record<string, readonly number[]>, attrs: Record<string, number>) => Plan,
+): HostCompute {
+  return (values, shapes, attrs) => {
+    const { outputs, scratch = 0, args } = plan(shapes, attrs);
+    const sizes = outputs.map((s) => s.reduce((a, b) => a * b, 1));
+    const out = runBlock(
+      block,
+      inputs.map((k) => values[k]!),
+      sizes,
+      scratch,
+      args,
+    );
+    return outputs.map((shape, i) => ({ shape, values: out[i]! }));
+  };
+}
