@@ -9,6 +9,7 @@
  * fusedWrite.ts, fusedMemory.ts; their arithmetic in wasm/*.as.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { dncBlocksHere } from './wasm/blocks';
 
 const HOST_BACKENDS = ['cpu', 'wasm'] as const;
 
@@ -36,9 +37,9 @@ export function setFusedDnc(on: boolean): void {
   enabled = on;
 }
 
-/** Whether the fused blocks run on the active backend. */
+/** Whether the fused blocks run on the active backend (and their WebAssembly module here). */
 export function fusedDncHere(): boolean {
-  return enabled && (HOST_BACKENDS as readonly string[]).includes(tf.getBackend());
+  return enabled && (HOST_BACKENDS as readonly string[]).includes(tf.getBackend()) && dncBlocksHere();
 }
 
 /** A kernel on the host backends: the inputs' values (read once), their shapes and the attributes in; outputs out. */

@@ -27,12 +27,27 @@ interface Exports {
   heapBase(): number;
 }
 
-let instance: (Exports & Record<Block, (...args: number[]) => void>) | undefined;
+type Instance = Exports & Record<Block, (...args: number[]) => void>;
+let instance: Instance | null | undefined;
 
-function module() {
-  instance ??= new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(DNC_BLOCKS_WASM), (c) => c.charCodeAt(0))), {})
-    .exports as unknown as Exports & Record<Block, (...args: number[]) => void>;
+/**
+ * The module, compiled and instantiated once; null where it cannot be (Chromium refuses to compile more than 4 KB
+ * synchronously on a page's main thread: there the blocks run as ops, `fusedDncHere`).
+ */
+function module(): Instance | null {
+  if (instance === undefined)
+    try {
+      const bytes = Uint8Array.from(atob(DNC_BLOCKS_WASM), (c) => c.charCodeAt(0));
+      instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Instance;
+    } catch {
+      instance = null;
+    }
   return instance;
+}
+
+/** Whether the blocks' module runs here. */
+export function dncBlocksHere(): boolean {
+  return module() !== null;
 }
 
 const align = (n: number) => (n + 15) & ~15;
@@ -43,6 +58,7 @@ const align = (n: number) => (n + 15) & ~15;
  */
 export function runBlock(block: Block, inputs: ArrayLike<number>[], outputs: number[], scratch: number, args: number[]): Float64Array[] {
   const m = module();
+  if (!m) throw new Error('The DNC blocks need WebAssembly here; check dncBlocksHere() first.');
   let end = align(m.heapBase());
   const inAt = inputs.map((x) => {
     const at = end;
