@@ -1,10 +1,10 @@
 /**
  * The DNC's fused blocks as WebAssembly (the `*.as.ts` files beside this one, AssemblyScript compiled by `npm run
- * build:wasm` into blocks.bytes.ts). Why not JavaScript: the blocks are loops over typed arrays of a few thousand
- * values, and in a process where any ArrayBuffer has been detached (tfjs-backend-wasm's heap detaches its buffer
- * each time it grows) V8 checks every typed-array access for detachment; the same loops as JavaScript took ~17 ms of
- * a ~31 ms training step at train.py's sizes, as WebAssembly ~4 ms (BENCHMARKS.md). The module has its own memory:
- * a call copies its float32 inputs in, runs, and returns float64 views of its outputs, valid until the next call.
+ * build:wasm` into blocks.bytes.ts). Why not JavaScript: the blocks are loops of a few multiply-adds over typed arrays
+ * of a few thousand values, where V8 checks bounds, converts float32 loads and (once tfjs-backend-wasm's heap has grown
+ * and detached its old buffer) checks for detachment on every access: as JavaScript they took ~17 ms of a ~31 ms
+ * training step at train.py's sizes, as WebAssembly 6.6 ms (BENCHMARKS.md). The module has its own memory: a call
+ * copies its float32 inputs in, runs, and returns float64 views of its outputs, valid until the next call.
  */
 import type { HostCompute } from '../fused';
 import { DNC_BLOCKS_WASM } from './blocks.bytes';
