@@ -6,8 +6,8 @@ interface NamedTensor {
   name: string;
   tensor: Tensor;
 }
-import { skipNonFinite } from './skip';
-import { applyStep, disposeState, setHyper } from './apply';
+import { judgesOnDevice, SKIPPED_STEPS, skipNonFinite } from './skip';
+import { applyStep, cloneState, disposeState, setHyper } from './apply';
 import { LossDomainError, StepFlags } from './flags';
 import type { Transform } from './compose';
 import { adam, momentum, rmsprop, sgd, type AdamOptions, type MomentumOptions, type RmsPropOptions, type SgdOptions } from './directions';
@@ -25,6 +25,15 @@ export type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
  * Rules that assume L ≥ L* check it on the device; the flag is read asynchronously after each step (no
  * stall), and a violation is thrown as a `LossDomainError` by the next `minimize`/`applyGradients`, or at
  * once by `await checkLastStep()`.
+ *
+ * A step with non-finite gradients or loss is a step not taken (optim/skip.ts), the step count included. On WASM and
+ * cpu the check runs on the host before the step. On WebGL the device judges the step, and the class reads the skip
+ * counter back after each step (one scalar: a sync per step, as PyTorch's GradScaler reads its found-inf flag); a
+ * step it finds skipped is taken again from copies of the parameters and the state before it, as a known skip (the
+ * host path: the old state itself, its count included), so the device need not choose old values on every step
+ * (`unguarded`). On WebGPU, which has no dependable synchronous read, the device keeps every tensor but the step
+ * count moves on with a skipped step. The engine's runner, which needs no sync per step, puts a skipped step right
+ * at its next flush on both (engine/sliceReplay.ts).
  */
 export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   static className = 'L4LabTransform';
@@ -33,6 +42,8 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   private names: string[] | null = null;
   private domainError: Error | null = null;
   private pending: Promise<void> = Promise.resolve();
+  /** The skip counter after the last step, where the device judges the steps. */
+  private skippedSoFar = 0;
 
   constructor(transform: Transform) {
     super();
@@ -140,9 +151,36 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
       if (g == null) throw new Error(`${this.transform.config.name}: no gradient for variable "${n}".`);
       return g;
     });
-    this.state = applyStep(this.transform, vars, grads, this.state as OptState, loss ? { loss } : {});
+    this.state = this.stepExactly(vars, grads, this.state as OptState, loss);
     this.incrementIterations();
     if (this.transform.needsLoss) this.watchFlags(this.state.diagnostics.flags as Scalar, this.iterations - 1);
+  }
+
+  /**
+   * One step; where the device judges it, unguarded (the device does not choose old values), read back, and when
+   * skipped taken again from copies of the parameters and the state before it, as a known skip (see above).
+   */
+  private stepExactly(vars: Variable[], grads: Tensor[], state: OptState, loss: Scalar | undefined): OptState {
+    const inputs: StepInputs = loss ? { loss } : {};
+    // WebGPU has no dependable synchronous read (tfjs's goes through a canvas, and fails under SwiftShader): there the
+    // device's choice of old values keeps every tensor, and the count moves on with a skipped step (README).
+    if (!judgesOnDevice(this.transform) || tf.getBackend() === 'webgpu') return applyStep(this.transform, vars, grads, state, inputs);
+    // Clones share their data on WebGL and WebGPU (a reference count): nothing is copied.
+    const params = vars.map((v) => tf.keep(tf.clone(v)));
+    const before = cloneState(state);
+    const next = applyStep(this.transform, vars, grads, state, { ...inputs, unguarded: true });
+    const skipped = next.diagnostics[SKIPPED_STEPS]!.dataSync()[0]!;
+    if (skipped === this.skippedSoFar) {
+      tf.dispose(params);
+      disposeState(before);
+      return next;
+    }
+    const flags = next.diagnostics.flags?.dataSync()[0] || StepFlags.nonFiniteDirection;
+    disposeState(next);
+    vars.forEach((v, i) => v.assign(params[i]!));
+    tf.dispose(params);
+    this.skippedSoFar = skipped;
+    return applyStep(this.transform, vars, grads, before, { ...inputs, skip: flags });
   }
 
   private variables(names: string[]): Variable[] {

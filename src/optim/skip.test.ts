@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyStep, disposeState, readDiagnostics } from './apply';
 import { optimizerIds, optimizerSpec } from './catalogue';
 import { StepFlags } from './flags';
-import { makeOptimizer, skipNonFinite, SKIPPED_STEPS, type Transform } from './index';
+import { makeOptimizer, skipNonFinite, SKIPPED_STEPS, TransformOptimizer, type Transform } from './index';
 import { withoutSkip } from './skip';
 import type { OptState, StepInputs } from './types';
 
@@ -222,4 +222,55 @@ describe('on the GPU backends the check runs on the device: parameters and state
     x.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+});
+
+describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, WebGPU; forced here on cpu)', () => {
+  // Each catalogue optimizer as a class, stepped by applyGradients with spoilt steps, against the same class judging
+  // on the host: parameters, the whole state (the step count and the skip counter included) equal, bit for bit.
+  const spoilt = new Map<number, Bad>([
+    [2, { in: 'grad', value: NaN }],
+    [5, { in: 'loss', value: Infinity }],
+    [6, { in: 'grad', value: -Infinity, param: 1 }],
+  ]);
+  const start: Start[] = [
+    { values: [1, -2, 3, 0.5, -1, 2], shape: [2, 3] },
+    { values: [0.3, -0.7], shape: [2] },
+  ];
+  const f = (vars: tf.Variable[]) => tf.add(tf.add(tf.sum(tf.square(vars[0]!)), tf.sum(tf.abs(vars[1]!))), 0.5) as tf.Scalar;
+  async function classRun(t: Transform) {
+    const vars = start.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(s.values, s.shape), true, `cls_${i}_${Math.random()}`)));
+    const opt = new TransformOptimizer(t);
+    for (let k = 0; k < 9; k++) {
+      const { value, grads } = tf.variableGrads(() => f(vars), vars);
+      const b = spoilt.get(k);
+      let loss = value;
+      if (b?.in === 'loss') loss = tf.scalar(b.value);
+      const named = vars.map((v, i) => {
+        const g = grads[v.name]!;
+        if (b?.in !== 'grad' || (b.param ?? 0) !== i) return { name: v.name, tensor: g };
+        const flat = Array.from(g.dataSync());
+        flat[k % flat.length] = b.value;
+        return { name: v.name, tensor: tf.tensor(flat, g.shape) };
+      });
+      opt.applyGradients(named, { loss });
+      tf.dispose([value, loss, ...Object.values(grads), ...named.map((n) => n.tensor)]);
+    }
+    const params = await Promise.all(vars.map(async (v) => Array.from(await v.data())));
+    const state = (opt as unknown as { state: OptState }).state;
+    const out = { params, state: await contents(state), count: state.count, skipped: (await readDiagnostics(state))[SKIPPED_STEPS] };
+    opt.dispose();
+    tf.dispose(vars);
+    return out;
+  }
+  for (const id of optimizerIds())
+    it(id, async () => {
+      await tf.setBackend('cpu');
+      const before = tf.memory().numTensors;
+      const host = await classRun(makeOptimizer(id));
+      const device = await classRun(skipNonFinite(withoutSkip(makeOptimizer(id)), { onDevice: true }));
+      expect(host.skipped).toBe(3);
+      expect(host.count).toBe(6);
+      expect(device).toEqual(host);
+      expect(tf.memory().numTensors).toBe(before);
+    });
 });

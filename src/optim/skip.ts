@@ -32,7 +32,8 @@ const forcedOnDevice = new WeakSet<object>();
  * had been taken. The engine's runner puts that right (engine/runner.ts): when a flush reads back a skipped step, it
  * trains the steps since the last flush again from a copy, reading each verdict as it comes, and takes every skipped
  * step again as a known skip (`StepInputs.skip`), which is the host path's: the old state itself. A runner's steps
- * are `unguarded` (no choice between old and new on the device), since it puts a skipped step right anyway.
+ * are `unguarded` (no choice between old and new on the device), since it puts a skipped step right anyway; so are
+ * the tf.Optimizer classes' steps on WebGL, which read each verdict back and take a skipped step again (adapter.ts).
  *
  * Idempotent: wrapping a wrapped transform returns it; `finish` unwraps before adding clipping and weight decay
  * and wraps again, so the check is always the outermost layer.
