@@ -31,6 +31,7 @@ const CAUTIOUS_MASK = 'L4LabCautiousMask';
 const AXPBY_GPU = 'L4LabAxpbyGpu';
 const RATIO_GPU = 'L4LabRatioGpu';
 const CAUTIOUS_GPU = 'L4LabCautiousGpu';
+const CAUTIOUS_SIGN_GPU = 'L4LabCautiousSignGpu';
 
 let registered = false;
 function register(): void {
@@ -146,6 +147,23 @@ function registerGpu(): void {
       values,
     );
   });
+  // The same for the direction sign(P), taken in the same program (Lion's).
+  registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_SIGN_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
+    const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
+    const { program, values } = webgl(
+      CAUTIOUS_SIGN_GPU,
+      ['V', 'G', 'K', 'N', 'E'],
+      numbers,
+      inputs.V!.shape,
+      `vec4 v = sign(getVAtOutCoords()); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $E));`,
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
   // WebGPU: every coefficient a scalar input, read once per invocation.
   const size = (t: TensorInfo) => t.shape.reduce((n, d) => n * d, 1);
   registerOurKernel<'webgpu', GpuAttrs>(AXPBY_GPU, 'webgpu', ({ X, Y, A, B }, gpu, { square = false }) =>
@@ -163,6 +181,16 @@ function registerGpu(): void {
       flatWebGpuProgram(CAUTIOUS_GPU, ['V', 'G', 'K', 'N', 'E'], size(V!), {
         before: 'let s = N[0] / (K[0] + E[0]);',
         each: 'let v = V[i]; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
+      }),
+      [V!, G!, K!, N!, E!],
+      'float32',
+    ),
+  );
+  registerOurKernel<'webgpu', GpuAttrs>(CAUTIOUS_SIGN_GPU, 'webgpu', ({ V, G, K, N, E }, gpu) =>
+    gpu.runWebGPUProgram(
+      flatWebGpuProgram(CAUTIOUS_SIGN_GPU, ['V', 'G', 'K', 'N', 'E'], size(V!), {
+        before: 'let s = N[0] / (K[0] + E[0]);',
+        each: 'let v = sign(V[i]); setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
       }),
       [V!, G!, K!, N!, E!],
       'float32',
@@ -272,18 +300,21 @@ export function cautiousMask(v: Tensor, g: Tensor): [Tensor, Scalar] {
 
 /**
  * The cautious direction of each tensor: v·[v·g > 0]·n / (kept + ε), n its size and kept how many of its values agree
- * in sign, as `cautiousMask` and the op path's divide, add and multiply give it. On WebGL every tensor's count comes
- * from one pair of programs (the inner-product kernels' per-tensor sums of [v·g > 0]) and each tensor is one more; on
- * WebGPU each tensor's count is the inner-product kernels' too; elsewhere one pass a tensor (`cautiousMask`).
+ * in sign, as `cautiousMask` and the op path's divide, add and multiply give it; with `signOf`, that of sign(v)
+ * (Lion's direction), as the same of `tf.sign(v)` gives it. On WebGL every tensor's count comes from one pair of
+ * programs (the inner-product kernels' per-tensor sums of [v·g > 0], or of [sign(v)·g > 0]) and each tensor is one
+ * more, which takes the sign too (so sign(v) is never a tensor of its own); on WebGPU each tensor's count is the
+ * inner-product kernels' too; elsewhere one pass a tensor (`cautiousMask`).
  */
-export function cautious(vs: Tensors, gs: Tensors, epsilon: number): Tensors {
+export function cautious(vs: Tensors, gs: Tensors, epsilon: number, { signOf = false } = {}): Tensors {
   const gpu = vs.every((v, i) => onGpu(v, gs[i]!) !== null) ? tf.getBackend() : null;
+  const [kind, program] = signOf ? (['signAgree', CAUTIOUS_SIGN_GPU] as const) : (['agree', CAUTIOUS_GPU] as const);
   if (gpu === 'webgl' && webglDotsAvailable([[vs, gs]])) {
     registerGpu();
-    const counts = webglSumsPerTensor(vs, gs, 'agree');
+    const counts = webglSumsPerTensor(vs, gs, kind);
     const out = vs.map((v, index) => {
       const inputs = { V: v, G: gs[index]!, K: counts };
-      return runOurKernel<object, Tensor>(CAUTIOUS_GPU, inputs, { index, numbers: { N: v.size, E: epsilon } });
+      return runOurKernel<object, Tensor>(program, inputs, { index, numbers: { N: v.size, E: epsilon } });
     });
     counts.dispose();
     return out;
@@ -292,13 +323,13 @@ export function cautious(vs: Tensors, gs: Tensors, epsilon: number): Tensors {
     const g = gs[i]!;
     const pair: [Tensor[], Tensor[]][] = [[[v], [g]]];
     if (gpu === 'webgpu' && webgpuDotsAvailable(pair)) {
-      const kept = webgpuDots(pair, [1], ['agree'])[0]!;
-      const out = runGpu('webgpu', CAUTIOUS_GPU, { V: v, G: g }, { K: kept, N: v.size, E: epsilon }, {}, v.shape);
+      const kept = webgpuDots(pair, [1], [kind])[0]!;
+      const out = runGpu('webgpu', program, { V: v, G: g }, { K: kept, N: v.size, E: epsilon }, {}, v.shape);
       kept.dispose();
       return out;
     }
     return tf.tidy(() => {
-      const [masked, kept] = cautiousMask(v, g);
+      const [masked, kept] = cautiousMask(signOf ? tf.sign(v) : v, g);
       return tf.mul(masked, tf.div(v.size, tf.add(kept, epsilon)));
     });
   });

@@ -59,9 +59,10 @@ export function inputNamer<T extends { dataId: object }>(): { readonly inputs: T
 
 /**
  * What a pair (a, b) of the inner-product kernels sums per element: 'dot' a·b; 'abs' |a| (an L1 norm; the pair is
- * passed as (a, a)); 'agree' 1 where a·b > 0, else 0 (how many values agree in sign: the cautious mask's count).
+ * passed as (a, a)); 'agree' 1 where a·b > 0, else 0 (how many values agree in sign: the cautious mask's count);
+ * 'signAgree' 1 where sign(a)·b > 0 (the same count for the direction sign(a), read from a).
  */
-export type SumKind = 'dot' | 'abs' | 'agree';
+export type SumKind = 'dot' | 'abs' | 'agree' | 'signAgree';
 
 /** The attributes of the inner-product kernels: how many pairs of lists, each pair's scale and kind. */
 export interface DotsAttrs {

@@ -68,10 +68,10 @@ function dotAndSquareOf(a: Float32Array, v: Float32Array): [number, number] {
   return [p0 + p1 + p2 + p3, q0 + q1 + q2 + q3];
 }
 
-/** How many a_j·b_j > 0 (float32 products, as the op path's multiply and compare). */
-function agreeOf(a: Float32Array, b: Float32Array): number {
+/** How many a_j·b_j > 0 (float32 products, as the op path's multiply and compare); with `signOfA`, sign(a_j)·b_j > 0. */
+function agreeOf(a: Float32Array, b: Float32Array, signOfA = false): number {
   let n = 0;
-  for (let i = 0; i < a.length; i++) if (Math.fround(a[i]! * b[i]!) > 0) n++;
+  for (let i = 0; i < a.length; i++) if (Math.fround((signOfA ? Math.sign(a[i]!) : a[i]!) * b[i]!) > 0) n++;
   return n;
 }
 
@@ -124,8 +124,8 @@ function register(): void {
             sums[p]! +=
               kind === 'abs'
                 ? absSum(read(p, 0, i))
-                : kind === 'agree'
-                  ? agreeOf(read(p, 0, i), read(p, 1, i))
+                : kind === 'agree' || kind === 'signAgree'
+                  ? agreeOf(read(p, 0, i), read(p, 1, i), kind === 'signAgree')
                   : dot(read(p, 0, i), read(p, 1, i));
           }
       }

@@ -35,6 +35,7 @@ function sumOf(prod: string, shape: readonly number[]): string {
 function termOf(kind: SumKind, a: string, b: string): string {
   if (kind === 'abs') return `abs(${a})`;
   if (kind === 'agree') return `vec4(greaterThan(${a} * ${b}, vec4(0.0)))`;
+  if (kind === 'signAgree') return `vec4(greaterThan(sign(${a}) * ${b}, vec4(0.0)))`;
   return `${a} * ${b}`;
 }
 

@@ -40,6 +40,7 @@ interface Part {
 function termOf(kind: SumKind, a: string, b: string): string {
   if (kind === 'abs') return `abs(${a})`;
   if (kind === 'agree') return `select(0.0, 1.0, ${a} * ${b} > 0.0)`;
+  if (kind === 'signAgree') return `select(0.0, 1.0, sign(${a}) * ${b} > 0.0)`;
   return `${a} * ${b}`;
 }
 

@@ -42,8 +42,8 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
     init: (params) => ({ m: params.map((p) => tf.zerosLike(p)) }),
     update(grads, state, params) {
       const h = state.hyper;
-      const c = grads.map((g, i) => tf.sign(axpby(state.m[i]!, h.beta1, g, 1 - h.beta1)));
-      const u = (cautious ? cautiousOf(c, grads, 1e-8) : c).map((s, i) =>
+      const c = grads.map((g, i) => axpby(state.m[i]!, h.beta1, g, 1 - h.beta1));
+      const u = (cautious ? cautiousOf(c, grads, 1e-8, { signOf: true }) : c.map((x) => tf.sign(x))).map((s, i) =>
         h.weightDecay === 0 ? s : axpby(params[i]!, h.weightDecay, s, 1),
       );
       const lr = tf.scalar(h.learningRate);
