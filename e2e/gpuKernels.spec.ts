@@ -60,7 +60,9 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     // Their WebGL shader's zeroed padding is held by the golden replays below (a product reads it).
     // The cautious mask's count runs in the inner-product kernels; Lion's (of sign(v)) takes the sign in its program.
     const dots = target === 'webgpu' ? 'L4LabWebGPUDots' : 'L4LabDotPartials';
-    expect(r.elementwise.programs).toEqual(['L4LabAxpbyGpu', 'L4LabCautiousGpu', 'L4LabCautiousSignGpu', 'L4LabRatioGpu', dots].sort());
+    expect(r.elementwise.programs).toEqual(
+      ['L4LabAxpbyGpu', 'L4LabCautiousGpu', 'L4LabCautiousSignGpu', 'L4LabRatioGpu', 'L4LabSignGpu', dots].sort(),
+    );
     expect(r.elementwise.worst).toBeLessThan(1e-6);
     expect(r.ok).toBe(true);
     expect(r.cases).toHaveLength(5);

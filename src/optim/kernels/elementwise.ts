@@ -30,6 +30,7 @@ const RATIO = 'L4LabRatio';
 const CAUTIOUS_MASK = 'L4LabCautiousMask';
 const AXPBY_GPU = 'L4LabAxpbyGpu';
 const RATIO_GPU = 'L4LabRatioGpu';
+const SIGN_GPU = 'L4LabSignGpu';
 const CAUTIOUS_GPU = 'L4LabCautiousGpu';
 const CAUTIOUS_SIGN_GPU = 'L4LabCautiousSignGpu';
 
@@ -147,6 +148,18 @@ function registerGpu(): void {
       values,
     );
   });
+  // Sign in tfjs's packed layout (its own Sign kernel is unpacked: with the unpacking and packing around it, three
+  // programs a tensor). NaN gives 0, as tfjs's Sign.
+  registerOurKernel<'webgl', GpuAttrs>(SIGN_GPU, 'webgl', (inputs, gl) => {
+    const { program } = webgl(
+      SIGN_GPU,
+      ['X'],
+      {},
+      inputs.X!.shape,
+      'vec4 x = getXAtOutCoords(); r = sign(x); if (isnan(x.x)) r.x = 0.; if (isnan(x.y)) r.y = 0.; if (isnan(x.z)) r.z = 0.; if (isnan(x.w)) r.w = 0.;',
+    );
+    return gl.runWebGLProgram(program, [inputs.X!], 'float32');
+  });
   // The same for the direction sign(P), taken in the same program (Lion's).
   registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_SIGN_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
     const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
@@ -183,6 +196,16 @@ function registerGpu(): void {
         each: 'let v = V[i]; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
       }),
       [V!, G!, K!, N!, E!],
+      'float32',
+    ),
+  );
+  registerOurKernel<'webgpu', GpuAttrs>(SIGN_GPU, 'webgpu', ({ X }, gpu) =>
+    gpu.runWebGPUProgram(
+      flatWebGpuProgram(SIGN_GPU, ['X'], size(X!), {
+        before: '',
+        each: 'let x = X[i]; setOutputAtIndex(i, select(0.0, sign(x), x == x));',
+      }),
+      [X!],
       'float32',
     ),
   );
@@ -274,6 +297,12 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
   if (gpu) return runGpu(gpu, AXPBY_GPU, { X: x, Y: y }, { A: a, B: b }, { square }, x.shape);
   const ys = square ? tf.square(y) : y;
   return tf.add(tf.mul(x, a), b === 1 ? ys : tf.mul(ys, b));
+}
+
+/** sign(x) as `tf.sign` gives it (±1, 0 for ±0 and NaN): on WebGL and WebGPU one packed program. */
+export function sign(x: Tensor): Tensor {
+  const gpu = onGpu(x, x);
+  return gpu ? runGpu(gpu, SIGN_GPU, { X: x }, {}, {}, x.shape) : tf.sign(x);
 }
 
 /** a / (√d + e), as `tf.div(a, tf.add(tf.sqrt(d), e))` computes it. */

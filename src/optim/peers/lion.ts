@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { axpby, cautious as cautiousOf } from '../kernels/elementwise';
+import { axpby, cautious as cautiousOf, sign } from '../kernels/elementwise';
 import { ema } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedUpdate, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -43,7 +43,7 @@ function lionTransform(meta: typeof lionMeta, settings: Partial<LionSettings>, c
     update(grads, state, params) {
       const h = state.hyper;
       const c = grads.map((g, i) => axpby(state.m[i]!, h.beta1, g, 1 - h.beta1));
-      const u = (cautious ? cautiousOf(c, grads, 1e-8, { signOf: true }) : c.map((x) => tf.sign(x))).map((s, i) =>
+      const u = (cautious ? cautiousOf(c, grads, 1e-8, { signOf: true }) : c.map((x) => sign(x))).map((s, i) =>
         h.weightDecay === 0 ? s : axpby(params[i]!, h.weightDecay, s, 1),
       );
       const lr = tf.scalar(h.learningRate);
