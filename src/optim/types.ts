@@ -105,8 +105,11 @@ export interface Direction<S = unknown> {
    */
   readonly gradEmaTimescale?: number;
   init(params: Tensors): S;
-  /** `t` is the 1-based index of this update, for bias correction. */
-  update(grads: Tensors, state: S, t: number): DirectionOutput<S>;
+  /**
+   * `t` is the 1-based index of this update, for bias correction. `cautious` (the mask's ε): a direction that can
+   * fold the cautious mask into its last pass does, and says so (`masked`); others ignore it (directions/cautious.ts).
+   */
+  update(grads: Tensors, state: S, t: number, o?: { cautious?: number }): DirectionOutput<S>;
 }
 
 /**
@@ -125,4 +128,6 @@ export interface DirectionOutput<S> {
    */
   gradEma?: Tensors;
   gradEmaScale?: number;
+  /** `v` is already the cautious direction asked for (`update`'s `cautious`). */
+  masked?: boolean;
 }

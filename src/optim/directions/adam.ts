@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { finish, type RecipeOptions, type Transform } from '../compose';
-import { axpby, ratio } from '../kernels/elementwise';
+import { axpby, cautiousRatio, ratio } from '../kernels/elementwise';
 import { checkAgainst, pick, withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
 import { withStepsize } from '../stepsizes/rule';
@@ -49,15 +49,18 @@ export function adamDirection(options: AdamDirectionOptions = {}): Direction<Ada
     hyper: { beta1, beta2, epsilon },
     gradEmaTimescale: 1 / (1 - beta1),
     init: (params) => ({ m: params.map((p) => tf.zerosLike(p)), s: params.map((p) => tf.zerosLike(p)) }),
-    update: (grads, state, t) => {
+    update: (grads, state, t, o = {}) => {
       const c1 = emaScale(beta1, t);
       const rootC2 = Math.sqrt(emaScale(beta2, t));
       const m = sumDecay(state.m, grads, beta1);
       const s = sumDecay(state.s, grads, beta2, { square: true });
       // TensorFlow's ε sits beside √v = √((1−β2)·s), before the correction: ε/√(1−β2) beside √s, for every t.
       const offset = epsilonForm === 'tensorflow' ? epsilon / Math.sqrt(1 - beta2) : epsilon / rootC2;
-      const v = m.map((mi, i) => ratio(nesterov ? axpby(mi, beta1, grads[i]!, 1) : mi, s[i]!, offset));
-      return { v, vScale: c1 / rootC2, state: { m, s }, gradEma: m, gradEmaScale: c1 };
+      const numerators = nesterov ? m.map((mi, i) => axpby(mi, beta1, grads[i]!, 1)) : m;
+      // Cautious (directions/cautious.ts): on GPUs the mask in the ratio's own program.
+      const masked = o.cautious === undefined ? null : cautiousRatio(numerators, s, offset, grads, o.cautious);
+      const v = masked ?? numerators.map((n, i) => ratio(n, s[i]!, offset));
+      return { v, vScale: c1 / rootC2, state: { m, s }, gradEma: m, gradEmaScale: c1, masked: masked !== null };
     },
   };
 }

@@ -24,7 +24,8 @@ export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { 
     ...inner,
     name: `c-${inner.name}`,
     update(grads, state, t) {
-      const out = inner.update(grads, state, t);
+      const out = inner.update(grads, state, t, { cautious: epsilon });
+      if (out.masked) return out;
       // vScale > 0 for every direction of the library (bias corrections), so v's signs are the direction's.
       const v = cautious(out.v, grads, epsilon);
       return { ...out, v };

@@ -31,6 +31,7 @@ const CAUTIOUS_MASK = 'L4LabCautiousMask';
 const AXPBY_GPU = 'L4LabAxpbyGpu';
 const RATIO_GPU = 'L4LabRatioGpu';
 const SIGN_GPU = 'L4LabSignGpu';
+const CAUTIOUS_RATIO_GPU = 'L4LabCautiousRatioGpu';
 const CAUTIOUS_GPU = 'L4LabCautiousGpu';
 const CAUTIOUS_SIGN_GPU = 'L4LabCautiousSignGpu';
 
@@ -160,6 +161,23 @@ function registerGpu(): void {
     );
     return gl.runWebGLProgram(program, [inputs.X!], 'float32');
   });
+  // The same for Adam's direction n / (√d + e), taken in the same program (C-Adam's).
+  registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_RATIO_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
+    const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
+    const { program, values } = webgl(
+      CAUTIOUS_RATIO_GPU,
+      ['V', 'D', 'G', 'K', 'E', 'N', 'P'],
+      numbers,
+      inputs.V!.shape,
+      `vec4 v = getVAtOutCoords() / (sqrt(getDAtOutCoords()) + $E); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $P));`,
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
   // The same for the direction sign(P), taken in the same program (Lion's).
   registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_SIGN_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
     const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
@@ -196,6 +214,16 @@ function registerGpu(): void {
         each: 'let v = V[i]; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
       }),
       [V!, G!, K!, N!, E!],
+      'float32',
+    ),
+  );
+  registerOurKernel<'webgpu', GpuAttrs>(CAUTIOUS_RATIO_GPU, 'webgpu', ({ V, D, G, K, E, N, P }, gpu) =>
+    gpu.runWebGPUProgram(
+      flatWebGpuProgram(CAUTIOUS_RATIO_GPU, ['V', 'D', 'G', 'K', 'E', 'N', 'P'], size(V!), {
+        before: 'let e = E[0]; let s = N[0] / (K[0] + P[0]);',
+        each: 'let v = V[i] / (sqrt(D[i]) + e); setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
+      }),
+      [V!, D!, G!, K!, E!, N!, P!],
       'float32',
     ),
   );
@@ -362,4 +390,43 @@ export function cautious(vs: Tensors, gs: Tensors, epsilon: number, { signOf = f
       return tf.mul(masked, tf.div(v.size, tf.add(kept, epsilon)));
     });
   });
+}
+
+/**
+ * `cautious` of Adam's directions nᵢ / (√dᵢ + e) in one program a tensor on WebGL and WebGPU (the ratio is never a
+ * tensor of its own), or null elsewhere (then compute the ratios and call `cautious`). The mask is the op path's,
+ * [v·g > 0] of the ratio v; the count is read from n itself ([sign(n)·g > 0]: sign(v) = sign(n) as √d + e > 0), which
+ * differs from the op path's count only where a product v·g underflows to 0 (below 1.4e-45).
+ */
+export function cautiousRatio(ns: Tensors, ds: Tensors, e: number, gs: Tensors, epsilon: number): Tensors | null {
+  const gpu = ns.every((n, i) => onGpu(n, gs[i]!) !== null && onGpu(n, ds[i]!) !== null) ? tf.getBackend() : null;
+  if (gpu === 'webgl' && webglDotsAvailable([[ns, gs]])) {
+    registerGpu();
+    const counts = webglSumsPerTensor(ns, gs, 'signAgree');
+    const out = ns.map((n, index) =>
+      runOurKernel<object, Tensor>(
+        CAUTIOUS_RATIO_GPU,
+        { V: n, D: ds[index]!, G: gs[index]!, K: counts },
+        { index, numbers: { E: e, N: n.size, P: epsilon } },
+      ),
+    );
+    counts.dispose();
+    return out;
+  }
+  const pairs = ns.map((n, i): [Tensor[], Tensor[]][] => [[[n], [gs[i]!]]]);
+  if (gpu === 'webgpu' && pairs.every((p) => webgpuDotsAvailable(p)))
+    return ns.map((n, i) => {
+      const kept = webgpuDots(pairs[i]!, [1], ['signAgree'])[0]!;
+      const out = runGpu(
+        'webgpu',
+        CAUTIOUS_RATIO_GPU,
+        { V: n, D: ds[i]!, G: gs[i]! },
+        { K: kept, E: e, N: n.size, P: epsilon },
+        {},
+        n.shape,
+      );
+      kept.dispose();
+      return out;
+    });
+  return null;
 }
