@@ -132,23 +132,6 @@ function registerGpu(): void {
       values,
     );
   });
-  // K: every tensor's count, a packed vector (webglSumsPerTensor); this tensor's is entry `index`.
-  registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
-    const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
-    const { program, values } = webgl(
-      CAUTIOUS_GPU,
-      ['V', 'G', 'K', 'N', 'E'],
-      numbers,
-      inputs.V!.shape,
-      `vec4 v = getVAtOutCoords(); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $E));`,
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
   // Sign in tfjs's packed layout (its own Sign kernel is unpacked: with the unpacking and packing around it, three
   // programs a tensor). NaN gives 0, as tfjs's Sign.
   registerOurKernel<'webgl', GpuAttrs>(SIGN_GPU, 'webgl', (inputs, gl) => {
@@ -161,40 +144,29 @@ function registerGpu(): void {
     );
     return gl.runWebGLProgram(program, [inputs.X!], 'float32');
   });
-  // The same for Adam's direction n / (√d + e), taken in the same program (C-Adam's).
-  registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_RATIO_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
-    const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
-    const { program, values } = webgl(
-      CAUTIOUS_RATIO_GPU,
-      ['V', 'D', 'G', 'K', 'E', 'N', 'P'],
-      numbers,
-      inputs.V!.shape,
-      `vec4 v = getVAtOutCoords() / (sqrt(getDAtOutCoords()) + $E); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $P));`,
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
-  // The same for the direction sign(P), taken in the same program (Lion's).
-  registerOurKernel<'webgl', GpuAttrs & { index: number }>(CAUTIOUS_SIGN_GPU, 'webgl', (inputs, gl, { numbers, index }) => {
-    const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
-    const { program, values } = webgl(
-      CAUTIOUS_SIGN_GPU,
-      ['V', 'G', 'K', 'N', 'E'],
-      numbers,
-      inputs.V!.shape,
-      `vec4 v = sign(getVAtOutCoords()); r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $E));`,
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
+  // The cautious mask and rescale of a direction v that the program computes from its inputs (`names`, then G):
+  // v·[v·g > 0]·N / (K + E), K every tensor's count (a packed vector, webglSumsPerTensor), this tensor's entry `index`.
+  const cautiousWebgl = (name: string, names: string[], direction: string) =>
+    registerOurKernel<'webgl', GpuAttrs & { index: number }>(name, 'webgl', (inputs, gl, { numbers, index }) => {
+      const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
+      const { program, values } = webgl(
+        name,
+        [...names, 'G', 'K', 'N', 'E'],
+        numbers,
+        inputs.V!.shape,
+        `vec4 v = ${direction}; r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $E));`,
+      );
+      return gl.runWebGLProgram(
+        program,
+        program.variableNames.map((n) => inputs[n]!),
+        'float32',
+        values,
+      );
+    });
+  cautiousWebgl(CAUTIOUS_GPU, ['V'], 'getVAtOutCoords()');
+  // Lion's direction sign(v) and Adam's v / (√d + r), taken in the same program.
+  cautiousWebgl(CAUTIOUS_SIGN_GPU, ['V'], 'sign(getVAtOutCoords())');
+  cautiousWebgl(CAUTIOUS_RATIO_GPU, ['V', 'D', 'R'], 'getVAtOutCoords() / (sqrt(getDAtOutCoords()) + $R)');
   // WebGPU: every coefficient a scalar input, read once per invocation.
   const size = (t: TensorInfo) => t.shape.reduce((n, d) => n * d, 1);
   registerOurKernel<'webgpu', GpuAttrs>(AXPBY_GPU, 'webgpu', ({ X, Y, A, B }, gpu, { square = false }) =>
@@ -207,26 +179,7 @@ function registerGpu(): void {
       'float32',
     ),
   );
-  registerOurKernel<'webgpu', GpuAttrs>(CAUTIOUS_GPU, 'webgpu', ({ V, G, K, N, E }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(CAUTIOUS_GPU, ['V', 'G', 'K', 'N', 'E'], size(V!), {
-        before: 'let s = N[0] / (K[0] + E[0]);',
-        each: 'let v = V[i]; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
-      }),
-      [V!, G!, K!, N!, E!],
-      'float32',
-    ),
-  );
-  registerOurKernel<'webgpu', GpuAttrs>(CAUTIOUS_RATIO_GPU, 'webgpu', ({ V, D, G, K, E, N, P }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(CAUTIOUS_RATIO_GPU, ['V', 'D', 'G', 'K', 'E', 'N', 'P'], size(V!), {
-        before: 'let e = E[0]; let s = N[0] / (K[0] + P[0]);',
-        each: 'let v = V[i] / (sqrt(D[i]) + e); setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
-      }),
-      [V!, D!, G!, K!, E!, N!, P!],
-      'float32',
-    ),
-  );
+
   registerOurKernel<'webgpu', GpuAttrs>(SIGN_GPU, 'webgpu', ({ X }, gpu) =>
     gpu.runWebGPUProgram(
       flatWebGpuProgram(SIGN_GPU, ['X'], size(X!), {
@@ -237,16 +190,22 @@ function registerGpu(): void {
       'float32',
     ),
   );
-  registerOurKernel<'webgpu', GpuAttrs>(CAUTIOUS_SIGN_GPU, 'webgpu', ({ V, G, K, N, E }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(CAUTIOUS_SIGN_GPU, ['V', 'G', 'K', 'N', 'E'], size(V!), {
-        before: 'let s = N[0] / (K[0] + E[0]);',
-        each: 'let v = sign(V[i]); setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);',
-      }),
-      [V!, G!, K!, N!, E!],
-      'float32',
-    ),
-  );
+  const cautiousWebgpu = (name: string, names: string[], before: string, direction: string) =>
+    registerOurKernel<'webgpu', GpuAttrs>(name, 'webgpu', (inputs, gpu) => {
+      const all = [...names, 'G', 'K', 'N', 'E'];
+      return gpu.runWebGPUProgram(
+        flatWebGpuProgram(name, all, size(inputs.V!), {
+          before: `let s = N[0] / (K[0] + E[0]); ${before}`,
+          each: `let v = ${direction}; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);`,
+        }),
+        all.map((n) => inputs[n]!),
+        'float32',
+      );
+    });
+  cautiousWebgpu(CAUTIOUS_GPU, ['V'], '', 'V[i]');
+  cautiousWebgpu(CAUTIOUS_SIGN_GPU, ['V'], '', 'sign(V[i])');
+  cautiousWebgpu(CAUTIOUS_RATIO_GPU, ['V', 'D', 'R'], 'let r = R[0];', 'V[i] / (sqrt(D[i]) + r)');
+
   registerOurKernel<'webgpu', GpuAttrs>(RATIO_GPU, 'webgpu', ({ N, D, E }, gpu) =>
     gpu.runWebGPUProgram(
       flatWebGpuProgram(RATIO_GPU, ['N', 'D', 'E'], size(N!), {
@@ -407,7 +366,7 @@ export function cautiousRatio(ns: Tensors, ds: Tensors, e: number, gs: Tensors, 
       runOurKernel<object, Tensor>(
         CAUTIOUS_RATIO_GPU,
         { V: n, D: ds[index]!, G: gs[index]!, K: counts },
-        { index, numbers: { E: e, N: n.size, P: epsilon } },
+        { index, numbers: { R: e, N: n.size, E: epsilon } },
       ),
     );
     counts.dispose();
@@ -421,7 +380,7 @@ export function cautiousRatio(ns: Tensors, ds: Tensors, e: number, gs: Tensors, 
         'webgpu',
         CAUTIOUS_RATIO_GPU,
         { V: n, D: ds[i]!, G: gs[i]! },
-        { K: kept, E: e, N: n.size, P: epsilon },
+        { K: kept, R: e, N: n.size, E: epsilon },
         {},
         n.shape,
       );
