@@ -121,6 +121,7 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
     if (this.state) disposeState(this.state);
     this.state = null;
     this.names = null;
+    this.skippedSoFar = 0;
   }
 
   override getConfig(): ConfigDict {

@@ -262,6 +262,36 @@ describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, 
     tf.dispose(vars);
     return out;
   }
+  it('a class used again after dispose() starts its skip counter again (no good step taken for a skipped one)', async () => {
+    await tf.setBackend('cpu');
+    const x = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `again_${Math.random()}`));
+    const opt = new TransformOptimizer(skipNonFinite(withoutSkip(makeOptimizer('adam')), { onDevice: true }));
+    const steps = async (grads: number[][]) => {
+      for (const v of grads) {
+        const g = tf.tensor1d(v);
+        opt.applyGradients([{ name: x.name, tensor: g }]);
+        g.dispose();
+      }
+      const state = (opt as unknown as { state: OptState }).state;
+      return [state.count, (await readDiagnostics(state))[SKIPPED_STEPS]];
+    };
+    expect(
+      await steps([
+        [1, 1],
+        [NaN, 1],
+        [1, -1],
+      ]),
+    ).toEqual([2, 1]);
+    opt.dispose();
+    expect(
+      await steps([
+        [1, 1],
+        [0.5, 1],
+      ]),
+    ).toEqual([2, 0]);
+    opt.dispose();
+    x.dispose();
+  });
   for (const id of optimizerIds())
     it(id, async () => {
       await tf.setBackend('cpu');
