@@ -61,7 +61,17 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     // The cautious mask's count runs in the inner-product kernels; Lion's (of sign(v)) takes the sign in its program.
     const dots = target === 'webgpu' ? 'L4LabWebGPUDots' : 'L4LabDotPartials';
     expect(r.elementwise.programs).toEqual(
-      ['L4LabAxpbyGpu', 'L4LabCautiousGpu', 'L4LabCautiousRatioGpu', 'L4LabCautiousSignGpu', 'L4LabRatioGpu', 'L4LabSignGpu', dots].sort(),
+      [
+        'L4LabAxpbyGpu',
+        'L4LabBlendMinusGpu',
+        'L4LabCautiousGpu',
+        'L4LabCautiousRatioGpu',
+        'L4LabCautiousSignGpu',
+        'L4LabRatioGpu',
+        'L4LabRatioStepGpu',
+        'L4LabSignGpu',
+        dots,
+      ].sort(),
     );
     expect(r.elementwise.worst).toBeLessThan(1e-6);
     expect(r.ok).toBe(true);

@@ -32,6 +32,8 @@ const AXPBY_GPU = 'L4LabAxpbyGpu';
 const RATIO_GPU = 'L4LabRatioGpu';
 const SIGN_GPU = 'L4LabSignGpu';
 const CAUTIOUS_RATIO_GPU = 'L4LabCautiousRatioGpu';
+const RATIO_STEP_GPU = 'L4LabRatioStepGpu';
+const BLEND_MINUS_GPU = 'L4LabBlendMinusGpu';
 const CAUTIOUS_GPU = 'L4LabCautiousGpu';
 const CAUTIOUS_SIGN_GPU = 'L4LabCautiousSignGpu';
 
@@ -144,6 +146,37 @@ function registerGpu(): void {
     );
     return gl.runWebGLProgram(program, [inputs.X!], 'float32');
   });
+  // ScheduleFree+'s z and step (peers/scheduleFreePlus.ts): n/(√d + e)·a + (y·b + z), and (x·b + z·c) − y.
+  registerOurKernel<'webgl', GpuAttrs & { decay: boolean }>(RATIO_STEP_GPU, 'webgl', (inputs, gl, { numbers, decay }) => {
+    const { program, values } = webgl(
+      `${RATIO_STEP_GPU}${decay ? 'Decay' : ''}`,
+      ['N', 'D', 'E', 'A', 'Z', ...(decay ? ['Y', 'B'] : [])],
+      numbers,
+      inputs.N!.shape,
+      `r = getNAtOutCoords() / (sqrt(getDAtOutCoords()) + $E) * $A + ${decay ? '(getYAtOutCoords() * $B + getZAtOutCoords())' : 'getZAtOutCoords()'};`,
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
+  registerOurKernel<'webgl', GpuAttrs>(BLEND_MINUS_GPU, 'webgl', (inputs, gl, { numbers }) => {
+    const { program, values } = webgl(
+      BLEND_MINUS_GPU,
+      ['X', 'B', 'Z', 'C', 'Y'],
+      numbers,
+      inputs.X!.shape,
+      'r = (getXAtOutCoords() * $B + getZAtOutCoords() * $C) - getYAtOutCoords();',
+    );
+    return gl.runWebGLProgram(
+      program,
+      program.variableNames.map((n) => inputs[n]!),
+      'float32',
+      values,
+    );
+  });
   // The cautious mask and rescale of a direction v that the program computes from its inputs (`names`, then G):
   // v·[v·g > 0]·N / (K + E), K every tensor's count (a packed vector, webglSumsPerTensor), this tensor's entry `index`.
   const cautiousWebgl = (name: string, names: string[], direction: string) =>
@@ -180,6 +213,27 @@ function registerGpu(): void {
     ),
   );
 
+  registerOurKernel<'webgpu', GpuAttrs & { decay: boolean }>(RATIO_STEP_GPU, 'webgpu', (inputs, gpu, { decay }) => {
+    const names = ['N', 'D', 'E', 'A', 'Z', ...(decay ? ['Y', 'B'] : [])];
+    return gpu.runWebGPUProgram(
+      flatWebGpuProgram(`${RATIO_STEP_GPU}${decay ? 'Decay' : ''}`, names, size(inputs.N!), {
+        before: `let e = E[0]; let a = A[0];${decay ? ' let b = B[0];' : ''}`,
+        each: `setOutputAtIndex(i, N[i] / (sqrt(D[i]) + e) * a + ${decay ? '(Y[i] * b + Z[i])' : 'Z[i]'});`,
+      }),
+      names.map((n) => inputs[n]!),
+      'float32',
+    );
+  });
+  registerOurKernel<'webgpu', GpuAttrs>(BLEND_MINUS_GPU, 'webgpu', ({ X, B, Z, C, Y }, gpu) =>
+    gpu.runWebGPUProgram(
+      flatWebGpuProgram(BLEND_MINUS_GPU, ['X', 'B', 'Z', 'C', 'Y'], size(X!), {
+        before: 'let b = B[0]; let c = C[0];',
+        each: 'setOutputAtIndex(i, (X[i] * b + Z[i] * c) - Y[i]);',
+      }),
+      [X!, B!, Z!, C!, Y!],
+      'float32',
+    ),
+  );
   registerOurKernel<'webgpu', GpuAttrs>(SIGN_GPU, 'webgpu', ({ X }, gpu) =>
     gpu.runWebGPUProgram(
       flatWebGpuProgram(SIGN_GPU, ['X'], size(X!), {
@@ -284,6 +338,36 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
   if (gpu) return runGpu(gpu, AXPBY_GPU, { X: x, Y: y }, { A: a, B: b }, { square }, x.shape);
   const ys = square ? tf.square(y) : y;
   return tf.add(tf.mul(x, a), b === 1 ? ys : tf.mul(ys, b));
+}
+
+/**
+ * ratio(n, d, e)·a + (y·b + z) (without `decayTo`, + z), as `axpby(ratio(n, d, e), a, axpby(y, b, z, 1), 1)` computes
+ * it: ScheduleFree+'s z step with AdamC's decay. On WebGL and WebGPU one program (three before); elsewhere those ops.
+ */
+export function ratioStep(
+  n: Tensor,
+  d: Tensor,
+  e: number,
+  a: number | Scalar,
+  z: Tensor,
+  decayTo?: { y: Tensor; b: number | Scalar },
+): Tensor {
+  const gpu = onGpu(n, z) !== null && (!decayTo || onGpu(n, decayTo.y) !== null) ? onGpu(n, d) : null;
+  if (gpu) {
+    const tensors = { N: n, D: d, Z: z, ...(decayTo ? { Y: decayTo.y } : {}) };
+    return runGpu(gpu, RATIO_STEP_GPU, tensors, { E: e, A: a, ...(decayTo ? { B: decayTo.b } : {}) }, { decay: !!decayTo }, n.shape);
+  }
+  return axpby(ratio(n, d, e), a, decayTo ? axpby(decayTo.y, decayTo.b, z, 1) : z, 1);
+}
+
+/**
+ * (x·b + z·c) − y, as `tf.sub(axpby(x, b, z, c), y)` computes it: ScheduleFree+'s step from y to the new
+ * interpolation. On WebGL and WebGPU one program (two before); elsewhere those ops.
+ */
+export function blendMinus(x: Tensor, b: number | Scalar, z: Tensor, c: number | Scalar, y: Tensor): Tensor {
+  const gpu = onGpu(x, z) && onGpu(x, y);
+  if (gpu) return runGpu(gpu, BLEND_MINUS_GPU, { X: x, Z: z, Y: y }, { B: b, C: c }, {}, x.shape);
+  return tf.sub(axpby(x, b, z, c), y);
 }
 
 /** sign(x) as `tf.sign` gives it (±1, 0 for ±0 and NaN): on WebGL and WebGPU one packed program. */

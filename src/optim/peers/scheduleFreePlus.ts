@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
-import { axpby, ratio } from '../kernels/elementwise';
+import { axpby, blendMinus, ratioStep } from '../kernels/elementwise';
 import { sfPlusFused, sfPlusStep, sfPlusSums, type SfPlusCoefficients } from '../kernels/sfPlusStep';
 import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
@@ -163,14 +163,14 @@ interface StepParts {
 function opStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
   const m = ema(state.m, grads, k.beta1);
   const v = ema(state.v, grads, k.beta2, { square: true });
-  // Each z ← z − a·b is written b·(−a) + z, which rounds the same (negation is exact): one pass on WASM.
-  const z = state.z.map((zi, i) => {
-    const decayed = k.minusDecay === null ? zi : axpby(y[i]!, k.minusDecay, zi, 1);
-    return axpby(ratio(m[i]!, v[i]!, k.epsilon), k.minusEta, decayed, 1);
-  });
+  // Each z ← z − a·b is written b·(−a) + z, which rounds the same (negation is exact): one pass on WASM, and the
+  // decay, the ratio and the step one program on GPUs.
+  const z = state.z.map((zi, i) =>
+    ratioStep(m[i]!, v[i]!, k.epsilon, k.minusEta, zi, k.minusDecay === null ? undefined : { y: y[i]!, b: k.minusDecay }),
+  );
   // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
   const x = state.x.map((xi, i) => axpby(xi, k.keep, z[i]!, k.c));
-  // The new parameters y = β·x + (1 − β)·z: the step is y_new − y.
-  const step = y.map((yi, i) => tf.sub(axpby(x[i]!, k.beta, z[i]!, 1 - k.beta), yi));
+  // The new parameters y = β·x + (1 − β)·z: the step is y_new − y (one program on GPUs).
+  const step = y.map((yi, i) => blendMinus(x[i]!, k.beta, z[i]!, 1 - k.beta, yi));
   return { z, x, m, v, step };
 }
