@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tensors } from '../types';
+import { GPU, onGpu, registerGpu, runGpu } from './elementwise.gpu';
 import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmSimdOf, type HostBackendView } from './internals';
-import { flatWebGpuProgram } from './scaleOrZero';
 import { webglDotsAvailable, webglSumsPerTensor } from './webglDots';
 import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
 
@@ -23,19 +23,12 @@ import { webgpuDots, webgpuDotsAvailable } from './webgpuDots';
  * rescales, in place of about fourteen a tensor. A GPU may fuse x·a + y·b into one rounding, so there they agree with
  * the op path to float32 rounding, not bit for bit. The packed shader zeroes the lanes past the
  * tensor's edge: without that, the golden replays of AdEMAMix, MoMo-Adam and ScheduleFree+ on a 5-8-3 MLP drifted from
- * the official runs (1e-4 to 4e-2 within a few steps), because a packed matrix product reads those lanes.
+ * the official runs (1e-4 to 4e-2 within a few steps), because a packed matrix product reads those lanes. The GPU
+ * programs are in elementwise.gpu.ts.
  */
 const AXPBY = 'L4LabAxpby';
 const RATIO = 'L4LabRatio';
 const CAUTIOUS_MASK = 'L4LabCautiousMask';
-const AXPBY_GPU = 'L4LabAxpbyGpu';
-const RATIO_GPU = 'L4LabRatioGpu';
-const SIGN_GPU = 'L4LabSignGpu';
-const CAUTIOUS_RATIO_GPU = 'L4LabCautiousRatioGpu';
-const RATIO_STEP_GPU = 'L4LabRatioStepGpu';
-const BLEND_MINUS_GPU = 'L4LabBlendMinusGpu';
-const CAUTIOUS_GPU = 'L4LabCautiousGpu';
-const CAUTIOUS_SIGN_GPU = 'L4LabCautiousSignGpu';
 
 let registered = false;
 function register(): void {
@@ -66,249 +59,6 @@ function register(): void {
   });
 }
 
-/**
- * The lanes of a packed texel past the tensor's last row or column set to 0, as tfjs's own packed binary ops do where
- * they could be non-zero: packed consumers (a matrix product, a reduction) read whole texels and count on zeros there.
- */
-function zeroPadding(shape: readonly number[]): string {
-  const rank = shape.length;
-  if (rank === 0) return '';
-  if (rank === 1) return ` int c = getOutputCoords(); if (c + 1 >= ${shape[0]}) r.y = 0.; r.z = 0.; r.w = 0.;`;
-  const [row, col] = ['x', 'y', 'z', 'w'].slice(rank - 2, rank).map((a) => `c.${a}`);
-  return ` ivec${rank} c = getOutputCoords(); bool pastRow = ${row} + 1 >= ${shape[rank - 2]}; bool pastCol = ${col} + 1 >= ${shape[rank - 1]};
-    if (pastCol) r.y = 0.; if (pastRow) r.z = 0.; if (pastRow || pastCol) r.w = 0.;`;
-}
-
-let gpuRegistered = false;
-function registerGpu(): void {
-  if (gpuRegistered) return;
-  gpuRegistered = true;
-  const term = (square: boolean) => (square ? 'y * y' : 'y');
-  // tfjs's packed layout, as its own binary ops run: four values per texel. A coefficient given as a number is a
-  // uniform (no texture to upload each step), one given as a scalar tensor an input, broadcast.
-  const webgl = (name: string, names: string[], numbers: Record<string, number>, shape: number[], code: string) => {
-    const uniforms = Object.keys(numbers);
-    const inputsCode = code.replace(/\$(\w)/g, (_, v: string) => (v in numbers ? `u${v}` : `get${v}AtOutCoords().x`)) + zeroPadding(shape);
-    return {
-      program: {
-        name: `${name}_${uniforms.join('')}`,
-        variableNames: names.filter((n) => !(n in numbers)),
-        outputShape: [...shape],
-        packedInputs: true,
-        packedOutput: true,
-        supportsBroadcasting: true,
-        customUniforms: uniforms.map((u) => ({ name: `u${u}`, type: 'float' as const })),
-        userCode: `void main() { vec4 r; ${inputsCode} setOutput(r); }`,
-      },
-      values: uniforms.map((u) => [numbers[u]!]),
-    };
-  };
-  type GpuAttrs = { square?: boolean; numbers: Record<string, number> };
-  registerOurKernel<'webgl', GpuAttrs>(AXPBY_GPU, 'webgl', (inputs, gl, { square = false, numbers }) => {
-    const { program, values } = webgl(
-      `${AXPBY_GPU}${square ? 'Sq' : ''}`,
-      ['X', 'Y', 'A', 'B'],
-      numbers,
-      inputs.X!.shape,
-      `vec4 y = getYAtOutCoords(); r = getXAtOutCoords() * $A + ${term(square)} * $B;`,
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
-  registerOurKernel<'webgl', GpuAttrs>(RATIO_GPU, 'webgl', (inputs, gl, { numbers }) => {
-    const { program, values } = webgl(
-      RATIO_GPU,
-      ['N', 'D', 'E'],
-      numbers,
-      inputs.N!.shape,
-      'r = getNAtOutCoords() / (sqrt(getDAtOutCoords()) + $E);',
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
-  // Sign in tfjs's packed layout (its own Sign kernel is unpacked: with the unpacking and packing around it, three
-  // programs a tensor). NaN gives 0, as tfjs's Sign.
-  registerOurKernel<'webgl', GpuAttrs>(SIGN_GPU, 'webgl', (inputs, gl) => {
-    const { program } = webgl(
-      SIGN_GPU,
-      ['X'],
-      {},
-      inputs.X!.shape,
-      'vec4 x = getXAtOutCoords(); r = sign(x); if (isnan(x.x)) r.x = 0.; if (isnan(x.y)) r.y = 0.; if (isnan(x.z)) r.z = 0.; if (isnan(x.w)) r.w = 0.;',
-    );
-    return gl.runWebGLProgram(program, [inputs.X!], 'float32');
-  });
-  // ScheduleFree+'s z and step (peers/scheduleFreePlus.ts): n/(√d + e)·a + (y·b + z), and (x·b + z·c) − y.
-  registerOurKernel<'webgl', GpuAttrs & { decay: boolean }>(RATIO_STEP_GPU, 'webgl', (inputs, gl, { numbers, decay }) => {
-    const { program, values } = webgl(
-      `${RATIO_STEP_GPU}${decay ? 'Decay' : ''}`,
-      ['N', 'D', 'E', 'A', 'Z', ...(decay ? ['Y', 'B'] : [])],
-      numbers,
-      inputs.N!.shape,
-      `r = getNAtOutCoords() / (sqrt(getDAtOutCoords()) + $E) * $A + ${decay ? '(getYAtOutCoords() * $B + getZAtOutCoords())' : 'getZAtOutCoords()'};`,
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
-  registerOurKernel<'webgl', GpuAttrs>(BLEND_MINUS_GPU, 'webgl', (inputs, gl, { numbers }) => {
-    const { program, values } = webgl(
-      BLEND_MINUS_GPU,
-      ['X', 'B', 'Z', 'C', 'Y'],
-      numbers,
-      inputs.X!.shape,
-      'r = (getXAtOutCoords() * $B + getZAtOutCoords() * $C) - getYAtOutCoords();',
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
-  // The cautious mask and rescale of a direction v that the program computes from its inputs (`names`, then G):
-  // v·[v·g > 0]·N / (K + E), K every tensor's count (a packed vector, webglSumsPerTensor), this tensor's entry `index`.
-  const cautiousWebgl = (name: string, names: string[], direction: string) =>
-    registerOurKernel<'webgl', GpuAttrs & { index: number }>(name, 'webgl', (inputs, gl, { numbers, index }) => {
-      const k = `getK(${index}).${index % 2 === 0 ? 'x' : 'y'}`;
-      const { program, values } = webgl(
-        name,
-        [...names, 'G', 'K', 'N', 'E'],
-        numbers,
-        inputs.V!.shape,
-        `vec4 v = ${direction}; r = v * vec4(greaterThan(v * getGAtOutCoords(), vec4(0.0))) * ($N / (${k} + $E));`,
-      );
-      return gl.runWebGLProgram(
-        program,
-        program.variableNames.map((n) => inputs[n]!),
-        'float32',
-        values,
-      );
-    });
-  cautiousWebgl(CAUTIOUS_GPU, ['V'], 'getVAtOutCoords()');
-  // Lion's direction sign(v) and Adam's v / (√d + r), taken in the same program.
-  cautiousWebgl(CAUTIOUS_SIGN_GPU, ['V'], 'sign(getVAtOutCoords())');
-  cautiousWebgl(CAUTIOUS_RATIO_GPU, ['V', 'D', 'R'], 'getVAtOutCoords() / (sqrt(getDAtOutCoords()) + $R)');
-  // WebGPU: every coefficient a scalar input, read once per invocation.
-  const size = (t: TensorInfo) => t.shape.reduce((n, d) => n * d, 1);
-  registerOurKernel<'webgpu', GpuAttrs>(AXPBY_GPU, 'webgpu', ({ X, Y, A, B }, gpu, { square = false }) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(`${AXPBY_GPU}${square ? 'Sq' : ''}`, ['X', 'Y', 'A', 'B'], size(X!), {
-        before: 'let a = A[0]; let b = B[0];',
-        each: `let y = Y[i]; setOutputAtIndex(i, X[i] * a + ${term(square)} * b);`,
-      }),
-      [X!, Y!, A!, B!],
-      'float32',
-    ),
-  );
-
-  registerOurKernel<'webgpu', GpuAttrs & { decay: boolean }>(RATIO_STEP_GPU, 'webgpu', (inputs, gpu, { decay }) => {
-    const names = ['N', 'D', 'E', 'A', 'Z', ...(decay ? ['Y', 'B'] : [])];
-    return gpu.runWebGPUProgram(
-      flatWebGpuProgram(`${RATIO_STEP_GPU}${decay ? 'Decay' : ''}`, names, size(inputs.N!), {
-        before: `let e = E[0]; let a = A[0];${decay ? ' let b = B[0];' : ''}`,
-        each: `setOutputAtIndex(i, N[i] / (sqrt(D[i]) + e) * a + ${decay ? '(Y[i] * b + Z[i])' : 'Z[i]'});`,
-      }),
-      names.map((n) => inputs[n]!),
-      'float32',
-    );
-  });
-  registerOurKernel<'webgpu', GpuAttrs>(BLEND_MINUS_GPU, 'webgpu', ({ X, B, Z, C, Y }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(BLEND_MINUS_GPU, ['X', 'B', 'Z', 'C', 'Y'], size(X!), {
-        before: 'let b = B[0]; let c = C[0];',
-        each: 'setOutputAtIndex(i, (X[i] * b + Z[i] * c) - Y[i]);',
-      }),
-      [X!, B!, Z!, C!, Y!],
-      'float32',
-    ),
-  );
-  registerOurKernel<'webgpu', GpuAttrs>(SIGN_GPU, 'webgpu', ({ X }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(SIGN_GPU, ['X'], size(X!), {
-        before: '',
-        each: 'let x = X[i]; setOutputAtIndex(i, select(0.0, sign(x), x == x));',
-      }),
-      [X!],
-      'float32',
-    ),
-  );
-  const cautiousWebgpu = (name: string, names: string[], before: string, direction: string) =>
-    registerOurKernel<'webgpu', GpuAttrs>(name, 'webgpu', (inputs, gpu) => {
-      const all = [...names, 'G', 'K', 'N', 'E'];
-      return gpu.runWebGPUProgram(
-        flatWebGpuProgram(name, all, size(inputs.V!), {
-          before: `let s = N[0] / (K[0] + E[0]); ${before}`,
-          each: `let v = ${direction}; setOutputAtIndex(i, v * select(0.0, 1.0, v * G[i] > 0.0) * s);`,
-        }),
-        all.map((n) => inputs[n]!),
-        'float32',
-      );
-    });
-  cautiousWebgpu(CAUTIOUS_GPU, ['V'], '', 'V[i]');
-  cautiousWebgpu(CAUTIOUS_SIGN_GPU, ['V'], '', 'sign(V[i])');
-  cautiousWebgpu(CAUTIOUS_RATIO_GPU, ['V', 'D', 'R'], 'let r = R[0];', 'V[i] / (sqrt(D[i]) + r)');
-
-  registerOurKernel<'webgpu', GpuAttrs>(RATIO_GPU, 'webgpu', ({ N, D, E }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(RATIO_GPU, ['N', 'D', 'E'], size(N!), {
-        before: 'let e = E[0];',
-        each: 'setOutputAtIndex(i, N[i] / (sqrt(D[i]) + e));',
-      }),
-      [N!, D!, E!],
-      'float32',
-    ),
-  );
-}
-
-/** Whether one GPU program can run here: WebGL or WebGPU, float32 tensors of one shape. */
-function onGpu(x: Tensor, y: Tensor): 'webgl' | 'webgpu' | null {
-  const backend = tf.getBackend();
-  const ok =
-    (backend === 'webgl' || backend === 'webgpu') &&
-    internalsUsable() &&
-    x.dtype === 'float32' &&
-    y.dtype === 'float32' &&
-    x.size > 0 &&
-    x.rank <= 4 &&
-    tf.util.arraysEqual(x.shape, y.shape);
-  return ok ? backend : null;
-}
-
-/**
- * Runs a GPU program of ours. Coefficients: on WebGL numbers go as uniforms and scalar tensors as inputs; on WebGPU
- * all as scalar inputs. WebGPU's program writes a flat vector, reshaped (a view there, not a dispatch).
- */
-function runGpu(
-  backend: 'webgl' | 'webgpu',
-  kernel: string,
-  tensors: Record<string, Tensor>,
-  coefficients: Record<string, number | Scalar>,
-  attrs: object,
-  shape: number[],
-): Tensor {
-  registerGpu();
-  const numbers: Record<string, number> = {};
-  const inputs = { ...tensors };
-  for (const [k, c] of Object.entries(coefficients)) {
-    if (typeof c === 'number' && backend === 'webgl') numbers[k] = c;
-    else inputs[k] = typeof c === 'number' ? tf.scalar(c) : c;
-  }
-  const out = runOurKernel<object, Tensor>(kernel, inputs, { ...attrs, numbers });
-  return backend === 'webgpu' ? tf.reshape(out, shape) : out;
-}
-
 /** Whether one SIMD pass can run here: WASM with SIMD, float32 tensors of one shape (under 2^24 values). */
 function fused(x: Tensor, y: Tensor): boolean {
   return (
@@ -335,7 +85,7 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
     }
   }
   const gpu = onGpu(x, y);
-  if (gpu) return runGpu(gpu, AXPBY_GPU, { X: x, Y: y }, { A: a, B: b }, { square }, x.shape);
+  if (gpu) return runGpu(gpu, GPU.AXPBY, { X: x, Y: y }, { A: a, B: b }, { square }, x.shape);
   const ys = square ? tf.square(y) : y;
   return tf.add(tf.mul(x, a), b === 1 ? ys : tf.mul(ys, b));
 }
@@ -355,7 +105,7 @@ export function ratioStep(
   const gpu = onGpu(n, z) !== null && (!decayTo || onGpu(n, decayTo.y) !== null) ? onGpu(n, d) : null;
   if (gpu) {
     const tensors = { N: n, D: d, Z: z, ...(decayTo ? { Y: decayTo.y } : {}) };
-    return runGpu(gpu, RATIO_STEP_GPU, tensors, { E: e, A: a, ...(decayTo ? { B: decayTo.b } : {}) }, { decay: !!decayTo }, n.shape);
+    return runGpu(gpu, GPU.RATIO_STEP, tensors, { E: e, A: a, ...(decayTo ? { B: decayTo.b } : {}) }, { decay: !!decayTo }, n.shape);
   }
   return axpby(ratio(n, d, e), a, decayTo ? axpby(decayTo.y, decayTo.b, z, 1) : z, 1);
 }
@@ -366,14 +116,14 @@ export function ratioStep(
  */
 export function blendMinus(x: Tensor, b: number | Scalar, z: Tensor, c: number | Scalar, y: Tensor): Tensor {
   const gpu = onGpu(x, z) && onGpu(x, y);
-  if (gpu) return runGpu(gpu, BLEND_MINUS_GPU, { X: x, Z: z, Y: y }, { B: b, C: c }, {}, x.shape);
+  if (gpu) return runGpu(gpu, GPU.BLEND_MINUS, { X: x, Z: z, Y: y }, { B: b, C: c }, {}, x.shape);
   return tf.sub(axpby(x, b, z, c), y);
 }
 
 /** sign(x) as `tf.sign` gives it (±1, 0 for ±0 and NaN): on WebGL and WebGPU one packed program. */
 export function sign(x: Tensor): Tensor {
   const gpu = onGpu(x, x);
-  return gpu ? runGpu(gpu, SIGN_GPU, { X: x }, {}, {}, x.shape) : tf.sign(x);
+  return gpu ? runGpu(gpu, GPU.SIGN, { X: x }, {}, {}, x.shape) : tf.sign(x);
 }
 
 /** a / (√d + e), as `tf.div(a, tf.add(tf.sqrt(d), e))` computes it. */
@@ -384,7 +134,7 @@ export function ratio(a: Tensor, d: Tensor, e: number | Scalar): Tensor {
     return runOurKernel<object, Tensor>(RATIO, { a, d }, { e: eh });
   }
   const gpu = onGpu(a, d);
-  if (gpu) return runGpu(gpu, RATIO_GPU, { N: a, D: d }, { E: e }, {}, a.shape);
+  if (gpu) return runGpu(gpu, GPU.RATIO, { N: a, D: d }, { E: e }, {}, a.shape);
   return tf.div(a, tf.add(tf.sqrt(d), e));
 }
 
@@ -408,7 +158,7 @@ export function cautiousMask(v: Tensor, g: Tensor): [Tensor, Scalar] {
  */
 export function cautious(vs: Tensors, gs: Tensors, epsilon: number, { signOf = false } = {}): Tensors {
   const gpu = vs.every((v, i) => onGpu(v, gs[i]!) !== null) ? tf.getBackend() : null;
-  const [kind, program] = signOf ? (['signAgree', CAUTIOUS_SIGN_GPU] as const) : (['agree', CAUTIOUS_GPU] as const);
+  const [kind, program] = signOf ? (['signAgree', GPU.CAUTIOUS_SIGN] as const) : (['agree', GPU.CAUTIOUS] as const);
   if (gpu === 'webgl' && webglDotsAvailable([[vs, gs]])) {
     registerGpu();
     const counts = webglSumsPerTensor(vs, gs, kind);
@@ -448,7 +198,7 @@ export function cautiousRatio(ns: Tensors, ds: Tensors, e: number, gs: Tensors, 
     const counts = webglSumsPerTensor(ns, gs, 'signAgree');
     const out = ns.map((n, index) =>
       runOurKernel<object, Tensor>(
-        CAUTIOUS_RATIO_GPU,
+        GPU.CAUTIOUS_RATIO,
         { V: n, D: ds[index]!, G: gs[index]!, K: counts },
         { index, numbers: { R: e, N: n.size, E: epsilon } },
       ),
@@ -462,7 +212,7 @@ export function cautiousRatio(ns: Tensors, ds: Tensors, e: number, gs: Tensors, 
       const kept = webgpuDots(pairs[i]!, [1], ['signAgree'])[0]!;
       const out = runGpu(
         'webgpu',
-        CAUTIOUS_RATIO_GPU,
+        GPU.CAUTIOUS_RATIO,
         { V: n, D: ds[i]!, G: gs[i]! },
         { K: kept, R: e, N: n.size, E: epsilon },
         {},
