@@ -1,9 +1,8 @@
 import { ticks } from 'd3-array';
-import { contours } from 'd3-contour';
 import { useMemo, useRef } from 'react';
-import { FORMULAS_2D, NUMBERS } from '../../lib/functions2d';
+import { FORMULAS_2D } from '../../lib/functions2d';
 import { colorOf } from '../charts/colors';
-import { GRID, OPTIMIZERS, SIZE, type Live } from './explainer2d';
+import { contourLevels, GRID, OPTIMIZERS, SIZE, type Live } from './explainer2d';
 import { useSvgScale } from './useSvgScale';
 
 /** SVG path of d3-contour's MultiPolygon, in grid coordinates scaled to the plot. */
@@ -42,23 +41,7 @@ export function ContourPlot({ fn, start, live, onDrag, onDrop }: Props) {
     Number((vx0 + (px / SIZE) * (vx1 - vx0)).toFixed(2)),
     Number((vy0 + ((SIZE - py) / SIZE) * (vy1 - vy0)).toFixed(2)),
   ];
-  const levels = useMemo(() => {
-    const values = new Array<number>(GRID * GRID);
-    for (let j = 0; j < GRID; j++) {
-      for (let i = 0; i < GRID; i++) {
-        const x = vx0 + ((i + 0.5) / GRID) * (vx1 - vx0);
-        const y = vy0 + ((j + 0.5) / GRID) * (vy1 - vy0);
-        values[j * GRID + i] = Math.log10(spec.f(NUMBERS, x, y, 10) + 1e-3);
-      }
-    }
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    const thresholds = Array.from({ length: 14 }, (_, k) => lo + ((k + 0.5) * (hi - lo)) / 14);
-    return contours()
-      .size([GRID, GRID])
-      .thresholds(thresholds)(values)
-      .map((c) => toPath(c.coordinates as number[][][][], SIZE / GRID));
-  }, [fn]); // eslint-disable-line react-hooks/exhaustive-deps
+  const levels = useMemo(() => contourLevels(fn).map((c) => toPath(c.coordinates as number[][][][], SIZE / GRID)), [fn]);
   const drag = (e: React.PointerEvent<SVGSVGElement>) => {
     if (e.buttons !== 1) return;
     const r = e.currentTarget.getBoundingClientRect();
