@@ -66,7 +66,11 @@ test('a benchmark report opens on the page: the performance profile, AlgoPerf sc
       { task: 'regression', settings: { samples: 50 }, steps: 100 },
       { task: 'functions-2d', settings: { fn: 'quadratic', noise: 0.1 }, steps: 100 },
     ],
-    optimizers: [{ optimizer: 'l4adam' }, { optimizer: 'adam', grid: { learningRate: [1e-3, 1e-1] } }],
+    optimizers: [
+      { optimizer: 'l4adam' },
+      { optimizer: 'adam', grid: { learningRate: [1e-3, 1e-1] } },
+      { optimizer: 'sgd', options: { learningRate: 1e3 } },
+    ],
     seeds: { first: 1, count: 2 },
   });
   const lab = new Lab(page);
@@ -75,8 +79,8 @@ test('a benchmark report opens on the page: the performance profile, AlgoPerf sc
   await expect(page.getByTestId('import.info')).toContainText('Opened the benchmark report benchmark.json: 2 task(s).');
   const view = page.getByRole('region', { name: /Benchmark/ });
   await expect(view).toBeVisible();
-  await expect(page.getByTestId('benchmark.profile')).toHaveAttribute('data-curves', '2');
-  await expect(page.getByTestId('benchmark.profile').locator('path.recharts-curve')).toHaveCount(2);
+  await expect(page.getByTestId('benchmark.profile')).toHaveAttribute('data-curves', '3');
+  await expect(page.getByTestId('benchmark.profile').locator('path.recharts-curve')).toHaveCount(3);
   for (const task of ['regression', 'functions-2d/quadratic']) {
     const table = page.getByTestId(`benchmark.task.${task}`);
     await expect(table.locator('caption')).toContainText(`${task}: target`);
@@ -90,6 +94,15 @@ test('a benchmark report opens on the page: the performance profile, AlgoPerf sc
   await page.getByLabel('score against').selectOption('adam');
   await expect(score.locator('caption')).toContainText('never slower than adam');
   await expect(score.getByRole('row', { name: /^adam/ }).locator('td').first()).toHaveText('1.000');
+  // SGD at lr 1000 diverges on both tasks and seeds: a row per task and reason with its seeds, and why (the engine's
+  // reason, or the loss).
+  const diverged = page.getByTestId('benchmark.diverged');
+  await expect(diverged.locator('caption')).toContainText('Diverged runs (4)');
+  const rows = diverged.locator('tbody tr');
+  expect((await rows.allInnerTexts()).every((t) => t.startsWith('sgd'))).toBe(true);
+  const seeds = (await rows.locator('td:nth-of-type(2)').allInnerTexts()).flatMap((t) => t.split(', ').map(Number));
+  expect(seeds.sort()).toEqual([1, 1, 2, 2]);
+  for (const row of await rows.all()) await expect(row.locator('td').last()).toHaveText(/^(stopped: |the loss was |its last loss was )/);
   await page.getByLabel('profile by').selectOption('seconds');
   await expect(page.getByTestId('benchmark.profile')).toContainText('(seconds)');
   await lab.button('Close the benchmark').click();

@@ -111,7 +111,20 @@ describe('npm run lab -- benchmark', () => {
     for (const x of Object.values(scoreSteps.score)) expect(x >= 0 && x <= 1).toBe(true);
     const svg = readFileSync(join(out, 'profile.svg'), 'utf8');
     for (const o of ['l4adam', 'adam', 'sgd']) expect(svg).toContain(`data-optimizer="${o}"`);
-    expect(readFileSync(join(out, 'benchmark.md'), 'utf8')).toMatch(/\| sgd \| sgd \| not reached \|/);
+    const md = readFileSync(join(out, 'benchmark.md'), 'utf8');
+    expect(md).toMatch(/\| sgd \| sgd \| not reached \|/);
+    // The diverged runs as a table, a row per task, config and reason, with its seeds: SGD's four runs.
+    expect(md).toMatch(
+      /### Diverged runs \(4\)\n\nStopped by the engine, a loss that was not finite, or a last loss 100× the first\.\n\n\| config \| task \| seeds \| why \|/,
+    );
+    const rows = [...md.matchAll(/^\| sgd \| (regression|functions-2d\/quadratic) \| ([\d, ]+) \| (.+) \|$/gm)];
+    for (const task of ['regression', 'functions-2d/quadratic'])
+      expect(
+        rows
+          .filter((m) => m[1] === task)
+          .flatMap((m) => m[2]!.split(', ').map(Number))
+          .sort(),
+      ).toEqual([1, 2]);
     // --report-only analyses what is there without training.
     const again = await lab(['benchmark', '--spec', file, '--out', out, '--report-only']);
     expect(again.stdout).not.toMatch(/trained now/);

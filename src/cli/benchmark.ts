@@ -7,7 +7,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeBenchmark, divergedLine, type BenchmarkResult, type BenchRun, type Profile } from '../lib/perfProfile';
+import {
+  analyzeBenchmark,
+  BLOWUP_FACTOR,
+  divergedGroups,
+  NO_REASON,
+  type BenchmarkResult,
+  type BenchRun,
+  type Profile,
+} from '../lib/perfProfile';
 import { fashionMnistDataset } from '../tasks/data/mnist.meta';
 import { resultFile } from './sweep/run';
 import type { RunDocument } from './sweep/bundle';
@@ -112,11 +120,17 @@ export function benchmarkMarkdown(r: BenchmarkResult): string {
       );
     lines.push('');
   }
-  lines.push(
-    r.divergedRuns.length
-      ? `Diverged runs (${r.divergedRuns.length}): ${r.divergedRuns.map(divergedLine).join('; ')}.`
-      : 'No run diverged.',
-  );
+  if (r.divergedRuns.length) {
+    lines.push(
+      `### Diverged runs (${r.divergedRuns.length})`,
+      '',
+      `Stopped by the engine, a loss that was not finite, or a last loss ${BLOWUP_FACTOR}× the first.`,
+      '',
+      '| config | task | seeds | why |',
+      '| --- | --- | --- | --- |',
+      ...divergedGroups(r.divergedRuns).map((g) => `| ${g.config} | ${g.task} | ${g.seeds.join(', ')} | ${g.reason ?? NO_REASON} |`),
+    );
+  } else lines.push('No run diverged.');
   return `${lines.join('\n')}\n`;
 }
 

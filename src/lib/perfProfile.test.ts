@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { algoperfScore, analyzeBenchmark, isDiverged, performanceProfile, smoothLog, type BenchRun } from './perfProfile';
+import { algoperfScore, analyzeBenchmark, divergedGroups, isDiverged, performanceProfile, smoothLog, type BenchRun } from './perfProfile';
 
 const run = (task: string, entry: string, config: string, seed: number, f: (k: number) => number, status = 'done', n = 200): BenchRun => ({
   task,
@@ -51,6 +51,26 @@ describe('the benchmark analysis', () => {
     expect(r.profileSteps.rho.adam![at(1.5)]).toBe(0.5);
     expect(r.profileSteps.rho.adam![at(2)]).toBe(1);
     expect(r.profileSteps.rho.l4!.every((x) => x === 0.5)).toBe(true);
+  });
+
+  it('the reports list diverged runs one row per task, config and reason, with its seeds, in the order they came', () => {
+    const why = 'stopped by the engine';
+    const groups = divergedGroups([
+      { task: 'r', config: 'sgd-lr=1', seed: 1, reason: why },
+      { task: 'r', config: 'sgd-lr=1', seed: 2, reason: 'the loss was NaN at step 3' },
+      { task: 'r', config: 'sgd-lr=1', seed: 3, reason: why },
+      { task: 'q', config: 'sgd-lr=1', seed: 1, reason: why },
+      { task: 'r', config: 'sgd-lr=0.1', seed: 2 },
+      { task: 'r', config: 'sgd-lr=0.1', seed: 3 },
+    ]);
+    expect(groups).toEqual([
+      { task: 'r', config: 'sgd-lr=1', seeds: [1, 3], reason: why },
+      { task: 'r', config: 'sgd-lr=1', seeds: [2], reason: 'the loss was NaN at step 3' },
+      { task: 'q', config: 'sgd-lr=1', seeds: [1], reason: why },
+      // A report written before the reasons were kept: grouped all the same.
+      { task: 'r', config: 'sgd-lr=0.1', seeds: [2, 3] },
+    ]);
+    expect(divergedGroups([])).toEqual([]);
   });
 
   it('a run whose loss ends 100× above its first counts as diverged, as one the engine stopped', () => {

@@ -40,8 +40,31 @@ export interface DivergedRun {
   readonly reason?: string;
 }
 
-/** A diverged run as the reports list it: where, and why. */
-export const divergedLine = (d: DivergedRun): string => `${d.task} ${d.config} seed ${d.seed}${d.reason ? ` (${d.reason})` : ''}`;
+/** Diverged runs of one task and config that diverged for the same reason: one row of the reports. */
+export interface DivergedGroup {
+  readonly task: string;
+  readonly config: string;
+  readonly seeds: readonly number[];
+  readonly reason?: string;
+}
+
+/**
+ * The diverged runs as the reports list them: one row per task, config and reason, with its seeds, in the order the
+ * runs came (a tuned baseline's grid can leave dozens of diverged runs, most of them all seeds of a config).
+ */
+export function divergedGroups(runs: readonly DivergedRun[]): DivergedGroup[] {
+  const groups = new Map<string, { task: string; config: string; seeds: number[]; reason?: string }>();
+  for (const d of runs) {
+    const key = JSON.stringify([d.task, d.config, d.reason ?? null]);
+    const g = groups.get(key);
+    if (g) g.seeds.push(d.seed);
+    else groups.set(key, { task: d.task, config: d.config, seeds: [d.seed], ...(d.reason ? { reason: d.reason } : {}) });
+  }
+  return [...groups.values()];
+}
+
+/** What a report says of a group without a reason: written before the reports kept why. */
+export const NO_REASON = 'not recorded';
 
 export interface EntryResult {
   readonly entry: string;

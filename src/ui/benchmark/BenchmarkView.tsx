@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { algoperfScoreOf, divergedLine } from '../../lib/perfProfile';
+import { algoperfScoreOf, BLOWUP_FACTOR, divergedGroups, NO_REASON } from '../../lib/perfProfile';
 import { useBenchmark } from '../../state/benchmark';
 import { colorOf } from '../charts/colors';
 
@@ -143,11 +143,34 @@ export function BenchmarkView() {
           </tbody>
         </table>
       ))}
-      <p data-testid="benchmark.diverged">
-        {report.divergedRuns.length
-          ? `Diverged runs (${report.divergedRuns.length}; the engine stopped them, a loss was not finite, or the last loss was 100× the first): ${report.divergedRuns.map(divergedLine).join('; ')}.`
-          : 'No run diverged.'}
-      </p>
+      {report.divergedRuns.length ? (
+        <table className="runs" data-testid="benchmark.diverged">
+          <caption>
+            Diverged runs ({report.divergedRuns.length}): the engine stopped them, a loss was not finite, or the last loss was{' '}
+            {BLOWUP_FACTOR}× the first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">config</th>
+              <th scope="col">task</th>
+              <th scope="col">seeds</th>
+              <th scope="col">why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {divergedGroups(report.divergedRuns).map((g) => (
+              <tr key={`${g.task} ${g.config} ${g.reason}`}>
+                <th scope="row">{g.config}</th>
+                <td>{g.task}</td>
+                <td>{g.seeds.join(', ')}</td>
+                <td>{g.reason ?? NO_REASON}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p data-testid="benchmark.diverged">No run diverged.</p>
+      )}
     </section>
   );
 }
