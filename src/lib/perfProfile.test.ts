@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { algoperfScore, analyzeBenchmark, divergedGroups, isDiverged, performanceProfile, smoothLog, type BenchRun } from './perfProfile';
+import {
+  algoperfScore,
+  analyzeBenchmark,
+  divergedGroups,
+  divergedWhy,
+  isDiverged,
+  performanceProfile,
+  smoothLog,
+  type BenchRun,
+} from './perfProfile';
 
 const run = (task: string, entry: string, config: string, seed: number, f: (k: number) => number, status = 'done', n = 200): BenchRun => ({
   task,
@@ -14,10 +23,10 @@ const run = (task: string, entry: string, config: string, seed: number, f: (k: n
 });
 
 describe('the benchmark analysis', () => {
-  it('smooths log-loss over a trailing window and stops at the first non-finite loss', () => {
-    const s = smoothLog([Math.E, Math.E ** 3, Math.E ** 5, NaN, 1], 2);
-    expect(Array.from(s.slice(0, 3))).toEqual([1, 2, 4]);
-    expect(Number.isNaN(s[3]!) && Number.isNaN(s[4]!)).toBe(true);
+  it('smooths log-loss over a trailing window; a skipped step (a non-finite loss) is a gap, not the end', () => {
+    const s = smoothLog([Math.E, Math.E ** 3, Math.E ** 5, NaN, 1, Infinity, Infinity, Math.E ** 2], 2);
+    // Window 2: (1 + 3)/2, (3 + 5)/2; then 5 alone (the NaN row is left out), 0 alone, 0, no usable row, 2 alone.
+    expect(Array.from(s)).toEqual([1, 2, 4, 5, 0, 0, NaN, 2]);
   });
 
   it('sets the target by the best tuned baseline, times every optimizer to it, and draws the Dolan–Moré profile', () => {
@@ -77,6 +86,24 @@ describe('the benchmark analysis', () => {
     const blowup = run('t', 'sgd', 'sgd', 1, (k) => 1.2 ** k, 'done', 50);
     expect(isDiverged(blowup)).toBe(true);
     expect(isDiverged(run('t', 'sgd', 'sgd', 1, (k) => 1 + k, 'done', 50))).toBe(false);
+  });
+
+  it('a run that skipped a bad batch and went on is not diverged; one whose last loss is not finite is', () => {
+    const recovered = run('t', 'adam', 'adam', 1, (k) => (k === 10 ? NaN : k === 20 ? Infinity : Math.exp(-k / 10)), 'done', 50);
+    expect(divergedWhy(recovered)).toBeNull();
+    const ended = run('t', 'adam', 'adam', 1, (k) => (k === 49 ? NaN : 1), 'done', 50);
+    expect(divergedWhy(ended)).toBe('its last loss, at step 49, was NaN');
+    // The blow-up reads the finite losses: a first skipped step does not hide it.
+    expect(divergedWhy(run('t', 'sgd', 'sgd', 1, (k) => (k === 0 ? NaN : 1.2 ** k), 'done', 50))).toMatch(/× its first$/);
+    // A skipped step leaves the run's curve and its time to the target: it reaches e^(−2) by steps as without it.
+    const clean = run('t', 'adam', 'adam', 2, (k) => Math.exp(-k / 10), 'done', 50);
+    const r = analyzeBenchmark([
+      { ...recovered, seed: 1 },
+      { ...clean, seed: 2 },
+    ]);
+    expect(r.divergedRuns).toEqual([]);
+    expect(r.tasks[0]!.entries[0]!.diverged).toBe(0);
+    expect(r.tasks[0]!.entries[0]!.stepsToTarget).toBe(50);
   });
 
   it('a task nobody solves counts against everyone', () => {

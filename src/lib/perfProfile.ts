@@ -126,21 +126,28 @@ export interface BenchmarkResult {
 
 export const PROFILE_TAUS = [1, 1.25, 1.5, 2, 3, 4, 6, 8, 16, 32] as const;
 
-/** A run's smoothed log-loss: the trailing mean over `window` rows (NaN from the first non-finite loss on). */
+/**
+ * A run's smoothed log-loss: the trailing mean of log(loss) over the last `window` rows, of those rows whose loss is
+ * finite and positive. A skipped step's row (a non-finite loss: the engine took no step there) is a gap, not the end
+ * of the run; a row whose whole window is such rows is NaN.
+ */
 export function smoothLog(loss: ArrayLike<number>, window: number): Float64Array {
   const out = new Float64Array(loss.length);
+  const usable = (y: number) => y > 0 && Number.isFinite(y);
   let sum = 0;
-  let bad = false;
+  let count = 0;
   for (let i = 0; i < loss.length; i++) {
     const y = loss[i]!;
-    if (!(y > 0) || !Number.isFinite(y)) bad = true;
-    if (bad) {
-      out[i] = NaN;
-      continue;
+    if (usable(y)) {
+      sum += Math.log(y);
+      count++;
     }
-    sum += Math.log(y);
-    if (i >= window) sum -= Math.log(loss[i - window]!);
-    out[i] = sum / Math.min(i + 1, window);
+    const old = i >= window ? loss[i - window]! : NaN;
+    if (usable(old)) {
+      sum -= Math.log(old);
+      count--;
+    }
+    out[i] = count > 0 ? sum / count : NaN;
   }
   return out;
 }
@@ -149,16 +156,18 @@ export function smoothLog(loss: ArrayLike<number>, window: number): Float64Array
 export const BLOWUP_FACTOR = 100;
 
 /**
- * Why a run counts as diverged, in words, or null: the engine stopped it (its reason), a loss is not finite, or its
- * last loss is 100× its first.
+ * Why a run counts as diverged, in words, or null: the engine stopped it (its reason: 50 skipped steps in a row, a
+ * blow-up), its last loss is not finite, or its last finite loss is 100× its first. A non-finite loss the run
+ * recovered from is a skipped step, not a divergence: the engine took no step there (optim/skip.ts).
  */
 export function divergedWhy(r: BenchRun): string | null {
   if (r.status === 'diverged') return r.reason ? `stopped: ${r.reason}` : 'stopped by the engine';
-  const bad = Array.from(r.loss).findIndex((y) => !Number.isFinite(y));
-  if (bad >= 0) return `the loss was ${r.loss[bad]} at step ${r.step[bad]}`;
-  const first = r.loss[0]!;
-  const last = r.loss[r.loss.length - 1]!;
-  if (r.loss.length > 1 && last > BLOWUP_FACTOR * first) return `its last loss was ${(last / first).toPrecision(3)}× its first`;
+  const n = r.loss.length;
+  if (n > 0 && !Number.isFinite(r.loss[n - 1]!)) return `its last loss, at step ${r.step[n - 1]}, was ${r.loss[n - 1]}`;
+  const finite = Array.from(r.loss).filter(Number.isFinite);
+  const first = finite[0]!;
+  const last = finite[finite.length - 1]!;
+  if (finite.length > 1 && last > BLOWUP_FACTOR * first) return `its last loss was ${(last / first).toPrecision(3)}× its first`;
   return null;
 }
 
@@ -187,7 +196,8 @@ function curveOf(runs: readonly BenchRun[]): Float64Array | null {
   return out;
 }
 
-const minOf = (c: Float64Array) => c.reduce((a, b) => Math.min(a, b), Infinity);
+/** The lowest value of a curve, over its rows that have one (a row where a seed's window had no usable loss is NaN). */
+const minOf = (c: Float64Array) => c.reduce((a, b) => (b < a ? b : a), Infinity);
 
 function configCurves(runs: readonly BenchRun[]): ConfigCurve[] {
   const configs = new Map<string, BenchRun[]>();
