@@ -52,4 +52,19 @@ describe('the summary of a comparison', () => {
     expect(stepToTarget(trace([8, 2, 0.5, 0.5]), 1)).toBe(2);
     expect(stepToTarget(trace([8, 2]), 1)).toBeNull();
   });
+  it('a skipped step (a non-finite loss) is a gap: the run keeps its final loss and its time to a target', () => {
+    const loss = Array.from({ length: 100 }, (_, i) => (i === 50 ? NaN : i === 51 ? Infinity : 2 ** (-i / 10)));
+    expect(finalLoss(trace(loss))).toBeCloseTo(2 ** (-98.5 / 10), 12);
+    expect(stepToTarget(trace(loss), 2 ** -6)).toBe(61);
+    expect(
+      summarizeSpecs([{ specId: 'a', runs: [run('a.1', { last: { loss: loss[99]! }, firstLoss: 1 })] }], () => trace(loss), null)[0]!
+        .diverged,
+    ).toBe(0);
+    // A run that finished on a non-finite loss (a streak of skips too short to stop it) counts as diverged, as the
+    // benchmark counts it.
+    const ended = [...loss.slice(0, 99), NaN];
+    expect(
+      summarizeSpecs([{ specId: 'a', runs: [run('a.1', { last: { loss: NaN }, firstLoss: 1 })] }], () => trace(ended), null)[0]!.diverged,
+    ).toBe(1);
+  });
 });

@@ -39,9 +39,13 @@ const logStat = (xs: readonly number[]): LogStat | null => {
   return { mean: Math.exp(ok.reduce((s, x) => s + Math.log(x), 0) / ok.length), min: Math.min(...ok), max: Math.max(...ok) };
 };
 
-/** Whether a run diverged: stopped as such, or finished with its loss blown up (the benchmark's criterion). */
+/**
+ * Whether a run diverged, by the benchmark's criteria (lib/perfProfile.ts, `divergedWhy`): stopped as such, finished
+ * on a non-finite loss, or finished with its loss blown up. A skipped step it went on from is not a divergence.
+ */
 export const runDiverged = (r: RunMeta): boolean =>
   r.status === 'diverged' ||
+  ((r.status === 'done' || r.status === 'imported') && r.last.loss !== undefined && !Number.isFinite(r.last.loss)) ||
   (r.firstLoss !== undefined && r.firstLoss > 0 && r.last.loss !== undefined && r.last.loss > BLOWUP_FACTOR * r.firstLoss);
 
 /** The smoothing window of a trace of n rows: 1/50 of it, as the benchmark's. */
