@@ -30,6 +30,8 @@ export function statusText(r: RunMeta): string {
   const last = r.last.loss;
   if (r.status === 'done' && r.firstLoss !== undefined && last !== undefined && r.firstLoss > 0 && last > BLOWUP_FACTOR * r.firstLoss)
     return `diverged: its last loss ${fmt(last)} is over ${BLOWUP_FACTOR}× its first`;
+  // Its last step skipped, too few in a row for the engine to stop it (state/summary.ts counts it diverged too).
+  if (r.status === 'done' && last !== undefined && !Number.isFinite(last)) return `diverged: it ended on a loss of ${last}`;
   if (r.status === 'failed') return `failed: ${r.reason ?? 'unknown error'}`;
   if (r.status === 'interrupted') return `interrupted at step ${r.step} (the page was closed)`;
   // The first step on a GPU backend compiles its shaders, which takes seconds: say so.

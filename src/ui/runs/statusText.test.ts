@@ -14,6 +14,10 @@ describe('a run’s status in words', () => {
     );
     expect(statusText(run({ status: 'done', firstLoss: 2, last: { loss: 150 } }))).toBe('done');
   });
+  it('a finished run whose last loss is not finite says it diverged, as the summary counts it', () => {
+    expect(statusText(run({ status: 'done', firstLoss: 2, last: { loss: NaN } }))).toBe('diverged: it ended on a loss of NaN');
+    expect(statusText(run({ status: 'running', firstLoss: 2, last: { loss: Infinity } }))).toBe('running');
+  });
   it('a run the engine stopped says at which step', () => {
     expect(statusText(run({ status: 'diverged', divergedAt: 12 }))).toBe('diverged at step 12');
   });
