@@ -31,9 +31,13 @@ export type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
  * counter back after each step (one scalar: a sync per step, as PyTorch's GradScaler reads its found-inf flag); a
  * step it finds skipped is taken again from copies of the parameters and the state before it, as a known skip (the
  * host path: the old state itself, its count included), so the device need not choose old values on every step
- * (`unguarded`). On WebGPU, which has no dependable synchronous read, the device keeps every tensor but the step
- * count moves on with a skipped step. The engine's runner, which needs no sync per step, puts a skipped step right
- * at its next flush on both (engine/sliceReplay.ts).
+ * (`unguarded`). On WebGPU, which has no dependable synchronous read, the device keeps every tensor of a skipped
+ * step and the verdict is read asynchronously; when it comes before the next step (`await opt.checkLastStep()` after
+ * each step, or as a `model.fit` callback: `callbacks: { onBatchEnd: () => opt.checkLastStep() }`), a skipped step is
+ * taken again from the state before it as a known skip, exactly as on the host. A verdict that comes after the next
+ * step is too late to put right (the step count and the host-side numbers, Schedule-Free's weights, ran one step
+ * ahead from it): `lateVerdicts` counts those, and the console says so once. The engine's runner, which needs no sync
+ * per step, puts a skipped step right at its next flush on both (engine/sliceReplay.ts).
  */
 export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   static className = 'L4LabTransform';
@@ -44,6 +48,15 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   private pending: Promise<void> = Promise.resolve();
   /** The skip counter after the last step, where the device judges the steps. */
   private skippedSoFar = 0;
+  /** Where verdicts come asynchronously (WebGPU): what retaking the last step as a skip needs, until its verdict. */
+  private unheard: Unheard | null = null;
+  /** Bumped by dispose(): verdicts of an earlier life are not heard. */
+  private life = 0;
+  /**
+   * WebGPU: skipped steps whose verdict came after the next step had been taken, so that the step count (and the
+   * host-side numbers of Schedule-Free) ran one step ahead from them. 0 when each step's verdict is awaited.
+   */
+  lateVerdicts = 0;
 
   constructor(transform: Transform) {
     super();
@@ -122,6 +135,9 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
     this.state = null;
     this.names = null;
     this.skippedSoFar = 0;
+    this.forget();
+    this.lateVerdicts = 0;
+    this.life++;
   }
 
   override getConfig(): ConfigDict {
@@ -163,9 +179,8 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
    */
   private stepExactly(vars: Variable[], grads: Tensor[], state: OptState, loss: Scalar | undefined): OptState {
     const inputs: StepInputs = loss ? { loss } : {};
-    // WebGPU has no dependable synchronous read (tfjs's goes through a canvas, and fails under SwiftShader): there the
-    // device's choice of old values keeps every tensor, and the count moves on with a skipped step (README).
-    if (!judgesOnDevice(this.transform) || tf.getBackend() === 'webgpu') return applyStep(this.transform, vars, grads, state, inputs);
+    if (!judgesOnDevice(this.transform)) return applyStep(this.transform, vars, grads, state, inputs);
+    if (!this.readsVerdictsAtOnce()) return this.stepThenHear(vars, grads, state, inputs);
     // Clones share their data on WebGL and WebGPU (a reference count): nothing is copied.
     const params = vars.map((v) => tf.keep(tf.clone(v)));
     const before = cloneState(state);
@@ -182,6 +197,76 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
     tf.dispose(params);
     this.skippedSoFar = skipped;
     return applyStep(this.transform, vars, grads, before, { ...inputs, skip: flags });
+  }
+
+  /**
+   * Whether a step's verdict can be read back at once. Not on WebGPU: tfjs's synchronous read there goes through a
+   * canvas, and under SwiftShader it returns wrong values for anything computed on the GPU. (Tests force the other way.)
+   */
+  protected readsVerdictsAtOnce(): boolean {
+    return tf.getBackend() !== 'webgpu';
+  }
+
+  /**
+   * A guarded step (the device keeps every tensor of a skipped one), its verdict read asynchronously; until it is
+   * heard, the state before the step (clones share their data: nothing is copied) and the step's inputs are kept to
+   * take it again as a known skip.
+   */
+  private stepThenHear(vars: Variable[], grads: Tensor[], state: OptState, inputs: StepInputs): OptState {
+    this.forget(); // a verdict not heard by now comes too late (see `hear`)
+    const keep = <T extends Tensor>(t: T) => tf.keep(tf.clone(t));
+    const unheard: Unheard = {
+      vars,
+      params: vars.map(keep),
+      grads: grads.map(keep),
+      loss: inputs.loss ? keep(inputs.loss) : undefined,
+      before: cloneState(state),
+    };
+    const next = applyStep(this.transform, vars, grads, state, inputs);
+    const counter = (s: OptState) => s.diagnostics[SKIPPED_STEPS] ?? tf.scalar(0);
+    const verdict = tf.tidy(() => tf.stack([counter(state), counter(next), next.diagnostics.flags ?? tf.scalar(0)]));
+    this.unheard = unheard;
+    const life = this.life;
+    const read = verdict.data().then((v) => {
+      verdict.dispose();
+      if (life === this.life) this.hear(unheard, v[1]! > v[0]!, v[2]!);
+    });
+    this.pending = Promise.all([this.pending, read]).then(() => undefined);
+    return next;
+  }
+
+  /** A step's verdict: if it was skipped and no step came since, it is taken again from the state before it. */
+  private hear(step: Unheard, skipped: boolean, flags: number): void {
+    if (this.unheard !== step) {
+      if (skipped) {
+        if (this.lateVerdicts === 0)
+          console.warn(
+            `${this.transform.config.name}: a skipped step's verdict came back after the next step (WebGPU reads it asynchronously), ` +
+              'so the step count ran one step ahead from it. Await opt.checkLastStep() after each step (in model.fit: ' +
+              'callbacks: { onBatchEnd: () => opt.checkLastStep() }) for exact skips.',
+          );
+        this.lateVerdicts++;
+      }
+      return;
+    }
+    this.unheard = null;
+    if (skipped && this.state) {
+      disposeState(this.state);
+      step.vars.forEach((v, i) => v.assign(step.params[i]!));
+      // The host path: the old state itself, the count included.
+      const inputs: StepInputs = { ...(step.loss ? { loss: step.loss } : {}), skip: flags || StepFlags.nonFiniteDirection };
+      this.state = applyStep(this.transform, step.vars, step.grads, step.before, inputs);
+    } else disposeState(step.before);
+    tf.dispose([...step.params, ...step.grads, ...(step.loss ? [step.loss] : [])]);
+  }
+
+  /** Lets go of what a step awaiting its verdict kept. */
+  private forget(): void {
+    if (!this.unheard) return;
+    const { before, params, grads, loss } = this.unheard;
+    disposeState(before);
+    tf.dispose([...params, ...grads, ...(loss ? [loss] : [])]);
+    this.unheard = null;
   }
 
   private variables(names: string[]): Variable[] {
@@ -214,6 +299,16 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   private throwDomainError(): void {
     if (this.domainError) throw this.domainError;
   }
+}
+
+/** A step awaiting its verdict (WebGPU): the state before it and its inputs, to take it again as a known skip. */
+interface Unheard {
+  readonly vars: Variable[];
+  /** The parameters before the step (a skipped step leaves them exactly so, −0 included). */
+  readonly params: Tensor[];
+  readonly grads: Tensor[];
+  readonly loss: Scalar | undefined;
+  readonly before: OptState;
 }
 
 /** An optimizer whose config (for tfjs's serialization) is its own typed settings, as its constructor takes them. */

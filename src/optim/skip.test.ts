@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyStep, disposeState, readDiagnostics } from './apply';
 import { optimizerIds, optimizerSpec } from './catalogue';
 import { StepFlags } from './flags';
@@ -224,6 +224,13 @@ describe('on the GPU backends the check runs on the device: parameters and state
   });
 });
 
+/** A class that hears its verdicts asynchronously, as on WebGPU. */
+class HearsLater extends TransformOptimizer {
+  protected override readsVerdictsAtOnce(): boolean {
+    return false;
+  }
+}
+
 describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, WebGPU; forced here on cpu)', () => {
   // Each catalogue optimizer as a class, stepped by applyGradients with spoilt steps, against the same class judging
   // on the host: parameters, the whole state (the step count and the skip counter included) equal, bit for bit.
@@ -237,9 +244,9 @@ describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, 
     { values: [0.3, -0.7], shape: [2] },
   ];
   const f = (vars: tf.Variable[]) => tf.add(tf.add(tf.sum(tf.square(vars[0]!)), tf.sum(tf.abs(vars[1]!))), 0.5) as tf.Scalar;
-  async function classRun(t: Transform) {
+  async function classRun(t: Transform, { later = false } = {}) {
     const vars = start.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(s.values, s.shape), true, `cls_${i}_${Math.random()}`)));
-    const opt = new TransformOptimizer(t);
+    const opt = later ? new HearsLater(t) : new TransformOptimizer(t);
     for (let k = 0; k < 9; k++) {
       const { value, grads } = tf.variableGrads(() => f(vars), vars);
       const b = spoilt.get(k);
@@ -254,7 +261,10 @@ describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, 
       });
       opt.applyGradients(named, { loss });
       tf.dispose([value, loss, ...Object.values(grads), ...named.map((n) => n.tensor)]);
+      // As on WebGPU with each verdict awaited before the next step.
+      if (later) await opt.checkLastStep();
     }
+    if (later) expect(opt.lateVerdicts).toBe(0);
     const params = await Promise.all(vars.map(async (v) => Array.from(await v.data())));
     const state = (opt as unknown as { state: OptState }).state;
     const out = { params, state: await contents(state), count: state.count, skipped: (await readDiagnostics(state))[SKIPPED_STEPS] };
@@ -292,15 +302,47 @@ describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, 
     opt.dispose();
     x.dispose();
   });
+  it('where verdicts come later (WebGPU), a loop that does not await them: the late skips are counted and said once', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const x = tf.tidy(() => tf.variable(tf.tensor1d([1, 2]), true, `late_${Math.random()}`));
+    const opt = new HearsLater(skipNonFinite(withoutSkip(makeOptimizer('adam')), { onDevice: true }));
+    for (const v of [
+      [1, 1],
+      [NaN, 1],
+      [1, -1],
+      [2, Infinity],
+      [1, 1],
+    ]) {
+      const g = tf.tensor1d(v);
+      opt.applyGradients([{ name: x.name, tensor: g }]);
+      g.dispose();
+    }
+    await opt.checkLastStep();
+    const state = (opt as unknown as { state: OptState }).state;
+    // Both skipped steps were heard only after the next step: the count ran ahead (5 where the host path has 3).
+    expect(opt.lateVerdicts).toBe(2);
+    expect([state.count, (await readDiagnostics(state))[SKIPPED_STEPS]]).toEqual([5, 2]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/came back after the next step .* Await opt.checkLastStep\(\) after each step/);
+    warn.mockRestore();
+    opt.dispose();
+    expect(opt.lateVerdicts).toBe(0);
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
   for (const id of optimizerIds())
     it(id, async () => {
       await tf.setBackend('cpu');
       const before = tf.memory().numTensors;
       const host = await classRun(makeOptimizer(id));
       const device = await classRun(skipNonFinite(withoutSkip(makeOptimizer(id)), { onDevice: true }));
+      const later = await classRun(skipNonFinite(withoutSkip(makeOptimizer(id)), { onDevice: true }), { later: true });
       expect(host.skipped).toBe(3);
       expect(host.count).toBe(6);
       expect(device).toEqual(host);
+      expect(later).toEqual(host);
       expect(tf.memory().numTensors).toBe(before);
     });
 });
