@@ -332,6 +332,38 @@ describe('the tf.Optimizer classes skip exactly where the device judges (WebGL, 
     x.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+  it('under model.fit, with each verdict awaited by a batch callback, a NaN batch is skipped exactly', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    // Three batches of 4; the second holds a NaN input (its loss and gradients are NaN).
+    const xs = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+    const ys = xs.map(([a, b]) => [a! - 2 * b!]);
+    const fit = async (rows: number[], opt: tf.Optimizer, spoil: boolean) => {
+      const model = tf.sequential({
+        layers: [tf.layers.dense({ inputShape: [2], units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })],
+      });
+      model.compile({ optimizer: opt, loss: 'meanSquaredError' });
+      const x = tf.tensor2d(rows.map((i) => (spoil && i === 5 ? [NaN, 0] : xs[i]!)));
+      const y = tf.tensor2d(rows.map((i) => ys[i]!));
+      const hears = opt instanceof TransformOptimizer ? { onBatchEnd: () => opt.checkLastStep() } : {};
+      await model.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0, callbacks: hears });
+      const w = await Promise.all(model.getWeights().map(async (t) => Array.from(await t.data())));
+      tf.dispose([x, y]);
+      model.dispose();
+      return w;
+    };
+    const all = Array.from({ length: 12 }, (_, i) => i);
+    const later = new HearsLater(skipNonFinite(withoutSkip(makeOptimizer('adam')), { onDevice: true }));
+    const spoilt = await fit(all, later, true);
+    expect(later.lateVerdicts).toBe(0);
+    const state = (later as unknown as { state: OptState }).state;
+    expect([state.count, (await readDiagnostics(state))[SKIPPED_STEPS]]).toEqual([4, 2]);
+    later.dispose();
+    const host = new TransformOptimizer(makeOptimizer('adam'));
+    expect(spoilt).toEqual(await fit([0, 1, 2, 3, 8, 9, 10, 11], host, false));
+    host.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
   for (const id of optimizerIds())
     it(id, async () => {
       await tf.setBackend('cpu');
