@@ -15,7 +15,7 @@ export interface LogStat {
 export interface SpecSummary {
   readonly specId: string;
   readonly runs: number;
-  /** Runs stopped by the engine, or finished with a loss over BLOWUP_FACTOR × their first. */
+  /** Runs stopped by the engine, or finished on a non-finite loss or a loss over BLOWUP_FACTOR × their first. */
   readonly diverged: number;
   /** The loss at the last step (a trailing log-mean over 1/50 of the run, the benchmark's smoothing), over the seeds that did not diverge. */
   readonly finalLoss: LogStat | null;
