@@ -7,15 +7,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  analyzeBenchmark,
-  BLOWUP_FACTOR,
-  divergedGroups,
-  NO_REASON,
-  type BenchmarkResult,
-  type BenchRun,
-  type Profile,
-} from '../lib/perfProfile';
+import { BLOWUP_FACTOR, divergedGroups, NO_REASON } from '../lib/divergence';
+import { analyzeBenchmark, type BenchmarkResult, type BenchRun, type Profile } from '../lib/perfProfile';
 import { fashionMnistDataset } from '../tasks/data/mnist.meta';
 import { resultFile } from './sweep/run';
 import type { RunDocument } from './sweep/bundle';

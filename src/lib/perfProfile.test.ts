@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  algoperfScore,
-  analyzeBenchmark,
-  divergedGroups,
-  divergedWhy,
-  isDiverged,
-  performanceProfile,
-  smoothLog,
-  type BenchRun,
-} from './perfProfile';
+import { divergedWhy } from './divergence';
+import { algoperfScore, analyzeBenchmark, performanceProfile, type BenchRun } from './perfProfile';
 
 const run = (task: string, entry: string, config: string, seed: number, f: (k: number) => number, status = 'done', n = 200): BenchRun => ({
   task,
@@ -23,12 +15,6 @@ const run = (task: string, entry: string, config: string, seed: number, f: (k: n
 });
 
 describe('the benchmark analysis', () => {
-  it('smooths log-loss over a trailing window; a skipped step (a non-finite loss) is a gap, not the end', () => {
-    const s = smoothLog([Math.E, Math.E ** 3, Math.E ** 5, NaN, 1, Infinity, Infinity, Math.E ** 2], 2);
-    // Window 2: (1 + 3)/2, (3 + 5)/2; then 5 alone (the NaN row is left out), 0 alone, 0, no usable row, 2 alone.
-    expect(Array.from(s)).toEqual([1, 2, 4, 5, 0, 0, NaN, 2]);
-  });
-
   it('sets the target by the best tuned baseline, times every optimizer to it, and draws the Dolan–Moré profile', () => {
     const runs: BenchRun[] = [];
     for (const seed of [1, 2]) {
@@ -60,32 +46,6 @@ describe('the benchmark analysis', () => {
     expect(r.profileSteps.rho.adam![at(1.5)]).toBe(0.5);
     expect(r.profileSteps.rho.adam![at(2)]).toBe(1);
     expect(r.profileSteps.rho.l4!.every((x) => x === 0.5)).toBe(true);
-  });
-
-  it('the reports list diverged runs one row per task, config and reason, with its seeds, in the order they came', () => {
-    const why = 'stopped by the engine';
-    const groups = divergedGroups([
-      { task: 'r', config: 'sgd-lr=1', seed: 1, reason: why },
-      { task: 'r', config: 'sgd-lr=1', seed: 2, reason: 'the loss was NaN at step 3' },
-      { task: 'r', config: 'sgd-lr=1', seed: 3, reason: why },
-      { task: 'q', config: 'sgd-lr=1', seed: 1, reason: why },
-      { task: 'r', config: 'sgd-lr=0.1', seed: 2 },
-      { task: 'r', config: 'sgd-lr=0.1', seed: 3 },
-    ]);
-    expect(groups).toEqual([
-      { task: 'r', config: 'sgd-lr=1', seeds: [1, 3], reason: why },
-      { task: 'r', config: 'sgd-lr=1', seeds: [2], reason: 'the loss was NaN at step 3' },
-      { task: 'q', config: 'sgd-lr=1', seeds: [1], reason: why },
-      // A report written before the reasons were kept: grouped all the same.
-      { task: 'r', config: 'sgd-lr=0.1', seeds: [2, 3] },
-    ]);
-    expect(divergedGroups([])).toEqual([]);
-  });
-
-  it('a run whose loss ends 100× above its first counts as diverged, as one the engine stopped', () => {
-    const blowup = run('t', 'sgd', 'sgd', 1, (k) => 1.2 ** k, 'done', 50);
-    expect(isDiverged(blowup)).toBe(true);
-    expect(isDiverged(run('t', 'sgd', 'sgd', 1, (k) => 1 + k, 'done', 50))).toBe(false);
   });
 
   it('a run that skipped a bad batch and went on is not diverged; one whose last loss is not finite is', () => {

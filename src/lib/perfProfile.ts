@@ -6,9 +6,10 @@
  *
  * Losses are minibatch losses, so a run's curve is smoothed first: a trailing mean of log(loss) over a window of
  * 1/50 of the run. Seeds are then averaged in log space (the lab's seed aggregate). A configuration with a
- * diverged seed (the engine stopped it, a loss is not finite, or its last loss is 100× its first) solves nothing
- * and is reported.
+ * diverged seed (divergence.ts: the engine stopped it, its last loss is not finite, or its last loss is 100× its
+ * first) solves nothing and is reported; a skipped step a run went on from is a gap in its curve.
  */
+import { divergedWhy, isDiverged, smoothLog, type DivergedRun } from './divergence';
 
 /** One run of the benchmark. */
 export interface BenchRun {
@@ -31,40 +32,6 @@ export interface BenchRun {
   readonly target?: { readonly above: number; readonly label: string };
   readonly evals?: readonly { readonly step: number; readonly value: number }[];
 }
-
-export interface DivergedRun {
-  readonly task: string;
-  readonly config: string;
-  readonly seed: number;
-  /** Absent in a report written before the reasons were kept. */
-  readonly reason?: string;
-}
-
-/** Diverged runs of one task and config that diverged for the same reason: one row of the reports. */
-export interface DivergedGroup {
-  readonly task: string;
-  readonly config: string;
-  readonly seeds: readonly number[];
-  readonly reason?: string;
-}
-
-/**
- * The diverged runs as the reports list them: one row per task, config and reason, with its seeds, in the order the
- * runs came (a tuned baseline's grid can leave dozens of diverged runs, most of them all seeds of a config).
- */
-export function divergedGroups(runs: readonly DivergedRun[]): DivergedGroup[] {
-  const groups = new Map<string, { task: string; config: string; seeds: number[]; reason?: string }>();
-  for (const d of runs) {
-    const key = JSON.stringify([d.task, d.config, d.reason ?? null]);
-    const g = groups.get(key);
-    if (g) g.seeds.push(d.seed);
-    else groups.set(key, { task: d.task, config: d.config, seeds: [d.seed], ...(d.reason ? { reason: d.reason } : {}) });
-  }
-  return [...groups.values()];
-}
-
-/** What a report says of a group without a reason: written before the reports kept why. */
-export const NO_REASON = 'not recorded';
 
 export interface EntryResult {
   readonly entry: string;
@@ -125,53 +92,6 @@ export interface BenchmarkResult {
 }
 
 export const PROFILE_TAUS = [1, 1.25, 1.5, 2, 3, 4, 6, 8, 16, 32] as const;
-
-/**
- * A run's smoothed log-loss: the trailing mean of log(loss) over the last `window` rows, of those rows whose loss is
- * finite and positive. A skipped step's row (a non-finite loss: the engine took no step there) is a gap, not the end
- * of the run; a row whose whole window is such rows is NaN.
- */
-export function smoothLog(loss: ArrayLike<number>, window: number): Float64Array {
-  const out = new Float64Array(loss.length);
-  const usable = (y: number) => y > 0 && Number.isFinite(y);
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < loss.length; i++) {
-    const y = loss[i]!;
-    if (usable(y)) {
-      sum += Math.log(y);
-      count++;
-    }
-    const old = i >= window ? loss[i - window]! : NaN;
-    if (usable(old)) {
-      sum -= Math.log(old);
-      count--;
-    }
-    out[i] = count > 0 ? sum / count : NaN;
-  }
-  return out;
-}
-
-/** Loss growth over a run that counts as diverged although the engine kept going (its losses stayed finite). */
-export const BLOWUP_FACTOR = 100;
-
-/**
- * Why a run counts as diverged, in words, or null: the engine stopped it (its reason: 50 skipped steps in a row, a
- * blow-up), its last loss is not finite, or its last finite loss is 100× its first. A non-finite loss the run
- * recovered from is a skipped step, not a divergence: the engine took no step there (optim/skip.ts).
- */
-export function divergedWhy(r: BenchRun): string | null {
-  if (r.status === 'diverged') return r.reason ? `stopped: ${r.reason}` : 'stopped by the engine';
-  const n = r.loss.length;
-  if (n > 0 && !Number.isFinite(r.loss[n - 1]!)) return `its last loss, at step ${r.step[n - 1]}, was ${r.loss[n - 1]}`;
-  const finite = Array.from(r.loss).filter(Number.isFinite);
-  const first = finite[0]!;
-  const last = finite[finite.length - 1]!;
-  if (finite.length > 1 && last > BLOWUP_FACTOR * first) return `its last loss was ${(last / first).toPrecision(3)}× its first`;
-  return null;
-}
-
-export const isDiverged = (r: BenchRun): boolean => divergedWhy(r) !== null;
 
 interface ConfigCurve {
   readonly entry: string;

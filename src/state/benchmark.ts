@@ -3,14 +3,8 @@
  * checked as data (nothing in it is executed) with a sentence for whatever is wrong.
  */
 import { create } from 'zustand';
-import {
-  algoperfScoreOf,
-  type BenchmarkResult,
-  type DivergedRun,
-  type EntryResult,
-  type Profile,
-  type TaskResult,
-} from '../lib/perfProfile';
+import type { DivergedRun } from '../lib/divergence';
+import { algoperfScoreOf, type BenchmarkResult, type EntryResult, type Profile, type TaskResult } from '../lib/perfProfile';
 import { isObject } from '../lib/isObject';
 
 export const BENCHMARK_KIND = 'l4-lab-benchmark';

@@ -2,7 +2,7 @@
  * "Who won": per compared run spec, what its seeds reached — the figures a comparison is read by. Pure: the page's
  * summary table (ui/runs/SummaryTable.tsx) and its tests compute them from the runs' records and traces.
  */
-import { BLOWUP_FACTOR, smoothLog } from '../lib/perfProfile';
+import { BLOWUP_FACTOR, smoothLog } from '../lib/divergence';
 import type { RunMeta } from './runs';
 
 /** A log-space mean over seeds with the range, as the charts draw restarts. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { algoperfScoreOf, BLOWUP_FACTOR, divergedGroups, NO_REASON } from '../../lib/perfProfile';
+import { BLOWUP_FACTOR, divergedGroups, NO_REASON } from '../../lib/divergence';
+import { algoperfScoreOf } from '../../lib/perfProfile';
 import { useBenchmark } from '../../state/benchmark';
 import { colorOf } from '../charts/colors';
 

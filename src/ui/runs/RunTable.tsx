@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { BLOWUP_FACTOR } from '../../lib/perfProfile';
+import { BLOWUP_FACTOR } from '../../lib/divergence';
 import { columnSpec, optimizerLabel } from '../../optim/catalogue';
 import { useCheckpoints } from '../../state/branches';
 import { changeLines, settingSymbol, startValue } from '../../state/changes';
