@@ -121,10 +121,11 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     for (const id of ['adam', 'l4adam', 'sf-adamw'])
       expect(r.runs[id], id).toEqual({ count: 11, skipped: [0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2], same: true });
     // The classes read each verdict back (WebGL at once; WebGPU asynchronously, in time where each step's verdict is
-    // awaited) and take a skipped step again as a known skip (optim/adapter.ts). On WebGPU a loop that never waits
+    // awaited) and take a skipped step again as a known skip (optim/adapter.ts); so does `applyStepExactly`. On WebGPU a loop that never waits
     // hears the three verdicts too late: the count ran ahead, and they are counted.
     for (const id of ['adam', 'l4adam']) {
       expect(r.classes[`${id} awaited`], id).toEqual({ count: 3, same: true, late: 0 });
+      expect(r.classes[`${id} functional`], id).toEqual({ count: 3, same: true, late: 0 });
       expect(r.classes[`${id} tight`], id).toEqual(
         target === 'webgpu' ? { count: 6, same: false, late: 3 } : { count: 3, same: true, late: 0 },
       );

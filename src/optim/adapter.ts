@@ -6,8 +6,9 @@ interface NamedTensor {
   name: string;
   tensor: Tensor;
 }
-import { judgesOnDevice, SKIPPED_STEPS, skipNonFinite } from './skip';
-import { applyStep, cloneState, disposeState, setHyper } from './apply';
+import { judgesOnDevice, skipNonFinite } from './skip';
+import { applyStep, disposeState, setHyper } from './apply';
+import { keepBefore, releaseBefore, retakeAsSkip, verdictOf, wasSkipped, type StepBefore } from './exactStep';
 import { LossDomainError, StepFlags } from './flags';
 import type { Transform } from './compose';
 import { adam, momentum, rmsprop, sgd, type AdamOptions, type MomentumOptions, type RmsPropOptions, type SgdOptions } from './directions';
@@ -46,8 +47,6 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   private names: string[] | null = null;
   private domainError: Error | null = null;
   private pending: Promise<void> = Promise.resolve();
-  /** The skip counter after the last step, where the device judges the steps. */
-  private skippedSoFar = 0;
   /** Where verdicts come asynchronously (WebGPU): what retaking the last step as a skip needs, until its verdict. */
   private unheard: Unheard | null = null;
   /** Bumped by dispose(): verdicts of an earlier life are not heard. */
@@ -134,7 +133,6 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
     if (this.state) disposeState(this.state);
     this.state = null;
     this.names = null;
-    this.skippedSoFar = 0;
     this.forget();
     this.lateVerdicts = 0;
     this.life++;
@@ -181,22 +179,14 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
     const inputs: StepInputs = loss ? { loss } : {};
     if (!judgesOnDevice(this.transform)) return applyStep(this.transform, vars, grads, state, inputs);
     if (!this.readsVerdictsAtOnce()) return this.stepThenHear(vars, grads, state, inputs);
-    // Clones share their data on WebGL and WebGPU (a reference count): nothing is copied.
-    const params = vars.map((v) => tf.keep(tf.clone(v)));
-    const before = cloneState(state);
+    const before = keepBefore(vars, grads, state, inputs);
     const next = applyStep(this.transform, vars, grads, state, { ...inputs, unguarded: true });
-    const skipped = next.diagnostics[SKIPPED_STEPS]!.dataSync()[0]!;
-    if (skipped === this.skippedSoFar) {
-      tf.dispose(params);
-      disposeState(before);
-      return next;
-    }
-    const flags = next.diagnostics.flags?.dataSync()[0] || StepFlags.nonFiniteDirection;
-    disposeState(next);
-    vars.forEach((v, i) => v.assign(params[i]!));
-    tf.dispose(params);
-    this.skippedSoFar = skipped;
-    return applyStep(this.transform, vars, grads, before, { ...inputs, skip: flags });
+    const verdict = verdictOf(before, next);
+    const v = verdict.dataSync();
+    verdict.dispose();
+    if (wasSkipped(v)) return retakeAsSkip(this.transform, vars, before, next, v[2]!);
+    releaseBefore(before);
+    return next;
   }
 
   /**
@@ -209,36 +199,28 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
 
   /**
    * A guarded step (the device keeps every tensor of a skipped one), its verdict read asynchronously; until it is
-   * heard, the state before the step (clones share their data: nothing is copied) and the step's inputs are kept to
-   * take it again as a known skip.
+   * heard, what the step started from is kept to take it again as a known skip.
    */
   private stepThenHear(vars: Variable[], grads: Tensor[], state: OptState, inputs: StepInputs): OptState {
     this.forget(); // a verdict not heard by now comes too late (see `hear`)
-    const keep = <T extends Tensor>(t: T) => tf.keep(tf.clone(t));
-    const unheard: Unheard = {
-      vars,
-      params: vars.map(keep),
-      grads: grads.map(keep),
-      loss: inputs.loss ? keep(inputs.loss) : undefined,
-      before: cloneState(state),
-    };
+    const before = keepBefore(vars, grads, state, inputs);
     const next = applyStep(this.transform, vars, grads, state, inputs);
-    const counter = (s: OptState) => s.diagnostics[SKIPPED_STEPS] ?? tf.scalar(0);
-    const verdict = tf.tidy(() => tf.stack([counter(state), counter(next), next.diagnostics.flags ?? tf.scalar(0)]));
+    const verdict = verdictOf(before, next);
+    const unheard = { vars, before };
     this.unheard = unheard;
     const life = this.life;
     const read = verdict.data().then((v) => {
       verdict.dispose();
-      if (life === this.life) this.hear(unheard, v[1]! > v[0]!, v[2]!);
+      if (life === this.life) this.hear(unheard, v);
     });
     this.pending = Promise.all([this.pending, read]).then(() => undefined);
     return next;
   }
 
   /** A step's verdict: if it was skipped and no step came since, it is taken again from the state before it. */
-  private hear(step: Unheard, skipped: boolean, flags: number): void {
+  private hear(step: Unheard, verdict: ArrayLike<number>): void {
     if (this.unheard !== step) {
-      if (skipped) {
+      if (wasSkipped(verdict)) {
         if (this.lateVerdicts === 0)
           console.warn(
             `${this.transform.config.name}: a skipped step's verdict came back after the next step (WebGPU reads it asynchronously), ` +
@@ -250,22 +232,13 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
       return;
     }
     this.unheard = null;
-    if (skipped && this.state) {
-      disposeState(this.state);
-      step.vars.forEach((v, i) => v.assign(step.params[i]!));
-      // The host path: the old state itself, the count included.
-      const inputs: StepInputs = { ...(step.loss ? { loss: step.loss } : {}), skip: flags || StepFlags.nonFiniteDirection };
-      this.state = applyStep(this.transform, step.vars, step.grads, step.before, inputs);
-    } else disposeState(step.before);
-    tf.dispose([...step.params, ...step.grads, ...(step.loss ? [step.loss] : [])]);
+    if (wasSkipped(verdict) && this.state) this.state = retakeAsSkip(this.transform, step.vars, step.before, this.state, verdict[2]!);
+    else releaseBefore(step.before);
   }
 
   /** Lets go of what a step awaiting its verdict kept. */
   private forget(): void {
-    if (!this.unheard) return;
-    const { before, params, grads, loss } = this.unheard;
-    disposeState(before);
-    tf.dispose([...params, ...grads, ...(loss ? [loss] : [])]);
+    if (this.unheard) releaseBefore(this.unheard.before);
     this.unheard = null;
   }
 
@@ -301,14 +274,10 @@ export class TransformOptimizer<H extends Hyper = Hyper> extends tf.Optimizer {
   }
 }
 
-/** A step awaiting its verdict (WebGPU): the state before it and its inputs, to take it again as a known skip. */
+/** A step awaiting its verdict (WebGPU): what it started from, to take it again as a known skip. */
 interface Unheard {
   readonly vars: Variable[];
-  /** The parameters before the step (a skipped step leaves them exactly so, −0 included). */
-  readonly params: Tensor[];
-  readonly grads: Tensor[];
-  readonly loss: Scalar | undefined;
-  readonly before: OptState;
+  readonly before: StepBefore;
 }
 
 /** An optimizer whose config (for tfjs's serialization) is its own typed settings, as its constructor takes them. */

@@ -1,7 +1,8 @@
 /**
  * L4 Lab's optimizer library: pure transforms (optax-style) and `tf.Optimizer` adapters.
  *
- * Functional API: `const t = l4Adam(); let s = t.init(params); s = applyStep(t, vars, grads, s, { loss })`.
+ * Functional API: `const t = l4Adam(); let s = t.init(params); s = applyStep(t, vars, grads, s, { loss })`
+ * (`s = await applyStepExactly(…)` with the same arguments to skip a bad step exactly on a GPU backend too).
  * Class API: `model.compile({ optimizer: new L4Adam() })`, or `opt.minimize(f)` in a loop, then read
  * `opt.diagnostics.effectiveLr` / `.lossMin` (device scalars of the last step).
  */
@@ -28,6 +29,7 @@ export { defineOptimizer, type OptimizerMeta } from './spec';
 export { withWeightDecay } from './weightDecay';
 export { judgesOnDevice, skipNonFinite, SKIPPED_STEPS, withoutSkip } from './skip';
 export { applyStep, cloneState, disposeState, readDiagnostics, setHyper } from './apply';
+export { applyStepExactly } from './exactStep';
 export { decodeFlags, HyperparameterError, LossDomainError, MissingLossError, StepFlags, type StepFlagName } from './flags';
 export { Adam, L4Adam, L4Mom, L4Muon, Momentum, RMSProp, SGD, TransformOptimizer } from './adapter';
 export {

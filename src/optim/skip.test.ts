@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyStep, disposeState, readDiagnostics } from './apply';
 import { optimizerIds, optimizerSpec } from './catalogue';
 import { StepFlags } from './flags';
-import { makeOptimizer, skipNonFinite, SKIPPED_STEPS, TransformOptimizer, type Transform } from './index';
+import { applyStepExactly, makeOptimizer, skipNonFinite, SKIPPED_STEPS, TransformOptimizer, type Transform } from './index';
 import { withoutSkip } from './skip';
 import type { OptState, StepInputs } from './types';
 
@@ -45,6 +45,7 @@ async function run(
   steps: number,
   bad: ReadonlyMap<number, Bad>,
   drop: ReadonlySet<number>,
+  { exactly = false } = {},
 ) {
   const vars = start.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(s.values, s.shape), true, `skip_${i}_${Math.random()}`)));
   let state: OptState = t.init(vars);
@@ -68,7 +69,7 @@ async function run(
       value.dispose();
     }
     const inputs: StepInputs = { loss };
-    state = applyStep(t, vars, g, state, inputs);
+    state = exactly ? await applyStepExactly(t, vars, g, state, inputs) : applyStep(t, vars, g, state, inputs);
     tf.dispose([loss, ...g]);
   }
   const params = await Promise.all(vars.map(async (v) => Array.from(await v.data())));
@@ -112,6 +113,37 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
   });
 }
+
+describe('the functional applyStepExactly skips exactly where the device judges (forced here on cpu)', () => {
+  // Where the device judges, a bare applyStep keeps every tensor of a skipped step but moves the count on;
+  // applyStepExactly awaits the verdict and takes the step again as a known skip: the run equals the host's without it.
+  const spoilt = new Map<number, Bad>([
+    [3, { in: 'grad', value: NaN }],
+    [6, { in: 'loss', value: -Infinity }],
+  ]);
+  const start: Start[] = [{ values: [1, 2, 3], shape: [3] }];
+  it('a bare applyStep on the device path keeps the tensors but moves its count on', async () => {
+    await tf.setBackend('cpu');
+    const device = skipNonFinite(withoutSkip(makeOptimizer('adam')), { onDevice: true });
+    const bare = await run(device, start, bowl, 12, spoilt, new Set());
+    const without = await run(makeOptimizer('adam'), start, bowl, 12, new Map(), new Set([3, 6]));
+    expect(bare.state.find(([k]) => k === '.count')).toEqual(['.count', 12]);
+    expect(without.state.find(([k]) => k === '.count')).toEqual(['.count', 10]);
+    expect(bare.params).not.toEqual(without.params);
+  });
+  for (const id of optimizerIds())
+    it(id, async () => {
+      await tf.setBackend('cpu');
+      const before = tf.memory().numTensors;
+      const device = skipNonFinite(withoutSkip(makeOptimizer(id)), { onDevice: true });
+      const exact = await run(device, start, bowl, 12, spoilt, new Set(), { exactly: true });
+      const without = await run(makeOptimizer(id), start, bowl, 12, new Map(), new Set([3, 6]));
+      expect(exact.params).toEqual(without.params);
+      expect(exact.state).toEqual(without.state);
+      expect(exact.skipped).toBe(2);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+});
 
 /** mulberry32: a seeded generator, so that a failing case can be run again. */
 function random(seed: number): () => number {
