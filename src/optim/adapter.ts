@@ -28,8 +28,8 @@ export type ConfigDict = ReturnType<tf.Optimizer['getConfig']>;
  * once by `await checkLastStep()`.
  *
  * A step with non-finite gradients or loss is a step not taken (optim/skip.ts), the step count included. On WASM and
- * cpu the check runs on the host before the step. On WebGL the device judges the step, and the class reads the skip
- * counter back after each step (one scalar: a sync per step, as PyTorch's GradScaler reads its found-inf flag); a
+ * cpu the check runs on the host before the step. On WebGL the device judges the step, and the class reads the step's
+ * verdict back after each step (three scalars in one read: a sync per step, as PyTorch's GradScaler reads its found-inf flag); a
  * step it finds skipped is taken again from copies of the parameters and the state before it, as a known skip (the
  * host path: the old state itself, its count included), so the device need not choose old values on every step
  * (`unguarded`). On WebGPU, which has no dependable synchronous read, the device keeps every tensor of a skipped
