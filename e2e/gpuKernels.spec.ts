@@ -63,7 +63,6 @@ for (const target of ['webgl2', 'webgl1', 'webgpu'] as const)
     expect(r.elementwise.programs).toEqual(
       [
         'L4LabAxpbyGpu',
-        'L4LabBlendMinusGpu',
         'L4LabCautiousGpu',
         'L4LabCautiousRatioGpu',
         'L4LabCautiousSignGpu',

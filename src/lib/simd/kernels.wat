@@ -295,82 +295,33 @@
       (i32x4.all_true (f32x4.eq (local.get $acc) (f32x4.splat (f32.const 0))))
       (f32.eq (local.get $s) (f32.const 0))))
 
-    ;; [Σ g·(z − x), Σ |g|] in float64, each summed as dot and absSum sum (four running sums, the tail in the first),
-  ;; with z − x the float32 difference (as tfjs's Sub rounds it): ScheduleFree+'s ⟨g, z − x⟩ and ‖g‖₁ in one pass,
-  ;; z − x never written.
-  (func (export "dotDiffAbs") (param $g i32) (param $z i32) (param $x i32) (param $n i32) (result f64 f64)
-    (local $i i32) (local $m i32) (local $p i32) (local $lo v128) (local $hi v128) (local $alo v128) (local $ahi v128)
-    (local $va v128) (local $vb v128) (local $s0 f64) (local $a0 f64) (local $f f32)
-    (local.set $m (i32.and (local.get $n) (i32.const -4)))
-    (local.set $lo (f64x2.splat (f64.const 0)))
-    (local.set $hi (f64x2.splat (f64.const 0)))
-    (local.set $alo (f64x2.splat (f64.const 0)))
-    (local.set $ahi (f64x2.splat (f64.const 0)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
-        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
-        (local.set $va (v128.load (i32.add (local.get $g) (local.get $p))))
-        (local.set $vb (f32x4.sub (v128.load (i32.add (local.get $z) (local.get $p))) (v128.load (i32.add (local.get $x) (local.get $p)))))
-        (local.set $lo (f64x2.add (local.get $lo)
-          (f64x2.mul (f64x2.promote_low_f32x4 (local.get $va)) (f64x2.promote_low_f32x4 (local.get $vb)))))
-        (local.set $hi (f64x2.add (local.get $hi)
-          (f64x2.mul
-            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
-            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))
-        (local.set $va (f32x4.abs (local.get $va)))
-        (local.set $alo (f64x2.add (local.get $alo) (f64x2.promote_low_f32x4 (local.get $va))))
-        (local.set $ahi (f64x2.add (local.get $ahi)
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $next)))
-    (local.set $s0 (f64x2.extract_lane 0 (local.get $lo)))
-    (local.set $a0 (f64x2.extract_lane 0 (local.get $alo)))
-    (block $tailDone
-      (loop $tail
-        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $p (i32.shl (local.get $i) (i32.const 2)))
-        (local.set $f (f32.load (i32.add (local.get $g) (local.get $p))))
-        (local.set $s0 (f64.add (local.get $s0)
-          (f64.mul
-            (f64.promote_f32 (local.get $f))
-            (f64.promote_f32 (f32.sub (f32.load (i32.add (local.get $z) (local.get $p))) (f32.load (i32.add (local.get $x) (local.get $p))))))))
-        (local.set $a0 (f64.add (local.get $a0) (f64.promote_f32 (f32.abs (local.get $f)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tail)))
-    (f64.add
-      (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $lo))) (f64x2.extract_lane 0 (local.get $hi)))
-      (f64x2.extract_lane 1 (local.get $hi)))
-    (f64.add
-      (f64.add (f64.add (local.get $a0) (f64x2.extract_lane 1 (local.get $alo))) (f64x2.extract_lane 0 (local.get $ahi)))
-      (f64x2.extract_lane 1 (local.get $ahi))))
-
-;; ScheduleFree+'s step over n values, each op rounded as the op path's kernels round it:
-  ;;   m' = m·b1 + g·c1,  v' = v·b2 + (g·g)·c2,  z' = m' / (√v' + e)·eta + (y·dec + z, or z with $hasDec 0),
-  ;;   x' = x·keep + z'·c,  u = (x'·beta + z'·omb) − y (the step from y to the new parameters).
-  ;; Pointers to y, z, x, m, v, g, then to the outputs z', x', m', v', u; the float32 scalars b1, c1, b2, c2, e, eta,
-  ;; dec, keep, c, beta, omb. Four values at a time without a branch on the tail (a branch per load and store cost
-  ;; a quarter of the loop), then the last n mod 4 one at a time by the same IEEE operations on f32 values. Returns
-  ;; Σ u² in float64, summed as dot sums u·u (the update's norm).
+  ;; ScheduleFree+'s step over n values, each op rounded as the op path's kernels round it:
+  ;;   m' = m·b1 + g·c1,  v' = v·b2 + (g·g)·c2,  r = m' / (√v' + e),
+  ;;   w' = r·wr + (y·wd + w·wk),  u = r·sr + (y·sd + w·sk)  (with $hasDec 0: w' = r·wr + w·wk, u = r·sr + w·sk),
+  ;; w = z − y ScheduleFree+'s state and u the step from y to the new parameters. Pointers to y, w, m, v, g, then to
+  ;; the outputs w', m', v', u; the float32 scalars b1, c1, b2, c2, e, wr, wd, wk, sr, sd, sk. Four values at a time
+  ;; without a branch on the tail (a branch per load and store cost a quarter of the loop), then the last n mod 4 one
+  ;; at a time by the same IEEE operations on f32 values. Returns Σ u² in float64, summed as dot sums u·u (the
+  ;; update's norm).
   (func (export "sfPlusStep")
-    (param $py i32) (param $pz i32) (param $px i32) (param $pm i32) (param $pv i32) (param $pg i32) (param $pzo i32) (param $pxo i32) (param $pmo i32) (param $pvo i32) (param $puo i32)
-    (param $sb1 f32) (param $sc1 f32) (param $sb2 f32) (param $sc2 f32) (param $se f32) (param $seta f32) (param $sdec f32) (param $skeep f32) (param $sc f32) (param $sbeta f32) (param $somb f32)
+    (param $py i32) (param $pw i32) (param $pm i32) (param $pv i32) (param $pg i32) (param $pwo i32) (param $pmo i32) (param $pvo i32) (param $puo i32)
+    (param $sb1 f32) (param $sc1 f32) (param $sb2 f32) (param $sc2 f32) (param $se f32) (param $swr f32) (param $swd f32) (param $swk f32) (param $ssr f32) (param $ssd f32) (param $ssk f32)
     (param $hasDec i32) (param $n i32) (result f64)
     (local $i i32) (local $m4 i32) (local $p i32) (local $lo v128) (local $hi v128) (local $uu f64) (local $s0 f64)
-    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $e v128) (local $eta v128) (local $dec v128) (local $keep v128) (local $c v128) (local $beta v128) (local $omb v128)
-    (local $y v128) (local $g v128) (local $m1 v128) (local $v1 v128) (local $z1 v128) (local $x1 v128) (local $d v128) (local $u v128)
-    (local $fy f32) (local $fg f32) (local $fm f32) (local $fv f32) (local $fz f32) (local $fx f32) (local $fd f32) (local $fu f32)
+    (local $b1 v128) (local $c1 v128) (local $b2 v128) (local $c2 v128) (local $e v128) (local $wr v128) (local $wd v128) (local $wk v128) (local $sr v128) (local $sd v128) (local $sk v128)
+    (local $y v128) (local $g v128) (local $w v128) (local $m1 v128) (local $v1 v128) (local $r v128) (local $bw v128) (local $bu v128) (local $w1 v128) (local $u v128)
+    (local $fy f32) (local $fg f32) (local $fw f32) (local $fm f32) (local $fv f32) (local $fr f32) (local $fbw f32) (local $fbu f32) (local $fw1 f32) (local $fu f32)
     (local.set $b1 (f32x4.splat (local.get $sb1)))
     (local.set $c1 (f32x4.splat (local.get $sc1)))
     (local.set $b2 (f32x4.splat (local.get $sb2)))
     (local.set $c2 (f32x4.splat (local.get $sc2)))
     (local.set $e (f32x4.splat (local.get $se)))
-    (local.set $eta (f32x4.splat (local.get $seta)))
-    (local.set $dec (f32x4.splat (local.get $sdec)))
-    (local.set $keep (f32x4.splat (local.get $skeep)))
-    (local.set $c (f32x4.splat (local.get $sc)))
-    (local.set $beta (f32x4.splat (local.get $sbeta)))
-    (local.set $omb (f32x4.splat (local.get $somb)))
+    (local.set $wr (f32x4.splat (local.get $swr)))
+    (local.set $wd (f32x4.splat (local.get $swd)))
+    (local.set $wk (f32x4.splat (local.get $swk)))
+    (local.set $sr (f32x4.splat (local.get $ssr)))
+    (local.set $sd (f32x4.splat (local.get $ssd)))
+    (local.set $sk (f32x4.splat (local.get $ssk)))
     (local.set $m4 (i32.and (local.get $n) (i32.const -4)))
     (local.set $lo (f64x2.splat (f64.const 0)))
     (local.set $hi (f64x2.splat (f64.const 0)))
@@ -380,19 +331,19 @@
         (local.set $p (i32.shl (local.get $i) (i32.const 2)))
         (local.set $y (v128.load (i32.add (local.get $py) (local.get $p))))
         (local.set $g (v128.load (i32.add (local.get $pg) (local.get $p))))
+        (local.set $w (v128.load (i32.add (local.get $pw) (local.get $p))))
         (local.set $m1 (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $pm) (local.get $p))) (local.get $b1)) (f32x4.mul (local.get $g) (local.get $c1))))
         (local.set $v1 (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $pv) (local.get $p))) (local.get $b2))
           (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (local.get $c2))))
-        (local.set $d (v128.load (i32.add (local.get $pz) (local.get $p))))
-        (if (local.get $hasDec) (then (local.set $d (f32x4.add (f32x4.mul (local.get $y) (local.get $dec)) (local.get $d)))))
-        (local.set $z1 (f32x4.add
-          (f32x4.mul (f32x4.div (local.get $m1) (f32x4.add (f32x4.sqrt (local.get $v1)) (local.get $e))) (local.get $eta))
-          (local.get $d)))
-        (local.set $x1 (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $px) (local.get $p))) (local.get $keep)) (f32x4.mul (local.get $z1) (local.get $c))))
-        (local.set $u (f32x4.sub
-          (f32x4.add (f32x4.mul (local.get $x1) (local.get $beta)) (f32x4.mul (local.get $z1) (local.get $omb))) (local.get $y)))
-        (v128.store (i32.add (local.get $pzo) (local.get $p)) (local.get $z1))
-        (v128.store (i32.add (local.get $pxo) (local.get $p)) (local.get $x1))
+        (local.set $r (f32x4.div (local.get $m1) (f32x4.add (f32x4.sqrt (local.get $v1)) (local.get $e))))
+        (local.set $bw (f32x4.mul (local.get $w) (local.get $wk)))
+        (local.set $bu (f32x4.mul (local.get $w) (local.get $sk)))
+        (if (local.get $hasDec) (then
+          (local.set $bw (f32x4.add (f32x4.mul (local.get $y) (local.get $wd)) (local.get $bw)))
+          (local.set $bu (f32x4.add (f32x4.mul (local.get $y) (local.get $sd)) (local.get $bu)))))
+        (local.set $w1 (f32x4.add (f32x4.mul (local.get $r) (local.get $wr)) (local.get $bw)))
+        (local.set $u (f32x4.add (f32x4.mul (local.get $r) (local.get $sr)) (local.get $bu)))
+        (v128.store (i32.add (local.get $pwo) (local.get $p)) (local.get $w1))
         (v128.store (i32.add (local.get $pmo) (local.get $p)) (local.get $m1))
         (v128.store (i32.add (local.get $pvo) (local.get $p)) (local.get $v1))
         (v128.store (i32.add (local.get $puo) (local.get $p)) (local.get $u))
@@ -412,19 +363,19 @@
         (local.set $p (i32.shl (local.get $i) (i32.const 2)))
         (local.set $fy (f32.load (i32.add (local.get $py) (local.get $p))))
         (local.set $fg (f32.load (i32.add (local.get $pg) (local.get $p))))
+        (local.set $fw (f32.load (i32.add (local.get $pw) (local.get $p))))
         (local.set $fm (f32.add (f32.mul (f32.load (i32.add (local.get $pm) (local.get $p))) (local.get $sb1)) (f32.mul (local.get $fg) (local.get $sc1))))
         (local.set $fv (f32.add (f32.mul (f32.load (i32.add (local.get $pv) (local.get $p))) (local.get $sb2))
           (f32.mul (f32.mul (local.get $fg) (local.get $fg)) (local.get $sc2))))
-        (local.set $fd (f32.load (i32.add (local.get $pz) (local.get $p))))
-        (if (local.get $hasDec) (then (local.set $fd (f32.add (f32.mul (local.get $fy) (local.get $sdec)) (local.get $fd)))))
-        (local.set $fz (f32.add
-          (f32.mul (f32.div (local.get $fm) (f32.add (f32.sqrt (local.get $fv)) (local.get $se))) (local.get $seta))
-          (local.get $fd)))
-        (local.set $fx (f32.add (f32.mul (f32.load (i32.add (local.get $px) (local.get $p))) (local.get $skeep)) (f32.mul (local.get $fz) (local.get $sc))))
-        (local.set $fu (f32.sub
-          (f32.add (f32.mul (local.get $fx) (local.get $sbeta)) (f32.mul (local.get $fz) (local.get $somb))) (local.get $fy)))
-        (f32.store (i32.add (local.get $pzo) (local.get $p)) (local.get $fz))
-        (f32.store (i32.add (local.get $pxo) (local.get $p)) (local.get $fx))
+        (local.set $fr (f32.div (local.get $fm) (f32.add (f32.sqrt (local.get $fv)) (local.get $se))))
+        (local.set $fbw (f32.mul (local.get $fw) (local.get $swk)))
+        (local.set $fbu (f32.mul (local.get $fw) (local.get $ssk)))
+        (if (local.get $hasDec) (then
+          (local.set $fbw (f32.add (f32.mul (local.get $fy) (local.get $swd)) (local.get $fbw)))
+          (local.set $fbu (f32.add (f32.mul (local.get $fy) (local.get $ssd)) (local.get $fbu)))))
+        (local.set $fw1 (f32.add (f32.mul (local.get $fr) (local.get $swr)) (local.get $fbw)))
+        (local.set $fu (f32.add (f32.mul (local.get $fr) (local.get $ssr)) (local.get $fbu)))
+        (f32.store (i32.add (local.get $pwo) (local.get $p)) (local.get $fw1))
         (f32.store (i32.add (local.get $pmo) (local.get $p)) (local.get $fm))
         (f32.store (i32.add (local.get $pvo) (local.get $p)) (local.get $fv))
         (f32.store (i32.add (local.get $puo) (local.get $p)) (local.get $fu))

@@ -33,19 +33,17 @@ export interface SimdKernels {
   greaterScalar(x: number, s: number, out: number, n: number): void;
   /** 1 when every value is finite (no NaN, no ±∞), else 0. */
   allFinite(a: number, n: number): number;
-  /** [Σ g·(z − x), Σ |g|] in float64, summed as `dot` and `absSum` sum, with z − x the float32 difference. */
-  dotDiffAbs(g: number, z: number, x: number, n: number): [number, number];
   /**
    * ScheduleFree+'s step in one pass (float32, each op rounded as the op path's): m' = m·b1 + g·c1,
-   * v' = v·b2 + (g·g)·c2, z' = m'/(√v' + e)·eta + (y·dec + z, or z with hasDec 0), x' = x·keep + z'·c,
-   * u = (x'·beta + z'·omb) − y (the step); returns Σ u² in float64, summed as `dot` sums u·u.
+   * v' = v·b2 + (g·g)·c2, r = m'/(√v' + e), w' = r·wr + (y·wd + w·wk), u = r·sr + (y·sd + w·sk) (with hasDec 0:
+   * w' = r·wr + w·wk, u = r·sr + w·sk; u the step); returns Σ u² in float64, summed as `dot` sums u·u.
    */
   sfPlusStep(...args: [...pointers: SfPlusPointers, ...scalars: SfPlusScalars, hasDec: number, n: number]): number;
 }
 
-/** sfPlusStep's pointers: y, z, x, m, v, g, then the outputs z', x', m', v', u. */
-export type SfPlusPointers = [number, number, number, number, number, number, number, number, number, number, number];
-/** sfPlusStep's scalars: b1, c1, b2, c2, e, eta, dec, keep, c, beta, omb. */
+/** sfPlusStep's pointers: y, w, m, v, g, then the outputs w', m', v', u. */
+export type SfPlusPointers = [number, number, number, number, number, number, number, number, number];
+/** sfPlusStep's scalars: b1, c1, b2, c2, e, wr, wd, wk, sr, sd, sk. */
 export type SfPlusScalars = [number, number, number, number, number, number, number, number, number, number, number];
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -15,7 +15,6 @@ export const GPU = {
   SIGN: 'L4LabSignGpu',
   CAUTIOUS_RATIO: 'L4LabCautiousRatioGpu',
   RATIO_STEP: 'L4LabRatioStepGpu',
-  BLEND_MINUS: 'L4LabBlendMinusGpu',
   CAUTIOUS: 'L4LabCautiousGpu',
   CAUTIOUS_SIGN: 'L4LabCautiousSignGpu',
 } as const;
@@ -101,29 +100,14 @@ export function registerGpu(): void {
     );
     return gl.runWebGLProgram(program, [inputs.X!], 'float32');
   });
-  // ScheduleFree+'s z and step (peers/scheduleFreePlus.ts): n/(√d + e)·a + (y·b + z), and (x·b + z·c) − y.
+  // ScheduleFree+'s new w and step (peers/scheduleFreePlus.ts): n/(√d + e)·a + (y·b + z·k), or + z·k without decay.
   registerOurKernel<'webgl', GpuAttrs & { decay: boolean }>(GPU.RATIO_STEP, 'webgl', (inputs, gl, { numbers, decay }) => {
     const { program, values } = webgl(
       `${GPU.RATIO_STEP}${decay ? 'Decay' : ''}`,
-      ['N', 'D', 'E', 'A', 'Z', ...(decay ? ['Y', 'B'] : [])],
+      ['N', 'D', 'E', 'A', 'Z', 'K', ...(decay ? ['Y', 'B'] : [])],
       numbers,
       inputs.N!.shape,
-      `r = getNAtOutCoords() / (sqrt(getDAtOutCoords()) + $E) * $A + ${decay ? '(getYAtOutCoords() * $B + getZAtOutCoords())' : 'getZAtOutCoords()'};`,
-    );
-    return gl.runWebGLProgram(
-      program,
-      program.variableNames.map((n) => inputs[n]!),
-      'float32',
-      values,
-    );
-  });
-  registerOurKernel<'webgl', GpuAttrs>(GPU.BLEND_MINUS, 'webgl', (inputs, gl, { numbers }) => {
-    const { program, values } = webgl(
-      GPU.BLEND_MINUS,
-      ['X', 'B', 'Z', 'C', 'Y'],
-      numbers,
-      inputs.X!.shape,
-      'r = (getXAtOutCoords() * $B + getZAtOutCoords() * $C) - getYAtOutCoords();',
+      `r = getNAtOutCoords() / (sqrt(getDAtOutCoords()) + $E) * $A + ${decay ? '(getYAtOutCoords() * $B + getZAtOutCoords() * $K)' : 'getZAtOutCoords() * $K'};`,
     );
     return gl.runWebGLProgram(
       program,
@@ -168,27 +152,21 @@ export function registerGpu(): void {
     ),
   );
 
-  registerOurKernel<'webgpu', GpuAttrs & { decay: boolean }>(GPU.RATIO_STEP, 'webgpu', (inputs, gpu, { decay }) => {
-    const names = ['N', 'D', 'E', 'A', 'Z', ...(decay ? ['Y', 'B'] : [])];
+  // ε as a uniform: with AdamC's decay the other seven inputs and the output are the eight storage buffers a compute
+  // stage may bind (WebGPU's default maxStorageBuffersPerShaderStage).
+  registerOurKernel<'webgpu', GpuAttrs & { decay: boolean }>(GPU.RATIO_STEP, 'webgpu', (inputs, gpu, { numbers, decay }) => {
+    const names = ['N', 'D', 'A', 'Z', 'K', ...(decay ? ['Y', 'B'] : [])];
+    const program = flatWebGpuProgram(`${GPU.RATIO_STEP}${decay ? 'Decay' : ''}`, names, size(inputs.N!), {
+      before: `let e = uniforms.e; let a = A[0]; let k = K[0];${decay ? ' let b = B[0];' : ''}`,
+      each: `setOutputAtIndex(i, N[i] / (sqrt(D[i]) + e) * a + ${decay ? '(Y[i] * b + Z[i] * k)' : 'Z[i] * k'});`,
+    });
     return gpu.runWebGPUProgram(
-      flatWebGpuProgram(`${GPU.RATIO_STEP}${decay ? 'Decay' : ''}`, names, size(inputs.N!), {
-        before: `let e = E[0]; let a = A[0];${decay ? ' let b = B[0];' : ''}`,
-        each: `setOutputAtIndex(i, N[i] / (sqrt(D[i]) + e) * a + ${decay ? '(Y[i] * b + Z[i])' : 'Z[i]'});`,
-      }),
+      { ...program, uniforms: 'e : f32,' },
       names.map((n) => inputs[n]!),
       'float32',
+      [{ type: 'float32', data: [numbers.E!] }],
     );
   });
-  registerOurKernel<'webgpu', GpuAttrs>(GPU.BLEND_MINUS, 'webgpu', ({ X, B, Z, C, Y }, gpu) =>
-    gpu.runWebGPUProgram(
-      flatWebGpuProgram(GPU.BLEND_MINUS, ['X', 'B', 'Z', 'C', 'Y'], size(X!), {
-        before: 'let b = B[0]; let c = C[0];',
-        each: 'setOutputAtIndex(i, (X[i] * b + Z[i] * c) - Y[i]);',
-      }),
-      [X!, B!, Z!, C!, Y!],
-      'float32',
-    ),
-  );
   registerOurKernel<'webgpu', GpuAttrs>(GPU.SIGN, 'webgpu', ({ X }, gpu) =>
     gpu.runWebGPUProgram(
       flatWebGpuProgram(GPU.SIGN, ['X'], size(X!), {
@@ -243,7 +221,8 @@ export function onGpu(x: Tensor, y: Tensor): 'webgl' | 'webgpu' | null {
 
 /**
  * Runs a GPU program of ours. Coefficients: on WebGL numbers go as uniforms and scalar tensors as inputs; on WebGPU
- * all as scalar inputs. WebGPU's program writes a flat vector, reshaped (a view there, not a dispatch).
+ * all as scalar inputs but the numbers named in `uniformsOnWebGpu`, which that program reads as uniforms. WebGPU's
+ * program writes a flat vector, reshaped (a view there, not a dispatch).
  */
 export function runGpu(
   backend: 'webgl' | 'webgpu',
@@ -252,12 +231,13 @@ export function runGpu(
   coefficients: Record<string, number | Scalar>,
   attrs: object,
   shape: number[],
+  uniformsOnWebGpu: readonly string[] = [],
 ): Tensor {
   registerGpu();
   const numbers: Record<string, number> = {};
   const inputs = { ...tensors };
   for (const [k, c] of Object.entries(coefficients)) {
-    if (typeof c === 'number' && backend === 'webgl') numbers[k] = c;
+    if (typeof c === 'number' && (backend === 'webgl' || uniformsOnWebGpu.includes(k))) numbers[k] = c;
     else inputs[k] = typeof c === 'number' ? tf.scalar(c) : c;
   }
   const out = runOurKernel<object, Tensor>(kernel, inputs, { ...attrs, numbers });

@@ -91,8 +91,9 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
 }
 
 /**
- * ratio(n, d, e)·a + (y·b + z) (without `decayTo`, + z), as `axpby(ratio(n, d, e), a, axpby(y, b, z, 1), 1)` computes
- * it: ScheduleFree+'s z step with AdamC's decay. On WebGL and WebGPU one program (three before); elsewhere those ops.
+ * ratio(n, d, e)·a + (y·b + z·k) (without `decayTo`, + z·k), as `axpby(ratio(n, d, e), a, axpby(y, b, z, k), 1)`
+ * computes it: ScheduleFree+'s new w and its step, each a blend of w and the Adam step with AdamC's decay. On WebGL
+ * and WebGPU one program (three before); elsewhere those ops.
  */
 export function ratioStep(
   n: Tensor,
@@ -100,24 +101,16 @@ export function ratioStep(
   e: number,
   a: number | Scalar,
   z: Tensor,
+  k: number | Scalar,
   decayTo?: { y: Tensor; b: number | Scalar },
 ): Tensor {
   const gpu = onGpu(n, z) !== null && (!decayTo || onGpu(n, decayTo.y) !== null) ? onGpu(n, d) : null;
   if (gpu) {
     const tensors = { N: n, D: d, Z: z, ...(decayTo ? { Y: decayTo.y } : {}) };
-    return runGpu(gpu, GPU.RATIO_STEP, tensors, { E: e, A: a, ...(decayTo ? { B: decayTo.b } : {}) }, { decay: !!decayTo }, n.shape);
+    const coefficients = { E: e, A: a, K: k, ...(decayTo ? { B: decayTo.b } : {}) };
+    return runGpu(gpu, GPU.RATIO_STEP, tensors, coefficients, { decay: !!decayTo }, n.shape, ['E']);
   }
-  return axpby(ratio(n, d, e), a, decayTo ? axpby(decayTo.y, decayTo.b, z, 1) : z, 1);
-}
-
-/**
- * (x·b + z·c) − y, as `tf.sub(axpby(x, b, z, c), y)` computes it: ScheduleFree+'s step from y to the new
- * interpolation. On WebGL and WebGPU one program (two before); elsewhere those ops.
- */
-export function blendMinus(x: Tensor, b: number | Scalar, z: Tensor, c: number | Scalar, y: Tensor): Tensor {
-  const gpu = onGpu(x, z) && onGpu(x, y);
-  if (gpu) return runGpu(gpu, GPU.BLEND_MINUS, { X: x, Z: z, Y: y }, { B: b, C: c }, {}, x.shape);
-  return tf.sub(axpby(x, b, z, c), y);
+  return axpby(ratio(n, d, e), a, decayTo ? axpby(decayTo.y, decayTo.b, z, k) : z, decayTo ? 1 : k);
 }
 
 /** sign(x) as `tf.sign` gives it (±1, 0 for ±0 and NaN): on WebGL and WebGPU one packed program. */

@@ -61,7 +61,7 @@ describe("ScheduleFree+'s step in one WASM pass per tensor", () => {
       expect(fused.bits.length).toBe(ops.bits.length);
       fused.bits.forEach((b, i) => expect(b).toEqual(ops.bits[i]));
       const count = (name: string) => fused.kernels.filter((k) => k === name).length;
-      expect(count('L4LabSfPlusSums')).toBe(1);
+      expect(count('L4LabHostDots')).toBe(1);
       expect(count('L4LabSfPlusStep')).toBe(1);
       expect(fused.kernels.length).toBeLessThan(ops.kernels.length / 2);
       expect(tf.memory().numTensors).toBe(before);

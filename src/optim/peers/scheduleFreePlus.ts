@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { StepFlags } from '../flags';
 import { runScalarFormula, type ScalarFormula } from '../kernels/scalarFormula';
-import { axpby, blendMinus, ratioStep } from '../kernels/elementwise';
-import { sfPlusFused, sfPlusStep, sfPlusSums, type SfPlusCoefficients } from '../kernels/sfPlusStep';
+import { axpby, ratioStep } from '../kernels/elementwise';
+import { sfPlusFused, sfPlusStep, type SfPlusCoefficients } from '../kernels/sfPlusStep';
 import { ema, parameterSums } from '../tensors';
 import type { GradientTransformation, Tensors } from '../types';
 import { guardedStep, peerTransform, resolvePeer, type PeerSettings, type PeerState } from './common';
@@ -12,15 +12,25 @@ import { sfPlusMeta } from './scheduleFreePlus.meta';
 export type SfPlusSettings = PeerSettings<typeof sfPlusMeta>;
 
 export interface SfPlusState extends PeerState<SfPlusSettings> {
-  /** The base (Adam) iterate z, the average x (the point to evaluate), Adam's moments of g at y. */
-  readonly z: Tensors;
-  readonly x: Tensors;
+  /**
+   * w = z − y: the base (Adam) iterate z less the parameters y. The average x is not kept: y = β·x + (1 − β)·z gives
+   * x = y − ((1 − β)/β)·w (β > 0, sfPlusMeta), with the β of the last step. One parameter-sized state fewer than
+   * the official code's z and x, and ⟨g, z − x⟩ = ⟨g, w⟩/β without a difference to form.
+   */
+  readonly w: Tensors;
+  /** Adam's moments of g at y. */
   readonly m: Tensors;
   readonly v: Tensors;
   /** The Polyak denominator C, the largest η so far and the sum of the averaging weights (device scalars). */
   readonly C: Scalar;
   readonly lrMax: Scalar;
   readonly weightSum: Scalar;
+}
+
+/** The state of a checkpoint saved before ScheduleFree+ kept w: the official code's z and x. */
+interface SavedWithZX extends Omit<SfPlusState, 'w'> {
+  readonly z: Tensors;
+  readonly x: Tensors;
 }
 
 /** The Schedule-Free interpolation β at step k: sfBeta1, or annealed towards sfBeta1Max in log(1 − β). */
@@ -30,26 +40,55 @@ export function sfPlusBeta(h: SfPlusSettings, k: number): number {
   return 1 - Math.exp((1 - s) * Math.log(1 - h.sfBeta1) + s * Math.log(1 - h.sfBeta1Max));
 }
 
-type In = 'f' | 'ip' | 'l1' | 'C' | 'lrMax' | 'weightSum';
-type Out = 'C' | 'polyakLr' | 'eta' | 'lrMax' | 'weightSum' | 'c' | 'flags';
+/** w of a state, from z and y where a checkpoint saved z and x (resumes stay possible). */
+function wOf(state: SfPlusState | SavedWithZX, y: Tensors): Tensors {
+  return 'w' in state ? state.w : state.z.map((z, i) => tf.sub(z, y[i]!));
+}
+
+/** The point to evaluate, x = y − ((1 − β)/β)·w with the β of the last step (y itself before the first). */
+function evalX(state: SfPlusState, y: Tensors): Tensors {
+  if (state.count === 0) return y.map((p) => tf.clone(p));
+  const beta = sfPlusBeta(state.hyper, state.count - 1);
+  return tf.tidy(() => {
+    const w = wOf(state, y);
+    return y.map((yi, i) => axpby(w[i]!, -(1 - beta) / beta, yi, 1));
+  });
+}
+
+type In = 'f' | 'gw' | 'l1' | 'C' | 'lrMax' | 'weightSum';
+type Coefficient = 'wKeep' | 'wRatio' | 'wDecay' | 'sKeep' | 'sRatio' | 'sDecay';
+type Out = 'C' | 'polyakLr' | 'eta' | 'lrMax' | 'weightSum' | 'c' | 'flags' | Coefficient;
 
 /**
- * Items 4–8 of the fixtures' README: C = (β_p·C + (1 − β_p)·√(π/2)·‖g‖₁)/(1 − β_p^(k+1)) (the corrected value is
- * what the official code carries), polyakLr = (f + ip)₊/C, η = max(lr, ε)·polyakLr, lrMax = max(lrMax, η), and the
- * averaging weight c (1 during the c warm-up). A non-finite loss, or C = 0 (a zero gradient), takes no step.
+ * Items 2–8 of the fixtures' README, and the step's coefficients: ip = (β/β_prev)·⟨g, w⟩ (= β⟨g, z − x⟩),
+ * C = (β_p·C + (1 − β_p)·√(π/2)·‖g‖₁)/(1 − β_p^(k+1)) (the corrected value is what the official code carries),
+ * polyakLr = (f + ip)₊/C, η = max(lr, ε)·polyakLr, lrMax = max(lrMax, η), and the averaging weight c (1 during the c
+ * warm-up). A non-finite loss, or C = 0 (a zero gradient), takes no step.
+ *
+ * Then items 9–12 with w = z − y, as coefficients of one pass: with Δ = z_new − z (the Adam step on z and AdamC's
+ * decay, Δ = −η·√bc2/bc1 · m/(√v + ε√bc2) − η²·λ·y), x_new = (1 − c)·x + c·z_new and y_new = β·x_new + (1 − β)·z_new
+ * give w_new = a·w + b·Δ and y_new − y = (1 − a)·w + (1 − b)·Δ, with b = β(1 − c) and a = (β/β_prev)(1 − c).
  */
 function sfPlusFormula(h: SfPlusSettings, k: number): ScalarFormula<In, Out> {
   const warm = k < h.cWarmup;
+  const beta = sfPlusBeta(h, k);
+  // β/β_prev: 1 without annealing (and at the first step, where w = 0).
+  const q = k === 0 ? 1 : beta / sfPlusBeta(h, k - 1);
+  const bc1 = 1 - Math.pow(h.beta1, k + 1);
+  const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, k + 1));
   return {
     name: 'ScheduleFreePlus',
-    inputs: ['f', 'ip', 'l1', 'C', 'lrMax', 'weightSum'],
-    outputs: ['C', 'polyakLr', 'eta', 'lrMax', 'weightSum', 'c', 'flags'],
+    inputs: ['f', 'gw', 'l1', 'C', 'lrMax', 'weightSum'],
+    outputs: ['C', 'polyakLr', 'eta', 'lrMax', 'weightSum', 'c', 'flags', 'wKeep', 'wRatio', 'wDecay', 'sKeep', 'sRatio', 'sDecay'],
+    // Each scales every tensor twice a step (the new w and the step).
+    broadcast: h.weightDecay === 0 ? ['wKeep', 'wRatio', 'sKeep', 'sRatio'] : ['wKeep', 'wRatio', 'wDecay', 'sKeep', 'sRatio', 'sDecay'],
     body: (x, v) => {
       const zero = x.c(0);
+      const ip = q === 1 ? v.gw : x.mul(v.gw, x.c(q));
       const E = x.add(x.mul(v.C, x.c(h.polyakBeta)), x.mul(v.l1, x.c((1 - h.polyakBeta) * Math.sqrt(Math.PI / 2))));
       const C = x.div(E, x.c(1 - Math.pow(h.polyakBeta, k + 1)));
       const ok = x.and(x.finite(v.f), x.gt(C, zero));
-      const polyakLr = x.select(ok, x.div(x.max(x.add(v.f, v.ip), zero), C), zero);
+      const polyakLr = x.select(ok, x.div(x.max(x.add(v.f, ip), zero), C), zero);
       const eta = x.mul(polyakLr, x.c(Math.max(h.learningRate, h.eps)));
       const lrMax = x.max(v.lrMax, eta);
       let weightSum = v.weightSum;
@@ -61,17 +100,30 @@ function sfPlusFormula(h: SfPlusSettings, k: number): ScalarFormula<In, Out> {
         weightSum = x.add(v.weightSum, weight);
         c = x.div(weight, weightSum);
       }
+      c = x.select(ok, c, zero);
+      // η·(m/bc1) / (√v/√bc2 + ε) as (η·√bc2/bc1)·m / (√v + ε·√bc2): the corrections in one scalar.
+      const minusEta = x.mul(eta, x.c(-rootBc2 / bc1));
+      const minusDecay = x.mul(x.mul(eta, eta), x.c(-h.weightDecay));
+      // b = β(1 − c), 1 − b = (1 − β) + β·c, a = q(1 − c), 1 − a = (1 − q) + q·c: each without a cancellation.
+      const b = x.mul(x.c(beta), x.sub(x.c(1), c));
+      const oneMinusB = x.add(x.c(1 - beta), x.mul(x.c(beta), c));
       return {
         C: x.select(ok, C, v.C),
         polyakLr,
         eta,
         lrMax: x.select(ok, lrMax, v.lrMax),
         weightSum: x.select(ok, weightSum, v.weightSum),
-        c: x.select(ok, c, zero),
+        c,
         flags: x.add(
           x.select(x.finite(v.f), zero, x.c(StepFlags.nonFiniteLoss)),
           x.select(x.gt(C, zero), zero, x.c(StepFlags.badDenominator)),
         ),
+        wKeep: q === 1 ? x.sub(x.c(1), c) : x.mul(x.c(q), x.sub(x.c(1), c)),
+        wRatio: x.mul(b, minusEta),
+        wDecay: x.mul(b, minusDecay),
+        sKeep: q === 1 ? c : x.add(x.c(1 - q), x.mul(x.c(q), c)),
+        sRatio: x.mul(oneMinusB, minusEta),
+        sDecay: x.mul(oneMinusB, minusDecay),
       };
     },
   };
@@ -80,7 +132,8 @@ function sfPlusFormula(h: SfPlusSettings, k: number): ScalarFormula<In, Out> {
 /**
  * ScheduleFree+ (Defazio 2026), as facebookresearch/schedule_free's AdamCScheduleFreePlusPaper: z an Adam iterate
  * at the Polyak step η (AdamC's decay z ← z − η²·λ·y), x the average of the z's weighted by lrMax^p, and the
- * parameters y = β·x + (1 − β)·z, where the loss and the gradient are taken. The run evaluates at x.
+ * parameters y = β·x + (1 − β)·z, where the loss and the gradient are taken. The run evaluates at x. It keeps
+ * w = z − y in place of z and x (SfPlusState): the same sequences, one state and one pass a step fewer.
  */
 export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): GradientTransformation<SfPlusState> {
   const hyper = resolvePeer(sfPlusMeta, settings);
@@ -90,8 +143,7 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
     needsLoss: true,
     diagnostics: ['polyakLr', 'ckp1'],
     init: (params) => ({
-      z: params.map((p) => tf.clone(p)),
-      x: params.map((p) => tf.clone(p)),
+      w: params.map((p) => tf.zerosLike(p)),
       m: params.map((p) => tf.zerosLike(p)),
       v: params.map((p) => tf.zerosLike(p)),
       C: tf.scalar(0),
@@ -101,41 +153,29 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
     update(grads, state, y, loss) {
       const h = state.hyper;
       const k = state.count;
-      const beta = sfPlusBeta(h, k);
-      const fused = sfPlusFused(y);
-      const [gzx, l1] = fused
-        ? sfPlusSums(grads, state.z, state.x)
-        : (parameterSums([{ dot: [grads, state.z.map((z, i) => tf.sub(z, state.x[i]!))] }, { l1: grads }]) as [Scalar, Scalar]);
-      const ip = tf.mul(gzx, beta) as Scalar;
-      const t = runScalarFormula(sfPlusFormula(h, k), { f: loss!, ip, l1, C: state.C, lrMax: state.lrMax, weightSum: state.weightSum });
-      const bc1 = 1 - Math.pow(h.beta1, k + 1);
-      const rootBc2 = Math.sqrt(1 - Math.pow(h.beta2, k + 1));
-      // η·(m/bc1) / (√v/√bc2 + ε) as (η·√bc2/bc1)·m / (√v + ε·√bc2): the corrections in one scalar, two passes fewer.
-      const minusEta = tf.mul(t.eta, -rootBc2 / bc1) as Scalar;
-      const minusDecay = h.weightDecay === 0 ? null : (tf.mul(tf.square(t.eta), -h.weightDecay) as Scalar);
-      const coefficients = {
+      const w = wOf(state, y);
+      const [gw, l1] = parameterSums([{ dot: [grads, w] }, { l1: grads }]) as [Scalar, Scalar];
+      const t = runScalarFormula(sfPlusFormula(h, k), { f: loss!, gw, l1, C: state.C, lrMax: state.lrMax, weightSum: state.weightSum });
+      const coefficients: SfPlusCoefficients = {
         beta1: h.beta1,
         beta2: h.beta2,
-        epsilon: h.eps * rootBc2,
-        minusEta,
-        minusDecay,
-        c: t.c,
-        keep: tf.sub(1, t.c) as Scalar,
-        beta,
+        epsilon: h.eps * Math.sqrt(1 - Math.pow(h.beta2, k + 1)),
+        hasDecay: h.weightDecay !== 0,
+        ...t,
       };
-      const { z, x, m, v, step, stepNormSq } = fused
-        ? sfPlusStep({ y, z: state.z, x: state.x, m: state.m, v: state.v, g: grads }, coefficients)
-        : opStep(state, grads, y, coefficients);
-      const end = guardedStep(step, t.eta, t.flags, stepNormSq);
+      const next = sfPlusFused(y)
+        ? sfPlusStep({ y, w, m: state.m, v: state.v, g: grads }, coefficients)
+        : opStep(state, w, grads, y, coefficients);
+      if (w !== (state as Partial<SfPlusState>).w) tf.dispose(w);
+      const end = guardedStep(next.step, t.eta, t.flags, next.stepNormSq);
       return {
         updates: end.updates,
         state: {
           count: k + 1,
           hyper: h,
-          z,
-          x,
-          m,
-          v,
+          w: next.w,
+          m: next.m,
+          v: next.v,
           C: t.C,
           lrMax: t.lrMax,
           weightSum: t.weightSum,
@@ -143,14 +183,13 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
         },
       };
     },
-    evalPoint: { name: 'x', params: (state, params) => (state.count === 0 ? params : state.x).map((p) => tf.clone(p)) },
+    evalPoint: { name: 'x', params: evalX },
   });
 }
 scheduleFreePlus.meta = sfPlusMeta;
 
 interface StepParts {
-  readonly z: Tensors;
-  readonly x: Tensors;
+  readonly w: Tensors;
   readonly m: Tensors;
   readonly v: Tensors;
   /** The step y_new − y. */
@@ -159,18 +198,12 @@ interface StepParts {
   readonly stepNormSq?: Scalar;
 }
 
-/** The moments, z, x and the update op by op (each `axpby` and `ratio` one pass on WASM). */
-function opStep(state: SfPlusState, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
+/** The moments, w and the step op by op (each `axpby` and `ratioStep` one pass on WASM, one program on GPUs). */
+function opStep(state: SfPlusState, w: Tensors, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
   const m = ema(state.m, grads, k.beta1);
   const v = ema(state.v, grads, k.beta2, { square: true });
-  // Each z ← z − a·b is written b·(−a) + z, which rounds the same (negation is exact): one pass on WASM, and the
-  // decay, the ratio and the step one program on GPUs.
-  const z = state.z.map((zi, i) =>
-    ratioStep(m[i]!, v[i]!, k.epsilon, k.minusEta, zi, k.minusDecay === null ? undefined : { y: y[i]!, b: k.minusDecay }),
-  );
-  // x ← x + c·(z − x), written x·(1 − c) + z·c: one pass on WASM.
-  const x = state.x.map((xi, i) => axpby(xi, k.keep, z[i]!, k.c));
-  // The new parameters y = β·x + (1 − β)·z: the step is y_new − y (one program on GPUs).
-  const step = y.map((yi, i) => blendMinus(x[i]!, k.beta, z[i]!, 1 - k.beta, yi));
-  return { z, x, m, v, step };
+  // a·w + r·ρ + y·δ written r·ρ + (y·δ + w·a) (r·ρ + w·a without decay), as `ratioStep` computes it.
+  const next = (ratio: Scalar, keep: Scalar, decay: Scalar) =>
+    w.map((wi, i) => ratioStep(m[i]!, v[i]!, k.epsilon, ratio, wi, keep, k.hasDecay ? { y: y[i]!, b: decay } : undefined));
+  return { w: next(k.wRatio, k.wKeep, k.wDecay), m, v, step: next(k.sRatio, k.sKeep, k.sDecay) };
 }
