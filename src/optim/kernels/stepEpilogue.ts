@@ -21,14 +21,22 @@ export interface StepEpilogue {
  * ops of ~10 µs of bookkeeping each, which on a 2-D task is a third of a step), on WebGL one shader (its scale
  * written packed, as the element-wise programs that multiply by it read it), on WebGPU a program per output.
  */
-export function stepEpilogue(effectiveLr: Scalar, flags: Scalar, vNormSq: Scalar, vScale: number): StepEpilogue {
-  return runScalarFormula(stepEnd(vScale), { eta: effectiveLr, flags, normSq: vNormSq });
+export function stepEpilogue(effectiveLr: Scalar, flags: Scalar, vNormSq: Scalar, vScale: number, reported?: Scalar): StepEpilogue {
+  if (reported === undefined) return runScalarFormula(stepEnd(vScale, false), { eta: effectiveLr, flags, normSq: vNormSq, reported: effectiveLr });
+  return runScalarFormula(stepEnd(vScale, true), { eta: effectiveLr, flags, normSq: vNormSq, reported });
 }
 
-function stepEnd(vScale: number): ScalarFormula<'eta' | 'flags' | 'normSq', keyof StepEpilogue> {
+type In = 'eta' | 'flags' | 'normSq' | 'reported';
+
+/**
+ * With `reports`, the η reported is the input `reported` (a peer whose multiplier m of its update is not its η:
+ * `guardedUpdate`, `guardedStep` in peers/common.ts), in the same program, where a choice after it took two programs
+ * more on WebGL and the packing of their scalars; without, it is the multiplier itself and `reported` is not read.
+ */
+function stepEnd(vScale: number, reports: boolean): ScalarFormula<In, keyof StepEpilogue> {
   return {
-    name: 'StepEpilogue',
-    inputs: ['eta', 'flags', 'normSq'],
+    name: reports ? 'StepEpilogueReported' : 'StepEpilogue',
+    inputs: reports ? ['eta', 'flags', 'normSq', 'reported'] : ['eta', 'flags', 'normSq'],
     outputs: ['effectiveLr', 'flags', 'updateNorm', 'scale'],
     broadcast: ['scale'],
     body: (x, v) => {
@@ -37,7 +45,7 @@ function stepEnd(vScale: number): ScalarFormula<'eta' | 'flags' | 'normSq', keyo
       const eta = x.select(ok, v.eta, x.c(0));
       const etaV = x.mul(eta, x.c(vScale));
       return {
-        effectiveLr: eta,
+        effectiveLr: reports ? x.select(ok, v.reported, x.c(0)) : eta,
         flags: all,
         // A negative vScale (v is the step itself, reversed: `guardedStep`) reports ‖Δθ‖ as 0 − ηv times ‖v‖.
         updateNorm: x.select(ok, x.mul(x.sqrt(v.normSq), vScale < 0 ? x.sub(x.c(0), etaV) : etaV), x.c(0)),

@@ -53,10 +53,9 @@ export interface GuardedUpdate {
  * it, as D-Adaptation's first moment does); it is 0 for a skipped step. `uNormSq` = ‖u‖² when the caller has it.
  */
 export function guardedUpdate(u: Tensors, m: Scalar, eta: Scalar, flags: Scalar, uNormSq?: Scalar): GuardedUpdate {
-  const end = stepEpilogue(m, flags, uNormSq ?? sumSquares(u), 1);
+  const end = stepEpilogue(m, flags, uNormSq ?? sumSquares(u), 1, eta === m ? undefined : eta);
   const updates = u.map((x) => scaleOrZero(x, end.scale));
-  const effectiveLr = eta === m ? end.effectiveLr : (tf.where(tf.equal(end.flags, 0), eta, 0) as Scalar);
-  return { updates, diagnostics: { effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
+  return { updates, diagnostics: { effectiveLr: end.effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
 }
 
 /**
@@ -65,10 +64,9 @@ export function guardedUpdate(u: Tensors, m: Scalar, eta: Scalar, flags: Scalar,
  */
 export function guardedStep(step: Tensors, eta: Scalar, flags: Scalar, stepNormSq?: Scalar): GuardedUpdate {
   // Δθ = −m·v with m = 1 and v = −step: the scale is 0 − (1·−1) = 1, or +0 for a skipped step.
-  const end = stepEpilogue(tf.scalar(1), flags, stepNormSq ?? sumSquares(step), -1);
+  const end = stepEpilogue(tf.scalar(1), flags, stepNormSq ?? sumSquares(step), -1, eta);
   const updates = step.map((x) => scaleOrZero(x, end.scale));
-  const effectiveLr = tf.where(tf.equal(end.flags, 0), eta, 0) as Scalar;
-  return { updates, diagnostics: { effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
+  return { updates, diagnostics: { effectiveLr: end.effectiveLr, updateNorm: end.updateNorm, flags: end.flags } };
 }
 
 /** The parts of a peer that differ; `peerTransform` adds the config, the common diagnostics and validation. */

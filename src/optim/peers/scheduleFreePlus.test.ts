@@ -11,7 +11,7 @@ const SETTINGS = { learningRate: 0.5, weightDecay: 0.1, cWarmup: 1, sfBeta1Annea
 
 /** ½‖A·θ − b‖² on two variables: gradients and losses that differ from step to step. */
 function problem() {
-  const vars = [
+  const vars: tf.Variable[] = [
     tf.variable(
       tf.tensor2d([
         [0.3, -1.2],
