@@ -22,7 +22,8 @@ export interface StepEpilogue {
  * written packed, as the element-wise programs that multiply by it read it), on WebGPU a program per output.
  */
 export function stepEpilogue(effectiveLr: Scalar, flags: Scalar, vNormSq: Scalar, vScale: number, reported?: Scalar): StepEpilogue {
-  if (reported === undefined) return runScalarFormula(stepEnd(vScale, false), { eta: effectiveLr, flags, normSq: vNormSq, reported: effectiveLr });
+  if (reported === undefined)
+    return runScalarFormula(stepEnd(vScale, false), { eta: effectiveLr, flags, normSq: vNormSq, reported: effectiveLr });
   return runScalarFormula(stepEnd(vScale, true), { eta: effectiveLr, flags, normSq: vNormSq, reported });
 }
 

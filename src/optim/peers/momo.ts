@@ -40,10 +40,12 @@ interface ModelStep {
   readonly lr: number;
   readonly lb: number;
   readonly useFstar: boolean;
+  /** The output `tauScaled` is τ times this (MoMo-Adam's √b2: its step's multiplier), in the same formula. */
+  readonly tauScale?: number;
 }
 
 type In = 'f' | 'fbar' | 'gbar' | 'gx' | 'D' | 'N' | 'L';
-type Out = 'fbar' | 'gbar' | 'L' | 'tau' | 'h' | 'flags';
+type Out = 'fbar' | 'gbar' | 'L' | 'tau' | 'tauScaled' | 'h' | 'flags';
 
 /**
  * The scalar part of MoMo and MoMo-Adam (fabian-sp/MoMo; the fixtures' README, items 2–7 and 1–6): the averages
@@ -55,7 +57,7 @@ function modelFormula(s: ModelStep): ScalarFormula<In, Out> {
   return {
     name: 'MomoModel',
     inputs: ['f', 'fbar', 'gbar', 'gx', 'D', 'N', 'L'],
-    outputs: ['fbar', 'gbar', 'L', 'tau', 'h', 'flags'],
+    outputs: ['fbar', 'gbar', 'L', 'tau', 'tauScaled', 'h', 'flags'],
     body: (x, v) => {
       const c = x.c.bind(x);
       const zero = c(0);
@@ -79,6 +81,7 @@ function modelFormula(s: ModelStep): ScalarFormula<In, Out> {
         gbar,
         L: x.select(ok, Lafter, v.L),
         tau,
+        tauScaled: s.tauScale === undefined ? tau : x.mul(tau, c(s.tauScale)),
         h: x.div(q, c(s.rho)),
         flags: x.add(
           x.select(x.finite(v.f), zero, c(StepFlags.nonFiniteLoss)),
@@ -117,7 +120,8 @@ export function momo(settings: Partial<MomoSettings> = {}): GradientTransformati
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
       // θ_new = (θ − τ·d)/κ: Δθ = −(τ·d + (κ − 1)·θ)/κ.
       const u = kappa === 1 ? d : d.map((di, i) => axpby(di, t.tau, params[i]!, kappa - 1));
-      const end = guardedUpdate(u, kappa === 1 ? t.tau : tf.scalar(1 / kappa), t.tau, t.flags);
+      // Without decay u = d, whose ‖·‖² is N.
+      const end = guardedUpdate(u, kappa === 1 ? t.tau : tf.scalar(1 / kappa), t.tau, t.flags, kappa === 1 ? N : undefined);
       return {
         updates: end.updates,
         state: {
@@ -158,15 +162,26 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
       // The direction m / (√v/√b2 + ε), kept as √b2·r with r = m / (√v + ε·√b2) (one pass on WASM): √b2 scales ⟨m, r⟩
       // and the step's multiplier instead.
       const r = m.map((mi, i) => ratio(mi, v[i]!, h.eps * rootB2));
-      const [gx, D, N] = parameterSums([{ dot: [grads, params] }, { dot: [m, params] }, { dot: [m, r] }], [1, 1, rootB2]) as [
-        Scalar,
-        Scalar,
-        Scalar,
-      ];
+      // ‖r‖² beside the model's sums (the GPUs sum two pairs a pass): the update's norm when the update is r.
+      const plain = h.weightDecay === 0;
+      const sums = parameterSums(
+        [{ dot: [grads, params] }, { dot: [m, params] }, { dot: [m, r] }, ...(plain ? [{ dot: [r, r] as const }] : [])],
+        plain ? [1, 1, rootB2, 1] : [1, 1, rootB2],
+      );
+      const [gx, D, N] = sums as [Scalar, Scalar, Scalar];
       const kappa = 1 + h.learningRate * h.weightDecay;
-      const step: ModelStep = { beta: h.beta1, start: 'kept', rho: b1, kappa, lr: h.learningRate, lb: h.lb, useFstar: h.useFstar };
+      const step: ModelStep = {
+        beta: h.beta1,
+        start: 'kept',
+        rho: b1,
+        kappa,
+        lr: h.learningRate,
+        lb: h.lb,
+        useFstar: h.useFstar,
+        tauScale: rootB2,
+      };
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
-      const tauR = tf.mul(t.tau, rootB2) as Scalar;
+      const tauR = t.tauScaled;
       let u: Tensors = r;
       let mult: Scalar = tauR;
       if (kappa !== 1 && h.divide) {
@@ -178,7 +193,7 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
         u = r.map((ri, i) => axpby(ri, tauR, params[i]!, h.learningRate * h.weightDecay));
         mult = tf.scalar(1);
       }
-      const end = guardedUpdate(u, mult, t.tau, t.flags);
+      const end = guardedUpdate(u, mult, t.tau, t.flags, plain ? sums[3] : undefined);
       return {
         updates: end.updates,
         state: {
