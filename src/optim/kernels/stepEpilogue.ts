@@ -20,6 +20,7 @@ export interface StepEpilogue {
  * on WASM and cpu it is computed on the values in host memory (one `tf.scalar` per output instead of ~12 scalar
  * ops of ~10 µs of bookkeeping each, which on a 2-D task is a third of a step), on WebGL one shader (its scale
  * written packed, as the element-wise programs that multiply by it read it), on WebGPU a program per output.
+ * `reported`: the η to report when it is not the multiplier `effectiveLr` (0 too for a skipped step).
  */
 export function stepEpilogue(effectiveLr: Scalar, flags: Scalar, vNormSq: Scalar, vScale: number, reported?: Scalar): StepEpilogue {
   if (reported === undefined)
