@@ -42,6 +42,8 @@ interface ModelStep {
   readonly useFstar: boolean;
   /** The output `tauScaled` is τ times this (MoMo-Adam's √b2: its step's multiplier), in the same formula. */
   readonly tauScale?: number;
+  /** The output that scales every tensor (with weight decay, in the update's blend of the direction and θ). */
+  readonly spread?: 'tau' | 'tauScaled';
 }
 
 type In = 'f' | 'fbar' | 'gbar' | 'gx' | 'D' | 'N' | 'L';
@@ -56,6 +58,8 @@ type Out = 'fbar' | 'gbar' | 'L' | 'tau' | 'tauScaled' | 'h' | 'flags';
 function modelFormula(s: ModelStep): ScalarFormula<In, Out> {
   return {
     name: 'MomoModel',
+    // Packed once on WebGL rather than at every tensor that reads it.
+    broadcast: s.spread ? [s.spread] : [],
     inputs: ['f', 'fbar', 'gbar', 'gx', 'D', 'N', 'L'],
     outputs: ['fbar', 'gbar', 'L', 'tau', 'tauScaled', 'h', 'flags'],
     body: (x, v) => {
@@ -116,7 +120,16 @@ export function momo(settings: Partial<MomoSettings> = {}): GradientTransformati
       const [gx, D, N] = parameterSums([{ dot: [grads, params] }, { dot: [d, params] }, { dot: [d, d] }]) as [Scalar, Scalar, Scalar];
       const kappa = 1 + h.learningRate * h.weightDecay;
       const rho = h.biasCorrection ? 1 - Math.pow(h.beta, n) : 1;
-      const step: ModelStep = { beta: h.beta, start, rho, kappa, lr: h.learningRate, lb: h.lb, useFstar: h.useFstar };
+      const step: ModelStep = {
+        beta: h.beta,
+        start,
+        rho,
+        kappa,
+        lr: h.learningRate,
+        lb: h.lb,
+        useFstar: h.useFstar,
+        spread: kappa === 1 ? undefined : 'tau',
+      };
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
       // θ_new = (θ − τ·d)/κ: Δθ = −(τ·d + (κ − 1)·θ)/κ.
       const u = kappa === 1 ? d : d.map((di, i) => axpby(di, t.tau, params[i]!, kappa - 1));
@@ -179,6 +192,7 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
         lb: h.lb,
         useFstar: h.useFstar,
         tauScale: rootB2,
+        spread: h.weightDecay === 0 ? undefined : 'tauScaled',
       };
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
       const tauR = t.tauScaled;
