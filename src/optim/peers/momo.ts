@@ -192,7 +192,7 @@ export function momoAdam(settings: Partial<MomoAdamSettings> = {}): GradientTran
         lb: h.lb,
         useFstar: h.useFstar,
         tauScale: rootB2,
-        spread: h.weightDecay === 0 ? undefined : 'tauScaled',
+        spread: plain ? undefined : 'tauScaled',
       };
       const t = runScalarFormula(modelFormula(step), { f: loss!, fbar: state.fbar, gbar: state.gbar, gx, D, N, L: state.lowerBound });
       const tauR = t.tauScaled;

@@ -166,7 +166,6 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const next = sfPlusFused(y)
         ? sfPlusStep({ y, w, m: state.m, v: state.v, g: grads }, coefficients)
         : opStep(state, w, grads, y, coefficients);
-      if (w !== (state as Partial<SfPlusState>).w) tf.dispose(w);
       const end = guardedStep(next.step, t.eta, t.flags, next.stepNormSq);
       return {
         updates: end.updates,
