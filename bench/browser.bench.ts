@@ -7,7 +7,7 @@
  * on every backend, in place of the plan's)
  */
 import { launchChromium, startPreview } from './chromium';
-import { MODEL_TITLES, type PairResult } from './page/format';
+import { formatRow, tableHeader, type PairResult } from './page/format';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const backends = (args.get('backends') ?? 'wasm,webgl,webgpu').split(',');
@@ -45,12 +45,12 @@ try {
     };
     await page.close();
     if (!res.ok) {
-      lines.push(`| | ${b} | failed: ${res.error} | | | | | | |`);
+      lines.push(`| | ${b} | failed: ${res.error} | | | | | | | | |`);
       continue;
     }
     adapter ??= res.adapter ?? null;
     for (const r of res.rows!) {
-      const line = `| ${MODEL_TITLES[r.model ?? 'mlp'] ?? r.model} | ${b} | ${r.a} | ${r.msA.toFixed(1)} | ${r.b} | ${r.msB.toFixed(1)} | **${r.ratio.toFixed(3)}** | ${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)} | ${Math.round(r.firstA)} | ${r.dispatchesA === undefined ? '' : `${r.dispatchesA} / ${r.dispatchesB}`} |`;
+      const line = formatRow(b, r, true, 1);
       lines.push(line);
       console.log(line);
       if (args.has('programs') && r.programsA) {
@@ -64,8 +64,5 @@ try {
   server.kill();
 }
 console.log(`\nChromium ${browser.version()}, WebGPU adapter: ${adapter ?? 'none'}, ${new Date().toISOString()}`);
-console.log(
-  '| model | backend | baseline | ms/step | L4 / other | ms/step | ratio (median of rounds) | ratio range | first step, ms | WebGL programs per step |',
-);
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(tableHeader(true));
 for (const l of lines) console.log(l);

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { startNodeBackend } from '../src/engine/nodeBackend';
-import { formatRow, MODEL_TITLES, TABLE_HEADER } from './page/format';
+import { formatRow, MODEL_TITLES, tableHeader } from './page/format';
 import { CONVNET_BATCH, kernelsPerStep, runPairs, type BenchModel } from './page/harness';
 
 const args = new Map(
@@ -56,7 +56,7 @@ console.log(
   `\nMNIST MLP 784-300-100-10, batch 64; DNC at train.py's sizes on repeat-copy (batch 16, T = 9); Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString()}`,
 );
 console.log(`The ConvNet at batch ${CONVNET_BATCH}; on wasm with the lab's kernels (src/engine/tfjsFixes.ts).`);
-console.log(TABLE_HEADER);
+console.log(tableHeader());
 for (const r of rows) console.log(r);
 console.log('\n| model | backend | kernels per training step (forward, backward, Adam) |\n| --- | --- | --- |');
 for (const [backend, model, n] of kernels) console.log(`| ${MODEL_TITLES[model]} | ${backend} | ${n} |`);

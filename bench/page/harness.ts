@@ -293,6 +293,7 @@ export async function comparePair(a: Trainer, b: Trainer, rounds: number, block:
     msB: median(times[b.name]!),
     ratio: median(ratios),
     range: [Math.min(...ratios), Math.max(...ratios)],
+    ratios,
     firstA: first[0]!,
     firstB: first[1]!,
     dispatchesA: total(programs[0]!),

@@ -1,4 +1,4 @@
-import { formatRow, TABLE_HEADER, type PairResult } from './format';
+import { formatRow, tableHeader, type PairResult } from './format';
 
 const q = new URLSearchParams(location.search);
 const setResult = (r: unknown) => ((window as unknown as { __bench: unknown }).__bench = r);
@@ -56,7 +56,7 @@ if (q.has('charts')) {
   const out = document.getElementById('out')!;
   worker.onmessage = (e: MessageEvent<{ ok: boolean; rows?: PairResult[]; adapter?: string | null; error?: string }>) => {
     (window as unknown as { __bench: unknown }).__bench = e.data;
-    out.textContent = e.data.ok ? [TABLE_HEADER, ...e.data.rows!.map((r) => formatRow(backend, r))].join('\n') : `failed: ${e.data.error}`;
+    out.textContent = e.data.ok ? [tableHeader(), ...e.data.rows!.map((r) => formatRow(backend, r))].join('\n') : `failed: ${e.data.error}`;
     worker.terminate();
   };
   // bench.html?backend=webgl&mlp=ROUNDS,BLOCK,WARMUP&convnet=ROUNDS,BLOCK,WARMUP (a model without a plan is not run)

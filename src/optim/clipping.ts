@@ -16,12 +16,14 @@ export function withClipping<S extends OptState>(inner: GradientTransformation<S
     config: { ...inner.config, clipNorm },
     update(grads, state, params, inputs) {
       const factor = tf.div(clipNorm, tf.maximum(tf.sqrt(sumSquares(grads)), clipNorm)) as Scalar;
-      return inner.update(
+      // Not its gradients' Σ|g| (StepOutput.gradsL1): the inner transform saw them scaled.
+      const out = inner.update(
         grads.map((g) => tf.mul(g, factor)),
         state,
         params,
         inputs,
       );
+      return { updates: out.updates, state: out.state };
     },
   };
 }

@@ -12,6 +12,7 @@ export type {
   DirectionOutput,
   EvalAt,
   GradientTransformation,
+  StepOutput,
   Hyper,
   HyperValue,
   OptState,

@@ -8,6 +8,7 @@ import { applyStep, disposeState, readDiagnostics } from './apply';
 import { optimizerIds, optimizerSpec } from './catalogue';
 import { StepFlags } from './flags';
 import { makeOptimizer, skipNonFinite, SKIPPED_STEPS } from './index';
+import { withClipping } from './clipping';
 import { withoutSkip } from './skip';
 import { bowl, run, type Bad, type Start } from '../testing/optim/skipRuns';
 
@@ -149,6 +150,48 @@ describe('on the GPU backends the check runs on the device: parameters and state
     expect(snapshots[5]).toEqual(snapshots[3]);
     // The host-side count is the one part that cannot be chosen on the device.
     expect(s.count).toBe(6);
+    disposeState(s);
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('takes Σ|g| from a transform that summed it (ScheduleFree+), and only of the gradients the guard was given', async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const x = tf.tidy(() => tf.variable(tf.tensor1d([1, 2, 3])));
+    // A transform that reports a non-finite Σ|g| for finite gradients: the guard believes it (it did not sum again).
+    const inner = withoutSkip(makeOptimizer('adam'));
+    const lying: typeof inner = { ...inner, update: (g, st, p, i) => ({ ...inner.update(g, st, p, i), gradsL1: tf.scalar(NaN) }) };
+    const step = async (t: typeof inner) => {
+      const s0 = t.init([x]);
+      const g = tf.tensor1d([1, -1, 0.5]);
+      const loss = tf.scalar(1);
+      const s1 = applyStep(t, [x], [g], s0, { loss });
+      const d = await readDiagnostics(s1);
+      tf.dispose([g, loss]);
+      disposeState(s1);
+      return d.flags;
+    };
+    expect(await step(skipNonFinite(lying, { onDevice: true }))).toBe(StepFlags.nonFiniteDirection);
+    // Clipping hands the inner transform other gradients: their sum is not taken, the guard sums its own.
+    expect(await step(skipNonFinite(withClipping(lying, 10), { onDevice: true }))).toBe(0);
+    // ScheduleFree+ reports its ‖g‖₁ (the one its formula uses), equal to the guard's own sum.
+    const sf = withoutSkip(makeOptimizer('sf-plus'));
+    const s0 = sf.init([x]);
+    const l1 = tf.tidy(() => sf.update([tf.tensor1d([1, -1, 0.5])], s0, [x], { loss: tf.scalar(1) }).gradsL1!);
+    expect(await l1.data()).toEqual(new Float32Array([2.5]));
+    tf.dispose(l1);
+    disposeState(s0);
+    // On the device path a NaN gradient is skipped by that sum: the parameters stay.
+    const t = skipNonFinite(sf, { onDevice: true });
+    let s = t.init([x]);
+    const kept = await x.data();
+    const bad = tf.tensor1d([NaN, 1, Infinity]);
+    const loss = tf.scalar(1);
+    s = applyStep(t, [x], [bad], s, { loss });
+    expect((await readDiagnostics(s)).flags).toBe(StepFlags.nonFiniteDirection);
+    expect(await x.data()).toEqual(kept);
+    tf.dispose([bad, loss]);
     disposeState(s);
     x.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -71,7 +71,7 @@ export function skipNonFinite<S extends OptState>(
       const d = r.state.diagnostics;
       const zero = tf.scalar(0);
       const end = runScalarFormula(SKIP_END, {
-        gradsL1: sumAbs(grads),
+        gradsL1: r.gradsL1 ?? sumAbs(grads),
         loss: inputs.loss ?? zero,
         flags: d.flags ?? zero,
         eta: d.effectiveLr ?? zero,

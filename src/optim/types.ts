@@ -67,6 +67,18 @@ export interface OptimizerConfig {
   readonly clipNorm?: number;
 }
 
+/** What a step returns: the updates Δθ and the new state. */
+export interface StepOutput<S> {
+  readonly updates: Tensors;
+  readonly state: S;
+  /**
+   * Σ|g| of the very gradients `update` was given, where the transform sums it anyway (ScheduleFree+'s ‖g‖₁). The skip
+   * guard (skip.ts) judges the gradients by this sum on the GPU backends and takes it rather than summing them again.
+   * A wrapper that hands its inner transform other gradients (clipping, L2 decay) does not pass it on.
+   */
+  readonly gradsL1?: Scalar;
+}
+
 /**
  * A pure optimizer (optax's GradientTransformation): it never assigns variables.
  * `update` returns new tensors and leaves its inputs alone; the caller applies `θ ← θ + updates`
@@ -77,7 +89,7 @@ export interface GradientTransformation<S extends OptState = OptState> {
   /** True when `update` needs `inputs.loss`. */
   readonly needsLoss: boolean;
   init(params: Tensors): S;
-  update(grads: Tensors, state: S, params: Tensors, inputs: StepInputs): { updates: Tensors; state: S };
+  update(grads: Tensors, state: S, params: Tensors, inputs: StepInputs): StepOutput<S>;
   /** Checks a set of hyperparameters, throwing a sentence naming the bad one. */
   validateHyper(hyper: Hyper): void;
   /**

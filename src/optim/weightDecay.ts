@@ -25,7 +25,9 @@ export function withWeightDecay<S extends OptState>(
       if (weightDecay.mode === 'l2') {
         const g = grads.map((x, i) => tf.add(x, tf.mul(params[i]!, lambda)));
         const loss = inputs.loss === undefined ? undefined : (tf.add(inputs.loss, tf.mul(sumSquares(params), lambda / 2)) as Scalar);
-        return inner.update(g, state, params, { ...inputs, loss });
+        // Not its gradients' Σ|g| (StepOutput.gradsL1): the inner transform saw g + λ·θ.
+        const out = inner.update(g, state, params, { ...inputs, loss });
+        return { updates: out.updates, state: out.state };
       }
       const out = inner.update(grads, state, params, inputs);
       const rate = tf.mul(out.state.diagnostics.effectiveLr!, -lambda);

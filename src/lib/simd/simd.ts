@@ -43,8 +43,8 @@ export interface SimdKernels {
 
 /** sfPlusStep's pointers: y, w, m, v, g, then the outputs w', m', v', u. */
 export type SfPlusPointers = [number, number, number, number, number, number, number, number, number];
-/** sfPlusStep's scalars: b1, c1, b2, c2, e, wr, wd, wk, sr, sd, sk. */
-export type SfPlusScalars = [number, number, number, number, number, number, number, number, number, number, number];
+/** sfPlusStep's scalars: b1, c1, b2, c2, e, wk, ws, sr, sd, sk. */
+export type SfPlusScalars = [number, number, number, number, number, number, number, number, number, number];
 
 let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();

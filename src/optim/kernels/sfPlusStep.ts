@@ -6,8 +6,7 @@ import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmS
 
 /**
  * ScheduleFree+'s step on WASM in one pass. Op by op (even with the one-pass `axpby` and `ratioStep`) it is both
- * moments, the new w and the step y_new − y, each recomputing the Adam ratio, and the update's norm: five passes and
- * four kernels per tensor. Here one kernel reads every input once and writes every output once, for all tensors,
+ * moments, the step y_new − y, the new w from it, and the update's norm: five passes and four kernels per tensor. Here one kernel reads every input once and writes every output once, for all tensors,
  * computing the op path's float32 operations in its order and the update's ‖·‖² as the host dots sum it, so the bits
  * are those of the path it replaces. (⟨g, w⟩ and ‖g‖₁ are the host dots' one pass: `parameterSums`.)
  */
@@ -68,10 +67,9 @@ export interface SfPlusCoefficients {
   readonly epsilon: number;
   /** Whether AdamC's decay is on (the decay coefficients are then used). */
   readonly hasDecay: boolean;
-  /** w_new = wRatio·m/(√v + ε) + (wDecay·y + wKeep·w). */
+  /** w_new = wKeep·w + wStep·step (the step as computed, in float32). */
   readonly wKeep: Scalar;
-  readonly wRatio: Scalar;
-  readonly wDecay: Scalar;
+  readonly wStep: Scalar;
   /** The step y_new − y = sRatio·m/(√v + ε) + (sDecay·y + sKeep·w). */
   readonly sKeep: Scalar;
   readonly sRatio: Scalar;
@@ -91,9 +89,8 @@ export function sfPlusStep(
     k.beta2,
     1 - k.beta2,
     k.epsilon,
-    host(k.wRatio),
-    host(k.wDecay),
     host(k.wKeep),
+    host(k.wStep),
     host(k.sRatio),
     host(k.sDecay),
     host(k.sKeep),

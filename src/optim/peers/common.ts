@@ -6,7 +6,7 @@ import { stepEpilogue } from '../kernels/stepEpilogue';
 import { scaleOrZero } from '../kernels/scaleOrZero';
 import { checkAgainst, resolveSwitches, withDefaults, type OptimizerMeta, type OwnSettingsOf } from '../spec';
 import { sumSquares } from '../tensors';
-import type { Diagnostics, EvalAt, GradientTransformation, Hyper, OptState, Tensors } from '../types';
+import type { Diagnostics, EvalAt, GradientTransformation, Hyper, OptState, StepOutput, Tensors } from '../types';
 
 /**
  * The learning-rate-free peers of L4 (Prodigy, D-Adaptation, DoG, Schedule-Free): each is one pure transform
@@ -79,7 +79,7 @@ export interface PeerDefinition<H extends Hyper, S extends PeerState<H>> {
   /** The state before the first step, without count, hyper and diagnostics. */
   init(params: Tensors): Omit<S, keyof PeerState<H>>;
   /** `loss`: the step's loss, given whenever the peer `needsLoss` (MoMo's family builds its model from it). */
-  update(grads: Tensors, state: S, params: Tensors, loss: Scalar | undefined): { updates: Tensors; state: S };
+  update(grads: Tensors, state: S, params: Tensors, loss: Scalar | undefined): StepOutput<S>;
   readonly needsLoss?: boolean;
   readonly evalPoint?: EvalAt<S>;
 }

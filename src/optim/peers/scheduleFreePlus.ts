@@ -56,7 +56,7 @@ function evalX(state: SfPlusState, y: Tensors): Tensors {
 }
 
 type In = 'f' | 'gw' | 'l1' | 'C' | 'lrMax' | 'weightSum';
-type Coefficient = 'wKeep' | 'wRatio' | 'wDecay' | 'sKeep' | 'sRatio' | 'sDecay';
+type Coefficient = 'wKeep' | 'wStep' | 'sKeep' | 'sRatio' | 'sDecay';
 type Out = 'C' | 'polyakLr' | 'eta' | 'lrMax' | 'weightSum' | 'c' | 'flags' | Coefficient;
 
 /**
@@ -67,7 +67,10 @@ type Out = 'C' | 'polyakLr' | 'eta' | 'lrMax' | 'weightSum' | 'c' | 'flags' | Co
  *
  * Then items 9–12 with w = z − y, as coefficients of one pass: with Δ = z_new − z (the Adam step on z and AdamC's
  * decay, Δ = −η·√bc2/bc1 · m/(√v + ε√bc2) − η²·λ·y), x_new = (1 − c)·x + c·z_new and y_new = β·x_new + (1 − β)·z_new
- * give w_new = a·w + b·Δ and y_new − y = (1 − a)·w + (1 − b)·Δ, with b = β(1 − c) and a = (β/β_prev)(1 − c).
+ * give w_new = a·w + b·Δ and y_new − y = (1 − a)·w + (1 − b)·Δ, with b = β(1 − c) and a = (β/β_prev)(1 − c). The
+ * step is formed first; w_new then comes from it and w alone (Δ = (step − (1 − a)·w)/(1 − b)): w_new =
+ * ((a − b)/(1 − b))·w + (b/(1 − b))·step, where a − b = (β/β_prev − β)(1 − c) and 1 − b ≥ 1 − β > 0 — a pass over two
+ * tensors, not over m, v, w (and y) again.
  */
 function sfPlusFormula(h: SfPlusSettings, k: number): ScalarFormula<In, Out> {
   const warm = k < h.cWarmup;
@@ -79,9 +82,9 @@ function sfPlusFormula(h: SfPlusSettings, k: number): ScalarFormula<In, Out> {
   return {
     name: 'ScheduleFreePlus',
     inputs: ['f', 'gw', 'l1', 'C', 'lrMax', 'weightSum'],
-    outputs: ['C', 'polyakLr', 'eta', 'lrMax', 'weightSum', 'c', 'flags', 'wKeep', 'wRatio', 'wDecay', 'sKeep', 'sRatio', 'sDecay'],
-    // Each scales every tensor twice a step (the new w and the step).
-    broadcast: h.weightDecay === 0 ? ['wKeep', 'wRatio', 'sKeep', 'sRatio'] : ['wKeep', 'wRatio', 'wDecay', 'sKeep', 'sRatio', 'sDecay'],
+    outputs: ['C', 'polyakLr', 'eta', 'lrMax', 'weightSum', 'c', 'flags', 'wKeep', 'wStep', 'sKeep', 'sRatio', 'sDecay'],
+    // Each scales every tensor a step (the new w and the step), packed once on WebGL.
+    broadcast: h.weightDecay === 0 ? ['wKeep', 'wStep', 'sKeep', 'sRatio'] : ['wKeep', 'wStep', 'sKeep', 'sRatio', 'sDecay'],
     body: (x, v) => {
       const zero = x.c(0);
       const ip = q === 1 ? v.gw : x.mul(v.gw, x.c(q));
@@ -118,9 +121,8 @@ function sfPlusFormula(h: SfPlusSettings, k: number): ScalarFormula<In, Out> {
           x.select(x.finite(v.f), zero, x.c(StepFlags.nonFiniteLoss)),
           x.select(x.gt(C, zero), zero, x.c(StepFlags.badDenominator)),
         ),
-        wKeep: q === 1 ? x.sub(x.c(1), c) : x.mul(x.c(q), x.sub(x.c(1), c)),
-        wRatio: x.mul(b, minusEta),
-        wDecay: x.mul(b, minusDecay),
+        wKeep: x.div(x.mul(x.c(q - beta), x.sub(x.c(1), c)), oneMinusB),
+        wStep: x.div(b, oneMinusB),
         sKeep: q === 1 ? c : x.add(x.c(1 - q), x.mul(x.c(q), c)),
         sRatio: x.mul(oneMinusB, minusEta),
         sDecay: x.mul(oneMinusB, minusDecay),
@@ -169,6 +171,7 @@ export function scheduleFreePlus(settings: Partial<SfPlusSettings> = {}): Gradie
       const end = guardedStep(next.step, t.eta, t.flags, next.stepNormSq);
       return {
         updates: end.updates,
+        gradsL1: l1,
         state: {
           count: k + 1,
           hyper: h,
@@ -197,12 +200,13 @@ interface StepParts {
   readonly stepNormSq?: Scalar;
 }
 
-/** The moments, w and the step op by op (each `axpby` and `ratioStep` one pass on WASM, one program on GPUs). */
+/** The moments, the step and w op by op (each `axpby` and `ratioStep` one pass on WASM, one program on GPUs). */
 function opStep(state: SfPlusState, w: Tensors, grads: Tensors, y: Tensors, k: SfPlusCoefficients): StepParts {
   const m = ema(state.m, grads, k.beta1);
   const v = ema(state.v, grads, k.beta2, { square: true });
   // a·w + r·ρ + y·δ written r·ρ + (y·δ + w·a) (r·ρ + w·a without decay), as `ratioStep` computes it.
-  const next = (ratio: Scalar, keep: Scalar, decay: Scalar) =>
-    w.map((wi, i) => ratioStep(m[i]!, v[i]!, k.epsilon, ratio, wi, keep, k.hasDecay ? { y: y[i]!, b: decay } : undefined));
-  return { w: next(k.wRatio, k.wKeep, k.wDecay), m, v, step: next(k.sRatio, k.sKeep, k.sDecay) };
+  const step = w.map((wi, i) =>
+    ratioStep(m[i]!, v[i]!, k.epsilon, k.sRatio, wi, k.sKeep, k.hasDecay ? { y: y[i]!, b: k.sDecay } : undefined),
+  );
+  return { w: w.map((wi, i) => axpby(wi, k.wKeep, step[i]!, k.wStep)), m, v, step };
 }
