@@ -92,7 +92,7 @@ export function axpby(x: Tensor, a: number | Scalar, y: Tensor, b: number | Scal
 
 /**
  * ratio(n, d, e)·a + (y·b + z·k) (without `decayTo`, + z·k), as `axpby(ratio(n, d, e), a, axpby(y, b, z, k), 1)`
- * computes it: ScheduleFree+'s new w and its step, each a blend of w and the Adam step with AdamC's decay. On WebGL
+ * computes it: ScheduleFree+'s step, a blend of w and the Adam step with AdamC's decay. On WebGL
  * and WebGPU one program (three before); elsewhere those ops.
  */
 export function ratioStep(
