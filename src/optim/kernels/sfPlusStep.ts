@@ -6,9 +6,10 @@ import { internalsUsable, readHostScalar, registerOurKernel, runOurKernel, wasmS
 
 /**
  * ScheduleFree+'s step on WASM in one pass. Op by op (even with the one-pass `axpby` and `ratioStep`) it is both
- * moments, the step y_new − y, the new w from it, and the update's norm: five passes and four kernels per tensor. Here one kernel reads every input once and writes every output once, for all tensors,
- * computing the op path's float32 operations in its order and the update's ‖·‖² as the host dots sum it, so the bits
- * are those of the path it replaces. (⟨g, w⟩ and ‖g‖₁ are the host dots' one pass: `parameterSums`.)
+ * moments, the step y_new − y, the new w from it, and the update's norm: five passes and four kernels per tensor.
+ * Here one kernel reads every input once and writes every output once, for all tensors, computing the op path's
+ * float32 operations in its order and the update's ‖·‖² as the host dots sum it, so the bits are those of the path
+ * it replaces. (⟨g, w⟩ and ‖g‖₁ are the host dots' one pass: `parameterSums`.)
  */
 const STEP = 'L4LabSfPlusStep';
 const STATE = ['y', 'w', 'm', 'v', 'g'] as const;
