@@ -4,7 +4,8 @@ import { applyStep, disposeState, setHyper } from './apply';
 import { diagnosticsOf, optimizerIds, optimizerSpec } from './catalogue';
 import { adamDirection } from './directions';
 import { adam, makeOptimizer } from './index';
-import { withoutMaker } from './recipes';
+import { findMakers, optimizerModuleFiles, withoutMaker, withoutSpec } from './recipes';
+import { importOptimizerModules, optimizerModuleFiles as filesOnDisk } from './modules.node';
 import { L4Adam, Prodigy, ScheduleFreeSGD } from './index';
 import { l4Rule, polyakRule } from './stepsizes';
 import { isChoice, isLive, SettingsError } from '../lib/settings';
@@ -17,6 +18,34 @@ describe('the optimizer catalogue and the library agree (every optimizer of the 
   it('every spec of the catalogue has its maker among the library’s exports, under its id', () => {
     expect(optimizerIds().length).toBeGreaterThanOrEqual(15);
     expect(withoutMaker()).toEqual([]);
+    expect(withoutSpec()).toEqual([]);
+  });
+
+  it('Node (tsx: the CLI, the soak, the benches) finds the same optimizer modules and makers as Vite’s glob', async () => {
+    expect(optimizerModuleFiles()).toContain('./peers/prodigy.ts');
+    expect(optimizerModuleFiles()).not.toContain('./peers/prodigy.meta.ts');
+    expect(optimizerModuleFiles()).not.toContain('./peers/peers.test.ts');
+    expect(filesOnDisk().sort()).toEqual(optimizerModuleFiles());
+    const onDisk = findMakers(await importOptimizerModules());
+    expect([...onDisk.keys()].sort()).toEqual([...optimizerIds()].sort());
+    expect(onDisk.get('adam')).toBe(adam);
+  });
+
+  it('two different makers of one optimizer are an error that names both', () => {
+    const a = Object.assign(
+      function a() {
+        return adam();
+      },
+      { meta: adam.meta },
+    );
+    const b = Object.assign(
+      function b() {
+        return adam();
+      },
+      { meta: adam.meta },
+    );
+    expect(() => findMakers({ './x.ts': { a }, './y.ts': { b } })).toThrow('Two makers build the optimizer "adam": a and b.');
+    expect(findMakers({ './x.ts': { a }, './y.ts': { a } }).get('adam')).toBe(a);
   });
 
   for (const id of optimizerIds()) {

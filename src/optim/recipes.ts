@@ -1,7 +1,8 @@
 /**
  * `makeOptimizer`: any optimizer of the catalogue from its id and options checked against its spec. Each maker
  * lives beside its optimizer (directions/, stepsizes/, peers/) and carries its spec (`maker.meta = spec`); they are
- * found here among the library's exports, so the catalogue's list is the only registry.
+ * found here among the exports of those folders' modules, so the catalogue's list is the only registry: adding an
+ * optimizer is its file, its spec and the catalogue's line (no barrel line, no maker list).
  */
 import {
   optimizerIds,
@@ -13,9 +14,6 @@ import {
 } from './catalogue';
 import { finish, type RecipeOptions, type Transform } from './compose';
 import { WEIGHT_DECAY, WEIGHT_DECAY_FORM } from './spec';
-import * as directions from './directions';
-import * as peers from './peers';
-import * as stepsizes from './stepsizes';
 import { resolveSettings, SettingsError } from '../lib/settings';
 import type { GradientTransformation, OptState } from './types';
 
@@ -26,12 +24,44 @@ export type Maker = ((settings: never) => GradientTransformation<OptState>) & { 
 
 const isMaker = (x: unknown): x is Maker => typeof x === 'function' && 'meta' in x;
 
-const makers = new Map<string, Maker>(
-  (Object.values({ ...directions, ...stepsizes, ...peers }) as unknown[]).filter(isMaker).map((m) => [m.meta.id, m]),
-);
+/** Where Node finds the optimizer modules (a path in a variable, so that Vite leaves it out of its bundles). */
+const NODE_LISTING = './modules.node.ts';
+
+/**
+ * The optimizer modules by path (`./peers/prodigy.ts`): every file of directions/, stepsizes/ and peers/ but the
+ * specs, the tests and the barrels. Vite (the page's workers, the dev server, the unit tests) lists them when it
+ * builds; Node under tsx (the CLI, the soak, the benches) has no `import.meta.glob` and lists the same files on disk
+ * (modules.node.ts; a test holds the two lists equal).
+ */
+const optimizerModules: Readonly<Record<string, object>> = (import.meta as { env?: unknown }).env
+  ? import.meta.glob<object>(['./{directions,stepsizes,peers}/*.ts', '!./*/*.{meta,test}.ts', '!./*/index.ts'], {
+      eager: true,
+    })
+  : await ((await import(/* @vite-ignore */ NODE_LISTING)) as typeof import('./modules.node')).importOptimizerModules();
+
+/** The optimizer modules' paths, sorted. */
+export const optimizerModuleFiles = (): string[] => Object.keys(optimizerModules).sort();
+
+/** The makers among the modules' exports, by id; two different makers of one id are an error. */
+export function findMakers(modules: Readonly<Record<string, object>>): Map<string, Maker> {
+  const found = new Map<string, Maker>();
+  for (const maker of Object.values(modules)
+    .flatMap((m) => Object.values(m) as unknown[])
+    .filter(isMaker)) {
+    const other = found.get(maker.meta.id);
+    if (other && other !== maker) throw new Error(`Two makers build the optimizer "${maker.meta.id}": ${other.name} and ${maker.name}.`);
+    found.set(maker.meta.id, maker);
+  }
+  return found;
+}
+
+const makers = findMakers(optimizerModules);
 
 /** The catalogue's optimizers that have no maker: none (a test holds it). */
 export const withoutMaker = (): string[] => optimizerIds().filter((id) => !makers.has(id));
+
+/** The makers whose optimizer is not in the catalogue (a maker without its line there): none (a test holds it). */
+export const withoutSpec = (): string[] => [...makers.keys()].filter((id) => !optimizerSpec(id));
 
 /**
  * Adds an optimizer: its spec to the catalogue and its maker here. It then appears wherever optimizers are

@@ -1,3 +1,4 @@
+/** What code imports from directions/ by name. `makeOptimizer` does not read it: it finds the makers among the folder's modules (recipes.ts). */
 export { sgdDirection, sgd, type SgdOptions } from './sgd';
 export { heavyBallDirection, emaMomentumDirection, momentum, type MomentumOptions, type MomentumState } from './momentum';
 export {

@@ -1,3 +1,4 @@
+/** What code imports from peers/ by name. `makeOptimizer` does not read it: it finds the makers among the folder's modules (recipes.ts). */
 export { guardedUpdate, type PeerState } from './common';
 export { prodigy, type ProdigySettings, type ProdigyState } from './prodigy';
 export { dadaptAdam, type DAdaptAdamSettings, type DAdaptAdamState } from './dadaptAdam';

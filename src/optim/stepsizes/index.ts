@@ -1,3 +1,4 @@
+/** What code imports from stepsizes/ by name. `makeOptimizer` does not read it: it finds the makers among the folder's modules (recipes.ts). */
 export { withStepsize, type RuleState, type StepsizeRule, type StepContext, type StepResult } from './rule';
 export { constantRule, type ConstantHyper } from './constant';
 export {
