@@ -57,7 +57,7 @@ describe('Cautious: the direction kept where it agrees with the gradient, rescal
     expect(cL4[0]!.gDotV).toBeCloseTo(plainL4[0]!.gDotV!, 6);
     expect(cL4[1]!.gDotV).toBeCloseTo(plainL4[1]!.gDotV!, 6);
     expect(Math.abs(cL4[2]!.gDotV! - plainL4[2]!.gDotV!)).toBeGreaterThan(1e-3);
-    expect(() => cautiousDirection(sgdDirection(), { epsilon: -1 })).toThrow(/epsilon must be ≥ 0/);
+    expect(() => cautiousDirection(sgdDirection(), { epsilon: -1 })).toThrow('The cautious mask: mask ε must be in [0, ∞), got -1.');
   });
 
   it('C-Lion: the sign step where it disagrees with the gradient is dropped, the rest scaled by n / kept', async () => {

@@ -1,3 +1,4 @@
+import { paramSpec } from '../../lib/settings';
 import { defineOptimizer } from '../spec';
 import { adamMeta } from './adam.meta';
 
@@ -9,3 +10,6 @@ export const cAdamMeta = defineOptimizer({
   settings: adamMeta.settings,
   diagnostics: [],
 });
+
+/** The mask's ε in v' = v ⊙ 1[v ⊙ g > 0] · n / (Σ 1[·] + ε): 1e-8 as optax (the paper's code uses 1). */
+export const CAUTIOUS_EPSILON = paramSpec('epsilon', 'mask ε', 'ε', 1e-8, 0, Infinity, { minOpen: false });

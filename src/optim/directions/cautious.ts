@@ -1,11 +1,11 @@
 import { cautious } from '../kernels/elementwise';
 import { finish, type Transform } from '../compose';
-import { withDefaults } from '../spec';
+import { checkAgainst, withDefaults } from '../spec';
 import { constantRule } from '../stepsizes/constant';
 import { withStepsize } from '../stepsizes/rule';
 import type { Direction } from '../types';
 import { adamDirection, type AdamOptions } from './adam';
-import { cAdamMeta } from './cautious.meta';
+import { CAUTIOUS_EPSILON, cAdamMeta } from './cautious.meta';
 
 /**
  * Cautious (Liang et al. 2024, "Cautious Optimizers"; as optax's `contrib.cautious`): the direction v of any
@@ -18,8 +18,8 @@ import { cAdamMeta } from './cautious.meta';
  * (`c-l4adam`); Lion is a peer of its own here, not a direction, so C-Lion (`c-lion`) masks its sign step in
  * peers/lion.ts the same way.
  */
-export function cautiousDirection<S>(inner: Direction<S>, { epsilon = 1e-8 }: { epsilon?: number } = {}): Direction<S> {
-  if (!(epsilon >= 0)) throw new Error(`The cautious mask's epsilon must be ≥ 0 (got ${epsilon}).`);
+export function cautiousDirection<S>(inner: Direction<S>, { epsilon = CAUTIOUS_EPSILON.default }: { epsilon?: number } = {}): Direction<S> {
+  checkAgainst('The cautious mask', [CAUTIOUS_EPSILON], { epsilon });
   return {
     ...inner,
     name: `c-${inner.name}`,
