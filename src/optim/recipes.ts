@@ -14,6 +14,7 @@ import {
 } from './catalogue';
 import { finish, type RecipeOptions, type Transform } from './compose';
 import { WEIGHT_DECAY, WEIGHT_DECAY_FORM } from './spec';
+import { BUILT_BY_VITE, importFolders } from '../lib/modules';
 import { resolveSettings, SettingsError } from '../lib/settings';
 import type { GradientTransformation, OptState } from './types';
 
@@ -24,20 +25,16 @@ export type Maker = ((settings: never) => GradientTransformation<OptState>) & { 
 
 const isMaker = (x: unknown): x is Maker => typeof x === 'function' && 'meta' in x;
 
-/** Where Node finds the optimizer modules (a path in a variable, so that Vite leaves it out of its bundles). */
-const NODE_LISTING = './modules.node.ts';
+/** The folders whose modules hold the makers. */
+export const OPTIMIZER_FOLDERS = ['directions', 'stepsizes', 'peers'] as const;
 
 /**
- * The optimizer modules by path (`./peers/prodigy.ts`): every file of directions/, stepsizes/ and peers/ but the
- * specs, the tests and the barrels. Vite (the page's workers, the dev server, the unit tests) lists them when it
- * builds; Node under tsx (the CLI, the soak, the benches) has no `import.meta.glob` and lists the same files on disk
- * (modules.node.ts; a test holds the two lists equal).
+ * The optimizer modules by path (`./peers/prodigy.ts`): every file of the folders but the specs, the tests and the
+ * barrels; Vite lists them when it builds, Node on disk (lib/modules.ts; a test holds the two lists equal).
  */
-const optimizerModules: Readonly<Record<string, object>> = (import.meta as { env?: unknown }).env
-  ? import.meta.glob<object>(['./{directions,stepsizes,peers}/*.ts', '!./*/*.{meta,test}.ts', '!./*/index.ts'], {
-      eager: true,
-    })
-  : await ((await import(/* @vite-ignore */ NODE_LISTING)) as typeof import('./modules.node')).importOptimizerModules();
+const optimizerModules: Readonly<Record<string, object>> = BUILT_BY_VITE
+  ? import.meta.glob<object>(['./{directions,stepsizes,peers}/*.ts', '!./*/*.{meta,test}.ts', '!./*/index.ts'], { eager: true })
+  : await importFolders(import.meta.url, OPTIMIZER_FOLDERS);
 
 /** The optimizer modules' paths, sorted. */
 export const optimizerModuleFiles = (): string[] => Object.keys(optimizerModules).sort();

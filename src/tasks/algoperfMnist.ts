@@ -47,3 +47,4 @@ export function createAlgoperfMnist(settings: Settings, seed: number, data: Mnis
     dispose: () => tf.dispose(params),
   };
 }
+createAlgoperfMnist.meta = algoperfMnistInfo;

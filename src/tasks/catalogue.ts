@@ -1,6 +1,7 @@
 /**
- * The task catalogue: every task's spec (`<task>.meta.ts`), free of tfjs. The builders live in index.ts
- * under the same id (typed, so a spec without a builder does not compile).
+ * The task catalogue: every task's spec (`<task>.meta.ts`), free of tfjs. Each builder lives in its task's file
+ * and carries the spec (`createRegression.meta = regressionInfo`); index.ts finds it there by the id, and a test
+ * fails for a spec without a builder. Adding a task is its file, its spec and its line here.
  */
 import { resolveSettings } from '../lib/settings';
 import { algoperfMnistInfo } from './algoperfMnist.meta';
@@ -27,12 +28,9 @@ const BUILTIN = [
   repeatCopyInfo,
 ] as const;
 
-export type BuiltinTask =
-  'functions-2d' | 'regression' | 'mnist-mlp' | 'algoperf-mnist' | 'stepback-mnist' | 'fashion-convnet' | 'cifar10-resnet' | 'repeat-copy';
-
 const registry = new Map<string, TaskSpec>(BUILTIN.map((s) => [s.id, s]));
 
-/** Adds a task spec (its builder goes to `registerTask` in index.ts). */
+/** Adds a task spec (`registerTask` in index.ts adds its builder too). */
 export function registerTaskSpec(spec: TaskSpec): void {
   if (registry.has(spec.id)) throw new Error(`A task "${spec.id}" is already registered.`);
   registry.set(spec.id, spec);

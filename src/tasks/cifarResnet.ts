@@ -175,3 +175,4 @@ export function createCifarResnet(settings: Settings, seed: number, data: { trai
     dispose: () => tf.dispose([...params, ...stats]),
   };
 }
+createCifarResnet.meta = cifarResnetInfo;

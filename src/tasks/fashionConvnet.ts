@@ -74,3 +74,4 @@ export function createFashionConvnet(settings: Settings, seed: number, data: Mni
     dispose: () => tf.dispose(params),
   };
 }
+createFashionConvnet.meta = fashionConvnetInfo;

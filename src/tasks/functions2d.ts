@@ -52,3 +52,4 @@ export function createFunctions2d(settings: Settings, seed: number): Task {
     dispose: () => theta.dispose(),
   };
 }
+createFunctions2d.meta = functions2dInfo;

@@ -1,21 +1,14 @@
-import { createAlgoperfMnist } from './algoperfMnist';
-import { createCifarResnet } from './cifarResnet';
+import { BUILT_BY_VITE, importFolders } from '../lib/modules';
 import { datasetSpec } from './data/catalogue';
 import type { FormatData } from './data/load';
 import { notLoaded } from './data/spec';
-import { createFashionConvnet } from './fashionConvnet';
-import { createFunctions2d } from './functions2d';
-import { createMnistMlp } from './mnistMlp';
-import { createRegression } from './regression';
-import { createRepeatCopy } from './repeatCopy';
-import { createStepbackMnist } from './stepbackMnist';
 import {
   registerTaskSpec,
+  taskIds,
   taskSettings,
   taskSpec,
   unknownTask,
   unregisterTaskSpec,
-  type BuiltinTask,
   type DatasetName,
   type TaskSpec,
 } from './catalogue';
@@ -38,19 +31,51 @@ const need = <K extends DatasetName>(data: TaskData, task: string, key: K): NonN
   return d as NonNullable<TaskData[K]>;
 };
 
-/** The builder of every task in the catalogue, by id. */
-const BUILDERS: Record<BuiltinTask, TaskBuilder> = {
-  regression: (s, seed) => createRegression(s, seed),
-  'functions-2d': (s, seed) => createFunctions2d(s, seed),
-  'repeat-copy': (s, seed) => createRepeatCopy(s, seed),
-  'mnist-mlp': (s, seed, d) => createMnistMlp(s, seed, need(d, 'mnist-mlp', 'mnist')),
-  'algoperf-mnist': (s, seed, d) => createAlgoperfMnist(s, seed, need(d, 'algoperf-mnist', 'mnist')),
-  'stepback-mnist': (s, seed, d) => createStepbackMnist(s, seed, need(d, 'stepback-mnist', 'mnist')),
-  'fashion-convnet': (s, seed, d) => createFashionConvnet(s, seed, need(d, 'fashion-convnet', 'fashionMnist')),
-  'cifar10-resnet': (s, seed, d) => createCifarResnet(s, seed, need(d, 'cifar10-resnet', 'cifar10')),
-};
+/** A task's own builder as its module exports it (its data is its dataset's, if it has one), its spec attached. */
+type OwnBuilder = ((settings: Settings, seed: number, data: never) => Task) & { readonly meta: TaskSpec };
 
-const builders = new Map<string, TaskBuilder>(Object.entries(BUILDERS));
+const isOwnBuilder = (x: unknown): x is OwnBuilder =>
+  typeof x === 'function' && 'meta' in x && typeof (x.meta as Partial<TaskSpec> | undefined)?.id === 'string';
+
+/**
+ * The task modules by path (`./regression.ts`): every file of this folder but the specs, the tests and this one;
+ * Vite lists them when it builds, Node on disk (lib/modules.ts; a test holds the two lists equal).
+ */
+const taskModules: Readonly<Record<string, object>> = BUILT_BY_VITE
+  ? import.meta.glob<object>(['./*.ts', '!./*.{meta,test}.ts', '!./index.ts'], { eager: true })
+  : await importFolders(import.meta.url, ['.']);
+
+/** The task modules' paths, sorted. */
+export const taskModuleFiles = (): string[] => Object.keys(taskModules).sort();
+
+/**
+ * The builders among the modules' exports, by id (`createRegression.meta = regressionInfo`), each handed its
+ * dataset's data or the sentence that it was not loaded; two different builders of one id are an error.
+ */
+export function findBuilders(modules: Readonly<Record<string, object>>): Map<string, TaskBuilder> {
+  const own = new Map<string, OwnBuilder>();
+  for (const b of Object.values(modules)
+    .flatMap((m) => Object.values(m) as unknown[])
+    .filter(isOwnBuilder)) {
+    const other = own.get(b.meta.id);
+    if (other && other !== b) throw new Error(`Two builders build the task "${b.meta.id}": ${other.name} and ${b.name}.`);
+    own.set(b.meta.id, b);
+  }
+  const withData = ([id, b]: [string, OwnBuilder]): [string, TaskBuilder] => {
+    const dataset = b.meta.dataset;
+    const build = b as unknown as (s: Settings, seed: number, data?: unknown) => Task;
+    return [id, (s, seed, data) => build(s, seed, dataset ? need(data, id, dataset) : undefined)];
+  };
+  return new Map([...own].map(withData));
+}
+
+const builders = findBuilders(taskModules);
+
+/** The catalogue's tasks that have no builder: none (a test holds it). */
+export const withoutBuilder = (): string[] => taskIds().filter((id) => !builders.has(id));
+
+/** The builders whose task is not in the catalogue (a builder without its line there): none (a test holds it). */
+export const withoutTaskSpec = (): string[] => [...builders.keys()].filter((id) => !taskSpec(id));
 
 /** Adds a task: its spec to the catalogue and its builder here. */
 export function registerTask(spec: TaskSpec, build: TaskBuilder): void {

@@ -42,3 +42,4 @@ export function createMnistMlp(settings: Settings, seed: number, data: MnistLike
     dispose: () => tf.dispose(params),
   };
 }
+createMnistMlp.meta = mnistMlpInfo;

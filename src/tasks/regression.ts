@@ -64,3 +64,4 @@ export function createRegression(settings: Settings, seed: number): Task {
     dispose: () => tf.dispose([x, y, W1, W2]),
   };
 }
+createRegression.meta = regressionInfo;

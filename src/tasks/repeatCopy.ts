@@ -199,3 +199,4 @@ export function createRepeatCopy(settings: Settings, seed: number): Task {
     dispose: () => model.dispose(),
   };
 }
+createRepeatCopy.meta = repeatCopyInfo;

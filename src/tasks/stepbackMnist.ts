@@ -46,3 +46,4 @@ export function createStepbackMnist(settings: Settings, seed: number, data: Mnis
     dispose: () => tf.dispose(params),
   };
 }
+createStepbackMnist.meta = stepbackMnistInfo;

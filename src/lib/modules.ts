@@ -1,0 +1,17 @@
+/**
+ * Finding a registry's entries beside their specs (the optimizers' makers, the tasks' builders) among the modules of
+ * its folders. Where Vite built the code (the page's workers, the dev server, the unit tests) the registry lists them
+ * with `import.meta.glob`, which must be written where it is used; under Node (tsx) it calls `importFolders`.
+ */
+
+/** Whether Vite built this code (it defines `import.meta.env`; tsx does not). */
+export const BUILT_BY_VITE = Boolean((import.meta as { env?: unknown }).env);
+
+/** Where Node's listing lives (a path in a variable, which Vite does not follow into its bundles). */
+const NODE_LISTING = './modules.node.ts';
+
+/** Node: the modules of `folders`, relative to the module at `base` (its `import.meta.url`), by path. */
+export async function importFolders(base: string, folders: readonly string[]): Promise<Record<string, object>> {
+  const node = (await import(/* @vite-ignore */ NODE_LISTING)) as typeof import('./modules.node');
+  return node.importFolders(base, folders);
+}
