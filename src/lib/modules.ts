@@ -15,3 +15,27 @@ export async function importFolders(base: string, folders: readonly string[]): P
   const node = (await import(/* @vite-ignore */ NODE_LISTING)) as typeof import('./modules.node');
   return node.importFolders(base, folders);
 }
+
+/** An export that carries its spec, as a maker or a builder does (`maker.meta = spec`). */
+type WithMeta = { readonly name: string; readonly meta: { readonly id: string } };
+
+/**
+ * The exports of `modules` that `is` accepts, by their spec's id (a module re-exporting one is no second one); two
+ * different ones of one id throw a sentence naming both (`Two makers build the optimizer "adam": a and b.`).
+ */
+export function byMetaId<T extends WithMeta>(
+  modules: Readonly<Record<string, object>>,
+  is: (x: unknown) => x is T,
+  what: string,
+  of: string,
+): Map<string, T> {
+  const found = new Map<string, T>();
+  for (const x of Object.values(modules)
+    .flatMap((m) => Object.values(m) as unknown[])
+    .filter(is)) {
+    const other = found.get(x.meta.id);
+    if (other && other !== x) throw new Error(`Two ${what} build the ${of} "${x.meta.id}": ${other.name} and ${x.name}.`);
+    found.set(x.meta.id, x);
+  }
+  return found;
+}

@@ -14,7 +14,7 @@ import {
 } from './catalogue';
 import { finish, type RecipeOptions, type Transform } from './compose';
 import { WEIGHT_DECAY, WEIGHT_DECAY_FORM } from './spec';
-import { BUILT_BY_VITE, importFolders } from '../lib/modules';
+import { BUILT_BY_VITE, byMetaId, importFolders } from '../lib/modules';
 import { resolveSettings, SettingsError } from '../lib/settings';
 import type { GradientTransformation, OptState } from './types';
 
@@ -40,17 +40,8 @@ const optimizerModules: Readonly<Record<string, object>> = BUILT_BY_VITE
 export const optimizerModuleFiles = (): string[] => Object.keys(optimizerModules).sort();
 
 /** The makers among the modules' exports, by id; two different makers of one id are an error. */
-export function findMakers(modules: Readonly<Record<string, object>>): Map<string, Maker> {
-  const found = new Map<string, Maker>();
-  for (const maker of Object.values(modules)
-    .flatMap((m) => Object.values(m) as unknown[])
-    .filter(isMaker)) {
-    const other = found.get(maker.meta.id);
-    if (other && other !== maker) throw new Error(`Two makers build the optimizer "${maker.meta.id}": ${other.name} and ${maker.name}.`);
-    found.set(maker.meta.id, maker);
-  }
-  return found;
-}
+export const findMakers = (modules: Readonly<Record<string, object>>): Map<string, Maker> =>
+  byMetaId(modules, isMaker, 'makers', 'optimizer');
 
 const makers = findMakers(optimizerModules);
 

@@ -1,4 +1,4 @@
-import { BUILT_BY_VITE, importFolders } from '../lib/modules';
+import { BUILT_BY_VITE, byMetaId, importFolders } from '../lib/modules';
 import { datasetSpec } from './data/catalogue';
 import type { FormatData } from './data/load';
 import { notLoaded } from './data/spec';
@@ -53,14 +53,7 @@ export const taskModuleFiles = (): string[] => Object.keys(taskModules).sort();
  * dataset's data or the sentence that it was not loaded; two different builders of one id are an error.
  */
 export function findBuilders(modules: Readonly<Record<string, object>>): Map<string, TaskBuilder> {
-  const own = new Map<string, OwnBuilder>();
-  for (const b of Object.values(modules)
-    .flatMap((m) => Object.values(m) as unknown[])
-    .filter(isOwnBuilder)) {
-    const other = own.get(b.meta.id);
-    if (other && other !== b) throw new Error(`Two builders build the task "${b.meta.id}": ${other.name} and ${b.name}.`);
-    own.set(b.meta.id, b);
-  }
+  const own = byMetaId(modules, isOwnBuilder, 'builders', 'task');
   const withData = ([id, b]: [string, OwnBuilder]): [string, TaskBuilder] => {
     const dataset = b.meta.dataset;
     const build = b as unknown as (s: Settings, seed: number, data?: unknown) => Task;
