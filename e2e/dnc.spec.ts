@@ -54,6 +54,12 @@ test('the Fig. 6 preset trains the DNC in workers; the run table shows its ms/st
     expect(r.step).toBe(20);
     expect(r.last.loss!).toBeGreaterThan(0);
   }
+  // Wall time, which runs training together share: its header says so, lest it be read as the optimizers' cost.
+  await expect(page.getByTestId('runs').locator('th[title]', { hasText: 'ms/step' })).toHaveAttribute('title', /share the cores/);
+  await expect(page.getByTestId('summary.table').locator('th[title]', { hasText: 'ms/step' })).toHaveAttribute(
+    'title',
+    /^mean over the seeds of each run’s training wall time per step/,
+  );
   // A DNC step takes tens of milliseconds at least, whatever the backend.
   for (const id of ['a', 'b', 'c', 'd', 'e']) {
     const ms = Number(await page.getByTestId(`runs.${id}.1.msPerStep`).textContent());

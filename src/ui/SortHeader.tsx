@@ -1,3 +1,10 @@
+/**
+ * What the tables' ms/step is, in its header's title: wall time, which runs training at the same time share, so
+ * that side by side it is not read as the optimizers' relative cost.
+ */
+export const MS_PER_STEP_TITLE =
+  'training wall time per step (evaluations left out), over the latest report; runs that train at the same time share the cores, so compare speeds between runs trained one at a time (runs: finish one at a time) or with npm run bench';
+
 /** Which column a table is sorted by, and which way. */
 export interface SortState<C extends string> {
   readonly by: C;

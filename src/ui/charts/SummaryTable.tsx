@@ -5,7 +5,7 @@ import { defaultTarget, summarizeSpecs, type LogStat, type SpecSummary } from '.
 import { useRuns } from '../../state/runs';
 import { traceOf } from '../../state/traces';
 import { specName, type RunGroup, type ShownSpecView } from './chartData';
-import { SortHeader, type SortState } from '../SortHeader';
+import { MS_PER_STEP_TITLE, SortHeader, type SortState } from '../SortHeader';
 import { textColorOf } from './colors';
 
 const num = (x: number) =>
@@ -111,7 +111,7 @@ export function SummaryTable({
               )}
               {header('diverged', 'Diverged')}
               {header('seeds', 'Seeds')}
-              {header('ms', 'ms/step')}
+              {header('ms', 'ms/step', `mean over the seeds of each run’s ${MS_PER_STEP_TITLE}`)}
               <th scope="col">Settings</th>
             </tr>
           </thead>

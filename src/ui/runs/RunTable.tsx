@@ -7,7 +7,7 @@ import { taskSpec } from '../../tasks/catalogue';
 import { useLab } from '../../state/lab';
 import { resumeRun } from '../../state/persist';
 import { useRuns, type RunMeta } from '../../state/runs';
-import { compareValues, SortHeader, type SortState } from '../SortHeader';
+import { compareValues, MS_PER_STEP_TITLE, SortHeader, type SortState } from '../SortHeader';
 import { BranchPanel } from './BranchPanel';
 import { useBranchPick } from './branchPick';
 
@@ -101,7 +101,9 @@ export function RunTable() {
   const sorted = [...order].sort(
     (a, b) => compareValues(value(runs[a]!, sort.by), value(runs[b]!, sort.by), sort.down) || order.indexOf(a) - order.indexOf(b),
   );
-  const header = (c: RunSort, label: string) => <SortHeader column={c} label={label} sort={sort} onSort={setSort} />;
+  const header = (c: RunSort, label: string, title?: string) => (
+    <SortHeader column={c} label={label} {...(title ? { title } : {})} sort={sort} onSort={setSort} />
+  );
   if (order.length === 0) return <p data-testid="runs.empty">No runs yet: press Start.</p>;
   return (
     <>
@@ -118,7 +120,7 @@ export function RunTable() {
             {header('status', 'Status')}
             {header('backend', 'Backend')}
             {header('step', 'Step')}
-            {header('ms', 'ms/step')}
+            {header('ms', 'ms/step', MS_PER_STEP_TITLE)}
             {header('loss', 'Last loss')}
             {header('best', 'Best loss')}
             {diagnostics.map((d) => (
